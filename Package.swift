@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+import Foundation
+
+// Kernels must be compiled for a CPU with native FMA: without a target CPU, SIMD `addProduct`
+// lowers to `fmaf` library calls (~0.7 GFLOP/s). KDFLOW_TARGET_CPU picks the CPU
+// (default `native`; e.g. `x86-64-v3` for a portable AVX2+FMA build, `generic` for none).
+let targetCPU = ProcessInfo.processInfo.environment["KDFLOW_TARGET_CPU"] ?? "native"
+let kernelFlags: [SwiftSetting] = targetCPU == "generic"
+    ? [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+    : [.unsafeFlags(["-target-cpu", targetCPU]),
+       .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "kdflow",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "KDTensor", targets: ["KDTensor"]),
+        .library(name: "KDAutodiff", targets: ["KDAutodiff"]),
+        .library(name: "KDNN", targets: ["KDNN"]),
+        .library(name: "KDData", targets: ["KDData"]),
+        .executable(name: "kdflow", targets: ["kdflow"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "KDTensor", swiftSettings: kernelFlags),
+        .target(name: "KDAutodiff", dependencies: ["KDTensor"], swiftSettings: kernelFlags),
+        .target(name: "KDNN", dependencies: ["KDAutodiff"], swiftSettings: kernelFlags),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "KDData", dependencies: ["KDTensor", "CZlib"], swiftSettings: kernelFlags),
+        .executableTarget(
+            name: "kdflow",
+            dependencies: ["KDNN", "KDData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: kernelFlags),
+        .testTarget(name: "KDTensorTests", dependencies: ["KDTensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KDAutodiffTests", dependencies: ["KDAutodiff"]),
+        .testTarget(name: "KDNNTests", dependencies: ["KDNN"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KDDataTests", dependencies: ["KDData"]),
+    ]
+)
