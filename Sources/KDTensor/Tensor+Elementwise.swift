@@ -1,0 +1,127 @@
+import Foundation
+
+extension Tensor {
+    /// Applies `f` to every element.
+    @inlinable
+    public func map(_ f: (Float) -> Float) -> Tensor {
+        withUnsafeBufferPointer { src in
+            Tensor(shape: shape) { dst in
+                for i in 0..<src.count { dst[i] = f(src[i]) }
+            }
+        }
+    }
+
+    /// Combines two tensors of the same shape element by element.
+    @inlinable
+    public func zipMap(_ other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+        precondition(shape == other.shape, "zipMap of shapes \(shape) and \(other.shape)")
+        return withUnsafeBufferPointer { a in
+            other.withUnsafeBufferPointer { b in
+                Tensor(shape: shape) { dst in
+                    for i in 0..<a.count { dst[i] = f(a[i], b[i]) }
+                }
+            }
+        }
+    }
+
+    /// Combines two tensors with NumPy broadcasting.
+    @inlinable
+    public func broadcastMap(_ other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+        if shape == other.shape { return zipMap(other, f) }
+        guard let out = Shape.broadcast(shape, other.shape) else {
+            preconditionFailure("shapes \(shape) and \(other.shape) do not broadcast")
+        }
+        let sa = broadcastStrides(from: shape, to: out)
+        let sb = broadcastStrides(from: other.shape, to: out)
+        let dims = out.dims
+        let rank = dims.count
+        return withUnsafeBufferPointer { a in
+            other.withUnsafeBufferPointer { b in
+                Tensor(shape: out) { dst in
+                    if rank == 0 { dst[0] = f(a[0], b[0]); return }
+                    // Innermost axis as a strided loop; the outer axes walk an odometer.
+                    let inner = dims[rank - 1], ia = sa[rank - 1], ib = sb[rank - 1]
+                    var index = [Int](repeating: 0, count: rank)
+                    var offA = 0, offB = 0, o = 0
+                    let rows = inner == 0 ? 0 : out.count / inner
+                    for _ in 0..<rows {
+                        var pa = offA, pb = offB
+                        for _ in 0..<inner {
+                            dst[o] = f(a[pa], b[pb])
+                            pa += ia; pb += ib; o += 1
+                        }
+                        var axis = rank - 2
+                        while axis >= 0 {
+                            index[axis] += 1
+                            offA += sa[axis]; offB += sb[axis]
+                            if index[axis] < dims[axis] { break }
+                            offA -= sa[axis] * dims[axis]; offB -= sb[axis] * dims[axis]
+                            index[axis] = 0
+                            axis -= 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Elementwise sum with broadcasting.
+    public static func + (a: Tensor, b: Tensor) -> Tensor { a.broadcastMap(b, +) }
+    /// Elementwise difference with broadcasting.
+    public static func - (a: Tensor, b: Tensor) -> Tensor { a.broadcastMap(b, -) }
+    /// Elementwise product with broadcasting.
+    public static func * (a: Tensor, b: Tensor) -> Tensor { a.broadcastMap(b, *) }
+    /// Elementwise quotient with broadcasting.
+    public static func / (a: Tensor, b: Tensor) -> Tensor { a.broadcastMap(b, /) }
+    /// Adds a scalar.
+    public static func + (a: Tensor, s: Float) -> Tensor { a.map { $0 + s } }
+    /// Multiplies by a scalar.
+    public static func * (a: Tensor, s: Float) -> Tensor { a.map { $0 * s } }
+    /// Multiplies by a scalar.
+    public static func * (s: Float, a: Tensor) -> Tensor { a.map { $0 * s } }
+    /// Negation.
+    public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
+
+    /// Elementwise maximum with broadcasting.
+    public func maximum(_ other: Tensor) -> Tensor { broadcastMap(other) { Swift.max($0, $1) } }
+    /// Elementwise minimum with broadcasting.
+    public func minimum(_ other: Tensor) -> Tensor { broadcastMap(other) { Swift.min($0, $1) } }
+
+    /// e^x.
+    public func exp() -> Tensor { map { Foundation.exp($0) } }
+    /// Natural logarithm.
+    public func log() -> Tensor { map { Foundation.log($0) } }
+    /// Square root.
+    public func sqrt() -> Tensor { map { $0.squareRoot() } }
+    /// Absolute value.
+    public func abs() -> Tensor { map { Swift.abs($0) } }
+    /// x².
+    public func squared() -> Tensor { map { $0 * $0 } }
+    /// max(x, 0).
+    public func relu() -> Tensor { map { $0 > 0 ? $0 : 0 } }
+    /// x for x > 0, slope·x otherwise.
+    public func leakyRelu(slope: Float) -> Tensor { map { $0 > 0 ? $0 : slope * $0 } }
+    /// 1 / (1 + e^-x).
+    public func sigmoid() -> Tensor { map { 1 / (1 + Foundation.exp(-$0)) } }
+    /// Hyperbolic tangent.
+    public func tanh() -> Tensor { map { Foundation.tanh($0) } }
+    /// x^p.
+    public func pow(_ p: Float) -> Tensor { map { Foundation.pow($0, p) } }
+    /// Clamps each element into [low, high].
+    public func clamped(_ low: Float, _ high: Float) -> Tensor { map { Swift.min(Swift.max($0, low), high) } }
+
+    /// Whether every element is finite (no NaN or infinity).
+    public var isFinite: Bool { withUnsafeBufferPointer { b in b.allSatisfy { $0.isFinite } } }
+}
+
+/// Strides of `from` laid over `to`, 0 on broadcast axes.
+@usableFromInline
+func broadcastStrides(from: Shape, to: Shape) -> [Int] {
+    let own = from.strides
+    let offset = to.rank - from.rank
+    return (0..<to.rank).map { i in
+        let j = i - offset
+        if j < 0 || from.dims[j] == 1 { return 0 }
+        return own[j]
+    }
+}

@@ -1,0 +1,13 @@
+import KDAutodiff
+import KDTensor
+import Testing
+
+@Suite struct DistanceGradTests {
+    @Test func rowNormalisation() {
+        checkGradients([randomTensor([4, 3], seed: 100)]) { $0[0].l2NormalizedRows() }
+    }
+
+    @Test func pairwiseDistances() {
+        checkGradients([randomTensor([5, 3], seed: 101)]) { $0[0].pairwiseDistances() }
+    }
+}
