@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "KDTensor", targets: ["KDTensor"]),
         .library(name: "KDAutodiff", targets: ["KDAutodiff"]),
         .library(name: "KDNN", targets: ["KDNN"]),
+        .library(name: "KDLoss", targets: ["KDLoss"]),
         .library(name: "KDData", targets: ["KDData"]),
         .executable(name: "kdflow", targets: ["kdflow"]),
     ],
@@ -28,15 +29,16 @@ let package = Package(
         .target(name: "KDTensor", swiftSettings: kernelFlags),
         .target(name: "KDAutodiff", dependencies: ["KDTensor"], swiftSettings: kernelFlags),
         .target(name: "KDNN", dependencies: ["KDAutodiff"], swiftSettings: kernelFlags),
+        .target(name: "KDLoss", dependencies: ["KDNN"], swiftSettings: kernelFlags),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "KDData", dependencies: ["KDTensor", "CZlib"], swiftSettings: kernelFlags),
         .executableTarget(
             name: "kdflow",
-            dependencies: ["KDNN", "KDData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["KDNN", "KDLoss", "KDData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: kernelFlags),
         .testTarget(name: "KDTensorTests", dependencies: ["KDTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDAutodiffTests", dependencies: ["KDAutodiff"]),
-        .testTarget(name: "KDNNTests", dependencies: ["KDNN"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KDNNTests", dependencies: ["KDNN", "KDLoss"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDDataTests", dependencies: ["KDData"]),
     ]
 )

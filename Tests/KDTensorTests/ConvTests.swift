@@ -13,9 +13,9 @@ import Testing
     @Test(arguments: cases)
     func matchesPyTorch(name: String, geometry: Conv2dGeometry) {
         let x = fixture("\(name).x"), w = fixture("\(name).w"), b = fixture("\(name).b"), gy = fixture("\(name).gy")
-        let y = Conv2d.forward(input: x, weight: w, bias: b, geometry: geometry)
+        let y = Convolution.forward(input: x, weight: w, bias: b, geometry: geometry)
         expectClose(y, fixture("\(name).y"), "\(name) forward")
-        let g = Conv2d.backward(gradOutput: gy, input: x, weight: w, geometry: geometry,
+        let g = Convolution.backward(gradOutput: gy, input: x, weight: w, geometry: geometry,
                                 needInput: true, needWeight: true, needBias: true)
         expectClose(g.input!, fixture("\(name).gx"), "\(name) input gradient")
         expectClose(g.weight!, fixture("\(name).gw"), "\(name) weight gradient")
@@ -28,9 +28,9 @@ import Testing
         let saved = ThreadBudget.threads
         defer { ThreadBudget.threads = saved }
         ThreadBudget.threads = 1
-        let one = Conv2d.backward(gradOutput: gy, input: x, weight: w, geometry: g, needInput: true, needWeight: true, needBias: false)
+        let one = Convolution.backward(gradOutput: gy, input: x, weight: w, geometry: g, needInput: true, needWeight: true, needBias: false)
         ThreadBudget.threads = 2
-        let two = Conv2d.backward(gradOutput: gy, input: x, weight: w, geometry: g, needInput: true, needWeight: true, needBias: false)
+        let two = Convolution.backward(gradOutput: gy, input: x, weight: w, geometry: g, needInput: true, needWeight: true, needBias: false)
         #expect(one.weight == two.weight)
         #expect(one.input == two.input)
     }

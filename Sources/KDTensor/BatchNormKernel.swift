@@ -1,5 +1,5 @@
 /// Batch normalisation over the channel axis (axis 1) of [N, C] or [N, C, H, W] tensors.
-public enum BatchNorm {
+public enum BatchNormKernel {
     /// What training-mode forward saves for backward and for the running-statistics update.
     public struct BatchStatistics: Sendable {
         /// Per-channel batch mean.

@@ -27,7 +27,7 @@ public struct Conv2dGeometry: Hashable, Sendable {
 }
 
 /// Convolution kernels: im2col + GEMM, with a direct path for 1×1.
-public enum Conv2d {
+public enum Convolution {
     /// Images per weight-gradient partial sum: fixed, so the summation order (and so the result)
     /// does not depend on the thread count.
     static let weightGradGroup = 8

@@ -1,0 +1,19 @@
+import KDAutodiff
+import KDTensor
+
+/// Cross-entropy with hard labels, averaged over the batch, with optional label smoothing
+/// (PyTorch's F.cross_entropy(label_smoothing: ε): target (1 − ε)·onehot + ε/C).
+public func crossEntropy(logits: Variable, labels: [Int], labelSmoothing: Float = 0) -> Variable {
+    precondition(logits.shape.rank == 2 && logits.shape[0] == labels.count,
+                 "cross_entropy: logits \(logits.shape) for \(labels.count) labels")
+    let (n, c) = (logits.shape[0], logits.shape[1])
+    let off = labelSmoothing / Float(c), on = 1 - labelSmoothing + off
+    let target = Tensor(shape: [n, c]) { t in
+        t.update(repeating: off)
+        for (i, y) in labels.enumerated() {
+            precondition(y >= 0 && y < c, "cross_entropy: label \(y) of sample \(i) outside 0..<\(c)")
+            t[i * c + y] = on
+        }
+    }
+    return -(logits.logSoftmax() * Variable(constant: target)).sum() / Float(n)
+}

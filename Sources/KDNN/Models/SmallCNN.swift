@@ -1,0 +1,31 @@
+import KDAutodiff
+
+/// PyTorch's MNIST-example CNN: conv 32 3×3, ReLU, conv 64 3×3, ReLU, max-pool 2, fc1 128, ReLU,
+/// fc2. Taps `conv1`, `conv2` (post-ReLU), `features.preact`, `features` (fc1), `logits`.
+public final class SmallCNN: Classifier {
+    public let conv1: Conv2d, conv2: Conv2d, fc1: Linear, fc2: Linear
+
+    /// For square `imageSize` inputs with `inChannels` channels.
+    public init(inChannels: Int, classes: Int, imageSize: Int = 28, init ini: ParameterInitializer) {
+        conv1 = Conv2d(inChannels, 32, kernel: 3, init: ini)
+        conv2 = Conv2d(32, 64, kernel: 3, init: ini)
+        let side = (imageSize - 4) / 2
+        fc1 = Linear(64 * side * side, 128, init: ini)
+        fc2 = Linear(128, classes, init: ini)
+    }
+
+    public override var children: [(String, Module)] { [("conv1", conv1), ("conv2", conv2), ("fc1", fc1), ("fc2", fc2)] }
+    public override var tapNames: [String] { ["conv1", "conv2", "features.preact", "features", "logits"] }
+
+    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+        let c1 = conv1(x, ctx).relu()
+        ctx.tap("conv1", c1)
+        let c2 = conv2(c1, ctx).relu()
+        ctx.tap("conv2", c2)
+        let pre = fc1(c2.maxPool2d(geometry: .init(kernel: 2, stride: 2)).flattened(), ctx)
+        ctx.tap("features.preact", pre)
+        let features = pre.relu()
+        ctx.tap("features", features)
+        return fc2(features, ctx)
+    }
+}
