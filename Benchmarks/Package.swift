@@ -9,7 +9,7 @@ let flags: [SwiftSetting] = targetCPU == "generic" ? [] : [.unsafeFlags(["-targe
 let package = Package(
     name: "kdflow-benchmarks",
     platforms: [.macOS(.v14)],
-    dependencies: [.package(path: "../")],
+    dependencies: [.package(name: "kdflow", path: "../")],
     targets: [
         .executableTarget(
             name: "kdbench",
@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "KDTensor", package: "kdflow"),
                 .product(name: "KDAutodiff", package: "kdflow"),
                 .product(name: "KDNN", package: "kdflow"),
+                .product(name: "KDLoss", package: "kdflow"),
                 .product(name: "KDData", package: "kdflow"),
             ],
             swiftSettings: flags),

@@ -5,7 +5,9 @@ public struct Variable {
     /// The value.
     public let value: Tensor
     let id: Int
-    let tape: Tape?
+    // Weak: backward closures capture variables, and a strong reference would make every tape
+    // a retain cycle (tape → node → closure → variable → tape).
+    weak var tape: Tape?
 
     init(value: Tensor, id: Int, tape: Tape) {
         self.value = value

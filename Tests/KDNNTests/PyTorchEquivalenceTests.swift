@@ -36,7 +36,7 @@ import Testing
         let loss = crossEntropy(logits: logits, labels: labels)
         expectClose(loss.value, fixture("\(name).loss"), "\(name) loss")
         let grads = tape.gradients(of: loss)
-        optimizer.step { p in ctx.leaf(for: p).flatMap { grads[$0] } }
+        optimizer.step(gradients: grads, context: ctx)
         for (key, p) in model.namedParameters() {
             expectClose(p.value, fixture("\(name).step.\(key)"), rtol: 2e-4, "\(name) \(key) after one step")
         }

@@ -1,3 +1,4 @@
+import KDAutodiff
 import KDTensor
 
 /// Parameters that share optimiser settings (e.g. no weight decay on BN and biases, another
@@ -56,5 +57,12 @@ open class Optimizer {
     public func restore(stepCount: Int, state: [String: [String: Tensor]]) {
         self.stepCount = stepCount
         self.state = state
+    }
+}
+
+extension Optimizer {
+    /// Applies one update with the gradients a tape computed for the leaves made in `context`.
+    public func step(gradients: GradStore, context: ForwardContext) {
+        step { p in context.leaf(for: p).flatMap { gradients[$0] } }
     }
 }
