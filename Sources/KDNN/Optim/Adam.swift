@@ -18,23 +18,28 @@ public final class Adam: Optimizer {
 
     public override func update(_ value: Tensor, gradient: Tensor, state: inout [String: Tensor],
                                 learningRate lr: Float, weightDecay wd: Float) -> Tensor {
-        var p = value
-        var m = state["exp_avg"] ?? Tensor.zeros(value.shape)
-        var v = state["exp_avg_sq"] ?? Tensor.zeros(value.shape)
         let t = (state["step"]?.scalar ?? 0) + 1
+        // Moments taken out of the dictionary are uniquely referenced and updated in place.
+        var m = state.removeValue(forKey: "exp_avg") ?? Tensor.zeros(value.shape)
+        var v = state.removeValue(forKey: "exp_avg_sq") ?? Tensor.zeros(value.shape)
         let (b1, b2, eps, decoupled) = (beta1, beta2, self.eps, self.decoupled)
         let c1 = 1 - Foundation.pow(b1, t), c2 = 1 - Foundation.pow(b2, t)
         let stepSize = lr / c1, c2Root = c2.squareRoot()
-        gradient.withUnsafeBufferPointer { g in
-            m.withUnsafeMutableBufferPointer { mb in
-                v.withUnsafeMutableBufferPointer { vb in
-                    p.withUnsafeMutableBufferPointer { x in
-                        for i in 0..<x.count {
-                            var d = g[i]
-                            if decoupled { x[i] *= 1 - lr * wd } else { d += wd * x[i] }
-                            mb[i] = b1 * mb[i] + (1 - b1) * d
-                            vb[i] = b2 * vb[i] + (1 - b2) * d * d
-                            x[i] -= stepSize * mb[i] / (vb[i].squareRoot() / c2Root + eps)
+        let updated = value.withUnsafeBufferPointer { x in
+            gradient.withUnsafeBufferPointer { g in
+                m.withUnsafeMutableBufferPointer { mb in
+                    v.withUnsafeMutableBufferPointer { vb in
+                        Tensor(shape: value.shape) { out in
+                            let (xp, gp, mp, vp, op) = (x.baseAddress!, g.baseAddress!, mb.baseAddress!, vb.baseAddress!, out.baseAddress!)
+                            ThreadBudget.parallelChunks(x.count, minChunk: 1 << 16) { range in
+                                for i in range {
+                                    var p = xp[i], d = gp[i]
+                                    if decoupled { p *= 1 - lr * wd } else { d += wd * p }
+                                    mp[i] = b1 * mp[i] + (1 - b1) * d
+                                    vp[i] = b2 * vp[i] + (1 - b2) * d * d
+                                    op[i] = p - stepSize * mp[i] / (vp[i].squareRoot() / c2Root + eps)
+                                }
+                            }
                         }
                     }
                 }
@@ -43,6 +48,6 @@ public final class Adam: Optimizer {
         state["exp_avg"] = m
         state["exp_avg_sq"] = v
         state["step"] = Tensor(scalar: t)
-        return p
+        return updated
     }
 }

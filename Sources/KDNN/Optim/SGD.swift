@@ -16,25 +16,32 @@ public final class SGD: Optimizer {
 
     public override func update(_ value: Tensor, gradient: Tensor, state: inout [String: Tensor],
                                 learningRate lr: Float, weightDecay wd: Float) -> Tensor {
-        var p = value
-        let previous = state["momentum_buffer"]
-        var buffer = previous ?? gradient
         let (mu, damp, nesterov) = (momentum, dampening, self.nesterov)
-        gradient.withUnsafeBufferPointer { g in
-            buffer.withUnsafeMutableBufferPointer { b in
-                p.withUnsafeMutableBufferPointer { x in
-                    for i in 0..<x.count {
-                        var d = g[i] + wd * x[i]
-                        if mu != 0 {
-                            b[i] = previous == nil ? d : mu * b[i] + (1 - damp) * d
-                            d = nesterov ? d + mu * b[i] : b[i]
+        guard mu != 0 else {
+            return value.zipMap(gradient) { x, g in x - lr * (g + wd * x) }
+        }
+        // Taking the buffer out of the dictionary leaves it uniquely referenced, so it is
+        // updated in place; the new weights go to fresh storage in the same pass.
+        let first = state["momentum_buffer"] == nil
+        var buffer = state.removeValue(forKey: "momentum_buffer") ?? gradient
+        let updated = value.withUnsafeBufferPointer { x in
+            gradient.withUnsafeBufferPointer { g in
+                buffer.withUnsafeMutableBufferPointer { b in
+                    Tensor(shape: value.shape) { out in
+                        let (xp, gp, bp, op) = (x.baseAddress!, g.baseAddress!, b.baseAddress!, out.baseAddress!)
+                        ThreadBudget.parallelChunks(x.count, minChunk: 1 << 16) { range in
+                            for i in range {
+                                let d = gp[i] + wd * xp[i]
+                                let m = first ? d : mu * bp[i] + (1 - damp) * d
+                                bp[i] = m
+                                op[i] = xp[i] - lr * (nesterov ? d + mu * m : m)
+                            }
                         }
-                        x[i] -= lr * d
                     }
                 }
             }
         }
-        if momentum != 0 { state["momentum_buffer"] = buffer }
-        return p
+        state["momentum_buffer"] = buffer
+        return updated
     }
 }
