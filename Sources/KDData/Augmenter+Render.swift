@@ -83,7 +83,9 @@ extension Augmenter {
         switch type {
         case .uint8:
             let src = pixels.bindMemory(to: UInt8.self)
-            for i in 0..<count { dst[i] = Float(src[i]) * (1 / 255) }
+            unitScale.withUnsafeBufferPointer { scale in
+                for i in 0..<count { dst[i] = scale[Int(src[i])] }
+            }
         case .float32:
             for i in 0..<count {
                 dst[i] = Float(bitPattern: UInt32(littleEndian: pixels.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
@@ -152,6 +154,9 @@ extension Augmenter {
         }
     }
 }
+
+/// v / 255 for every byte v: exact (correctly rounded division), and a lookup is cheaper.
+private let unitScale: [Float] = (0..<256).map { Float($0) / 255 }
 
 /// Two reusable working images for rendering (one batch reuses them for every sample).
 struct RenderScratch {

@@ -22,12 +22,14 @@ public enum Gzip {
         }
         defer { inflateEnd(&stream) }
 
-        // The trailer's ISIZE (size mod 2^32) is a good first guess for the output size.
+        // The trailer's ISIZE (size mod 2^32) is a good first guess for the output size; it is
+        // untrusted (a truncated file ends in arbitrary bytes), so it is capped by deflate's
+        // maximum ratio (~1032:1).
         var capacity = max(input.count * 2, 1 << 16)
         if input.count >= 18 {
             let n = input.count
             let isize = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
-            capacity = max(capacity, isize + 1)
+            capacity = max(capacity, min(isize + 1, input.count * 1032))
         }
         var output = [UInt8](repeating: 0, count: capacity)
         var produced = 0
@@ -70,6 +72,31 @@ public enum Gzip {
                     let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
                     throw DataError.corrupt(file: file, offset: consumed, reason: "gzip: \(message)")
                 }
+            }
+        }
+        output.removeSubrange(produced...)
+        return output
+    }
+}
+
+extension Gzip {
+    /// Compresses `input` into one gzip member (zlib's default level); for writing fixtures and
+    /// exports in the same framing `decompress` reads.
+    public static func compress(_ input: [UInt8]) -> [UInt8] {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
+                            zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return [] }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(input.count))) + 32)
+        var input = input
+        let produced: Int = input.withUnsafeMutableBytes { inRaw in
+            output.withUnsafeMutableBytes { outRaw in
+                stream.next_in = inRaw.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                stream.avail_in = UInt32(inRaw.count)
+                stream.next_out = outRaw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                stream.avail_out = UInt32(outRaw.count)
+                _ = deflate(&stream, Z_FINISH)
+                return outRaw.count - Int(stream.avail_out)
             }
         }
         output.removeSubrange(produced...)

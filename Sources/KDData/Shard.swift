@@ -20,7 +20,9 @@ public struct Shard: Sendable {
         let footerStart = bytes.count - ShardHeader.footerSize
         var f = ByteReader(bytes, file: file, offset: footerStart)
         let stored = try f.u32LE()
-        try f.skip(4)
+        guard try f.u32LE() == 0 else {
+            throw DataError.corrupt(file: file, offset: footerStart + 4, reason: "reserved footer field is not zero")
+        }
         guard Array(try f.readBytes(8)) == ShardHeader.footerMagic else {
             throw DataError.corrupt(file: file, offset: footerStart + 8, reason: "missing end-of-shard marker (incomplete write?)")
         }
