@@ -19,6 +19,7 @@ public struct Augmenter: Sendable, Hashable {
     /// Checks the ops against `input` (crop sizes, normalise channel counts).
     public init(ops: [AugmentOp], views: Int, seed: UInt64, input: SampleLayout) throws {
         guard views >= 0 else { throw DataError.invalid(file: "augment", reason: "views must be ≥ 0, got \(views)") }
+        guard input.elementCount > 0 else { throw DataError.invalid(file: "augment", reason: "empty input \(input)") }
         let c = input.channels
         var h = input.height, w = input.width
         for (k, op) in ops.enumerated() {

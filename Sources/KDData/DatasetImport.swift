@@ -81,8 +81,7 @@ public enum DatasetImport {
         var written = [DatasetManifest]()
         var targets = [(parts.first, name, directory)]
         if let second = parts.second, let dir = options.splitDirectory {
-            let suffix = options.split == .none ? "" : (parts.secondIsUnlabeled ? "-unlabeled" : "-heldout")
-            targets.append((second, name + suffix, dir))
+            targets.append((second, name + (parts.secondIsUnlabeled ? "-unlabeled" : "-heldout"), dir))
         }
         do {
             for (part, partName, dir) in targets {

@@ -12,6 +12,7 @@ public enum IDXImporter {
             throw DataError.corrupt(file: images.path, offset: 3, reason: "image file has rank \(dims.count), expected 3 (N, H, W)")
         }
         let layout = SampleLayout(pixelType: .uint8, channels: 1, height: dims[1], width: dims[2])
+        try SampleTable.checkNonEmpty(layout, file: images.path)
         guard let total = checkedProduct(dims) else {
             throw DataError.corrupt(file: images.path, offset: 4, reason: "dimensions \(dims) overflow")
         }
@@ -31,12 +32,13 @@ public enum IDXImporter {
                 throw DataError.mismatch(file: labels.path,
                                          reason: "\(ldims[0]) labels for \(dims[0]) images in \(images.lastPathComponent)")
             }
-            labelValues = labelBytes[lOffset...].map { Int($0) }
-            sources.append(labelSource)
-            if let classes, let bad = labelValues!.firstIndex(where: { $0 >= classes.count }) {
+            let values = labelBytes[lOffset...].map { Int($0) }
+            if let classes, let bad = values.firstIndex(where: { $0 >= classes.count }) {
                 throw DataError.corrupt(file: labels.path, offset: lOffset + bad,
-                                        reason: "label \(labelValues![bad]) outside \(classes.count) classes")
+                                        reason: "label \(values[bad]) outside \(classes.count) classes")
             }
+            labelValues = values
+            sources.append(labelSource)
         }
         let classNames = classes ?? SampleTable.numericClasses((labelValues?.max() ?? -1) + 1)
         return SampleTable(layout: layout, pixels: pixels, labels: labelValues, classes: classNames, sources: sources)

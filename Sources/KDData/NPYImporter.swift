@@ -50,6 +50,7 @@ public enum NPYImporter {
             pixels = transposeHWC(pixels, n: n, c: c, h: h, w: w, elementSize: type.size)
         }
         let layout = SampleLayout(pixelType: type, channels: c, height: h, width: w)
+        try SampleTable.checkNonEmpty(layout, file: images.path)
         var sources = [imageSource]
         var labelValues: [Int]?
         if let labels {

@@ -48,6 +48,13 @@ public struct SampleTable: Sendable, Equatable {
         return counts
     }
 
+    /// Rejects layouts with an empty sample, which no later stage can use.
+    static func checkNonEmpty(_ layout: SampleLayout, file: String) throws {
+        guard layout.channels > 0, layout.height > 0, layout.width > 0 else {
+            throw DataError.invalid(file: file, reason: "empty sample shape \(layout.dims)")
+        }
+    }
+
     /// Default class names "0", "1", … for labels 0..<count.
     static func numericClasses(_ count: Int) -> [String] { (0..<count).map(String.init) }
 }
