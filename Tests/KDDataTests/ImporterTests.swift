@@ -14,6 +14,16 @@ func expectLocatedError(_ file: String, _ what: String, _ body: () throws -> Voi
     }
 }
 
+/// A fuzzed input may parse (e.g. a flipped pixel); if not, the error must be a `DataError`
+/// naming the file.
+func expectNames(_ error: any Error, _ url: URL) {
+    guard let e = error as? DataError else {
+        Issue.record("\(url.lastPathComponent): unexpected \(error)")
+        return
+    }
+    #expect(e.description.contains(url.lastPathComponent), "\(e)")
+}
+
 @Suite struct IDXImporterTests {
     @Test func rawAndGzipGiveTheSameTable() throws {
         let dir = try TempDir()
@@ -65,12 +75,12 @@ func expectLocatedError(_ file: String, _ what: String, _ body: () throws -> Voi
         let labelURL = try dir.write(Synthetic.idxLabels([0, 1, 2, 3]), "labels")
         for (i, bad) in (Corruptions.truncations(images).map { (0, $0) } + Corruptions.flips(images)).enumerated() {
             let url = try dir.write(bad.1, "fuzz-\(i)")
-            do { _ = try IDXImporter.load(images: url, labels: labelURL) } catch is DataError {}
+            do { _ = try IDXImporter.load(images: url, labels: labelURL) } catch { expectNames(error, url) }
         }
         let gz = Gzip.compress(images)
         for (i, bad) in (Corruptions.truncations(gz).map { (0, $0) } + Corruptions.flips(gz)).enumerated() {
             let url = try dir.write(bad.1, "gzfuzz-\(i)")
-            do { _ = try IDXImporter.load(images: url, labels: labelURL) } catch is DataError {}
+            do { _ = try IDXImporter.load(images: url, labels: labelURL) } catch { expectNames(error, url) }
         }
     }
 }
@@ -154,7 +164,7 @@ func expectLocatedError(_ file: String, _ what: String, _ body: () throws -> Voi
         }
         for (i, bad) in (Corruptions.truncations(good).map { (0, $0) } + Corruptions.flips(good)).enumerated() {
             let url = try dir.write(bad.1, "fuzz-\(i).npy")
-            do { _ = try NPYImporter.load(images: url, labels: nil) } catch is DataError {}
+            do { _ = try NPYImporter.load(images: url, labels: nil) } catch { expectNames(error, url) }
         }
     }
 }
@@ -194,7 +204,8 @@ func expectLocatedError(_ file: String, _ what: String, _ body: () throws -> Voi
         }
         let good = Array(Synthetic.csv(count: 3, side: 2, header: true).utf8)
         for (i, bad) in (Corruptions.truncations(good).map { (0, $0) } + Corruptions.flips(good)).enumerated() {
-            do { _ = try CSVImporter.load(try dir.write(bad.1, "fuzz-\(i).csv")) } catch is DataError {}
+            let url = try dir.write(bad.1, "fuzz-\(i).csv")
+            do { _ = try CSVImporter.load(url) } catch { expectNames(error, url) }
         }
     }
 }

@@ -115,3 +115,34 @@ import KDData
         #expect(throws: DataError.self) { try AtomicFile.write([1], to: dir.file("missing/f")) }
     }
 }
+
+@Suite struct ManifestTests {
+    @Test func corruptedManifestsAreRejectedOrHarmless() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        try DatasetWriter.write(Synthetic.table(count: 9), name: "m", to: dir.file("m"), shardSize: 4)
+        let url = dir.file("m").appendingPathComponent(DatasetManifest.fileName)
+        let good = [UInt8](try Data(contentsOf: url))
+        for (i, (_, bad)) in (Corruptions.truncations(good, limit: 40).map { (0, $0) } + Corruptions.flips(good, positions: 300)).enumerated() {
+            try Data(bad).write(to: url)
+            do {
+                let ds = try ShardedDataset(directory: dir.file("m"))
+                // Only changes that keep the manifest consistent (e.g. whitespace, class names) may open.
+                #expect(ds.count == 9, "variant \(i)")
+            } catch let e as DataError {
+                #expect(e.file.hasPrefix(dir.url.path), "\(e)")
+            }
+        }
+    }
+
+    @Test func stagingLeftoversAreNotDatasets() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        // What an interrupted import leaves: a hidden staging directory with shards, no manifest
+        // under the target name.
+        try DatasetWriter.write(Synthetic.table(count: 4), name: "s", to: dir.file(".s.123.abc.tmp"))
+        try FileManager.default.removeItem(at: dir.file(".s.123.abc.tmp").appendingPathComponent(DatasetManifest.fileName))
+        #expect(throws: DataError.self) { try ShardedDataset(directory: dir.file("s")) }
+        #expect(throws: DataError.self) { try ShardedDataset(directory: dir.file(".s.123.abc.tmp")) }
+    }
+}
