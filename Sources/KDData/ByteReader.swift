@@ -65,16 +65,6 @@ struct ByteReader {
     }
 }
 
-/// Little-endian appends for writing binary formats.
-extension Array where Element == UInt8 {
-    mutating func appendLE<T: FixedWidthInteger>(_ value: T) {
-        var v = value.littleEndian
-        Swift.withUnsafeBytes(of: &v) { append(contentsOf: $0) }
-    }
-
-    mutating func appendLE(_ value: Float) { appendLE(value.bitPattern) }
-}
-
 /// Multiplies sizes taken from untrusted headers, returning nil on overflow or negatives.
 func checkedProduct(_ values: [Int]) -> Int? {
     var acc = 1

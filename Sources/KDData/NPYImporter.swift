@@ -1,12 +1,12 @@
 import Foundation
 
-/// Reads NumPy `.npy` arrays (format 1.0–3.0, C order, little-endian): images of shape
+/// Reads NumPy `.npy` arrays (format 1.0–3.0, C order, little-endian; gzip-compressed too): images of shape
 /// (N, H, W), (N, C, H, W) or, with `channelsLast`, (N, H, W, C); labels of shape (N).
 /// Images may be uint8 (kept as bytes), float32 (kept) or float64 (narrowed to float32);
 /// labels any integer type.
 public enum NPYImporter {
     /// A parsed `.npy` array: element type descriptor, shape and the raw payload.
-    struct Array {
+    struct NPYArray {
         var descr: String
         var shape: [Int]
         var payload: ArraySlice<UInt8>
@@ -16,7 +16,7 @@ public enum NPYImporter {
     /// Parses `images` (and `labels`, unless nil) into a table.
     public static func load(images: URL, labels: URL?, channelsLast: Bool = false,
                             classes: [String]? = nil) throws -> SampleTable {
-        let (imageBytes, imageSource) = try FileBytes.readRaw(images).withSource(images)
+        let (imageBytes, imageSource) = try FileBytes.read(images)
         let array = try parse(imageBytes, file: images.path)
         let n: Int, c: Int, h: Int, w: Int
         switch (array.shape.count, channelsLast) {
@@ -54,7 +54,7 @@ public enum NPYImporter {
         var sources = [imageSource]
         var labelValues: [Int]?
         if let labels {
-            let (labelBytes, labelSource) = try FileBytes.readRaw(labels).withSource(labels)
+            let (labelBytes, labelSource) = try FileBytes.read(labels)
             let l = try parse(labelBytes, file: labels.path)
             guard l.shape.count == 1 else {
                 throw DataError.invalid(file: labels.path, reason: "label array has shape \(l.shape); expected (N)")
@@ -70,10 +70,10 @@ public enum NPYImporter {
     }
 
     /// Parses the magic, version, header dictionary and checks the payload length.
-    static func parse(_ bytes: [UInt8], file: String) throws -> Array {
+    static func parse(_ bytes: [UInt8], file: String) throws -> NPYArray {
         var r = ByteReader(bytes, file: file)
         try r.require(8)
-        guard Swift.Array(try r.readBytes(6)) == [0x93] + Swift.Array("NUMPY".utf8) else {
+        guard Array(try r.readBytes(6)) == [0x93] + Array("NUMPY".utf8) else {
             throw DataError.corrupt(file: file, offset: 0, reason: "not a .npy file (bad magic)")
         }
         let major = try r.u8()
@@ -100,7 +100,7 @@ public enum NPYImporter {
             throw DataError.corrupt(file: file, offset: headerStart, reason: "shape \(fields.shape) overflows")
         }
         try IDXImporter.checkPayload(bytes, offset: r.offset, expected: total, file: file)
-        return Array(descr: fields.descr, shape: fields.shape, payload: bytes[r.offset...], payloadOffset: r.offset)
+        return NPYArray(descr: fields.descr, shape: fields.shape, payload: bytes[r.offset...], payloadOffset: r.offset)
     }
 
     /// Bytes per element of a supported little-endian or byte-sized numeric dtype.
@@ -115,7 +115,7 @@ public enum NPYImporter {
     }
 
     /// Reads an integer array as Ints, checking 0 ≤ value (< classCount when given).
-    static func integers(_ a: Array, file: String, classCount: Int?) throws -> [Int] {
+    static func integers(_ a: NPYArray, file: String, classCount: Int?) throws -> [Int] {
         guard let size = itemSize(a.descr), !a.descr.contains("f") else {
             throw DataError.invalid(file: file, reason: "label dtype '\(a.descr)' is not an integer type")
         }
@@ -155,12 +155,5 @@ public enum NPYImporter {
             }
         }
         return dst
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// The bytes with the `SourceFile` record of the file they were read from.
-    func withSource(_ url: URL) -> ([UInt8], SourceFile) {
-        (self, SourceFile(name: url.lastPathComponent, bytes: count, crc32: Checksum.crc32(self)))
     }
 }
