@@ -33,6 +33,7 @@ public enum CIFARImporter {
         var pixels = [UInt8](), labels = [Int](), sources = [SourceFile]()
         for url in batches {
             let (bytes, source) = try FileBytes.read(url)
+            guard !bytes.isEmpty else { throw DataError.truncated(file: url.path, offset: 0, needed: recordSize, available: 0) }
             guard bytes.count % recordSize == 0 else {
                 let whole = bytes.count / recordSize * recordSize
                 throw DataError.truncated(file: url.path, offset: whole, needed: recordSize, available: bytes.count - whole)

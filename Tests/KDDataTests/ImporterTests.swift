@@ -37,6 +37,8 @@ func expectNames(_ error: any Error, _ url: URL) {
         #expect(raw.pixels == gz.pixels && raw.labels == gz.labels)
         #expect(raw.pixels == Synthetic.images(count: 20, elements: 20))
         #expect(gz.sources.map(\.name) == ["i.gz", "l.gz"])
+        let members = Gzip.compress(Array(images.prefix(50))) + Gzip.compress(Array(images.dropFirst(50)))
+        #expect(try IDXImporter.load(images: try dir.write(members, "m.gz"), labels: nil).pixels == raw.pixels)
     }
 
     @Test func badInputsAreLocated() throws {
