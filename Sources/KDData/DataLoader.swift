@@ -73,6 +73,13 @@ public struct DataLoader: Sendable {
         return Batch(epoch: epoch, index: index, images: images, labels: labels, ids: ids, views: views)
     }
 
+    /// Re-renders a recorded view of sample `id` (byte-identical to the batch that carried it),
+    /// or nil when the id is not in this dataset.
+    public func replay(_ id: SampleID, view parameters: ViewParameters) -> [Float]? {
+        guard let g = dataset.index(of: id) else { return nil }
+        return dataset.withPixels(at: g) { augmenter.render($0, parameters: parameters) }
+    }
+
     /// The batches of `epoch`, in order (prefetched when `prefetch` > 0).
     public func epoch(_ epoch: Int) -> EpochBatches { EpochBatches(loader: self, epoch: epoch) }
 }

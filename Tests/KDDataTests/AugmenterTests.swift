@@ -97,8 +97,7 @@ import KDData
         for (id, value) in e0 {
             #expect(e2[id]!.0 == value.0 && e4[id]!.0 == value.0 && e2[id]!.1 == value.1)
             #expect(value.1.view == 0 && e1[id]!.1.view == 1)
-            let replay = ds.withPixels(at: ds.index(of: id)!) { aug.render($0, parameters: value.1) }
-            #expect(replay.map(\.bitPattern) == value.0)
+            #expect(loader.replay(id, view: value.1)?.map(\.bitPattern) == value.0)
         }
         #expect(e0.contains { e1[$0.key]!.1 != $0.value.1 })
     }

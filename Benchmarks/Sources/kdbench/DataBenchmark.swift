@@ -9,14 +9,13 @@ func runDataBenchmark(_ args: [String]) throws {
     ThreadBudget.threads = 1
     var epochs = 3
     if let i = args.firstIndex(of: "--epochs"), i + 1 < args.count, let n = Int(args[i + 1]) { epochs = max(1, n) }
-    let source = URL(fileURLWithPath: "/usr/share/datasets/fashion-mnist")
+    let source = FashionMNIST.source(train: true)
     let work = FileManager.default.temporaryDirectory.appendingPathComponent("kdbench-data-\(getpid())")
     defer { try? FileManager.default.removeItem(at: work) }
 
     let importStart = Date()
-    try DatasetImport.run(.idx(images: source.appendingPathComponent("train-images-idx3-ubyte.gz"),
-                               labels: source.appendingPathComponent("train-labels-idx1-ubyte.gz")),
-                          name: "fashion-mnist-train", to: work.appendingPathComponent("train"))
+    try DatasetImport.run(source, name: "fashion-mnist-train", to: work.appendingPathComponent("train"),
+                          options: ImportOptions(classes: FashionMNIST.classes))
     let importSeconds = Date().timeIntervalSince(importStart)
 
     var best = (total: Double.infinity, open: 0.0, epoch: 0.0)
@@ -26,7 +25,7 @@ func runDataBenchmark(_ args: [String]) throws {
         let dataset = try ShardedDataset(directory: work.appendingPathComponent("train"))
         let t1 = Date()
         let augmenter = try Augmenter(ops: [.padCrop(size: 28, pad: 2), .hflip(probability: 0.5),
-                                            .normalize(mean: [0.2860], std: [0.3530])],
+                                            .normalize(mean: [FashionMNIST.mean], std: [FashionMNIST.std])],
                                       views: 4, seed: 7, input: dataset.layout)
         let loader = try DataLoader(dataset: dataset, batchSize: 128, seed: 7, augmenter: augmenter, prefetch: 0)
         var samples = 0
