@@ -1,73 +1,5 @@
 import Foundation
 
-/// What an import reads.
-public enum ImportSource: Sendable, Hashable {
-    /// MNIST-family IDX image file and optional label file (raw or .gz).
-    case idx(images: URL, labels: URL?)
-    /// CIFAR-10 / CIFAR-100 binary batch files, read in order.
-    case cifar(batches: [URL], variant: CIFARImporter.Variant)
-    /// NumPy arrays: images and optional labels.
-    case npy(images: URL, labels: URL?, channelsLast: Bool)
-    /// A CSV file of pixel rows.
-    case csv(URL, CSVImporter.Options)
-
-    /// Parses the input into memory (nothing is written).
-    public func load(classes: [String]? = nil) throws -> SampleTable {
-        switch self {
-        case let .idx(images, labels):
-            return try IDXImporter.load(images: images, labels: labels, classes: classes)
-        case let .cifar(batches, variant):
-            return try CIFARImporter.load(batches: batches, variant: variant, classes: classes)
-        case let .npy(images, labels, channelsLast):
-            return try NPYImporter.load(images: images, labels: labels, channelsLast: channelsLast, classes: classes)
-        case let .csv(url, options):
-            var o = options
-            if let classes { o.classes = classes }
-            return try CSVImporter.load(url, options: o)
-        }
-    }
-}
-
-/// How an import splits its samples into two datasets. Selection is seeded and stable.
-public enum DatasetSplit: Sendable, Hashable {
-    /// One dataset with everything.
-    case none
-    /// Hold out `perClass` samples of every class into the second dataset (e.g. validation).
-    case holdOutPerClass(Int)
-    /// Keep `fraction` of every class labelled in the first dataset; the rest goes, without
-    /// labels, to the second (SSLD's labelled + unlabeled setting).
-    case labeledFraction(Double)
-}
-
-/// Options of `DatasetImport.run`.
-public struct ImportOptions: Sendable, Hashable {
-    /// Maximum records per shard.
-    public var shardSize: Int
-    /// Drop labels (the dataset is written unlabeled).
-    public var unlabeled: Bool
-    /// How to split.
-    public var split: DatasetSplit
-    /// Where the second part of a split goes (required unless `split` is `.none`).
-    public var splitDirectory: URL?
-    /// Seed of the split's per-class selection.
-    public var seed: UInt64
-    /// Class names (index = label); default "0", "1", ….
-    public var classes: [String]?
-    /// Replace existing dataset directories.
-    public var overwrite: Bool
-
-    public init(shardSize: Int = 10_000, unlabeled: Bool = false, split: DatasetSplit = .none,
-                splitDirectory: URL? = nil, seed: UInt64 = 0, classes: [String]? = nil, overwrite: Bool = false) {
-        self.shardSize = shardSize
-        self.unlabeled = unlabeled
-        self.split = split
-        self.splitDirectory = splitDirectory
-        self.seed = seed
-        self.classes = classes
-        self.overwrite = overwrite
-    }
-}
-
 /// The library side of `kdflow import`: parse, split, write shards and manifest(s).
 public enum DatasetImport {
     /// Imports `source` as dataset `name` into `directory` (and a split's second part into
@@ -78,6 +10,15 @@ public enum DatasetImport {
                            options: ImportOptions = ImportOptions()) throws -> [DatasetManifest] {
         let table = try source.load(classes: options.classes)
         let parts = try split(table, options: options, file: directory.path)
+        // Refuse before writing anything, so a clash cannot leave half a split behind.
+        for dir in [directory] + (parts.second == nil ? [] : [options.splitDirectory].compactMap { $0 }) {
+            if FileManager.default.fileExists(atPath: dir.path) && !options.overwrite {
+                throw DataError.invalid(file: dir.path, reason: "already exists (pass overwrite to replace it)")
+            }
+        }
+        if parts.second != nil, options.splitDirectory?.standardizedFileURL == directory.standardizedFileURL {
+            throw DataError.invalid(file: directory.path, reason: "both parts of the split would go to the same directory")
+        }
         var written = [DatasetManifest]()
         var targets = [(parts.first, name, directory)]
         if let second = parts.second, let dir = options.splitDirectory {

@@ -55,5 +55,12 @@ import KDData
                                   options: ImportOptions(split: .holdOutPerClass(11), splitDirectory: dir.file("val")))
         }
         #expect(dir.contents() == before)
+        // An existing second target is refused before the first part is written.
+        try FileManager.default.createDirectory(at: dir.file("taken"), withIntermediateDirectories: false)
+        #expect(throws: DataError.self) {
+            try DatasetImport.run(try idxSource(dir), name: "x", to: dir.file("out"),
+                                  options: ImportOptions(split: .holdOutPerClass(1), splitDirectory: dir.file("taken")))
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.file("out").path))
     }
 }
