@@ -73,6 +73,8 @@ import KDData
         expected += [3, 1, 0, 0, 0, 0, 0, 0, 0x3F, 1, 0, 0, 0, 0, 0, 0, 0x40]
         expected += [4, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
         #expect(p.stableBytes == expected)
+        #expect(SampleID(dataset: "ab", shard: 1, index: 258).stableBytes
+                    == [2, 0, 0, 0, 0x61, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 2, 1, 0, 0, 0, 0, 0, 0])
     }
 
     @Test func loaderReplaysTheSameViewInAnyEpochAndOrder() throws {
