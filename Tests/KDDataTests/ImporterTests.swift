@@ -184,6 +184,11 @@ func expectNames(_ error: any Error, _ url: URL) {
         let unlabeled = try CSVImporter.load(try dir.write(Array("1,2,3,4\n5,6,7,8\n".utf8), "u.csv"),
                                              options: .init(labelColumn: nil))
         #expect(unlabeled.labels == nil && unlabeled.count == 2 && unlabeled.layout.dims == [1, 2, 2])
+        let floats = try CSVImporter.load(try dir.write(Array("0.5,1e-1,-2,3,1\r\n\"0.25\",0,0,0,0\r\n".utf8), "f.csv"),
+                                          options: .init(labelColumn: 4, shape: [2, 1, 2], pixelType: .float32))
+        #expect(floats.layout == SampleLayout(pixelType: .float32, channels: 2, height: 1, width: 2))
+        #expect(floats.labels == [1, 0] && floats.pixels.count == 32)
+        #expect(Array(floats.pixels[4..<8]) == Synthetic.littleEndian(Float(0.1).bitPattern))
     }
 
     @Test func errorsNameLineAndColumn() throws {
