@@ -18,13 +18,13 @@ public struct Augmenter: Sendable, Hashable {
 
     /// Checks the ops against `input` (crop sizes, normalise channel counts).
     public init(ops: [AugmentOp], views: Int, seed: UInt64, input: SampleLayout) throws {
-        guard views >= 0 else { throw DataError.invalid(file: "augment", reason: "views must be ≥ 0, got \(views)") }
-        guard input.elementCount > 0 else { throw DataError.invalid(file: "augment", reason: "empty input \(input)") }
+        guard views >= 0 else { throw DataError.invalidOption(key: "augment.views", reason: "must be ≥ 0, got \(views)") }
+        guard input.elementCount > 0 else { throw DataError.invalidOption(key: "augment", reason: "empty input \(input)") }
         let c = input.channels
         var h = input.height, w = input.width
         for (k, op) in ops.enumerated() {
             func bad(_ why: String) -> DataError {
-                DataError.invalid(file: "augment", reason: "ops[\(k)] \(op.name): \(why)")
+                DataError.invalidOption(key: "augment.ops[\(k)].\(op.name)", reason: why)
             }
             switch op {
             case let .padCrop(size, pad):

@@ -12,6 +12,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalid(file: String, reason: String)
     /// The operating system refused a read or write.
     case io(file: String, reason: String)
+    /// A configuration value is unusable; `key` is its path (e.g. "augment.ops[1].pad_crop").
+    case invalidOption(key: String, reason: String)
 
     public var description: String {
         switch self {
@@ -27,14 +29,16 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): \(reason)"
         case let .io(file, reason):
             return "\(file): \(reason)"
+        case let .invalidOption(key, reason):
+            return "\(key): \(reason)"
         }
     }
 
-    /// The file the error is about.
+    /// The file (or, for `invalidOption`, the key path) the error is about.
     public var file: String {
         switch self {
         case let .corrupt(file, _, _), let .truncated(file, _, _, _), let .badText(file, _, _, _),
-             let .mismatch(file, _), let .invalid(file, _), let .io(file, _):
+             let .mismatch(file, _), let .invalid(file, _), let .io(file, _), let .invalidOption(file, _):
             return file
         }
     }
