@@ -1,0 +1,85 @@
+import KDTensor
+
+/// Batches a dataset through an augmenter. The epoch's sample order (seeded shuffle across all
+/// shards) and every batch are pure functions of (seed, epoch, batch index); prefetching only
+/// computes them ahead.
+public struct DataLoader: Sendable {
+    /// The source dataset.
+    public let dataset: ShardedDataset
+    /// Samples per batch.
+    public let batchSize: Int
+    /// Drop the last batch when it is short.
+    public let dropLast: Bool
+    /// Shuffle each epoch (false: dataset order, e.g. for evaluation).
+    public let shuffle: Bool
+    /// Seed of the per-epoch order.
+    public let seed: UInt64
+    /// The augmentation applied to every sample.
+    public let augmenter: Augmenter
+    /// Batches computed ahead on a background queue (0: inline).
+    public let prefetch: Int
+
+    /// A loader; `augmenter` nil means no ops (pixels scaled to [0, 1], one fixed view).
+    public init(dataset: ShardedDataset, batchSize: Int, dropLast: Bool = false, shuffle: Bool = true,
+                seed: UInt64, augmenter: Augmenter? = nil, prefetch: Int = 2) throws {
+        guard batchSize > 0 else { throw DataError.invalid(file: dataset.directory.path, reason: "batch size must be positive") }
+        guard prefetch >= 0 else { throw DataError.invalid(file: dataset.directory.path, reason: "prefetch must be ≥ 0") }
+        let aug = try augmenter ?? Augmenter(ops: [], views: 1, seed: seed, input: dataset.layout)
+        guard aug.input == dataset.layout else {
+            throw DataError.mismatch(file: dataset.directory.path,
+                                     reason: "augmenter expects \(aug.input), dataset holds \(dataset.layout)")
+        }
+        self.dataset = dataset
+        self.batchSize = batchSize
+        self.dropLast = dropLast
+        self.shuffle = shuffle
+        self.seed = seed
+        self.augmenter = aug
+        self.prefetch = prefetch
+    }
+
+    /// Batches per epoch.
+    public var batchCount: Int {
+        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+    }
+
+    /// The epoch's order of global sample indices.
+    public func order(epoch: Int) -> [Int] {
+        shuffle ? EpochOrder.permutation(count: dataset.count, seed: seed, epoch: UInt64(epoch)) : Array(0..<dataset.count)
+    }
+
+    /// Batch `index` of `epoch`, given that epoch's `order`.
+    public func batch(_ index: Int, epoch: Int, order: [Int]) -> Batch {
+        let start = index * batchSize
+        let members = Array(order[start..<min(order.count, start + batchSize)])
+        let view = augmenter.viewIndex(epoch: epoch)
+        let per = augmenter.outputCount
+        var ids = [SampleID](), views = [ViewParameters]()
+        ids.reserveCapacity(members.count)
+        views.reserveCapacity(members.count)
+        var labels: [Int]? = dataset.isLabeled ? [] : nil
+        var scratch = RenderScratch(capacity: augmenter.scratchCapacity)
+        let images = Tensor(shape: Shape([members.count] + augmenter.outputDims)) { out in
+            for (n, g) in members.enumerated() {
+                let id = dataset.id(at: g)
+                let params = augmenter.parameters(for: id, view: view)
+                let slot = UnsafeMutableBufferPointer(rebasing: out[(n * per)..<((n + 1) * per)])
+                dataset.withPixels(at: g) { augmenter.render($0, parameters: params, into: slot, scratch: &scratch) }
+                ids.append(id)
+                views.append(params)
+                labels?.append(dataset.label(at: g) ?? -1)
+            }
+        }
+        return Batch(epoch: epoch, index: index, images: images, labels: labels, ids: ids, views: views)
+    }
+
+    /// Re-renders a recorded view of sample `id` (byte-identical to the batch that carried it),
+    /// or nil when the id is not in this dataset.
+    public func replay(_ id: SampleID, view parameters: ViewParameters) -> [Float]? {
+        guard let g = dataset.index(of: id) else { return nil }
+        return dataset.withPixels(at: g) { augmenter.render($0, parameters: parameters) }
+    }
+
+    /// The batches of `epoch`, in order (prefetched when `prefetch` > 0).
+    public func epoch(_ epoch: Int) -> EpochBatches { EpochBatches(loader: self, epoch: epoch) }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import KDData
+
+@Suite struct LoaderTests {
+    func dataset(_ dir: TempDir, count: Int = 23, labeled: Bool = true) throws -> ShardedDataset {
+        try DatasetWriter.write(Synthetic.table(count: count, labeled: labeled), name: "d", to: dir.file("d"), shardSize: 5)
+        return try ShardedDataset(directory: dir.file("d"))
+    }
+
+    @Test func orderIsAPureFunctionOfSeedAndEpoch() {
+        let a = EpochOrder.permutation(count: 100, seed: 7, epoch: 3)
+        #expect(a == EpochOrder.permutation(count: 100, seed: 7, epoch: 3))
+        #expect(a.sorted() == Array(0..<100))
+        #expect(a != EpochOrder.permutation(count: 100, seed: 7, epoch: 4))
+        #expect(a != EpochOrder.permutation(count: 100, seed: 8, epoch: 3))
+    }
+
+    @Test func batchesCoverTheEpochAcrossShards() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let ds = try dataset(dir)
+        let keep = try DataLoader(dataset: ds, batchSize: 4, seed: 1, prefetch: 0)
+        let batches = Array(keep.epoch(0))
+        #expect(batches.map(\.count) == [4, 4, 4, 4, 4, 3])
+        #expect(Set(batches.flatMap(\.ids)).count == 23)
+        #expect(batches[0].images.shape == [4, 1, 6, 6])
+        let drop = try DataLoader(dataset: ds, batchSize: 4, dropLast: true, seed: 1, prefetch: 0)
+        #expect(Array(drop.epoch(0)).map(\.count) == [4, 4, 4, 4, 4])
+        let first = batches[0]
+        for (n, id) in first.ids.enumerated() {
+            let g = ds.index(of: id)!
+            #expect(first.labels?[n] == ds.label(at: g))
+            let expected = ds.withPixels(at: g) { $0.map { Float($0) / 255 } }
+            #expect(Array(first.images.scalars[(n * 36)..<((n + 1) * 36)]) == expected)
+        }
+        let plain = try DataLoader(dataset: ds, batchSize: 10, shuffle: false, seed: 1, prefetch: 0)
+        #expect(Array(plain.epoch(5)).flatMap(\.ids) == (0..<23).map(ds.id(at:)))
+    }
+
+    @Test func prefetchGivesTheSameBatches() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let ds = try dataset(dir)
+        let aug = try Augmenter(ops: [.padCrop(size: 6, pad: 1), .hflip(probability: 0.5)], views: 2, seed: 9, input: ds.layout)
+        let inline = try DataLoader(dataset: ds, batchSize: 3, seed: 4, augmenter: aug, prefetch: 0)
+        let ahead = try DataLoader(dataset: ds, batchSize: 3, seed: 4, augmenter: aug, prefetch: 3)
+        for epoch in 0..<3 {
+            let a = Array(inline.epoch(epoch)), b = Array(ahead.epoch(epoch))
+            #expect(a.map(\.images) == b.map(\.images))
+            #expect(a.map(\.ids) == b.map(\.ids) && a.map(\.views) == b.map(\.views))
+        }
+        // Stopping early must not hang or leak the worker into the next epoch.
+        let it = ahead.epoch(7).makeIterator()
+        #expect(it.next()?.index == 0)
+    }
+
+    @Test func unlabeledBatchesHaveNoLabels() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let loader = try DataLoader(dataset: try dataset(dir, labeled: false), batchSize: 8, seed: 0)
+        #expect(Array(loader.epoch(0)).allSatisfy { $0.labels == nil })
+    }
+}
