@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "KDNN", targets: ["KDNN"]),
         .library(name: "KDLoss", targets: ["KDLoss"]),
         .library(name: "KDData", targets: ["KDData"]),
+        .library(name: "KDTraining", targets: ["KDTraining"]),
         .executable(name: "kdflow", targets: ["kdflow"]),
     ],
     dependencies: [
@@ -32,13 +33,15 @@ let package = Package(
         .target(name: "KDLoss", dependencies: ["KDNN"], swiftSettings: kernelFlags),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "KDData", dependencies: ["KDTensor", "CZlib"], swiftSettings: kernelFlags),
+        .target(name: "KDTraining", dependencies: ["KDNN", "KDLoss", "KDData"], swiftSettings: kernelFlags),
         .executableTarget(
             name: "kdflow",
-            dependencies: ["KDNN", "KDLoss", "KDData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["KDTraining", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: kernelFlags),
         .testTarget(name: "KDTensorTests", dependencies: ["KDTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDAutodiffTests", dependencies: ["KDAutodiff"]),
         .testTarget(name: "KDNNTests", dependencies: ["KDNN", "KDLoss"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDDataTests", dependencies: ["KDData"]),
+        .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining"]),
     ]
 )

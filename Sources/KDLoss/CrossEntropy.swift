@@ -17,3 +17,15 @@ public func crossEntropy(logits: Variable, labels: [Int], labelSmoothing: Float 
     }
     return -(logits.logSoftmax() * Variable(constant: target)).sum() / Float(n)
 }
+
+/// The `cross_entropy` kind: `input` logits against the batch's labels.
+public struct CrossEntropyLoss: LossFunction {
+    /// ε of label smoothing.
+    public var labelSmoothing: Float
+    public init(labelSmoothing: Float = 0) { self.labelSmoothing = labelSmoothing }
+    public var roles: [String] { ["input"] }
+    public var needsLabels: Bool { true }
+    public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
+        crossEntropy(logits: inputs["input"]!, labels: labels!, labelSmoothing: labelSmoothing)
+    }
+}

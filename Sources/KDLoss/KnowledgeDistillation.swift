@@ -12,3 +12,15 @@ public func knowledgeDistillation(student: Variable, teacher: Tensor, temperatur
     let kl = (Variable(constant: teacherProb) * (Variable(constant: teacherLog) - studentLog)).sum()
     return kl * (temperature * temperature / n)
 }
+
+/// The `kd` kind: `student` logits learn the `teacher` logits' softened distribution.
+public struct KnowledgeDistillationLoss: LossFunction {
+    /// Softening temperature T.
+    public var temperature: Float
+    public init(temperature: Float = 4) { self.temperature = temperature }
+    public var roles: [String] { ["student", "teacher"] }
+    public var needsLabels: Bool { false }
+    public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
+        knowledgeDistillation(student: inputs["student"]!, teacher: inputs["teacher"]!.value, temperature: temperature)
+    }
+}

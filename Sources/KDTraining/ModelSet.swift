@@ -1,0 +1,87 @@
+import Foundation
+import KDAutodiff
+import KDNN
+import KDTensor
+
+/// The run's models and connectors, built from the plan, with weights loaded and teachers frozen.
+public final class ModelSet {
+    /// Models by name, in plan order.
+    public let models: [(name: String, model: Classifier, plan: TrainingPlan.ModelPlan)]
+    /// Connectors by name, in plan order.
+    public let connectors: [(name: String, connector: Connector, plan: TrainingPlan.ConnectorPlan)]
+
+    /// A model or connector could not be built.
+    public struct BuildError: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    public init(plan: TrainingPlan) throws {
+        var models: [(String, Classifier, TrainingPlan.ModelPlan)] = []
+        for (i, m) in plan.models.enumerated() {
+            let model = try ModelZoo.make(m.arch, inChannels: m.inChannels, classes: m.classes, imageSize: m.imageSize,
+                                          hidden: m.hidden, seed: plan.seed &+ UInt64(i) &* 0x9E37_79B9)
+            if let weights = m.weights {
+                do {
+                    try Checkpoint.load(model, from: weights)
+                } catch {
+                    throw BuildError(message: "model '\(m.name)': cannot load weights: \(error)")
+                }
+            }
+            model.setRequiresGrad(!m.frozen)
+            models.append((m.name, model, m))
+        }
+        self.models = models
+        var connectors: [(String, Connector, TrainingPlan.ConnectorPlan)] = []
+        let ini = ParameterInitializer(seed: plan.seed &+ 0xC0_11EC_7052)
+        for c in plan.connectors {
+            let from = try Self.tapShape(c.from, in: models, imageSize: plan.models)
+            let to = try Self.tapShape(c.to, in: models, imageSize: plan.models)
+            guard from.rank == 4, to.rank == 4, from[2] == to[2], from[3] == to[3] else {
+                throw BuildError(message: "connector '\(c.name)': \(c.from) \(from) cannot map to \(c.to) \(to) (needs NCHW taps of equal spatial size)")
+            }
+            connectors.append((c.name, Connector(from[1], to[1], init: ini), c))
+        }
+        self.connectors = connectors
+    }
+
+    /// The model named `name`.
+    public func model(_ name: String) -> Classifier? { models.first { $0.name == name }?.model }
+
+    /// The shape of `model.tap` for one sample, from a forward pass of zeros in evaluation mode.
+    static func tapShape(_ reference: String, in models: [(String, Classifier, TrainingPlan.ModelPlan)],
+                         imageSize plans: [TrainingPlan.ModelPlan]) throws -> Shape {
+        let parts = reference.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let (_, model, plan) = models.first(where: { $0.0 == parts[0] }) else {
+            throw BuildError(message: "'\(reference)' names no model tap")
+        }
+        guard model.tapNames.contains(parts[1]) else {
+            throw BuildError(message: "model '\(parts[0])' (\(plan.arch)) has no tap '\(parts[1])'; taps: \(model.tapNames.joined(separator: ", "))")
+        }
+        let x = Variable(constant: Tensor.zeros([1, plan.inChannels, plan.imageSize, plan.imageSize]))
+        return model.run(x, ForwardContext(tape: nil, training: false))[parts[1]]!.shape
+    }
+
+    /// The named parameters of the listed models and connectors, prefixed by their names.
+    public func parameters(of names: [String]) throws -> [(String, Parameter)] {
+        try names.flatMap { name -> [(String, Parameter)] in
+            if let m = models.first(where: { $0.name == name }) { return m.model.namedParameters(prefix: name + ".") }
+            if let c = connectors.first(where: { $0.name == name }) { return c.connector.namedParameters(prefix: name + ".") }
+            throw BuildError(message: "optimiser parameters: no model or connector named '\(name)'")
+        }
+    }
+
+    /// Every model's and connector's state under its name, for checkpoints.
+    public func stateDict() -> Safetensors {
+        var file = Safetensors()
+        for m in models { Checkpoint.stateDict(of: m.model, prefix: m.name + ".", into: &file) }
+        for c in connectors { Checkpoint.stateDict(of: c.connector, prefix: c.name + ".", into: &file) }
+        return file
+    }
+
+    /// Restores every model and connector from a checkpoint written by `stateDict()`.
+    public func load(_ file: Safetensors) throws {
+        for m in models { try Checkpoint.load(m.model, from: file, prefix: m.name + ".") }
+        for c in connectors { try Checkpoint.load(c.connector, from: file, prefix: c.name + ".") }
+    }
+}

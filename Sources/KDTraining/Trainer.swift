@@ -1,0 +1,128 @@
+import Foundation
+import KDData
+import KDNN
+import KDTensor
+
+/// What a finished run reports.
+public struct TrainingSummary: Sendable {
+    /// Final evaluation of every model, by name.
+    public var final: [String: ClassificationMetrics]
+    /// Best top-1 of the exported model and its epoch (1-based).
+    public var bestTop1: Double
+    public var bestEpoch: Int
+    /// Wall time of the whole run in seconds.
+    public var seconds: Double
+    /// Where the exported model was written.
+    public var exported: URL
+}
+
+/// Runs a training plan: epochs of augment → teacher → student steps, evaluation every epoch,
+/// best/last checkpoints, metrics, resume.
+public final class Trainer {
+    public let plan: TrainingPlan
+    let models: ModelSet
+    let optimizers: [(name: String, optimizer: Optimizer, plan: TrainingPlan.OptimizerPlan)]
+    let loader: DataLoader
+    let evaluator: Evaluator?
+    let classes: Int
+    let log: (String) -> Void
+
+    /// Opens the data and builds models and optimisers; `log` receives progress lines.
+    public init(plan: TrainingPlan, log: @escaping (String) -> Void = { print($0) }) throws {
+        self.plan = plan
+        self.log = log
+        let train = try ShardedDataset(directory: plan.trainData)
+        let augmenter = try Augmenter(ops: plan.augmentation, views: plan.views, seed: plan.seed, input: train.layout)
+        loader = try DataLoader(dataset: train, batchSize: plan.batchSize, dropLast: plan.dropLast, shuffle: true,
+                                seed: plan.seed, augmenter: augmenter, prefetch: 0)
+        evaluator = try plan.evalData.map {
+            try Evaluator(dataset: try ShardedDataset(directory: $0), ops: plan.evalAugmentation,
+                          batchSize: plan.batchSize, seed: plan.seed)
+        }
+        let models = try ModelSet(plan: plan)
+        self.models = models
+        optimizers = try plan.optimizers.map { ($0.name, try OptimizerFactory.make($0, models: models), $0) }
+        classes = plan.models.first { $0.name == plan.exportModel }?.classes ?? plan.models[0].classes
+    }
+
+    /// Trains to the end (or until `stop` is raised) and returns the summary.
+    public func run(resume: Bool = false, stop: StopSignal = StopSignal()) throws -> TrainingSummary {
+        let started = Date()
+        let runDir = plan.outputDirectory
+        try FileManager.default.createDirectory(at: runDir, withIntermediateDirectories: true)
+        var progress = TrainingProgress()
+        if resume {
+            guard let restored = try TrainingCheckpoint.load(run: runDir, models: models, optimizers: optimizers) else {
+                throw ModelSet.BuildError(message: "--resume: no checkpoint in \(TrainingCheckpoint.directory(runDir).path)")
+            }
+            progress = restored
+            log("resuming at epoch \(progress.epoch + 1), batch \(progress.batchInEpoch) (step \(progress.globalStep))")
+        } else {
+            try? FileManager.default.removeItem(at: TrainingCheckpoint.directory(runDir))
+        }
+        let metrics = try MetricsLog(url: runDir.appendingPathComponent("metrics.jsonl"),
+                                     keepThroughStep: resume ? progress.globalStep : nil)
+        let teacher = TeacherForward(models: models)
+        let step = TrainingStep(plan: plan, models: models, optimizers: optimizers)
+        step.restore(globalStep: progress.globalStep)
+        let batches = loader.batchCount
+        var final: [String: ClassificationMetrics] = [:]
+
+        while progress.epoch < plan.epochs {
+            let epoch = progress.epoch
+            let epochStart = Date()
+            let order = loader.order(epoch: epoch)
+            for index in progress.batchInEpoch..<batches {
+                let batch = loader.batch(index, epoch: epoch, order: order)
+                let record = try step(batch, teacher: teacher.isEmpty ? [:] : teacher(batch), batchesPerEpoch: batches)
+                progress.batchInEpoch = index + 1
+                progress.globalStep = record.globalStep
+                metrics.append(["kind": "step", "epoch": epoch + 1, "batch": index, "global_step": record.globalStep,
+                                "lr_factor": record.learningRateFactor, "loss": Double(record.total),
+                                "terms": record.terms.mapValues { Double($0) }])
+                if stop.isRaised {
+                    try saveCheckpoint(progress, metrics)
+                    throw TrainingStopped(progress: progress)
+                }
+                if plan.checkpointEverySteps > 0 && record.globalStep % plan.checkpointEverySteps == 0 && index + 1 < batches {
+                    try saveCheckpoint(progress, metrics)
+                }
+            }
+            let trainSeconds = Date().timeIntervalSince(epochStart)
+            final = evaluate(includeFrozen: epoch == 0)
+            progress.epoch += 1
+            progress.batchInEpoch = 0
+            var record: [String: Any] = ["kind": "epoch", "epoch": epoch + 1, "global_step": progress.globalStep,
+                                         "train_seconds": trainSeconds]
+            record["eval"] = final.mapValues { ["top1": $0.top1, "top5": $0.top5, "loss": $0.meanLoss] }
+            metrics.append(record)
+            if let top1 = final[plan.exportModel]?.top1, top1 > progress.bestTop1 {
+                progress.bestTop1 = top1
+                progress.bestEpoch = epoch + 1
+                try Checkpoint.save(models.model(plan.exportModel)!, to: runDir.appendingPathComponent("best.safetensors"),
+                                    metadata: ["epoch": String(epoch + 1), "top1": String(top1)])
+            }
+            try saveCheckpoint(progress, metrics)
+            let accuracies = final.sorted { $0.key < $1.key }
+                .map { String(format: "%@ %.2f%%", $0.key, 100 * $0.value.top1) }.joined(separator: ", ")
+            log(String(format: "epoch %d/%d  %.1fs  loss %.4f  eval: %@", epoch + 1, plan.epochs, trainSeconds,
+                       (final[plan.exportModel]?.meanLoss ?? .nan), accuracies))
+        }
+        let exported = runDir.appendingPathComponent("\(plan.exportModel).safetensors")
+        try Checkpoint.save(models.model(plan.exportModel)!, to: exported)
+        return TrainingSummary(final: final, bestTop1: progress.bestTop1, bestEpoch: progress.bestEpoch,
+                               seconds: Date().timeIntervalSince(started), exported: exported)
+    }
+
+    private func saveCheckpoint(_ progress: TrainingProgress, _ metrics: MetricsLog) throws {
+        metrics.sync()
+        try TrainingCheckpoint.save(run: plan.outputDirectory, progress: progress, models: models, optimizers: optimizers)
+    }
+
+    /// Evaluates the trainable models (and, when asked, the frozen teachers).
+    private func evaluate(includeFrozen: Bool) -> [String: ClassificationMetrics] {
+        guard let evaluator else { return [:] }
+        let chosen = models.models.filter { includeFrozen || !$0.plan.frozen }.map { ($0.name, $0.model as Classifier) }
+        return evaluator.evaluate(chosen, classes: classes)
+    }
+}
