@@ -1,0 +1,137 @@
+/// The packed, cache-blocked path: C is processed in column slabs; each slab's op(B) is packed
+/// once (by all threads) and shared, then each thread computes its own rows (or, when C has too
+/// few rows, its own column panels) with privately packed A blocks.
+extension Problem {
+    func multiplyBlocked(threads: Int) {
+        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
+        let kBlocks = (k + GEMMBlocking.kcMax - 1) / GEMMBlocking.kcMax
+        // Equal-depth blocks (e.g. 288 → 2×144, not 256+32) so no block is too shallow to
+        // amortise its tile loads and stores.
+        let kc = (k + kBlocks - 1) / kBlocks
+        let totalPanels = (n + nr - 1) / nr
+        let slabPanels = max(1, min(totalPanels, GEMMBlocking.slabMaxFloats / (k * nr)))
+        let mPanels = (m + mr - 1) / mr
+
+        GEMMWorkspace.withBuffer(floats: k * slabPanels * nr) { packedB in
+            var firstPanel = 0
+            while firstPanel < totalPanels {
+                let panels = min(slabPanels, totalPanels - firstPanel)
+                let slab = Slab(j0: firstPanel * nr, panels: panels, kc: kc, packedB: packedB)
+                packB(slab, threads: threads)
+                let split = WorkSplit(mPanels: mPanels, nPanels: panels, threads: threads)
+                ThreadBudget.parallelFor(split.parts, threads: split.parts) { part in
+                    let rows = split.rowPanels(part: part)
+                    let cols = split.columnPanels(part: part)
+                    multiply(slab, rows: min(m, rows.lowerBound * mr)..<min(m, rows.upperBound * mr),
+                             panels: cols)
+                }
+                firstPanel += panels
+            }
+        }
+    }
+
+    /// One run of packed B panels: columns j0 ..< j0 + panels·16 of op(B), all k rows.
+    struct Slab {
+        let j0: Int
+        let panels: Int
+        let kc: Int
+        let packedB: UnsafeMutablePointer<Float>
+
+        /// The packed kcb×16 panel `panel` of the depth block starting at row p0.
+        func panel(_ panel: Int, p0: Int, kcb: Int) -> UnsafeMutablePointer<Float> {
+            packedB + p0 * panels * GEMMBlocking.nr + panel * kcb * GEMMBlocking.nr
+        }
+    }
+
+    /// How a slab's tiles are divided among threads: by row panels when there are enough,
+    /// otherwise by column panels (each thread then packs all of A, which is small then).
+    struct WorkSplit {
+        let mPanels: Int, nPanels: Int
+        let parts: Int
+        let byRows: Bool
+
+        init(mPanels: Int, nPanels: Int, threads: Int) {
+            self.mPanels = mPanels
+            self.nPanels = nPanels
+            func imbalance(_ panels: Int) -> Double {
+                let t = min(threads, panels)
+                return Double((panels + t - 1) / t * threads) / Double(panels)
+            }
+            byRows = imbalance(mPanels) <= imbalance(nPanels)
+            parts = max(1, min(threads, byRows ? mPanels : nPanels))
+        }
+
+        func rowPanels(part: Int) -> Range<Int> {
+            byRows ? Self.share(of: mPanels, part: part, parts: parts) : 0..<mPanels
+        }
+
+        func columnPanels(part: Int) -> Range<Int> {
+            byRows ? 0..<nPanels : Self.share(of: nPanels, part: part, parts: parts)
+        }
+
+        private static func share(of count: Int, part: Int, parts: Int) -> Range<Int> {
+            (count * part / parts)..<(count * (part + 1) / parts)
+        }
+    }
+
+    /// Packs every depth block of the slab's B panels, splitting panels across threads when the
+    /// slab is big enough to be worth it.
+    private func packB(_ slab: Slab, threads: Int) {
+        let nr = GEMMBlocking.nr
+        let packThreads = k * slab.panels * nr >= 1 << 16 ? threads : 1
+        ThreadBudget.parallelChunks(slab.panels, threads: packThreads) { panels in
+            var p0 = 0
+            while p0 < k {
+                let kcb = min(slab.kc, k - p0)
+                for panel in panels {
+                    let j = slab.j0 + panel * nr
+                    GEMM.packBPanel(trans: transB, b: b, ldb: ldb, p0: p0, kc: kcb,
+                                    j0: j, cols: min(nr, n - j), into: slab.panel(panel, p0: p0, kcb: kcb))
+                }
+                p0 += kcb
+            }
+        }
+    }
+
+    /// Computes C[rows][slab panels `panels`] from the packed slab, one mc-row block at a time
+    /// through all depth blocks, so the block of C stays in cache while it accumulates.
+    private func multiply(_ slab: Slab, rows: Range<Int>, panels: Range<Int>) {
+        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
+        if rows.isEmpty || panels.isEmpty { return }
+        GEMMWorkspace.withBuffer(floats: GEMMBlocking.mc * slab.kc) { packedA in
+            var ic = rows.lowerBound
+            while ic < rows.upperBound {
+                let mcb = min(GEMMBlocking.mc, rows.upperBound - ic)
+                var p0 = 0
+                while p0 < k {
+                    let kcb = min(slab.kc, k - p0)
+                    GEMM.packA(trans: transA, a: a, lda: lda, i0: ic, mc: mcb, p0: p0, kc: kcb,
+                               into: packedA)
+                    // Later depth blocks add onto what the earlier ones wrote.
+                    let blockBeta: Float = p0 == 0 ? beta : 1
+                    for panel in panels {
+                        let j = slab.j0 + panel * nr
+                        let cols = min(nr, n - j)
+                        let bPanel = slab.panel(panel, p0: p0, kcb: kcb)
+                        var ir = 0
+                        while ir < mcb {
+                            let tileRows = min(mr, mcb - ir)
+                            let tileA = packedA + ir * kcb
+                            let tileC = c + (ic + ir) * ldc + j
+                            if tileRows == mr && cols == nr {
+                                GEMM.microKernel6x16(kc: kcb, a: tileA, b: bPanel, c: tileC, ldc: ldc,
+                                                     alpha: alpha, beta: blockBeta)
+                            } else {
+                                GEMM.edgeKernel(rows: tileRows, cols: cols, kc: kcb, a: tileA, b: bPanel,
+                                                c: tileC, ldc: ldc, alpha: alpha, beta: blockBeta)
+                            }
+                            ir += mr
+                        }
+                    }
+                    p0 += kcb
+                }
+                ic += mcb
+            }
+        }
+    }
+}
