@@ -9,7 +9,7 @@ let flags: [SwiftSetting] = targetCPU == "generic" ? [] : [.unsafeFlags(["-targe
 let package = Package(
     name: "kdflow-benchmarks",
     platforms: [.macOS(.v14)],
-    dependencies: [.package(path: "../")],
+    dependencies: [.package(name: "kdflow", path: "../")],
     targets: [
         .executableTarget(
             name: "kdbench",

@@ -2,7 +2,9 @@ import Foundation
 
 // `kdbench NAME [args…]`: one entry per benchmark; `Benchmarks/run NAME` builds and calls it
 // beside the Python reference of the same name.
-let registry: [String: ([String]) throws -> Void] = [:]
+let registry: [String: ([String]) throws -> Void] = [
+    "gemm": runGEMMBenchmark,
+]
 
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let bench = registry[name] else {
