@@ -78,16 +78,14 @@ extension Problem {
     /// slab is big enough to be worth it.
     private func packB(_ slab: Slab, threads: Int) {
         let nr = GEMMBlocking.nr
-        let packThreads = k * slab.panels * nr >= 1 << 16 ? threads : 1
+        let packThreads = k * slab.panels * nr > GEMMBlocking.serialPackMaxFloats ? threads : 1
         ThreadBudget.parallelChunks(slab.panels, threads: packThreads) { panels in
             var p0 = 0
             while p0 < k {
                 let kcb = min(slab.kc, k - p0)
-                for panel in panels {
-                    let j = slab.j0 + panel * nr
-                    GEMM.packBPanel(trans: transB, b: b, ldb: ldb, p0: p0, kc: kcb,
-                                    j0: j, cols: min(nr, n - j), into: slab.panel(panel, p0: p0, kcb: kcb))
-                }
+                GEMM.packB(trans: transB, b: b, ldb: ldb, n: n, p0: p0, kc: kcb,
+                           j0: slab.j0 + panels.lowerBound * nr, panels: panels.count,
+                           into: slab.panel(panels.lowerBound, p0: p0, kcb: kcb))
                 p0 += kcb
             }
         }
@@ -96,42 +94,73 @@ extension Problem {
     /// Computes C[rows][slab panels `panels`] from the packed slab, one mc-row block at a time
     /// through all depth blocks, so the block of C stays in cache while it accumulates.
     private func multiply(_ slab: Slab, rows: Range<Int>, panels: Range<Int>) {
-        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
+        let mr = GEMMBlocking.mr
         if rows.isEmpty || panels.isEmpty { return }
-        GEMMWorkspace.withBuffer(floats: GEMMBlocking.mc * slab.kc) { packedA in
+        // Packing A pays off only when each packed tile is reused across many column panels;
+        // otherwise the kernel reads op(A) in place (the ragged last row panel is still packed,
+        // as the kernel always reads 6 rows).
+        let packsA = panels.count > GEMMBlocking.inPlaceAMaxPanels
+        let mc = GEMMBlocking.mc
+        let bufferFloats = packsA ? mc * slab.kc : mr * slab.kc
+        GEMMWorkspace.withBuffer(floats: bufferFloats) { packedA in
             var ic = rows.lowerBound
             while ic < rows.upperBound {
-                let mcb = min(GEMMBlocking.mc, rows.upperBound - ic)
+                let mcb = min(mc, rows.upperBound - ic)
                 var p0 = 0
                 while p0 < k {
                     let kcb = min(slab.kc, k - p0)
-                    GEMM.packA(trans: transA, a: a, lda: lda, i0: ic, mc: mcb, p0: p0, kc: kcb,
-                               into: packedA)
+                    if packsA {
+                        GEMM.packA(trans: transA, a: a, lda: lda, i0: ic, mc: mcb, p0: p0, kc: kcb,
+                                   into: packedA)
+                    } else if mcb % mr != 0 {
+                        GEMM.packA(trans: transA, a: a, lda: lda, i0: ic + mcb - mcb % mr, mc: mcb % mr,
+                                   p0: p0, kc: kcb, into: packedA)
+                    }
                     // Later depth blocks add onto what the earlier ones wrote.
                     let blockBeta: Float = p0 == 0 ? beta : 1
                     for panel in panels {
-                        let j = slab.j0 + panel * nr
-                        let cols = min(nr, n - j)
-                        let bPanel = slab.panel(panel, p0: p0, kcb: kcb)
-                        var ir = 0
-                        while ir < mcb {
-                            let tileRows = min(mr, mcb - ir)
-                            let tileA = packedA + ir * kcb
-                            let tileC = c + (ic + ir) * ldc + j
-                            if tileRows == mr && cols == nr {
-                                GEMM.microKernel6x16(kc: kcb, a: tileA, b: bPanel, c: tileC, ldc: ldc,
-                                                     alpha: alpha, beta: blockBeta)
-                            } else {
-                                GEMM.edgeKernel(rows: tileRows, cols: cols, kc: kcb, a: tileA, b: bPanel,
-                                                c: tileC, ldc: ldc, alpha: alpha, beta: blockBeta)
-                            }
-                            ir += mr
-                        }
+                        multiplyPanel(slab, panel: panel, rows: ic..<ic + mcb, p0: p0, kcb: kcb,
+                                      packedA: packedA, packsA: packsA, beta: blockBeta)
                     }
                     p0 += kcb
                 }
                 ic += mcb
             }
+        }
+    }
+
+    /// One column panel of C against the row block `rows` for depth block p0 ..< p0 + kcb.
+    @inline(__always)
+    private func multiplyPanel(
+        _ slab: Slab, panel: Int, rows: Range<Int>, p0: Int, kcb: Int,
+        packedA: UnsafePointer<Float>, packsA: Bool, beta: Float
+    ) {
+        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
+        let j = slab.j0 + panel * nr
+        let cols = min(nr, n - j)
+        let bPanel = slab.panel(panel, p0: p0, kcb: kcb)
+        var i = rows.lowerBound
+        while i < rows.upperBound {
+            let tileRows = min(mr, rows.upperBound - i)
+            let tileC = c + i * ldc + j
+            let tileA: GEMM.TileA
+            if packsA {
+                tileA = .packed(packedA + (i - rows.lowerBound) * kcb)
+            } else if tileRows < mr {
+                tileA = .packed(packedA)
+            } else if transA {
+                tileA = .columnMajor(a + p0 * lda + i, ld: lda)
+            } else {
+                tileA = .rowMajor(a + i * lda + p0, ld: lda)
+            }
+            if tileRows == mr && cols == nr {
+                GEMM.microKernel6x16(kc: kcb, a: tileA, b: bPanel, c: tileC, ldc: ldc,
+                                     alpha: alpha, beta: beta)
+            } else {
+                GEMM.edgeKernel(rows: tileRows, cols: cols, kc: kcb, a: tileA, b: bPanel,
+                                c: tileC, ldc: ldc, alpha: alpha, beta: beta)
+            }
+            i += mr
         }
     }
 }

@@ -44,10 +44,39 @@ extension GEMM {
         }
     }
 
-    /// Packs op(B)[p0..<p0+kc][j0..<j0+cols] (cols ≤ 16) into one kc×16 panel (column index
-    /// fastest), padding columns past `cols` with zeros. op(B)[p][j] is b[j·ldb+p] when `trans`,
-    /// else b[p·ldb+j].
-    static func packBPanel(
+    /// Packs op(B)[p0..<p0+kc][j0 ..< j0 + 16·panels] (clipped at column n) into `panels`
+    /// consecutive kc×16 panels (column index fastest), padding columns past n with zeros.
+    /// op(B)[p][j] is b[j·ldb+p] when `trans`, else b[p·ldb+j].
+    static func packB(
+        trans: Bool, b: UnsafePointer<Float>, ldb: Int, n: Int,
+        p0: Int, kc: Int, j0: Int, panels: Int, into dst: UnsafeMutablePointer<Float>
+    ) {
+        let nr = GEMMBlocking.nr
+        let fullPanels = min(panels, (n - j0) / nr)
+        if !trans && fullPanels > 0 {
+            // Row by row, so B is read sequentially; each row of a panel is one 64-byte line.
+            let panelBytes = kc * nr * MemoryLayout<Float>.stride
+            for p in 0..<kc {
+                var src = UnsafeRawPointer(b + (p0 + p) * ldb + j0)
+                var d = UnsafeMutableRawPointer(dst + p * nr)
+                for _ in 0..<fullPanels {
+                    d.storeBytes(of: src.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                    d.storeBytes(of: src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),
+                                 toByteOffset: 32, as: SIMD8<Float>.self)
+                    src += 64
+                    d += panelBytes
+                }
+            }
+        }
+        for panel in (trans ? 0 : fullPanels)..<panels {
+            let j = j0 + panel * nr
+            packBPanel(trans: trans, b: b, ldb: ldb, p0: p0, kc: kc, j0: j, cols: min(nr, n - j),
+                       into: dst + panel * kc * nr)
+        }
+    }
+
+    /// Packs op(B)[p0..<p0+kc][j0..<j0+cols] (cols ≤ 16) into one kc×16 panel, zero-padded.
+    private static func packBPanel(
         trans: Bool, b: UnsafePointer<Float>, ldb: Int,
         p0: Int, kc: Int, j0: Int, cols: Int, into dst: UnsafeMutablePointer<Float>
     ) {
@@ -62,17 +91,6 @@ extension GEMM {
                     d.pointee = src[p]
                     d += nr
                 }
-            }
-        } else if cols == nr {
-            var src = UnsafeRawPointer(b + p0 * ldb + j0)
-            var d = UnsafeMutableRawPointer(dst)
-            let rowBytes = ldb * MemoryLayout<Float>.stride
-            for _ in 0..<kc {
-                d.storeBytes(of: src.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
-                d.storeBytes(of: src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),
-                             toByteOffset: 32, as: SIMD8<Float>.self)
-                src += rowBytes
-                d += 64
             }
         } else {
             for p in 0..<kc {

@@ -44,6 +44,12 @@ enum GEMMBlocking {
     static let kcMax = 256
     /// Rows of one packed A block (mc×kc floats, kept in L2 while all B panels pass by).
     static let mc = 144
+    /// A thread covering at most this many column panels reads op(A) in place: each A tile
+    /// would be reused too few times to repay packing it.
+    static let inPlaceAMaxPanels = 4
+    /// Packed B slabs up to this many floats are packed by the calling thread alone, which is
+    /// cheaper than waking the others for it.
+    static let serialPackMaxFloats = 1 << 17
     /// Largest packed B slab (k × nc floats), shared by all threads from L3.
     static let slabMaxFloats = 1 << 21
     /// Products with m·n·k up to this skip packing: the copies would cost more than they save.
