@@ -114,6 +114,10 @@ private func expectMatches(_ test: Case, threads: Int? = nil, blockedThreads: In
         expectMatches(Case(m: size, n: size, k: size), blockedThreads: 2)
     }
 
+    @Test func sharedPackingOfLargeB() {
+        expectMatches(Case(transB: true, m: 13, n: 520, k: 260), blockedThreads: 2)
+    }
+
     @Test func deepProductsSplitIntoDepthBlocks() {
         // k beyond one depth block (and not a multiple of it) exercises the accumulation of
         // later blocks onto C.
@@ -149,7 +153,9 @@ private func expectMatches(_ test: Case, threads: Int? = nil, blockedThreads: In
 
     @Test func resultsDoNotDependOnThreadCount() {
         for test in [Case(m: 129, n: 65, k: 300, beta: 0.5), Case(transA: true, m: 7, n: 300, k: 63),
-                     Case(transB: true, m: 200, n: 17, k: 65, alpha: 2, beta: 1)] {
+                     Case(transB: true, m: 200, n: 17, k: 65, alpha: 2, beta: 1),
+                     // B large enough to be packed by all threads together.
+                     Case(m: 13, n: 520, k: 260, beta: 1)] {
             let single = run(test, blockedThreads: 1).got
             for threads in [2, 3, 4] {
                 #expect(run(test, blockedThreads: threads).got == single, "\(test) with \(threads) threads")
