@@ -1,6 +1,8 @@
+import Foundation
+
 /// The packed, cache-blocked path: C is processed in column slabs; each slab's op(B) is packed
-/// once (by all threads) and shared, then each thread computes its own rows (or, when C has too
-/// few rows, its own column panels) with privately packed A blocks.
+/// once and shared, then the threads take chunks of C (row blocks, or column-panel groups when
+/// C has few rows) from a shared queue, each with privately packed A blocks.
 extension Problem {
     func multiplyBlocked(threads: Int) {
         let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
@@ -18,12 +20,17 @@ extension Problem {
                 let panels = min(slabPanels, totalPanels - firstPanel)
                 let slab = Slab(j0: firstPanel * nr, panels: panels, kc: kc, packedB: packedB)
                 packB(slab, threads: threads)
-                let split = WorkSplit(mPanels: mPanels, nPanels: panels, threads: threads)
-                ThreadBudget.parallelFor(split.parts, threads: split.parts) { part in
-                    let rows = split.rowPanels(part: part)
-                    let cols = split.columnPanels(part: part)
-                    multiply(slab, rows: min(m, rows.lowerBound * mr)..<min(m, rows.upperBound * mr),
-                             panels: cols)
+                let chunks = Chunks(mPanels: mPanels, nPanels: panels, threads: threads)
+                let queue = ChunkQueue(count: chunks.count)
+                let workers = min(threads, chunks.count)
+                ThreadBudget.parallelFor(workers, threads: workers) { _ in
+                    GEMMWorkspace.withBuffer(floats: GEMMBlocking.mc * kc) { packedA in
+                        while let chunk = queue.next() {
+                            let rows = chunks.rowPanels(chunk)
+                            multiply(slab, rows: min(m, rows.lowerBound * mr)..<min(m, rows.upperBound * mr),
+                                     panels: chunks.columnPanels(chunk), packedA: packedA)
+                        }
+                    }
                 }
                 firstPanel += panels
             }
@@ -43,34 +50,63 @@ extension Problem {
         }
     }
 
-    /// How a slab's tiles are divided among threads: by row panels when there are enough,
-    /// otherwise by column panels (each thread then packs all of A, which is small then).
-    struct WorkSplit {
+    /// The chunks of a slab's C that threads take one at a time: blocks of row panels across
+    /// all columns or, when C has few rows, groups of column panels across all rows (each chunk
+    /// then packs all of A, which is small then).
+    ///
+    /// With several threads there are several chunks per thread, so a thread that wakes late
+    /// (idle cores can take 0.1 ms to wake) still finds work instead of leaving its static
+    /// share to the others. Chunking never changes the arithmetic of any element of C.
+    struct Chunks {
         let mPanels: Int, nPanels: Int
-        let parts: Int
         let byRows: Bool
+        /// Row or column panels per chunk.
+        let panelsPerChunk: Int
+        let count: Int
 
         init(mPanels: Int, nPanels: Int, threads: Int) {
             self.mPanels = mPanels
             self.nPanels = nPanels
-            func imbalance(_ panels: Int) -> Double {
-                let t = min(threads, panels)
-                return Double((panels + t - 1) / t * threads) / Double(panels)
+            let rowBlockPanels = GEMMBlocking.mc / GEMMBlocking.mr
+            byRows = threads == 1 || mPanels >= GEMMBlocking.chunksPerThread * threads || mPanels >= nPanels
+            let panels = byRows ? mPanels : nPanels
+            if threads == 1 {
+                panelsPerChunk = byRows ? rowBlockPanels : nPanels
+            } else {
+                let even = panels / (GEMMBlocking.chunksPerThread * threads)
+                panelsPerChunk = byRows ? min(rowBlockPanels, max(GEMMBlocking.minChunkRowPanels, even))
+                                        : max(1, even)
             }
-            byRows = imbalance(mPanels) <= imbalance(nPanels)
-            parts = max(1, min(threads, byRows ? mPanels : nPanels))
+            count = (panels + panelsPerChunk - 1) / panelsPerChunk
         }
 
-        func rowPanels(part: Int) -> Range<Int> {
-            byRows ? Self.share(of: mPanels, part: part, parts: parts) : 0..<mPanels
+        func rowPanels(_ chunk: Int) -> Range<Int> {
+            byRows ? Self.panels(chunk, of: mPanels, per: panelsPerChunk) : 0..<mPanels
         }
 
-        func columnPanels(part: Int) -> Range<Int> {
-            byRows ? 0..<nPanels : Self.share(of: nPanels, part: part, parts: parts)
+        func columnPanels(_ chunk: Int) -> Range<Int> {
+            byRows ? 0..<nPanels : Self.panels(chunk, of: nPanels, per: panelsPerChunk)
         }
 
-        private static func share(of count: Int, part: Int, parts: Int) -> Range<Int> {
-            (count * part / parts)..<(count * (part + 1) / parts)
+        private static func panels(_ chunk: Int, of count: Int, per: Int) -> Range<Int> {
+            chunk * per ..< min(count, (chunk + 1) * per)
+        }
+    }
+
+    /// Hands out chunk indices 0 ..< count, each once, to whichever thread asks first.
+    final class ChunkQueue {
+        private let lock = NSLock()
+        private var nextChunk = 0
+        private let count: Int
+
+        init(count: Int) { self.count = count }
+
+        func next() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard nextChunk < count else { return nil }
+            nextChunk += 1
+            return nextChunk - 1
         }
     }
 
@@ -93,39 +129,37 @@ extension Problem {
 
     /// Computes C[rows][slab panels `panels`] from the packed slab, one mc-row block at a time
     /// through all depth blocks, so the block of C stays in cache while it accumulates.
-    private func multiply(_ slab: Slab, rows: Range<Int>, panels: Range<Int>) {
+    /// `packedA` holds at least mc×kc floats.
+    private func multiply(_ slab: Slab, rows: Range<Int>, panels: Range<Int>,
+                          packedA: UnsafeMutablePointer<Float>) {
         let mr = GEMMBlocking.mr
         if rows.isEmpty || panels.isEmpty { return }
         // Packing A pays off only when each packed tile is reused across many column panels;
         // otherwise the kernel reads op(A) in place (the ragged last row panel is still packed,
         // as the kernel always reads 6 rows).
         let packsA = panels.count > GEMMBlocking.inPlaceAMaxPanels
-        let mc = GEMMBlocking.mc
-        let bufferFloats = packsA ? mc * slab.kc : mr * slab.kc
-        GEMMWorkspace.withBuffer(floats: bufferFloats) { packedA in
-            var ic = rows.lowerBound
-            while ic < rows.upperBound {
-                let mcb = min(mc, rows.upperBound - ic)
-                var p0 = 0
-                while p0 < k {
-                    let kcb = min(slab.kc, k - p0)
-                    if packsA {
-                        GEMM.packA(trans: transA, a: a, lda: lda, i0: ic, mc: mcb, p0: p0, kc: kcb,
-                                   into: packedA)
-                    } else if mcb % mr != 0 {
-                        GEMM.packA(trans: transA, a: a, lda: lda, i0: ic + mcb - mcb % mr, mc: mcb % mr,
-                                   p0: p0, kc: kcb, into: packedA)
-                    }
-                    // Later depth blocks add onto what the earlier ones wrote.
-                    let blockBeta: Float = p0 == 0 ? beta : 1
-                    for panel in panels {
-                        multiplyPanel(slab, panel: panel, rows: ic..<ic + mcb, p0: p0, kcb: kcb,
-                                      packedA: packedA, packsA: packsA, beta: blockBeta)
-                    }
-                    p0 += kcb
+        var ic = rows.lowerBound
+        while ic < rows.upperBound {
+            let mcb = min(GEMMBlocking.mc, rows.upperBound - ic)
+            var p0 = 0
+            while p0 < k {
+                let kcb = min(slab.kc, k - p0)
+                if packsA {
+                    GEMM.packA(trans: transA, a: a, lda: lda, i0: ic, mc: mcb, p0: p0, kc: kcb,
+                               into: packedA)
+                } else if mcb % mr != 0 {
+                    GEMM.packA(trans: transA, a: a, lda: lda, i0: ic + mcb - mcb % mr, mc: mcb % mr,
+                               p0: p0, kc: kcb, into: packedA)
                 }
-                ic += mcb
+                // Later depth blocks add onto what the earlier ones wrote.
+                let blockBeta: Float = p0 == 0 ? beta : 1
+                for panel in panels {
+                    multiplyPanel(slab, panel: panel, rows: ic..<ic + mcb, p0: p0, kcb: kcb,
+                                  packedA: packedA, packsA: packsA, beta: blockBeta)
+                }
+                p0 += kcb
             }
+            ic += mcb
         }
     }
 

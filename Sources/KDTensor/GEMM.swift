@@ -50,6 +50,10 @@ enum GEMMBlocking {
     /// Packed B slabs up to this many floats are packed by the calling thread alone, which is
     /// cheaper than waking the others for it.
     static let serialPackMaxFloats = 1 << 17
+    /// With several threads, C is cut into about this many chunks per thread.
+    static let chunksPerThread = 8
+    /// Fewest row panels in a chunk: smaller chunks would reload B panels too often.
+    static let minChunkRowPanels = 4
     /// Largest packed B slab (k × nc floats), shared by all threads from L3.
     static let slabMaxFloats = 1 << 21
     /// Products with m·n·k up to this skip packing: the copies would cost more than they save.

@@ -29,8 +29,9 @@ func runGEMMBenchmark(_ args: [String]) throws {
         for (index, test) in cases.enumerated() {
             kdflowSeconds[index] += test.timeKDFlow(reps: reps)
             numpySeconds[index] += try reference.time(test, reps: reps)
-            // OpenBLAS worker threads spin for a while after a call; let them park before kdflow runs.
-            Thread.sleep(forTimeInterval: 0.05)
+            // OpenBLAS worker threads busy-wait for about 2^28 cycles (~0.1 s) after a call;
+            // let them park so they do not steal a core from kdflow's next batch.
+            Thread.sleep(forTimeInterval: 0.25)
         }
     }
 
