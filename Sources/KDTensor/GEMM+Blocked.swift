@@ -3,7 +3,7 @@ import Foundation
 /// The packed, cache-blocked path: C is processed in column slabs; each slab's op(B) is packed
 /// once and shared, then the threads take chunks of C (row blocks, or column-panel groups when
 /// C has few rows) from a shared queue, each with privately packed A blocks.
-extension Problem {
+extension GEMMProblem {
     func multiplyBlocked(threads: Int) {
         let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
         let kBlocks = (k + GEMMBlocking.kcMax - 1) / GEMMBlocking.kcMax

@@ -16,7 +16,7 @@ public enum GEMM {
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative dimension")
         if m == 0 || n == 0 { return }
-        let problem = Problem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+        let problem = GEMMProblem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                               a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         if k == 0 || alpha == 0 {
             problem.scaleC()
@@ -63,7 +63,7 @@ enum GEMMBlocking {
 }
 
 /// One sgemm call's operands, as the blocked and direct paths see them.
-struct Problem {
+struct GEMMProblem {
     let transA: Bool, transB: Bool
     let m: Int, n: Int, k: Int
     let alpha: Float

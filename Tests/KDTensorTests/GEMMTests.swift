@@ -58,7 +58,7 @@ private func run(_ test: Case, threads: Int? = nil, blockedThreads: Int? = nil,
         b.storage.withUnsafeBufferPointer { bp in
             c.storage.withUnsafeMutableBufferPointer { cp in
                 if let blockedThreads {
-                    Problem(transA: test.transA, transB: test.transB, m: test.m, n: test.n, k: test.k,
+                    GEMMProblem(transA: test.transA, transB: test.transB, m: test.m, n: test.n, k: test.k,
                             alpha: test.alpha, a: ap.baseAddress!, lda: a.ld, b: bp.baseAddress!, ldb: b.ld,
                             beta: test.beta, c: cp.baseAddress!, ldc: c.ld)
                         .multiplyBlocked(threads: blockedThreads)
