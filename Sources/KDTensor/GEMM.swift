@@ -14,21 +14,88 @@ public enum GEMM {
         c: UnsafeMutablePointer<Float>, ldc: Int,
         threads: Int? = nil
     ) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative dimension")
+        if m == 0 || n == 0 { return }
+        let problem = GEMMProblem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        if k == 0 || alpha == 0 {
+            problem.scaleC()
+        } else if m * n * k <= GEMMBlocking.directMaxVolume {
+            problem.multiplyDirect()
+        } else {
+            // The thread count only decides who computes which tiles, never how: every element
+            // of C is summed in the same order whatever the split.
+            let flops = 2 * m * n * k
+            let budget = max(1, threads ?? ThreadBudget.threads)
+            let useful = max(1, flops / GEMMBlocking.minFlopsPerThread)
+            problem.multiplyBlocked(threads: min(budget, useful))
+        }
+    }
+}
+
+/// Cache-blocking parameters, tuned for AVX2 cores with 32 KB L1d, 512 KB L2 and a large L3.
+enum GEMMBlocking {
+    /// Rows of C per micro-kernel tile.
+    static let mr = 6
+    /// Columns of C per micro-kernel tile (two SIMD8 vectors).
+    static let nr = 16
+    /// Largest depth of one packed block; a kc×16 B micro-panel plus a kc×6 A micro-panel
+    /// stay in L1 while the kernel runs.
+    static let kcMax = 256
+    /// Rows of one packed A block (mc×kc floats, kept in L2 while all B panels pass by).
+    static let mc = 144
+    /// A thread covering at most this many column panels reads op(A) in place: each A tile
+    /// would be reused too few times to repay packing it.
+    static let inPlaceAMaxPanels = 4
+    /// Packed B slabs up to this many floats are packed by the calling thread alone, which is
+    /// cheaper than waking the others for it.
+    static let serialPackMaxFloats = 1 << 17
+    /// With several threads, C is cut into about this many chunks per thread.
+    static let chunksPerThread = 8
+    /// Fewest row panels in a chunk: smaller chunks would reload B panels too often.
+    static let minChunkRowPanels = 4
+    /// Largest packed B slab (k × nc floats), shared by all threads from L3.
+    static let slabMaxFloats = 1 << 21
+    /// Products with m·n·k up to this skip packing: the copies would cost more than they save.
+    static let directMaxVolume = 4096
+    /// Each extra thread must get at least this much work to pay for waking it.
+    static let minFlopsPerThread = 1 << 22
+}
+
+/// One sgemm call's operands, as the blocked and direct paths see them.
+struct GEMMProblem {
+    let transA: Bool, transB: Bool
+    let m: Int, n: Int, k: Int
+    let alpha: Float
+    let a: UnsafePointer<Float>, lda: Int
+    let b: UnsafePointer<Float>, ldb: Int
+    let beta: Float
+    let c: UnsafeMutablePointer<Float>, ldc: Int
+
+    /// C = beta · C, the whole product being zero (k == 0 or alpha == 0).
+    func scaleC() {
         for i in 0..<m {
-            let crow = c + i * ldc
+            let row = c + i * ldc
             if beta == 0 {
-                for j in 0..<n { crow[j] = 0 }
+                row.update(repeating: 0, count: n)
             } else if beta != 1 {
-                for j in 0..<n { crow[j] *= beta }
+                for j in 0..<n { row[j] *= beta }
             }
-            for p in 0..<k {
-                let aip = alpha * (transA ? a[p * lda + i] : a[i * lda + p])
-                if transB {
-                    for j in 0..<n { crow[j] += aip * b[j * ldb + p] }
-                } else {
-                    let brow = b + p * ldb
-                    for j in 0..<n { crow[j] += aip * brow[j] }
+        }
+    }
+
+    /// Unpacked dot products for tiny problems.
+    func multiplyDirect() {
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: Float = 0
+                for p in 0..<k {
+                    let aip = transA ? a[p * lda + i] : a[i * lda + p]
+                    let bpj = transB ? b[j * ldb + p] : b[p * ldb + j]
+                    sum.addProduct(aip, bpj)
                 }
+                let dst = c + i * ldc + j
+                dst.pointee = beta == 0 ? sum * alpha : sum * alpha + dst.pointee * beta
             }
         }
     }

@@ -4,6 +4,7 @@ import Foundation
 // beside the Python reference of the same name.
 let registry: [String: ([String]) throws -> Void] = [
     "data": runDataBenchmark,
+    "gemm": runGEMMBenchmark,
     "train-step": runTrainStepBenchmark,
 ]
 

@@ -1,0 +1,175 @@
+import Foundation
+import KDTensor
+
+/// `kdbench gemm [--rounds R] [--reps N]`: kdflow's sgemm against NumPy/OpenBLAS on square and
+/// im2col-shaped products, 1 and 2 threads. Each round times a batch of N calls of kdflow and
+/// then of NumPy for every case, so machine noise hits both alike; medians are over R·N calls.
+func runGEMMBenchmark(_ args: [String]) throws {
+    let rounds = intOption("--rounds", in: args) ?? 4
+    let reps = intOption("--reps", in: args) ?? 3
+    let shapes: [(m: Int, n: Int, k: Int)] = [
+        (256, 256, 256), (512, 512, 512), (1024, 1024, 1024),
+        (128 * 26 * 26, 32, 9), (128 * 24 * 24, 64, 288),
+    ]
+    let cases = shapes.flatMap { shape in [1, 2].map { GEMMCase(m: shape.m, n: shape.n, k: shape.k, threads: $0) } }
+
+    let reference: NumPyReference
+    do {
+        reference = try NumPyReference()
+    } catch {
+        FileHandle.standardError.write(Data("kdbench gemm: \(error)\n".utf8))
+        exit(1)
+    }
+    defer { reference.close() }
+    print("reference: \(reference.description)")
+
+    var kdflowSeconds = [[Double]](repeating: [], count: cases.count)
+    var numpySeconds = [[Double]](repeating: [], count: cases.count)
+    for _ in 0..<rounds {
+        for (index, test) in cases.enumerated() {
+            kdflowSeconds[index] += test.timeKDFlow(reps: reps)
+            numpySeconds[index] += try reference.time(test, reps: reps)
+            // OpenBLAS worker threads busy-wait for about 2^28 cycles (~0.1 s) after a call;
+            // let them park so they do not steal a core from kdflow's next batch.
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+    }
+
+    print("shape (m×n×k)        threads  kdflow GFLOP/s  numpy GFLOP/s  ratio")
+    var ratios: [String: Double] = [:]
+    for (index, test) in cases.enumerated() {
+        let kdflow = test.flops / median(kdflowSeconds[index]) / 1e9
+        let numpy = test.flops / median(numpySeconds[index]) / 1e9
+        let ratio = kdflow / numpy
+        ratios["gemm_\(test.m)x\(test.n)x\(test.k)_t\(test.threads)"] = (ratio * 1000).rounded() / 1000
+        let shape = "\(test.m)×\(test.n)×\(test.k)".padding(toLength: 20, withPad: " ", startingAt: 0)
+        print("\(shape) \(pad(test.threads, 7))  \(pad(kdflow, 14))  \(pad(numpy, 13))  \(pad(ratio, 5, digits: 3))")
+    }
+    ratios["gemm_ratio_min"] = ratios.values.min()
+    let json = try JSONSerialization.data(withJSONObject: ratios, options: [.sortedKeys])
+    print(String(decoding: json, as: UTF8.self))
+}
+
+/// One benchmarked product C = A·B (row-major, no transposes) with its operands.
+private struct GEMMCase {
+    let m: Int, n: Int, k: Int, threads: Int
+    var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+
+    /// Seconds of `reps` calls, after one untimed warm-up call.
+    func timeKDFlow(reps: Int) -> [Double] {
+        var state: UInt32 = 12345
+        func next() -> Float {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(state >> 8) / Float(1 << 23) - 1
+        }
+        let a = (0..<m * k).map { _ in next() }
+        let b = (0..<k * n).map { _ in next() }
+        var c = [Float](repeating: 0, count: m * n)
+        return a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    func multiply() {
+                        GEMM.sgemm(transA: false, transB: false, m: m, n: n, k: k,
+                                   a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: n,
+                                   c: c.baseAddress!, ldc: n, threads: threads)
+                    }
+                    multiply()
+                    return (0..<reps).map { _ in
+                        let start = DispatchTime.now().uptimeNanoseconds
+                        multiply()
+                        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The long-running `reference/gemm.py` process. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are
+/// removed from its environment (they select slower kernels in current OpenBLAS builds), as are
+/// thread-count variables, which would cap what threadpoolctl can set.
+private final class NumPyReference {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let description: String
+    private let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+    private var pending = Data()
+
+    init() throws {
+        let script = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("reference/gemm.py")
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"] {
+            environment[name] = nil
+        }
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [environment["KDBENCH_PYTHON"] ?? "python3", script.path]
+        process.environment = environment
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        let header = try Self.readLine(from: output, pending: &pending)
+        guard let info = try? JSONSerialization.jsonObject(with: Data(header.utf8)) as? [String: Any] else {
+            throw Failure(description: "reference/gemm.py did not start: \(header)")
+        }
+        if let error = info["error"] as? String {
+            throw Failure(description: "NumPy reference unavailable: \(error)")
+        }
+        let blas = (info["blas"] as? [[String: Any]] ?? []).map { library in
+            "\(library["internal_api"] ?? "?") \(library["version"] ?? "?") coretype=\(library["architecture"] ?? "?")"
+        }
+        description = "numpy \(info["numpy"] ?? "?"), \(blas.isEmpty ? "no BLAS reported" : blas.joined(separator: ", "))"
+    }
+
+    func time(_ test: GEMMCase, reps: Int) throws -> [Double] {
+        input.fileHandleForWriting.write(Data("time \(test.m) \(test.n) \(test.k) \(test.threads) \(reps)\n".utf8))
+        let line = try Self.readLine(from: output, pending: &pending)
+        guard let seconds = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [Double] else {
+            throw Failure(description: "unexpected reply from reference/gemm.py: \(line)")
+        }
+        return seconds
+    }
+
+    func close() {
+        input.fileHandleForWriting.write(Data("quit\n".utf8))
+        process.waitUntilExit()
+    }
+
+    private static func readLine(from pipe: Pipe, pending: inout Data) throws -> String {
+        while true {
+            if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeSubrange(...newline)
+                return line
+            }
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { throw Failure(description: "reference/gemm.py exited early") }
+            pending.append(chunk)
+        }
+    }
+}
+
+private func intOption(_ name: String, in args: [String]) -> Int? {
+    guard let index = args.firstIndex(of: name), index + 1 < args.count else { return nil }
+    return Int(args[index + 1])
+}
+
+private func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    let mid = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+private func pad(_ value: Int, _ width: Int) -> String {
+    String(repeating: " ", count: max(0, width - String(value).count)) + String(value)
+}
+
+private func pad(_ value: Double, _ width: Int, digits: Int = 1) -> String {
+    let text = String(format: "%.\(digits)f", value)
+    return String(repeating: " ", count: max(0, width - text.count)) + text
+}

@@ -1,0 +1,57 @@
+"""NumPy (OpenBLAS) reference for `kdbench gemm`.
+
+Runs as a server so the Swift driver can interleave its own measurements with these: it prints
+one JSON line describing the BLAS it found, then answers each request line
+    time M N K THREADS REPS
+with a JSON list of REPS wall-clock seconds of C = A @ B (float32, row-major, A m×k, B k×n),
+after one untimed warm-up call. `quit` or end of input stops it.
+"""
+import json
+import sys
+import time
+
+
+def main():
+    try:
+        import numpy as np
+        from threadpoolctl import threadpool_info, threadpool_limits
+    except ImportError as error:
+        print(json.dumps({"error": f"{error} (pip install numpy threadpoolctl)"}), flush=True)
+        return 1
+
+    blas = [info for info in threadpool_info() if info.get("user_api") == "blas"]
+    print(json.dumps({
+        "numpy": np.__version__,
+        "blas": [{key: info.get(key) for key in
+                  ("internal_api", "version", "architecture", "num_threads", "filepath")}
+                 for info in blas],
+    }), flush=True)
+
+    rng = np.random.default_rng(0)
+    operands = {}
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        m, n, k, threads, reps = map(int, words[1:6])
+        if (m, n, k) not in operands:
+            operands.clear()
+            operands[(m, n, k)] = (
+                rng.uniform(-1, 1, (m, k)).astype(np.float32),
+                rng.uniform(-1, 1, (k, n)).astype(np.float32),
+                np.empty((m, n), dtype=np.float32),
+            )
+        a, b, c = operands[(m, n, k)]
+        seconds = []
+        with threadpool_limits(limits=threads, user_api="blas"):
+            np.matmul(a, b, out=c)
+            for _ in range(reps):
+                start = time.perf_counter()
+                np.matmul(a, b, out=c)
+                seconds.append(time.perf_counter() - start)
+        print(json.dumps(seconds), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

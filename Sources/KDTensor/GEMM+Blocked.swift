@@ -1,0 +1,200 @@
+import Foundation
+
+/// The packed, cache-blocked path: C is processed in column slabs; each slab's op(B) is packed
+/// once and shared, then the threads take chunks of C (row blocks, or column-panel groups when
+/// C has few rows) from a shared queue, each with privately packed A blocks.
+extension GEMMProblem {
+    func multiplyBlocked(threads: Int) {
+        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
+        let kBlocks = (k + GEMMBlocking.kcMax - 1) / GEMMBlocking.kcMax
+        // Equal-depth blocks (e.g. 288 → 2×144, not 256+32) so no block is too shallow to
+        // amortise its tile loads and stores.
+        let kc = (k + kBlocks - 1) / kBlocks
+        let totalPanels = (n + nr - 1) / nr
+        let slabPanels = max(1, min(totalPanels, GEMMBlocking.slabMaxFloats / (k * nr)))
+        let mPanels = (m + mr - 1) / mr
+
+        GEMMWorkspace.withBuffer(floats: k * slabPanels * nr) { packedB in
+            var firstPanel = 0
+            while firstPanel < totalPanels {
+                let panels = min(slabPanels, totalPanels - firstPanel)
+                let slab = Slab(j0: firstPanel * nr, panels: panels, kc: kc, packedB: packedB)
+                packB(slab, threads: threads)
+                let chunks = Chunks(mPanels: mPanels, nPanels: panels, threads: threads)
+                let queue = ChunkQueue(count: chunks.count)
+                let workers = min(threads, chunks.count)
+                ThreadBudget.parallelFor(workers, threads: workers) { _ in
+                    GEMMWorkspace.withBuffer(floats: GEMMBlocking.mc * kc) { packedA in
+                        while let chunk = queue.next() {
+                            let rows = chunks.rowPanels(chunk)
+                            multiply(slab, rows: min(m, rows.lowerBound * mr)..<min(m, rows.upperBound * mr),
+                                     panels: chunks.columnPanels(chunk), packedA: packedA)
+                        }
+                    }
+                }
+                firstPanel += panels
+            }
+        }
+    }
+
+    /// One run of packed B panels: columns j0 ..< j0 + panels·16 of op(B), all k rows.
+    struct Slab {
+        let j0: Int
+        let panels: Int
+        let kc: Int
+        let packedB: UnsafeMutablePointer<Float>
+
+        /// The packed kcb×16 panel `panel` of the depth block starting at row p0.
+        func panel(_ panel: Int, p0: Int, kcb: Int) -> UnsafeMutablePointer<Float> {
+            packedB + p0 * panels * GEMMBlocking.nr + panel * kcb * GEMMBlocking.nr
+        }
+    }
+
+    /// The chunks of a slab's C that threads take one at a time: blocks of row panels across
+    /// all columns or, when C has few rows, groups of column panels across all rows (each chunk
+    /// then packs all of A, which is small then).
+    ///
+    /// With several threads there are several chunks per thread, so a thread that wakes late
+    /// (idle cores can take 0.1 ms to wake) still finds work instead of leaving its static
+    /// share to the others. Chunking never changes the arithmetic of any element of C.
+    struct Chunks {
+        let mPanels: Int, nPanels: Int
+        let byRows: Bool
+        /// Row or column panels per chunk.
+        let panelsPerChunk: Int
+        let count: Int
+
+        init(mPanels: Int, nPanels: Int, threads: Int) {
+            self.mPanels = mPanels
+            self.nPanels = nPanels
+            let rowBlockPanels = GEMMBlocking.mc / GEMMBlocking.mr
+            byRows = threads == 1 || mPanels >= GEMMBlocking.chunksPerThread * threads || mPanels >= nPanels
+            let panels = byRows ? mPanels : nPanels
+            if threads == 1 {
+                panelsPerChunk = byRows ? rowBlockPanels : nPanels
+            } else {
+                let even = panels / (GEMMBlocking.chunksPerThread * threads)
+                panelsPerChunk = byRows ? min(rowBlockPanels, max(GEMMBlocking.minChunkRowPanels, even))
+                                        : max(1, even)
+            }
+            count = (panels + panelsPerChunk - 1) / panelsPerChunk
+        }
+
+        func rowPanels(_ chunk: Int) -> Range<Int> {
+            byRows ? Self.panels(chunk, of: mPanels, per: panelsPerChunk) : 0..<mPanels
+        }
+
+        func columnPanels(_ chunk: Int) -> Range<Int> {
+            byRows ? 0..<nPanels : Self.panels(chunk, of: nPanels, per: panelsPerChunk)
+        }
+
+        private static func panels(_ chunk: Int, of count: Int, per: Int) -> Range<Int> {
+            chunk * per ..< min(count, (chunk + 1) * per)
+        }
+    }
+
+    /// Hands out chunk indices 0 ..< count, each once, to whichever thread asks first.
+    final class ChunkQueue {
+        private let lock = NSLock()
+        private var nextChunk = 0
+        private let count: Int
+
+        init(count: Int) { self.count = count }
+
+        func next() -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard nextChunk < count else { return nil }
+            nextChunk += 1
+            return nextChunk - 1
+        }
+    }
+
+    /// Packs every depth block of the slab's B panels, splitting panels across threads when the
+    /// slab is big enough to be worth it.
+    private func packB(_ slab: Slab, threads: Int) {
+        let nr = GEMMBlocking.nr
+        let packThreads = k * slab.panels * nr > GEMMBlocking.serialPackMaxFloats ? threads : 1
+        ThreadBudget.parallelChunks(slab.panels, threads: packThreads) { panels in
+            var p0 = 0
+            while p0 < k {
+                let kcb = min(slab.kc, k - p0)
+                GEMM.packB(trans: transB, b: b, ldb: ldb, n: n, p0: p0, kc: kcb,
+                           j0: slab.j0 + panels.lowerBound * nr, panels: panels.count,
+                           into: slab.panel(panels.lowerBound, p0: p0, kcb: kcb))
+                p0 += kcb
+            }
+        }
+    }
+
+    /// Computes C[rows][slab panels `panels`] from the packed slab, one mc-row block at a time
+    /// through all depth blocks, so the block of C stays in cache while it accumulates.
+    /// `packedA` holds at least mc×kc floats.
+    private func multiply(_ slab: Slab, rows: Range<Int>, panels: Range<Int>,
+                          packedA: UnsafeMutablePointer<Float>) {
+        let mr = GEMMBlocking.mr
+        if rows.isEmpty || panels.isEmpty { return }
+        // Packing A pays off only when each packed tile is reused across many column panels;
+        // otherwise the kernel reads op(A) in place (the ragged last row panel is still packed,
+        // as the kernel always reads 6 rows).
+        let packsA = panels.count > GEMMBlocking.inPlaceAMaxPanels
+        var ic = rows.lowerBound
+        while ic < rows.upperBound {
+            let mcb = min(GEMMBlocking.mc, rows.upperBound - ic)
+            var p0 = 0
+            while p0 < k {
+                let kcb = min(slab.kc, k - p0)
+                if packsA {
+                    GEMM.packA(trans: transA, a: a, lda: lda, i0: ic, mc: mcb, p0: p0, kc: kcb,
+                               into: packedA)
+                } else if mcb % mr != 0 {
+                    GEMM.packA(trans: transA, a: a, lda: lda, i0: ic + mcb - mcb % mr, mc: mcb % mr,
+                               p0: p0, kc: kcb, into: packedA)
+                }
+                // Later depth blocks add onto what the earlier ones wrote.
+                let blockBeta: Float = p0 == 0 ? beta : 1
+                for panel in panels {
+                    multiplyPanel(slab, panel: panel, rows: ic..<ic + mcb, p0: p0, kcb: kcb,
+                                  packedA: packedA, packsA: packsA, beta: blockBeta)
+                }
+                p0 += kcb
+            }
+            ic += mcb
+        }
+    }
+
+    /// One column panel of C against the row block `rows` for depth block p0 ..< p0 + kcb.
+    @inline(__always)
+    private func multiplyPanel(
+        _ slab: Slab, panel: Int, rows: Range<Int>, p0: Int, kcb: Int,
+        packedA: UnsafePointer<Float>, packsA: Bool, beta: Float
+    ) {
+        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
+        let j = slab.j0 + panel * nr
+        let cols = min(nr, n - j)
+        let bPanel = slab.panel(panel, p0: p0, kcb: kcb)
+        var i = rows.lowerBound
+        while i < rows.upperBound {
+            let tileRows = min(mr, rows.upperBound - i)
+            let tileC = c + i * ldc + j
+            let tileA: GEMM.TileA
+            if packsA {
+                tileA = .packed(packedA + (i - rows.lowerBound) * kcb)
+            } else if tileRows < mr {
+                tileA = .packed(packedA)
+            } else if transA {
+                tileA = .columnMajor(a + p0 * lda + i, ld: lda)
+            } else {
+                tileA = .rowMajor(a + i * lda + p0, ld: lda)
+            }
+            if tileRows == mr && cols == nr {
+                GEMM.microKernel6x16(kc: kcb, a: tileA, b: bPanel, c: tileC, ldc: ldc,
+                                     alpha: alpha, beta: beta)
+            } else {
+                GEMM.edgeKernel(rows: tileRows, cols: cols, kc: kcb, a: tileA, b: bPanel,
+                                c: tileC, ldc: ldc, alpha: alpha, beta: beta)
+            }
+            i += mr
+        }
+    }
+}

@@ -1,0 +1,144 @@
+/// The register-blocked inner kernel: one `GEMMBlocking.mr`×`GEMMBlocking.nr` tile of C from a
+/// 6-row tile of op(A) and a packed B micro-panel.
+extension GEMM {
+    /// Where a kernel reads its 6×kc tile of op(A) from.
+    enum TileA {
+        /// A packed micro-panel: element (r, p) at a[6·p + r].
+        case packed(UnsafePointer<Float>)
+        /// op(A) in place with rows `ld` apart: element (r, p) at a[r·ld + p].
+        case rowMajor(UnsafePointer<Float>, ld: Int)
+        /// op(A) in place with columns `ld` apart (a transposed A): element (r, p) at a[p·ld + r].
+        case columnMajor(UnsafePointer<Float>, ld: Int)
+    }
+
+    /// C[0..<6][0..<16] = alpha · A·B + beta · C for a 6×kc tile of op(A) and a packed kc×16
+    /// B micro-panel (32-byte aligned, 16 floats per p); beta == 0 never reads C.
+    ///
+    /// Every element's arithmetic is the same wherever the tile sits and wherever A is read
+    /// from, which keeps results independent of how work is split across threads.
+    static func microKernel6x16(
+        kc: Int, a: TileA, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    ) {
+        switch a {
+        case .packed(let a):
+            packedKernel(kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+        case .rowMajor(let a, let ld):
+            rowMajorKernel(kc: kc, a: a, lda: ld, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+        case .columnMajor(let a, let ld):
+            columnMajorKernel(kc: kc, a: a, lda: ld, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+        }
+    }
+
+    // One compiled copy per A layout, so each gets constant strides where it can: immediate
+    // offsets for the packed panel, one shared index register for rows read in place.
+
+    @inline(never)
+    private static func packedKernel(
+        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    ) {
+        kernelBody(kc: kc, a: a, rowStride: 1, depthStride: GEMMBlocking.mr, b: b,
+                   c: c, ldc: ldc, alpha: alpha, beta: beta)
+    }
+
+    @inline(never)
+    private static func rowMajorKernel(
+        kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    ) {
+        kernelBody(kc: kc, a: a, rowStride: lda, depthStride: 1, b: b,
+                   c: c, ldc: ldc, alpha: alpha, beta: beta)
+    }
+
+    @inline(never)
+    private static func columnMajorKernel(
+        kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    ) {
+        kernelBody(kc: kc, a: a, rowStride: 1, depthStride: lda, b: b,
+                   c: c, ldc: ldc, alpha: alpha, beta: beta)
+    }
+
+    /// The 12 accumulators (6 rows × 2 SIMD8 halves), the two B vectors and the broadcast A
+    /// value occupy 15 of the 16 ymm registers; each p costs 12 FMAs, 2 loads, 6 broadcasts.
+    @inline(__always)
+    private static func kernelBody(
+        kc: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    ) {
+        var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
+        var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+        var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
+        var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+        var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
+        var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+        let a0 = a, a1 = a + rowStride, a2 = a + 2 * rowStride
+        let a3 = a + 3 * rowStride, a4 = a + 4 * rowStride, a5 = a + 5 * rowStride
+        var pb = UnsafeRawPointer(b)
+        for p in 0..<kc {
+            let offset = p * depthStride
+            let b0 = pb.load(as: SIMD8<Float>.self)
+            let b1 = pb.load(fromByteOffset: 32, as: SIMD8<Float>.self)
+            var av = SIMD8<Float>(repeating: a0[offset])
+            c00.addProduct(av, b0); c01.addProduct(av, b1)
+            av = SIMD8<Float>(repeating: a1[offset])
+            c10.addProduct(av, b0); c11.addProduct(av, b1)
+            av = SIMD8<Float>(repeating: a2[offset])
+            c20.addProduct(av, b0); c21.addProduct(av, b1)
+            av = SIMD8<Float>(repeating: a3[offset])
+            c30.addProduct(av, b0); c31.addProduct(av, b1)
+            av = SIMD8<Float>(repeating: a4[offset])
+            c40.addProduct(av, b0); c41.addProduct(av, b1)
+            av = SIMD8<Float>(repeating: a5[offset])
+            c50.addProduct(av, b0); c51.addProduct(av, b1)
+            pb += 64
+        }
+        storeRow(c00, c01, to: c, alpha: alpha, beta: beta)
+        storeRow(c10, c11, to: c + ldc, alpha: alpha, beta: beta)
+        storeRow(c20, c21, to: c + 2 * ldc, alpha: alpha, beta: beta)
+        storeRow(c30, c31, to: c + 3 * ldc, alpha: alpha, beta: beta)
+        storeRow(c40, c41, to: c + 4 * ldc, alpha: alpha, beta: beta)
+        storeRow(c50, c51, to: c + 5 * ldc, alpha: alpha, beta: beta)
+    }
+
+    /// Writes one 16-wide row of a tile: alpha · acc + beta · old (old unread when beta == 0).
+    @inline(__always)
+    private static func storeRow(
+        _ lo: SIMD8<Float>, _ hi: SIMD8<Float>, to row: UnsafeMutablePointer<Float>,
+        alpha: Float, beta: Float
+    ) {
+        let raw = UnsafeMutableRawPointer(row)
+        if beta == 0 {
+            raw.storeBytes(of: lo * alpha, as: SIMD8<Float>.self)
+            raw.storeBytes(of: hi * alpha, toByteOffset: 32, as: SIMD8<Float>.self)
+        } else {
+            let oldLo = UnsafeRawPointer(raw).loadUnaligned(as: SIMD8<Float>.self)
+            let oldHi = UnsafeRawPointer(raw).loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            raw.storeBytes(of: lo * alpha + oldLo * beta, as: SIMD8<Float>.self)
+            raw.storeBytes(of: hi * alpha + oldHi * beta, toByteOffset: 32, as: SIMD8<Float>.self)
+        }
+    }
+
+    /// The same tile operation for a tile cut short by the edge of C (`rows` ≤ 6, `cols` ≤ 16):
+    /// runs the full kernel on a scratch tile so the arithmetic is bit-identical to full tiles.
+    static func edgeKernel(
+        rows: Int, cols: Int, kc: Int, a: TileA, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    ) {
+        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * nr) { scratch in
+            let tile = scratch.baseAddress!
+            tile.initialize(repeating: 0, count: mr * nr)
+            if beta != 0 {
+                for i in 0..<rows {
+                    (tile + i * nr).update(from: c + i * ldc, count: cols)
+                }
+            }
+            microKernel6x16(kc: kc, a: a, b: b, c: tile, ldc: nr, alpha: alpha, beta: beta)
+            for i in 0..<rows {
+                (c + i * ldc).update(from: tile + i * nr, count: cols)
+            }
+        }
+    }
+}
