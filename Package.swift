@@ -6,10 +6,11 @@ import Foundation
 // lowers to `fmaf` library calls (~0.7 GFLOP/s). KDFLOW_TARGET_CPU picks the CPU
 // (default `native`; e.g. `x86-64-v3` for a portable AVX2+FMA build, `generic` for none).
 let targetCPU = ProcessInfo.processInfo.environment["KDFLOW_TARGET_CPU"] ?? "native"
-let kernelFlags: [SwiftSetting] = targetCPU == "generic"
-    ? [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-    : [.unsafeFlags(["-target-cpu", targetCPU]),
-       .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+let cpuFlags: [SwiftSetting] = targetCPU == "generic" ? [] : [.unsafeFlags(["-target-cpu", targetCPU])]
+let kernelFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+// The tensor kernels are optimised in debug builds too, so `swift test` trains real models in
+// seconds; the layers above stay debuggable.
+let tensorFlags: [SwiftSetting] = kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "kdflow",
@@ -27,7 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "KDTensor", swiftSettings: kernelFlags),
+        .target(name: "KDTensor", swiftSettings: tensorFlags),
         .target(name: "KDAutodiff", dependencies: ["KDTensor"], swiftSettings: kernelFlags),
         .target(name: "KDNN", dependencies: ["KDAutodiff"], swiftSettings: kernelFlags),
         .target(name: "KDLoss", dependencies: ["KDNN"], swiftSettings: kernelFlags),

@@ -159,12 +159,6 @@ private func intOption(_ name: String, in args: [String]) -> Int? {
     return Int(args[index + 1])
 }
 
-private func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    let mid = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
-
 private func pad(_ value: Int, _ width: Int) -> String {
     String(repeating: " ", count: max(0, width - String(value).count)) + String(value)
 }
