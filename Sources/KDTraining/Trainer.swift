@@ -26,6 +26,8 @@ public final class Trainer {
     let evaluator: Evaluator?
     let classes: Int
     let log: (String) -> Void
+    /// Called after every optimisation step (progress display, tests).
+    public var onStep: (StepRecord) -> Void = { _ in }
 
     /// Opens the data and builds models and optimisers; `log` receives progress lines.
     public init(plan: TrainingPlan, log: @escaping (String) -> Void = { print($0) }) throws {
@@ -77,6 +79,7 @@ public final class Trainer {
                 let record = try step(batch, teacher: teacher.isEmpty ? [:] : teacher(batch), batchesPerEpoch: batches)
                 progress.batchInEpoch = index + 1
                 progress.globalStep = record.globalStep
+                onStep(record)
                 metrics.append(["kind": "step", "epoch": epoch + 1, "batch": index, "global_step": record.globalStep,
                                 "lr_factor": record.learningRateFactor, "loss": Double(record.total),
                                 "terms": record.terms.mapValues { Double($0) }])

@@ -1,0 +1,56 @@
+import Foundation
+import KDNN
+import KDTensor
+import KDTraining
+import Testing
+
+@Suite(.serialized) struct TrainerTests {
+    @Test func trainsOnRealDataAndWritesItsOutputs() throws {
+        let plan = mlpPlan("learns", epochs: 2)
+        let summary = try Trainer(plan: plan, log: { _ in }).run()
+        let top1 = try #require(summary.final["student"]?.top1)
+        #expect(top1 > 0.80, "an MLP on Fashion-MNIST should pass 80% within two epochs, got \(top1)")
+        let dir = plan.outputDirectory
+        for file in ["metrics.jsonl", "best.safetensors", "student.safetensors", "checkpoints/last.json"] {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), "missing \(file)")
+        }
+        let lines = try String(contentsOf: dir.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2 * 50 + 2, "50 step records and 1 epoch record per epoch")
+    }
+
+    @Test func stopAndResumeReachTheSameWeightsAsAnUninterruptedRun() throws {
+        let straight = mlpPlan("straight", epochs: 2)
+        _ = try Trainer(plan: straight, log: { _ in }).run()
+
+        let interrupted = mlpPlan("interrupted", epochs: 2, checkpointEvery: 7)
+        let stop = StopSignal()
+        var steps = 0
+        let trainer = try Trainer(plan: interrupted, log: { _ in })
+        trainer.onStep = { _ in
+            steps += 1
+            if steps == 61 { stop.raise() }
+        }
+        #expect(throws: TrainingStopped.self) { try trainer.run(stop: stop) }
+        _ = try Trainer(plan: interrupted, log: { _ in }).run(resume: true)
+
+        let a = try Safetensors(contentsOf: straight.outputDirectory.appendingPathComponent("student.safetensors"))
+        let b = try Safetensors(contentsOf: interrupted.outputDirectory.appendingPathComponent("student.safetensors"))
+        #expect(a.entries.keys.sorted() == b.entries.keys.sorted())
+        for name in a.entries.keys { #expect(a.entries[name]!.bytes == b.entries[name]!.bytes, "\(name) differs after resume") }
+        let lines = try String(contentsOf: interrupted.outputDirectory.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+            .split(separator: "\n")
+        #expect(lines.count == 2 * 50 + 2, "a resumed run's log has each step once")
+    }
+
+    @Test func aNonFiniteLossStopsNamingTheTerm() throws {
+        var plan = mlpPlan("nan", epochs: 1)
+        plan.optimizers[0].learningRate = 1e30
+        do {
+            _ = try Trainer(plan: plan, log: { _ in }).run()
+            Issue.record("training with lr 1e30 did not stop")
+        } catch let error as NonFiniteLoss {
+            #expect(error.term == "ce")
+            #expect("\(error)".contains("loss term 'ce'"))
+        }
+    }
+}

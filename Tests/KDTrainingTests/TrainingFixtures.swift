@@ -1,0 +1,34 @@
+import Foundation
+import KDData
+import KDLoss
+import KDTraining
+
+/// Fashion-MNIST's test split imported once per test process (10,000 real samples: small enough
+/// to train on in seconds).
+let fashionTest: URL = {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("kdflow-training-tests-\(getpid())")
+    try! DatasetPreparation.ensureFashionMNIST(root: root)
+    return DatasetPreparation.fashionMNIST(root: root).test
+}()
+
+/// A fresh run directory.
+func runDirectory(_ name: String) -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kdflow-run-\(getpid())-\(name)")
+    try? FileManager.default.removeItem(at: dir)
+    return dir
+}
+
+/// A small MLP trained with cross-entropy on the test split (train and eval on the same data:
+/// these tests check mechanics, not generalisation).
+func mlpPlan(_ name: String, epochs: Int = 2, checkpointEvery: Int = 0) -> TrainingPlan {
+    TrainingPlan(
+        name: name, seed: 11, phases: [.init(name: "main", epochs: epochs)], batchSize: 200,
+        trainData: fashionTest, evalData: fashionTest,
+        augmentation: [.hflip(probability: 0.5), .normalize(mean: [0.286], std: [0.353])], views: 2,
+        evalAugmentation: [.normalize(mean: [0.286], std: [0.353])],
+        models: [.init(name: "student", arch: "mlp", inChannels: 1, classes: 10, hidden: [64])],
+        loss: LossGraph(terms: [LossTerm(name: "ce", function: CrossEntropyLoss(), bindings: ["input": "student.logits"],
+                                         weight: LossWeight(1))]),
+        optimizers: [.init(name: "student", learningRate: 0.05, momentum: 0.9, nesterov: true, parameters: ["student"])],
+        outputDirectory: runDirectory(name), exportModel: "student", checkpointEverySteps: checkpointEvery)
+}
