@@ -20,10 +20,12 @@ let package = Package(
         .library(name: "KDNN", targets: ["KDNN"]),
         .library(name: "KDLoss", targets: ["KDLoss"]),
         .library(name: "KDData", targets: ["KDData"]),
+        .library(name: "KDPipeline", targets: ["KDPipeline"]),
         .executable(name: "kdflow", targets: ["kdflow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "KDTensor", swiftSettings: kernelFlags),
@@ -32,6 +34,7 @@ let package = Package(
         .target(name: "KDLoss", dependencies: ["KDNN"], swiftSettings: kernelFlags),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "KDData", dependencies: ["KDTensor", "CZlib"], swiftSettings: kernelFlags),
+        .target(name: "KDPipeline", dependencies: [.product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "kdflow",
             dependencies: ["KDNN", "KDLoss", "KDData", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -40,5 +43,6 @@ let package = Package(
         .testTarget(name: "KDAutodiffTests", dependencies: ["KDAutodiff"]),
         .testTarget(name: "KDNNTests", dependencies: ["KDNN", "KDLoss"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDDataTests", dependencies: ["KDData"]),
+        .testTarget(name: "KDPipelineTests", dependencies: ["KDPipeline"]),
     ]
 )
