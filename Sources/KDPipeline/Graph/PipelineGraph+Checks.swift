@@ -182,7 +182,7 @@ extension PipelineGraph {
             }
         }
         let total = spec.phases.reduce(0) { $0 + $1.epochs }
-        if total != spec.epochs {
+        if let epochs = spec.root["epochs"]?.int, total != epochs {
             problems.append(Diagnostic(at: phasesValue.location, keyPath: "phases",
                                        "phases add up to \(total) epochs but epochs is \(spec.epochs)"))
         }
