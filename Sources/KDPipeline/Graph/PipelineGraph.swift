@@ -82,15 +82,21 @@ public struct PipelineGraph: Sendable {
         for term in spec.loss {
             for input in term.inputs { connect(input.reference.value, to: "loss.\(term.name)") }
         }
+        // A term feeds an optimiser when some phase has both active; edges in file order of terms.
         var stepped = Set<Edge>()
         for phase in spec.phases {
             let terms = phase.loss.map { Set($0.map(\.value)) }
             let optimisers = phase.optimisers.map { Set($0.map(\.value)) }
             for term in spec.loss where terms?.contains(term.name) ?? true {
                 for optimiser in spec.optimisers where optimisers?.contains(optimiser.name) ?? true {
-                    let edge = Edge(from: "loss.\(term.name)", to: "optimisers.\(optimiser.name)", output: nil)
-                    if stepped.insert(edge).inserted { edges.append(edge) }
+                    stepped.insert(Edge(from: "loss.\(term.name)", to: "optimisers.\(optimiser.name)", output: nil))
                 }
+            }
+        }
+        for term in spec.loss {
+            for optimiser in spec.optimisers {
+                let edge = Edge(from: "loss.\(term.name)", to: "optimisers.\(optimiser.name)", output: nil)
+                if stepped.contains(edge) { edges.append(edge) }
             }
         }
         self.edges = edges
