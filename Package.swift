@@ -21,11 +21,13 @@ let package = Package(
         .library(name: "KDNN", targets: ["KDNN"]),
         .library(name: "KDLoss", targets: ["KDLoss"]),
         .library(name: "KDData", targets: ["KDData"]),
+        .library(name: "KDPipeline", targets: ["KDPipeline"]),
         .library(name: "KDTraining", targets: ["KDTraining"]),
         .executable(name: "kdflow", targets: ["kdflow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "KDTensor", swiftSettings: tensorFlags),
@@ -34,7 +36,8 @@ let package = Package(
         .target(name: "KDLoss", dependencies: ["KDNN"], swiftSettings: kernelFlags),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "KDData", dependencies: ["KDTensor", "CZlib"], swiftSettings: kernelFlags),
-        .target(name: "KDTraining", dependencies: ["KDNN", "KDLoss", "KDData"], swiftSettings: kernelFlags),
+        .target(name: "KDPipeline", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "KDTraining", dependencies: ["KDNN", "KDLoss", "KDData", "KDPipeline"], swiftSettings: kernelFlags),
         .executableTarget(
             name: "kdflow",
             dependencies: ["KDTraining", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -43,6 +46,7 @@ let package = Package(
         .testTarget(name: "KDAutodiffTests", dependencies: ["KDAutodiff"]),
         .testTarget(name: "KDNNTests", dependencies: ["KDNN", "KDLoss"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDDataTests", dependencies: ["KDData"]),
+        .testTarget(name: "KDPipelineTests", dependencies: ["KDPipeline"]),
         .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KDData
+import KDTraining
 
 /// `kdflow import`: turns a data set into kdflow shards.
 struct ImportCommand: ParsableCommand {
@@ -50,7 +51,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let out = URL(fileURLWithPath: to)
         if format == .fashionMNIST {
-            let dirs = DatasetPreparation.fashionMNISTPaths(root: out)
+            let dirs = DatasetPreparation.fashionMNIST(root: out)
             for (train, dir) in [(true, dirs.train), (false, dirs.test)] {
                 let m = try DatasetImport.run(FashionMNIST.source(train: train), name: "fashion-mnist-\(train ? "train" : "test")",
                                               to: dir, options: ImportOptions(shardSize: shardSize, unlabeled: unlabeled,

@@ -6,5 +6,5 @@ struct KDFlow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kdflow",
         abstract: "Knowledge-distillation training in pure Swift.",
-        subcommands: [ImportCommand.self, EvalCommand.self, ExportCommand.self])
+        subcommands: [ImportCommand.self])
 }

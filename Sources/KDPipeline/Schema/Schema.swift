@@ -1,0 +1,122 @@
+/// The shape a YAML value must have: a small schema language written as data.
+public indirect enum Schema: Sendable {
+    /// A string scalar (a quoted number is a string; a plain number is not).
+    case string
+    /// An integer, at least `min` when given.
+    case int(min: Int? = nil)
+    /// A number; integers are accepted.
+    case float
+    /// `true` or `false`.
+    case bool
+    /// One string of a fixed list.
+    case enumeration([String])
+    /// A reference to a dataflow value: `node` or `node.output` (e.g. `augment`, `student.logits`, `data.train`).
+    case reference
+    /// A string naming a kind registered in `family` (e.g. `connector: conv1x1_bn`).
+    case registeredName(family: String)
+    /// A list whose every element has the element schema.
+    case list(Schema)
+    /// A mapping from free-form string keys to values of one schema (e.g. `models`, `loss`).
+    case map(Schema)
+    /// A mapping with known fields.
+    case object(ObjectSchema)
+    /// A single-key mapping whose key picks the value's schema from `family` (e.g. `{hflip: 0.5}`).
+    case oneOf(family: String)
+    /// A mapping whose discriminator field (e.g. `kind:`) picks its other fields from a registry family.
+    case kinded(KindedSchema)
+    /// A mapping that is one of several objects, told apart by which distinguishing key it has.
+    case variants([Variant])
+    /// Anything; left to the upper layer.
+    case any
+}
+
+/// One field of an object schema.
+public struct Field: Sendable {
+    /// Whether a field must be written, may be left out, or takes a default when left out.
+    public enum Requirement: Sendable {
+        case required
+        case optional
+        /// Inserted into the tree when missing, so typed decoding always finds it.
+        case defaultValue(YAMLValue.Content)
+    }
+
+    /// The key.
+    public var name: String
+    /// The value's schema.
+    public var schema: Schema
+    /// Required, optional or defaulted.
+    public var requirement: Requirement
+    /// One line for `--help`-style documentation.
+    public var doc: String
+
+    /// A field `name` of `schema`.
+    public init(_ name: String, _ schema: Schema, _ requirement: Requirement = .optional, doc: String = "") {
+        self.name = name
+        self.schema = schema
+        self.requirement = requirement
+        self.doc = doc
+    }
+}
+
+/// A mapping with a fixed set of fields; any other key is an error.
+public struct ObjectSchema: Sendable {
+    /// The allowed keys.
+    public var fields: [Field]
+    /// One line describing the object.
+    public var doc: String
+
+    /// An object with `fields`.
+    public init(_ fields: [Field], doc: String = "") {
+        self.fields = fields
+        self.doc = doc
+    }
+}
+
+/// An object whose `discriminator` field names a kind registered in `family`; that kind adds its own fields.
+public struct KindedSchema: Sendable {
+    /// The registry family, e.g. `SchemaRegistry.Family.loss`.
+    public var family: String
+    /// The field naming the kind: `kind` for losses and optimisers, `arch` for models.
+    public var discriminator: String
+    /// Fields every kind of the family has (e.g. a loss term's `weight`).
+    public var commonFields: [Field]
+
+    /// Objects of `family`, told apart by `discriminator`.
+    public init(family: String, discriminator: String = "kind", commonFields: [Field] = []) {
+        self.family = family
+        self.discriminator = discriminator
+        self.commonFields = commonFields
+    }
+}
+
+/// One alternative of `Schema.variants`: chosen when the mapping has `key`.
+public struct Variant: Sendable {
+    /// The distinguishing key, e.g. `ops` for an augmentation stage.
+    public var key: String
+    /// The alternative's fields (including `key`).
+    public var schema: ObjectSchema
+
+    /// The alternative chosen by `key`.
+    public init(key: String, schema: ObjectSchema) {
+        self.key = key
+        self.schema = schema
+    }
+}
+
+extension Schema {
+    /// How a type error names what was expected.
+    var expectation: String {
+        switch self {
+        case .string, .registeredName: "a string"
+        case .reference: "a reference (node or node.output)"
+        case .int(let min): min.map { "an integer ≥ \($0)" } ?? "an integer"
+        case .float: "a number"
+        case .bool: "true or false"
+        case .enumeration(let names): "one of: \(names.joined(separator: ", "))"
+        case .list: "a list"
+        case .map, .object, .kinded, .variants: "a mapping"
+        case .oneOf: "a single-key mapping"
+        case .any: "a value"
+        }
+    }
+}

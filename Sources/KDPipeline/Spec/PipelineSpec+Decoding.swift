@@ -1,0 +1,124 @@
+extension PipelineSpec {
+    /// Builds the typed spec from a validated tree. Lenient: parts the validator already rejected are
+    /// skipped or take neutral values, so structural checks can still run and report alongside schema errors.
+    init(decoding root: YAMLValue, file: String, registry: SchemaRegistry) {
+        self.file = file
+        self.root = root
+        formatVersion = root["kdflow"]?.int ?? PipelineSchema.formatVersion
+        name = root["name"]?.string ?? ""
+        seed = root["seed"]?.int ?? 0
+        epochs = root["epochs"]?.int ?? 1
+        data = Self.decodeData(root["data"])
+        models = (root["models"]?.entries ?? []).map(Self.decodeModel)
+        var stages: [StageSpec] = []
+        for entry in root["stages"]?.entries ?? [] {
+            if let stage = Self.decodeStage(entry) { stages.append(stage) } else { undecodedStages.insert(entry.key) }
+        }
+        self.stages = stages
+        loss = (root["loss"]?.entries ?? []).map { Self.decodeLossTerm($0, registry: registry) }
+        optimisers = (root["optimisers"]?.entries ?? []).map(Self.decodeOptimiser)
+        let phases = (root["phases"]?.list ?? []).map(Self.decodePhase)
+        self.phases = phases.isEmpty
+            ? [PhaseSpec(name: "main", location: root.location, epochs: epochs, loss: nil, optimisers: nil)]
+            : phases
+        channelCapacity = root.value(at: ["channels", "capacity"])?.int ?? 2
+        outputs = OutputsSpec(dir: root.value(at: ["outputs", "dir"])?.string ?? "runs/\(name)",
+                              export: Self.located(root.value(at: ["outputs", "export"])))
+    }
+
+    private static func located(_ value: YAMLValue?) -> Located<String>? {
+        guard let value, let text = value.string else { return nil }
+        return Located(text, at: value.location)
+    }
+
+    private static func reference(_ value: YAMLValue?) -> Located<Reference>? {
+        located(value).map { Located(Reference(parsing: $0.value), at: $0.location) }
+    }
+
+    private static func names(_ value: YAMLValue?) -> [Located<String>]? {
+        value?.list.map { $0.compactMap { located($0) } }
+    }
+
+    private static func decodeData(_ node: YAMLValue?) -> DataSpec {
+        func source(_ split: String) -> DataSourceSpec? {
+            guard let entry = node?.entry(split) else { return nil }
+            let importer = entry.value["import"].flatMap { value in
+                located(value["kind"]).map { ImporterSpec(kind: $0, path: value["path"]?.string ?? "", node: value) }
+            }
+            return DataSourceSpec(name: "data.\(split)", location: entry.keyLocation,
+                                  shards: entry.value["shards"]?.string ?? "", importer: importer)
+        }
+        let unknown = SourceLocation(file: node?.location.file ?? "", line: 1, column: 1)
+        let batch = node?["batch"]?.int ?? 1
+        return DataSpec(train: source("train") ?? DataSourceSpec(name: "data.train", location: unknown, shards: ""),
+                        eval: source("eval"), batch: batch, evalBatch: node?["eval_batch"]?.int ?? batch,
+                        shuffle: node?["shuffle"]?.bool ?? true, dropLast: node?["drop_last"]?.bool ?? false)
+    }
+
+    private static func decodeModel(_ entry: YAMLValue.Entry) -> ModelSpec {
+        let node = entry.value
+        return ModelSpec(name: entry.key, location: entry.keyLocation,
+                         arch: located(node["arch"]) ?? Located("", at: node.location),
+                         inChannels: node["in_channels"]?.int ?? 3, classes: node["classes"]?.int ?? 0,
+                         weights: located(node["weights"]), frozen: node["frozen"]?.bool ?? false, node: node)
+    }
+
+    private static func decodeStage(_ entry: YAMLValue.Entry) -> StageSpec? {
+        let node = entry.value
+        guard let from = reference(node["from"]) else { return nil }
+        let kinds = ["ops", "forward", "connector"].filter { node[$0] != nil }
+        guard kinds.count == 1 else { return nil }
+        let kind: StageSpec.Kind
+        switch kinds[0] {
+        case "ops":
+            let ops = (node["ops"]?.list ?? []).compactMap { op -> AugmentationOp? in
+                guard let only = op.entries?.first, op.entries?.count == 1 else { return nil }
+                return AugmentationOp(name: Located(only.key, at: only.keyLocation), arguments: only.value)
+            }
+            kind = .augmentation(AugmentationSpec(from: from, ops: ops, views: node["views"]?.int ?? 0))
+        case "forward":
+            guard let model = located(node["forward"]) else { return nil }
+            let store = node.entry("store").map { entry in
+                StoreSpec(location: entry.keyLocation, codec: entry.value["codec"]?.string ?? "zstd",
+                          level: entry.value["level"]?.int ?? 3, precision: entry.value["precision"]?.string ?? "fp16",
+                          topK: entry.value["top_k"]?.int, dir: entry.value["dir"]?.string)
+            }
+            kind = .forward(ForwardSpec(model: model, from: from,
+                                        taps: names(node["taps"]) ?? [Located("logits", at: node.location)], store: store))
+        default:
+            guard let connector = located(node["connector"]), let to = reference(node["to"]) else { return nil }
+            kind = .connector(ConnectorSpec(connector: connector, from: from, to: to))
+        }
+        return StageSpec(name: entry.key, location: entry.keyLocation, kind: kind, node: node)
+    }
+
+    private static func decodeLossTerm(_ entry: YAMLValue.Entry, registry: SchemaRegistry) -> LossTermSpec {
+        let node = entry.value
+        let kind = located(node["kind"]) ?? Located("", at: node.location)
+        var referenceFields: Set<String> = []
+        if case .object(let own)? = registry.kind(kind.value, in: SchemaRegistry.Family.loss)?.schema {
+            referenceFields = Set(own.fields.filter { if case .reference = $0.schema { true } else { false } }.map(\.name))
+        }
+        let inputs = (node.entries ?? []).filter { referenceFields.contains($0.key) }.compactMap { field in
+            reference(field.value).map { (field: field.key, reference: $0) }
+        }
+        return LossTermSpec(name: entry.key, location: entry.keyLocation, kind: kind,
+                            weight: node["weight"]?.double ?? 1, inputs: inputs, node: node)
+    }
+
+    private static func decodeOptimiser(_ entry: YAMLValue.Entry) -> OptimiserSpec {
+        let node = entry.value
+        let schedule = node["schedule"]?.entries?.first.map { only in
+            (name: Located(only.key, at: only.keyLocation), arguments: only.value)
+        }
+        return OptimiserSpec(name: entry.key, location: entry.keyLocation,
+                             kind: located(node["kind"]) ?? Located("", at: node.location),
+                             lr: node["lr"]?.double ?? 0, params: names(node["params"]) ?? [],
+                             schedule: schedule, node: node)
+    }
+
+    private static func decodePhase(_ node: YAMLValue) -> PhaseSpec {
+        PhaseSpec(name: node["name"]?.string ?? "", location: node.location, epochs: node["epochs"]?.int ?? 0,
+                  loss: names(node["loss"]), optimisers: names(node["optimisers"]))
+    }
+}
