@@ -47,6 +47,6 @@ let package = Package(
         .testTarget(name: "KDNNTests", dependencies: ["KDNN", "KDLoss"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDDataTests", dependencies: ["KDData"]),
         .testTarget(name: "KDPipelineTests", dependencies: ["KDPipeline"]),
-        .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining"]),
+        .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining"], resources: [.copy("Pipelines")]),
     ]
 )

@@ -48,7 +48,7 @@ public final class Trainer {
     }
 
     /// Trains to the end (or until `stop` is raised) and returns the summary.
-    public func run(resume: Bool = false, stop: StopSignal = StopSignal()) throws -> TrainingSummary {
+    public func run(resume: Bool = false, stop: StopSignal = StopSignal(), executor: ExecutorKind = .pipelined) throws -> TrainingSummary {
         let started = Date()
         let runDir = plan.outputDirectory
         try FileManager.default.createDirectory(at: runDir, withIntermediateDirectories: true)
@@ -67,36 +67,28 @@ public final class Trainer {
         let teacher = TeacherForward(models: models)
         let step = TrainingStep(plan: plan, models: models, optimizers: optimizers)
         step.restore(globalStep: progress.globalStep)
-        let batches = loader.batchCount
         var final: [String: ClassificationMetrics] = [:]
 
         while progress.epoch < plan.epochs {
             let epoch = progress.epoch
             let epochStart = Date()
-            let order = loader.order(epoch: epoch)
-            for index in progress.batchInEpoch..<batches {
-                let batch = loader.batch(index, epoch: epoch, order: order)
-                let record = try step(batch, teacher: teacher.isEmpty ? [:] : teacher(batch), batchesPerEpoch: batches)
-                progress.batchInEpoch = index + 1
-                progress.globalStep = record.globalStep
-                onStep(record)
-                metrics.append(["kind": "step", "epoch": epoch + 1, "batch": index, "global_step": record.globalStep,
-                                "lr_factor": record.learningRateFactor, "loss": Double(record.total),
-                                "terms": record.terms.mapValues { Double($0) }])
-                if stop.isRaised {
-                    try saveCheckpoint(progress, metrics)
-                    throw TrainingStopped(progress: progress)
-                }
-                if plan.checkpointEverySteps > 0 && record.globalStep % plan.checkpointEverySteps == 0 && index + 1 < batches {
-                    try saveCheckpoint(progress, metrics)
-                }
+            let report = try trainEpoch(epoch, progress: &progress, teacher: teacher, step: step, metrics: metrics,
+                                        executor: executor, stop: stop)
+            if report.cancelled {
+                try saveCheckpoint(progress, metrics)
+                throw TrainingStopped(progress: progress)
             }
             let trainSeconds = Date().timeIntervalSince(epochStart)
-            final = evaluate(includeFrozen: epoch == 0)
+            // Frozen models do not change: evaluate them once per process and keep their result.
+            final.merge(evaluate(includeFrozen: final.isEmpty)) { $1 }
             progress.epoch += 1
             progress.batchInEpoch = 0
             var record: [String: Any] = ["kind": "epoch", "epoch": epoch + 1, "global_step": progress.globalStep,
                                          "train_seconds": trainSeconds]
+            record["stages"] = report.metrics.map {
+                ["name": $0.name, "items": $0.items, "busy_s": $0.busy, "input_wait_s": $0.waitingForInput,
+                 "output_wait_s": $0.waitingForOutput, "items_per_s": $0.itemsPerSecond] as [String: Any]
+            }
             record["eval"] = final.mapValues { ["top1": $0.top1, "top5": $0.top5, "loss": $0.meanLoss] }
             metrics.append(record)
             if let top1 = final[plan.exportModel]?.top1, top1 > progress.bestTop1 {
@@ -117,7 +109,7 @@ public final class Trainer {
                                seconds: Date().timeIntervalSince(started), exported: exported)
     }
 
-    private func saveCheckpoint(_ progress: TrainingProgress, _ metrics: MetricsLog) throws {
+    func saveCheckpoint(_ progress: TrainingProgress, _ metrics: MetricsLog) throws {
         metrics.sync()
         try TrainingCheckpoint.save(run: plan.outputDirectory, progress: progress, models: models, optimizers: optimizers)
     }

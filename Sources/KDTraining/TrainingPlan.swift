@@ -97,6 +97,8 @@ public struct TrainingPlan: Sendable {
     public var checkpointEverySteps: Int
     /// Bounded-channel capacity between pipelined stages.
     public var channelCapacity: Int
+    /// The augmentation stage's name (its `labels` are the batch's labels).
+    public var augmentStage: String
 
     /// Total epochs over all phases.
     public var epochs: Int { phases.reduce(0) { $0 + $1.epochs } }
@@ -104,12 +106,14 @@ public struct TrainingPlan: Sendable {
     public init(name: String, seed: UInt64, phases: [Phase], batchSize: Int, dropLast: Bool = true,
                 trainData: URL, evalData: URL?, augmentation: [AugmentOp], views: Int, evalAugmentation: [AugmentOp],
                 models: [ModelPlan], connectors: [ConnectorPlan] = [], loss: LossGraph, optimizers: [OptimizerPlan],
-                outputDirectory: URL, exportModel: String, checkpointEverySteps: Int = 0, channelCapacity: Int = 2) {
+                outputDirectory: URL, exportModel: String, checkpointEverySteps: Int = 0, channelCapacity: Int = 2,
+                augmentStage: String = "augment") {
         self.name = name; self.seed = seed; self.phases = phases; self.batchSize = batchSize; self.dropLast = dropLast
         self.trainData = trainData; self.evalData = evalData; self.augmentation = augmentation; self.views = views
         self.evalAugmentation = evalAugmentation; self.models = models; self.connectors = connectors; self.loss = loss
         self.optimizers = optimizers; self.outputDirectory = outputDirectory; self.exportModel = exportModel
         self.checkpointEverySteps = checkpointEverySteps; self.channelCapacity = channelCapacity
+        self.augmentStage = augmentStage
     }
 
     /// The phase an epoch belongs to.

@@ -1,5 +1,6 @@
 import Foundation
 import KDNN
+import KDPipeline
 import KDTensor
 import KDTraining
 import Testing
@@ -42,15 +43,26 @@ import Testing
         #expect(lines.count == 2 * 50 + 2, "a resumed run's log has each step once")
     }
 
+    @Test func pipelinedAndInlineExecutorsGiveBitIdenticalWeights() throws {
+        let pipelined = mlpPlan("pipelined", epochs: 1)
+        _ = try Trainer(plan: pipelined, log: { _ in }).run(executor: .pipelined)
+        let inline = mlpPlan("inline", epochs: 1)
+        _ = try Trainer(plan: inline, log: { _ in }).run(executor: .inline)
+        let a = try Safetensors(contentsOf: pipelined.outputDirectory.appendingPathComponent("student.safetensors"))
+        let b = try Safetensors(contentsOf: inline.outputDirectory.appendingPathComponent("student.safetensors"))
+        for name in a.entries.keys { #expect(a.entries[name]!.bytes == b.entries[name]?.bytes, "\(name) differs") }
+    }
+
     @Test func aNonFiniteLossStopsNamingTheTerm() throws {
         var plan = mlpPlan("nan", epochs: 1)
         plan.optimizers[0].learningRate = 1e30
         do {
             _ = try Trainer(plan: plan, log: { _ in }).run()
             Issue.record("training with lr 1e30 did not stop")
-        } catch let error as NonFiniteLoss {
-            #expect(error.term == "ce")
-            #expect("\(error)".contains("loss term 'ce'"))
+        } catch let failure as StageFailure {
+            #expect(failure.stage == "student")
+            #expect((failure.underlying as? NonFiniteLoss)?.term == "ce")
+            #expect("\(failure)".contains("loss term 'ce'"))
         }
     }
 }

@@ -1,7 +1,7 @@
 /// Picks the closest known name for a misspelt one ("did you mean 'X'?").
-enum Suggestion {
+public enum Suggestion {
     /// The candidate nearest to `name` by edit distance, if it is close enough to be a plausible typo.
-    static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
+    public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
         var best: (name: String, distance: Int)?
         for candidate in candidates {
             let distance = editDistance(name, candidate)
@@ -13,7 +13,7 @@ enum Suggestion {
     }
 
     /// `; did you mean 'X'?` or the empty string.
-    static func didYouMean(_ name: String, in candidates: some Sequence<String>) -> String {
+    public static func didYouMean(_ name: String, in candidates: some Sequence<String>) -> String {
         closest(to: name, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 

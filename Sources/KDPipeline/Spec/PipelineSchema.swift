@@ -99,6 +99,8 @@ public enum PipelineSchema {
     static let outputs: Schema = .object(ObjectSchema([
         Field("dir", .string, .optional, doc: "output directory (default: runs/<name>)"),
         Field("export", .string, .optional, doc: "model whose weights are exported at the end"),
+        Field("checkpoint_every", .int(min: 0), .defaultValue(.int(0)),
+              doc: "steps between mid-epoch checkpoints (0: at epoch ends only)"),
     ]))
 
     /// The location defaults without a better place use.

@@ -23,7 +23,8 @@ extension PipelineSpec {
             : phases
         channelCapacity = root.value(at: ["channels", "capacity"])?.int ?? 2
         outputs = OutputsSpec(dir: root.value(at: ["outputs", "dir"])?.string ?? "runs/\(name)",
-                              export: Self.located(root.value(at: ["outputs", "export"])))
+                              export: Self.located(root.value(at: ["outputs", "export"])),
+                              checkpointEvery: root.value(at: ["outputs", "checkpoint_every"])?.int ?? 0)
     }
 
     private static func located(_ value: YAMLValue?) -> Located<String>? {

@@ -251,4 +251,6 @@ public struct OutputsSpec: Sendable {
     public var dir: String
     /// `export:` model whose weights are exported.
     public var export: Located<String>?
+    /// `checkpoint_every:` steps between mid-epoch checkpoints (0: epoch ends only).
+    public var checkpointEvery: Int
 }

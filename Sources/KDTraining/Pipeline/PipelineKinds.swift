@@ -1,0 +1,80 @@
+import KDNN
+import KDPipeline
+
+/// Every kind a pipeline file may name, with its options: architectures, importers, augmentation
+/// ops, connectors, loss kinds, optimisers and schedules.
+public enum PipelineKinds {
+    /// Architectures a file may name; `wrn_<depth>_<width>` for the usual wide ResNets.
+    public static let architectures = ModelZoo.architectures + ["wrn_16_1", "wrn_16_2", "wrn_40_1", "wrn_40_2", "wrn_28_2", "wrn_28_10"]
+
+    /// A default value written by kdflow rather than by the file.
+    static func builtIn(_ content: YAMLValue.Content) -> YAMLValue {
+        YAMLValue(content, at: SourceLocation(file: "<default>", line: 0, column: 0))
+    }
+
+    /// The registry the loader validates against.
+    public static let registry: SchemaRegistry = {
+        var r = SchemaRegistry()
+        let f = SchemaRegistry.Family.self
+        let imageSize = Field("image_size", .int(min: 4), .defaultValue(.int(28)), doc: "input height = width")
+        for arch in architectures where arch != "mlp" {
+            r.register(arch, in: f.architecture, fields: [imageSize], doc: "model zoo: \(arch)")
+        }
+        r.register("mlp", in: f.architecture, fields: [
+            imageSize, Field("hidden", .list(.int(min: 1)), .defaultValue(.list([builtIn(.int(1200)), builtIn(.int(1200))])),
+                             doc: "hidden layer sizes"),
+        ], doc: "multilayer perceptron over flattened pixels")
+
+        r.register("idx", in: f.importer, fields: [Field("split", .enumeration(["train", "test"]), .required)],
+                   doc: "MNIST-family IDX files (raw or gzip) in `path`, e.g. Fashion-MNIST")
+
+        r.register("pad_crop", in: f.augmentation, value: .object(ObjectSchema([
+            Field("size", .int(min: 1), .required), Field("pad", .int(min: 0), .defaultValue(.int(0))),
+        ])), doc: "zero-pad then random crop")
+        r.register("random_resized_crop", in: f.augmentation, value: .object(ObjectSchema([
+            Field("size", .int(min: 1), .required),
+            Field("scale", .list(.float), .optional), Field("ratio", .list(.float), .optional),
+        ])), doc: "random area/aspect crop resized to size")
+        r.register("hflip", in: f.augmentation, value: .float, doc: "horizontal flip with this probability")
+        r.register("normalize", in: f.augmentation, value: .object(ObjectSchema([
+            Field("mean", .list(.float), .required), Field("std", .list(.float), .required),
+        ])), doc: "per-channel (x − mean) / std of [0, 1] pixels")
+        r.register("cutout", in: f.augmentation, value: .object(ObjectSchema([
+            Field("size", .int(min: 1), .required), Field("probability", .float, .defaultValue(.float(1))),
+        ])), doc: "zero a random square")
+
+        r.register("conv1x1_bn", in: f.connector, doc: "1×1 conv + BN to the target's channel count")
+
+        r.register("cross_entropy", in: f.loss, fields: [
+            Field("input", .reference, .required, doc: "logits"),
+            Field("target", .reference, .optional, doc: "labels (the batch's own)"),
+            Field("label_smoothing", .float, .defaultValue(.float(0))),
+        ], doc: "hard-label cross-entropy")
+        r.register("kd", in: f.loss, fields: [
+            Field("student", .reference, .required), Field("teacher", .reference, .required),
+            Field("temperature", .float, .defaultValue(.float(4))),
+        ], doc: "Hinton KD: KL(softmax(t/T) ‖ softmax(s/T)) · T²")
+
+        let decay = Field("weight_decay", .float, .defaultValue(.float(5e-4)))
+        let noDecay = Field("no_decay_norm_bias", .bool, .defaultValue(.bool(false)), doc: "no weight decay on BN and biases")
+        r.register("sgd", in: f.optimiser, fields: [
+            Field("momentum", .float, .defaultValue(.float(0.9))), Field("nesterov", .bool, .defaultValue(.bool(false))),
+            decay, noDecay,
+        ])
+        r.register("adam", in: f.optimiser, fields: [Field("weight_decay", .float, .defaultValue(.float(0))), noDecay])
+        r.register("adamw", in: f.optimiser, fields: [Field("weight_decay", .float, .defaultValue(.float(0.01))), noDecay])
+
+        let warmup = Field("warmup_epochs", .float, .defaultValue(.float(0)), doc: "linear warm-up epochs")
+        r.register("constant", in: f.schedule, value: .object(ObjectSchema([warmup])))
+        r.register("cosine", in: f.schedule, value: .object(ObjectSchema([
+            warmup, Field("min_factor", .float, .defaultValue(.float(0))),
+        ])))
+        r.register("step", in: f.schedule, value: .object(ObjectSchema([
+            warmup, Field("every", .int(min: 1), .required), Field("gamma", .float, .defaultValue(.float(0.1))),
+        ])))
+        r.register("multistep", in: f.schedule, value: .object(ObjectSchema([
+            warmup, Field("milestones", .list(.int(min: 0)), .required), Field("gamma", .float, .defaultValue(.float(0.1))),
+        ])))
+        return r
+    }()
+}

@@ -1,0 +1,147 @@
+import Foundation
+import KDData
+import KDLoss
+import KDNN
+import KDPipeline
+
+/// Turns a pipeline file into a `TrainingPlan`: loads and validates it (every problem at once,
+/// located), imports missing data, and maps stages, loss terms and optimisers to typed values.
+public enum PipelinePlanner {
+    /// The loader with kdflow's kinds and training-level checks.
+    public static let loader = PipelineLoader(registry: PipelineKinds.registry, checks: [PipelineChecks.check])
+
+    /// Loads and validates a pipeline file with `key=value` overrides.
+    public static func load(file: String, overrides: [String] = []) throws(PipelineDiagnostics) -> LoadedPipeline {
+        try loader.load(file: file, overrides: overrides)
+    }
+
+    /// A pipeline that validated but cannot run as written.
+    public struct PlanError: Error, CustomStringConvertible {
+        public let location: SourceLocation
+        public let message: String
+        public var description: String { "\(location): error: \(message)" }
+    }
+
+    /// Imports the data splits whose shards are missing and have an `import:` entry.
+    public static func prepareData(_ spec: PipelineSpec, log: (String) -> Void) throws {
+        for source in [spec.data.train] + (spec.data.eval.map { [$0] } ?? []) {
+            let dir = URL(fileURLWithPath: source.shards)
+            guard !FileManager.default.fileExists(atPath: dir.appendingPathComponent(DatasetManifest.fileName).path) else { continue }
+            guard let importer = source.importer else {
+                throw PlanError(location: source.location, message: "\(source.name): no shards in \(source.shards) and no import: entry to make them")
+            }
+            let train = importer.node["split"]?.string != "test"
+            log("importing \(importer.path) (\(train ? "train" : "test")) into \(source.shards)")
+            try FileManager.default.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let from = URL(fileURLWithPath: importer.path)
+            let classes = FashionMNIST.isInstalled(directory: from) ? FashionMNIST.classes : nil
+            try DatasetImport.run(FashionMNIST.source(train: train, directory: from), name: dir.lastPathComponent,
+                                  to: dir, options: ImportOptions(classes: classes, overwrite: true))
+        }
+    }
+
+    /// The typed plan of a loaded pipeline (data must exist: see `prepareData`).
+    public static func plan(_ loaded: LoadedPipeline) throws -> TrainingPlan {
+        let spec = loaded.spec
+        let augmentations = spec.stages.compactMap { s -> (StageSpec, AugmentationSpec)? in
+            if case .augmentation(let a) = s.kind, a.from.value.node == "data" { return (s, a) }
+            return nil
+        }
+        guard let (augmentStage, augmentation) = augmentations.first else {
+            throw PlanError(location: SourceLocation(file: spec.file, line: 1, column: 1), message: "stages: no augmentation stage reads data.train")
+        }
+        let ops = try augmentation.ops.map(augmentOp)
+        let forwards = spec.stages.compactMap { s -> (StageSpec, ForwardSpec)? in
+            if case .forward(let f) = s.kind { return (s, f) }
+            return nil
+        }
+        let models = spec.models.map { m in
+            TrainingPlan.ModelPlan(
+                name: m.name, arch: m.arch.value, inChannels: m.inChannels, classes: m.classes,
+                imageSize: m.node["image_size"]?.int ?? 28,
+                hidden: m.node["hidden"]?.list?.compactMap(\.int) ?? [1200, 1200],
+                weights: m.weights.map { URL(fileURLWithPath: $0.value) }, frozen: m.frozen,
+                taps: forwards.filter { $0.1.model.value == m.name }.flatMap { $0.1.taps.map(\.value) })
+        }
+        // References name stages; the trainer keys tensors by model (`student.logits`) and connector (`align.out`).
+        func tensorName(_ ref: Reference) -> String {
+            if let f = forwards.first(where: { $0.0.name == ref.node }) { return "\(f.1.model.value).\(ref.output ?? "logits")" }
+            return ref.description
+        }
+        var connectors: [TrainingPlan.ConnectorPlan] = []
+        for s in spec.stages {
+            if case .connector(let c) = s.kind {
+                connectors.append(.init(name: s.name, from: tensorName(c.from.value), to: tensorName(c.to.value)))
+            }
+        }
+        let terms = try spec.loss.map { term -> LossTerm in
+            let function: any LossFunction
+            switch term.kind.value {
+            case "cross_entropy": function = CrossEntropyLoss(labelSmoothing: Float(term.node["label_smoothing"]?.double ?? 0))
+            case "kd": function = KnowledgeDistillationLoss(temperature: Float(term.node["temperature"]?.double ?? 4))
+            default: throw PlanError(location: term.kind.location, message: "loss kind '\(term.kind.value)' is not implemented")
+            }
+            var bindings: [String: String] = [:]
+            for input in term.inputs where input.field != "target" { bindings[input.field] = tensorName(input.reference.value) }
+            return LossTerm(name: term.name, function: function, bindings: bindings, weight: LossWeight(Float(term.weight)))
+        }
+        let optimizers = try spec.optimisers.map(optimizerPlan)
+        let evalOps = ops.filter { if case .normalize = $0 { return true } else { return false } }
+        let phases = spec.phases.map {
+            TrainingPlan.Phase(name: $0.name, epochs: $0.epochs, loss: $0.loss.map { Set($0.map(\.value)) },
+                               optimizers: $0.optimisers.map { Set($0.map(\.value)) })
+        }
+        let trainable = spec.models.filter { !$0.frozen }.map(\.name)
+        return TrainingPlan(
+            name: spec.name, seed: UInt64(spec.seed), phases: phases, batchSize: spec.data.batch, dropLast: spec.data.dropLast,
+            trainData: URL(fileURLWithPath: spec.data.train.shards), evalData: spec.data.eval.map { URL(fileURLWithPath: $0.shards) },
+            augmentation: ops, views: augmentation.views, evalAugmentation: evalOps, models: models, connectors: connectors,
+            loss: LossGraph(terms: terms), optimizers: optimizers, outputDirectory: URL(fileURLWithPath: spec.outputs.dir),
+            exportModel: spec.outputs.export?.value ?? trainable.first ?? spec.models[0].name,
+            checkpointEverySteps: spec.outputs.checkpointEvery, channelCapacity: spec.channelCapacity,
+            augmentStage: augmentStage.name)
+    }
+
+    static func augmentOp(_ op: AugmentationOp) throws -> AugmentOp {
+        let a = op.arguments
+        switch op.name.value {
+        case "pad_crop": return .padCrop(size: a["size"]?.int ?? 0, pad: a["pad"]?.int ?? 0)
+        case "hflip": return .hflip(probability: Float(a.double ?? 0.5))
+        case "normalize":
+            return .normalize(mean: a["mean"]?.list?.compactMap { $0.double.map(Float.init) } ?? [],
+                              std: a["std"]?.list?.compactMap { $0.double.map(Float.init) } ?? [])
+        case "cutout": return .cutout(size: a["size"]?.int ?? 0, probability: Float(a["probability"]?.double ?? 1))
+        case "random_resized_crop":
+            let scale = a["scale"]?.list?.compactMap(\.double).map(Float.init) ?? [0.08, 1]
+            let ratio = a["ratio"]?.list?.compactMap(\.double).map(Float.init) ?? [3.0 / 4.0, 4.0 / 3.0]
+            guard scale.count == 2, ratio.count == 2, scale[0] <= scale[1], ratio[0] <= ratio[1] else {
+                throw PlanError(location: op.name.location, message: "random_resized_crop: scale and ratio take [low, high]")
+            }
+            return .randomResizedCrop(size: a["size"]?.int ?? 0, scale: scale[0]...scale[1], ratio: ratio[0]...ratio[1])
+        default: throw PlanError(location: op.name.location, message: "augmentation '\(op.name.value)' is not implemented")
+        }
+    }
+
+    static func optimizerPlan(_ o: OptimiserSpec) throws -> TrainingPlan.OptimizerPlan {
+        guard let kind = TrainingPlan.OptimizerPlan.Kind(rawValue: o.kind.value) else {
+            throw PlanError(location: o.kind.location, message: "optimiser '\(o.kind.value)' is not implemented")
+        }
+        var decay = LearningRateSchedule.Decay.constant
+        var warmup = 0.0
+        if let (name, args) = o.schedule {
+            warmup = args["warmup_epochs"]?.double ?? 0
+            switch name.value {
+            case "cosine": decay = .cosine(minFactor: args["min_factor"]?.double ?? 0)
+            case "step": decay = .step(every: args["every"]?.int ?? 1, gamma: args["gamma"]?.double ?? 0.1)
+            case "multistep": decay = .multiStep(milestones: args["milestones"]?.list?.compactMap(\.int) ?? [],
+                                                 gamma: args["gamma"]?.double ?? 0.1)
+            default: decay = .constant
+            }
+        }
+        return TrainingPlan.OptimizerPlan(
+            name: o.name, kind: kind, learningRate: Float(o.lr), momentum: Float(o.node["momentum"]?.double ?? 0),
+            nesterov: o.node["nesterov"]?.bool ?? false, weightDecay: Float(o.node["weight_decay"]?.double ?? 0),
+            noDecayOnNormAndBias: o.node["no_decay_norm_bias"]?.bool ?? false, schedule: decay, warmupEpochs: warmup,
+            parameters: o.params.map(\.value))
+    }
+}
