@@ -28,6 +28,11 @@ public final class Trainer {
     let log: (String) -> Void
     /// Called after every optimisation step (progress display, tests).
     public var onStep: (StepRecord) -> Void = { _ in }
+    /// Called after each epoch's evaluation, before its line is logged (progress display).
+    public var onEpoch: () -> Void = {}
+
+    /// Optimisation steps in one epoch.
+    public var batchesPerEpoch: Int { loader.batchCount }
 
     /// Opens the data and builds models and optimisers; `log` receives progress lines.
     public init(plan: TrainingPlan, log: @escaping (String) -> Void = { print($0) }) throws {
@@ -100,6 +105,7 @@ public final class Trainer {
             try saveCheckpoint(progress, metrics)
             let accuracies = final.sorted { $0.key < $1.key }
                 .map { String(format: "%@ %.2f%%", $0.key, 100 * $0.value.top1) }.joined(separator: ", ")
+            onEpoch()
             log(String(format: "epoch %d/%d  %.1fs  loss %.4f  eval: %@", epoch + 1, plan.epochs, trainSeconds,
                        (final[plan.exportModel]?.meanLoss ?? .nan), accuracies))
         }

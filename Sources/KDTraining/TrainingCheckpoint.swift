@@ -71,3 +71,14 @@ enum TrainingCheckpoint {
         return pointer.progress
     }
 }
+
+/// Read access to a run's checkpoints for the CLI.
+public enum RunCheckpoints {
+    /// The newest checkpoint's weights file (every model, prefixed by its name).
+    public static func lastWeights(run: URL) throws -> URL {
+        let dir = TrainingCheckpoint.directory(run)
+        let pointer = try JSONDecoder().decode(TrainingCheckpoint.Pointer.self,
+                                               from: Data(contentsOf: dir.appendingPathComponent("last.json")))
+        return dir.appendingPathComponent(pointer.weights)
+    }
+}

@@ -6,5 +6,6 @@ struct KDFlow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kdflow",
         abstract: "Knowledge-distillation training in pure Swift.",
-        subcommands: [ImportCommand.self])
+        subcommands: [RunCommand.self, ValidateCommand.self, GraphCommand.self, ImportCommand.self,
+                      EvalCommand.self, ExportCommand.self, ReportCommand.self])
 }

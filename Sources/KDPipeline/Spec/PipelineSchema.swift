@@ -41,6 +41,8 @@ public enum PipelineSchema {
             Field("in_channels", .int(min: 1), .defaultValue(.int(3)), doc: "input image channels"),
             Field("classes", .int(min: 1), .required, doc: "output classes"),
             Field("weights", .string, .optional, doc: "safetensors checkpoint to load"),
+            Field("trained_by", .string, .optional,
+                  doc: "pipeline file that produces `weights`; run first when the weights file is missing"),
             Field("frozen", .bool, .defaultValue(.bool(false)), doc: "never updated (a teacher); forwarded in eval mode"),
         ]))
 

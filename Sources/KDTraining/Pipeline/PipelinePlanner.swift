@@ -44,7 +44,7 @@ public enum PipelinePlanner {
     public static func plan(_ loaded: LoadedPipeline) throws -> TrainingPlan {
         let spec = loaded.spec
         let augmentations = spec.stages.compactMap { s -> (StageSpec, AugmentationSpec)? in
-            if case .augmentation(let a) = s.kind, a.from.value.node == "data" { return (s, a) }
+            if case .augmentation(let a) = s.kind, a.from.value.node == "data.train" { return (s, a) }
             return nil
         }
         guard let (augmentStage, augmentation) = augmentations.first else {
@@ -103,23 +103,28 @@ public enum PipelinePlanner {
     }
 
     static func augmentOp(_ op: AugmentationOp) throws -> AugmentOp {
-        let a = op.arguments
+        let args = op.arguments
         switch op.name.value {
-        case "pad_crop": return .padCrop(size: a["size"]?.int ?? 0, pad: a["pad"]?.int ?? 0)
-        case "hflip": return .hflip(probability: Float(a.double ?? 0.5))
-        case "normalize":
-            return .normalize(mean: a["mean"]?.list?.compactMap { $0.double.map(Float.init) } ?? [],
-                              std: a["std"]?.list?.compactMap { $0.double.map(Float.init) } ?? [])
-        case "cutout": return .cutout(size: a["size"]?.int ?? 0, probability: Float(a["probability"]?.double ?? 1))
+        case "pad_crop": return .padCrop(size: integer(args, "size"), pad: integer(args, "pad"))
+        case "hflip": return .hflip(probability: Float(number(args) ?? 0.5))
+        case "normalize": return .normalize(mean: floats(args, "mean"), std: floats(args, "std"))
+        case "cutout": return .cutout(size: integer(args, "size"), probability: Float(number(args["probability"]) ?? 1))
         case "random_resized_crop":
-            let scale = a["scale"]?.list?.compactMap(\.double).map(Float.init) ?? [0.08, 1]
-            let ratio = a["ratio"]?.list?.compactMap(\.double).map(Float.init) ?? [3.0 / 4.0, 4.0 / 3.0]
+            let scale = args["scale"] == nil ? [0.08, 1] : floats(args, "scale")
+            let ratio = args["ratio"] == nil ? [3.0 / 4.0, 4.0 / 3.0] : floats(args, "ratio")
             guard scale.count == 2, ratio.count == 2, scale[0] <= scale[1], ratio[0] <= ratio[1] else {
                 throw PlanError(location: op.name.location, message: "random_resized_crop: scale and ratio take [low, high]")
             }
-            return .randomResizedCrop(size: a["size"]?.int ?? 0, scale: scale[0]...scale[1], ratio: ratio[0]...ratio[1])
+            return .randomResizedCrop(size: integer(args, "size"), scale: scale[0]...scale[1], ratio: ratio[0]...ratio[1])
         default: throw PlanError(location: op.name.location, message: "augmentation '\(op.name.value)' is not implemented")
         }
+    }
+
+    // Small accessors (validation already checked the types).
+    private static func number(_ value: YAMLValue?) -> Double? { value?.double }
+    private static func integer(_ value: YAMLValue, _ key: String) -> Int { value[key]?.int ?? 0 }
+    private static func floats(_ value: YAMLValue, _ key: String) -> [Float] {
+        (value[key]?.list ?? []).compactMap { number($0).map(Float.init) }
     }
 
     static func optimizerPlan(_ o: OptimiserSpec) throws -> TrainingPlan.OptimizerPlan {

@@ -1,0 +1,64 @@
+import Foundation
+import KDTensor
+
+/// `kdflow report`: learning curves (SVG) and a Markdown summary from a run's `metrics.jsonl`.
+public enum RunSummary {
+    /// The files written.
+    public struct Output: Sendable {
+        public var lossCurve: URL
+        public var accuracyCurve: URL
+        public var summary: URL
+        public var text: String
+    }
+
+    /// Reads `<run>/metrics.jsonl` and writes `loss.svg`, `accuracy.svg` and `summary.md` beside it.
+    public static func write(run: URL) throws -> Output {
+        let url = run.appendingPathComponent("metrics.jsonl")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+        var steps: [[String: Any]] = [], epochs: [[String: Any]] = []
+        for (i, line) in lines.enumerated() {
+            guard let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: "\(url.path):\(i + 1)"])
+            }
+            if obj["kind"] as? String == "step" { steps.append(obj) } else { epochs.append(obj) }
+        }
+        let stepsPerEpoch = Double(max(steps.filter { ($0["epoch"] as? Int) == 1 }.count, 1))
+        let termNames = Set(steps.flatMap { ($0["terms"] as? [String: Double])?.keys.map { $0 } ?? [] }).sorted()
+        func smoothed(_ values: [(Double, Double)]) -> [(x: Double, y: Double)] {
+            let window = max(values.count / 100, 1)
+            return stride(from: 0, to: values.count, by: window).map { start in
+                let chunk = values[start..<min(start + window, values.count)]
+                return (chunk.map(\.0).reduce(0, +) / Double(chunk.count), chunk.map(\.1).reduce(0, +) / Double(chunk.count))
+            }
+        }
+        var lossSeries = [(name: "total", points: smoothed(steps.map {
+            (Double($0["global_step"] as? Int ?? 0) / stepsPerEpoch, $0["loss"] as? Double ?? .nan)
+        }))]
+        for term in termNames {
+            lossSeries.append((term, smoothed(steps.compactMap { s in
+                (s["terms"] as? [String: Double])?[term].map { (Double(s["global_step"] as? Int ?? 0) / stepsPerEpoch, $0) }
+            })))
+        }
+        let models = Set(epochs.flatMap { ($0["eval"] as? [String: [String: Double]])?.keys.map { $0 } ?? [] }).sorted()
+        let accuracySeries = models.map { model in
+            (name: model, points: epochs.compactMap { e -> (x: Double, y: Double)? in
+                guard let top1 = (e["eval"] as? [String: [String: Double]])?[model]?["top1"] else { return nil }
+                return (Double(e["epoch"] as? Int ?? 0), 100 * top1)
+            })
+        }
+        let loss = run.appendingPathComponent("loss.svg"), accuracy = run.appendingPathComponent("accuracy.svg")
+        try AtomicFile.write(Data(LineChart(title: "training loss", xLabel: "epoch", yLabel: "loss", series: lossSeries).svg().utf8), to: loss)
+        try AtomicFile.write(Data(LineChart(title: "evaluation top-1", xLabel: "epoch", yLabel: "top-1 %", series: accuracySeries).svg().utf8),
+                             to: accuracy)
+        var text = "# \(run.lastPathComponent)\n\n\(steps.count) steps, \(epochs.count) epochs.\n\n| model | best top-1 | epoch | last top-1 |\n|---|---|---|---|\n"
+        for s in accuracySeries {
+            guard let best = s.points.max(by: { $0.y < $1.y }), let last = s.points.last else { continue }
+            text += String(format: "| %@ | %.2f%% | %d | %.2f%% |\n", s.name, best.y, Int(best.x), last.y)
+        }
+        let seconds = epochs.compactMap { $0["train_seconds"] as? Double }.reduce(0, +)
+        text += String(format: "\nTraining time: %.0f s.\n\n![loss](loss.svg)\n![top-1](accuracy.svg)\n", seconds)
+        let summary = run.appendingPathComponent("summary.md")
+        try AtomicFile.write(Data(text.utf8), to: summary)
+        return Output(lossCurve: loss, accuracyCurve: accuracy, summary: summary, text: text)
+    }
+}

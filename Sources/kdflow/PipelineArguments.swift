@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import KDPipeline
+import KDTraining
+
+/// The pipeline file and its `key=value` overrides, shared by run, validate and graph.
+struct PipelineArguments: ParsableArguments {
+    @Argument(help: "The pipeline file (YAML).")
+    var file: String
+    @Argument(help: "Overrides such as epochs=3 optimisers.student.lr=0.05.")
+    var overrides: [String] = []
+
+    /// Loads and validates the file; on problems prints all of them and exits non-zero.
+    func load() throws -> LoadedPipeline {
+        do {
+            let loaded = try PipelinePlanner.load(file: file, overrides: overrides)
+            for warning in loaded.warnings { printError(warning.description) }
+            return loaded
+        } catch {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

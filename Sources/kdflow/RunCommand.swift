@@ -1,0 +1,50 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import KDTraining
+
+/// `kdflow run`: trains what a pipeline file describes.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Train a pipeline: validate, import data if needed, train, evaluate, checkpoint.",
+        discussion: "Ctrl-C stops after the step in flight and writes a checkpoint; continue with --resume.")
+
+    @OptionGroup var pipeline: PipelineArguments
+    @Flag(help: "Continue from the run's last checkpoint.")
+    var resume = false
+    @Option(help: "pipelined (stages overlap) or inline (one after another, same results).")
+    var executor: String = "pipelined"
+
+    func run() throws {
+        guard let kind = ExecutorKind(rawValue: executor) else { throw ValidationError("--executor is pipelined or inline") }
+        let loaded = try pipeline.load()
+        try PipelinePlanner.prepareData(loaded.spec) { print($0) }
+        let plan = try PipelinePlanner.plan(loaded)
+        let trainer = try Trainer(plan: plan)
+        let progress = ProgressLine(stepsPerEpoch: trainer.batchesPerEpoch, epochs: plan.epochs)
+        trainer.onStep = { progress.update($0) }
+        trainer.onEpoch = { progress.finish() }
+        let stop = StopSignal()
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            printError("\ninterrupt: stopping after the step in flight…")
+            stop.raise()
+        }
+        source.resume()
+        print("\(plan.name): training \(plan.models.filter { !$0.frozen }.map(\.name).joined(separator: ", ")) for \(plan.epochs) epochs → \(plan.outputDirectory.path)")
+        do {
+            let summary = try trainer.run(resume: resume, stop: stop, executor: kind)
+            progress.finish()
+            for (name, m) in summary.final.sorted(by: { $0.key < $1.key }) {
+                print(String(format: "%@: top-1 %.2f%%  top-5 %.2f%%  loss %.4f", name, 100 * m.top1, 100 * m.top5, m.meanLoss))
+            }
+            print(String(format: "best %@ top-1 %.2f%% (epoch %d); %.0f s; exported %@", plan.exportModel, 100 * summary.bestTop1,
+                         summary.bestEpoch, summary.seconds, summary.exported.path))
+        } catch let stopped as TrainingStopped {
+            progress.finish()
+            printError(stopped.description)
+            throw ExitCode(130)
+        }
+    }
+}
