@@ -40,11 +40,11 @@ public final class Trainer {
         self.log = log
         let train = try ShardedDataset(directory: plan.trainData)
         let augmenter = try Augmenter(ops: plan.augmentation, views: plan.views, seed: plan.seed, input: train.layout)
-        loader = try DataLoader(dataset: train, batchSize: plan.batchSize, dropLast: plan.dropLast, shuffle: true,
+        loader = try DataLoader(dataset: train, batchSize: plan.batchSize, dropLast: plan.dropLast, shuffle: plan.shuffle,
                                 seed: plan.seed, augmenter: augmenter, prefetch: 0)
         evaluator = try plan.evalData.map {
             try Evaluator(dataset: try ShardedDataset(directory: $0), ops: plan.evalAugmentation,
-                          batchSize: plan.batchSize, seed: plan.seed)
+                          batchSize: plan.evalBatchSize, seed: plan.seed)
         }
         let models = try ModelSet(plan: plan)
         self.models = models

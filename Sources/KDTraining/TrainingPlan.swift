@@ -79,6 +79,8 @@ public struct TrainingPlan: Sendable {
     public var seed: UInt64
     public var phases: [Phase]
     public var batchSize: Int
+    public var evalBatchSize: Int
+    public var shuffle: Bool
     public var dropLast: Bool
     public var trainData: URL
     public var evalData: URL?
@@ -103,12 +105,14 @@ public struct TrainingPlan: Sendable {
     /// Total epochs over all phases.
     public var epochs: Int { phases.reduce(0) { $0 + $1.epochs } }
 
-    public init(name: String, seed: UInt64, phases: [Phase], batchSize: Int, dropLast: Bool = true,
+    public init(name: String, seed: UInt64, phases: [Phase], batchSize: Int, evalBatchSize: Int? = nil,
+                shuffle: Bool = true, dropLast: Bool = true,
                 trainData: URL, evalData: URL?, augmentation: [AugmentOp], views: Int, evalAugmentation: [AugmentOp],
                 models: [ModelPlan], connectors: [ConnectorPlan] = [], loss: LossGraph, optimizers: [OptimizerPlan],
                 outputDirectory: URL, exportModel: String, checkpointEverySteps: Int = 0, channelCapacity: Int = 2,
                 augmentStage: String = "augment") {
-        self.name = name; self.seed = seed; self.phases = phases; self.batchSize = batchSize; self.dropLast = dropLast
+        self.name = name; self.seed = seed; self.phases = phases; self.batchSize = batchSize
+        self.evalBatchSize = evalBatchSize ?? batchSize; self.shuffle = shuffle; self.dropLast = dropLast
         self.trainData = trainData; self.evalData = evalData; self.augmentation = augmentation; self.views = views
         self.evalAugmentation = evalAugmentation; self.models = models; self.connectors = connectors; self.loss = loss
         self.optimizers = optimizers; self.outputDirectory = outputDirectory; self.exportModel = exportModel

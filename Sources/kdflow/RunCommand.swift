@@ -17,13 +17,6 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         guard let kind = ExecutorKind(rawValue: executor) else { throw ValidationError("--executor is pipelined or inline") }
-        let loaded = try pipeline.load()
-        try PipelinePlanner.prepareData(loaded.spec) { print($0) }
-        let plan = try PipelinePlanner.plan(loaded)
-        let trainer = try Trainer(plan: plan)
-        let progress = ProgressLine(stepsPerEpoch: trainer.batchesPerEpoch, epochs: plan.epochs)
-        trainer.onStep = { progress.update($0) }
-        trainer.onEpoch = { progress.finish() }
         let stop = StopSignal()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -32,9 +25,30 @@ struct RunCommand: ParsableCommand {
             stop.raise()
         }
         source.resume()
+        try train(pipeline, resume: resume, executor: kind, stop: stop)
+    }
+
+    /// Trains a pipeline, first training any model's `trained_by` pipeline whose weights are missing.
+    private func train(_ arguments: PipelineArguments, resume: Bool, executor: ExecutorKind, stop: StopSignal) throws {
+        let loaded = try arguments.load()
+        for model in loaded.spec.models {
+            guard let producer = model.node["trained_by"]?.string, let weights = model.weights?.value,
+                  !FileManager.default.fileExists(atPath: weights) else { continue }
+            print("\(model.name): \(weights) is missing; training it with \(producer) first")
+            var prerequisite = arguments
+            prerequisite.file = producer
+            prerequisite.overrides = []
+            try train(prerequisite, resume: false, executor: executor, stop: stop)
+        }
+        try PipelinePlanner.prepareData(loaded.spec) { print($0) }
+        let plan = try PipelinePlanner.plan(loaded)
+        let trainer = try Trainer(plan: plan)
+        let progress = ProgressLine(stepsPerEpoch: trainer.batchesPerEpoch, epochs: plan.epochs)
+        trainer.onStep = { progress.update($0) }
+        trainer.onEpoch = { progress.finish() }
         print("\(plan.name): training \(plan.models.filter { !$0.frozen }.map(\.name).joined(separator: ", ")) for \(plan.epochs) epochs → \(plan.outputDirectory.path)")
         do {
-            let summary = try trainer.run(resume: resume, stop: stop, executor: kind)
+            let summary = try trainer.run(resume: resume, stop: stop, executor: executor)
             progress.finish()
             for (name, m) in summary.final.sorted(by: { $0.key < $1.key }) {
                 print(String(format: "%@: top-1 %.2f%%  top-5 %.2f%%  loss %.4f", name, 100 * m.top1, 100 * m.top5, m.meanLoss))

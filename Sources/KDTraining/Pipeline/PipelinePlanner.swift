@@ -51,6 +51,13 @@ public enum PipelinePlanner {
             throw PlanError(location: SourceLocation(file: spec.file, line: 1, column: 1), message: "stages: no augmentation stage reads data.train")
         }
         let ops = try augmentation.ops.map(augmentOp)
+        for (stage, forward) in spec.stages.compactMap({ s -> (StageSpec, ForwardSpec)? in
+            if case .forward(let f) = s.kind { return (s, f) } else { return nil }
+        }) {
+            if let store = forward.store {
+                throw PlanError(location: store.location, message: "stages.\(stage.name).store: the teacher-output store is not in this build yet; remove `store:`")
+            }
+        }
         let forwards = spec.stages.compactMap { s -> (StageSpec, ForwardSpec)? in
             if case .forward(let f) = s.kind { return (s, f) }
             return nil
@@ -93,7 +100,8 @@ public enum PipelinePlanner {
         }
         let trainable = spec.models.filter { !$0.frozen }.map(\.name)
         return TrainingPlan(
-            name: spec.name, seed: UInt64(spec.seed), phases: phases, batchSize: spec.data.batch, dropLast: spec.data.dropLast,
+            name: spec.name, seed: UInt64(spec.seed), phases: phases, batchSize: spec.data.batch,
+            evalBatchSize: spec.data.evalBatch, shuffle: spec.data.shuffle, dropLast: spec.data.dropLast,
             trainData: URL(fileURLWithPath: spec.data.train.shards), evalData: spec.data.eval.map { URL(fileURLWithPath: $0.shards) },
             augmentation: ops, views: augmentation.views, evalAugmentation: evalOps, models: models, connectors: connectors,
             loss: LossGraph(terms: terms), optimizers: optimizers, outputDirectory: URL(fileURLWithPath: spec.outputs.dir),
