@@ -31,6 +31,10 @@ enum PipelineChecks {
             let inputs = term.inputs.filter { $0.field != "target" }
             let resolved = inputs.compactMap { input in resolve(input.reference.value).map { (input, $0) } }
             switch term.kind.value {
+            case "kd" where resolved.contains { $0.1.rank != 2 }:
+                let bad = resolved.first { $0.1.rank != 2 }!
+                out.append(Diagnostic(at: bad.0.reference.location, keyPath: "loss.\(term.name)",
+                                      "kd needs logits [N, classes]; \(bad.0.reference.value) is \(bad.1)"))
             case "kd" where resolved.count == 2 && resolved[0].1 != resolved[1].1:
                 out.append(Diagnostic(at: resolved[0].0.reference.location, keyPath: "loss.\(term.name)",
                                       "kd compares \(resolved[0].0.reference.value) \(resolved[0].1) with \(resolved[1].0.reference.value) \(resolved[1].1): shapes differ"))

@@ -1,0 +1,69 @@
+import Foundation
+import KDPipeline
+import KDTraining
+import Testing
+
+@Suite struct PipelineValidationTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func everyShippedPipelineValidatesAndPlans() throws {
+        let dir = Self.repository.appendingPathComponent("pipelines")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(!files.isEmpty)
+        for file in files {
+            do {
+                let loaded = try PipelinePlanner.load(file: dir.appendingPathComponent(file).path)
+                _ = try PipelinePlanner.plan(loaded)
+            } catch {
+                Issue.record("\(file): \(error)")
+            }
+        }
+    }
+
+    /// The training-level mistakes of Pipelines/bad-training.yaml, each at its exact location.
+    @Test func trainingChecksReportEveryMistakeWithItsLocation() throws {
+        let url = Bundle.module.url(forResource: "bad-training", withExtension: "yaml", subdirectory: "Pipelines")!
+        let yaml = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "SHARDS", with: fashionTest.path)
+        do {
+            _ = try PipelinePlanner.loader.load(yaml: yaml, file: "bad-training.yaml")
+            Issue.record("a file with six mistakes validated")
+        } catch {
+            let lines = error.diagnostics.map(\.description)
+            let expected = [
+                "bad-training.yaml:12:61: error: stages.teacher.taps: model 'teacher' (resnet20) has no tap 'layer4'",
+                "bad-training.yaml:14:40: error: stages.align: connector 'align' maps student.layer2.preact [1, 32, 14, 14] to teacher.layer3.preact [1, 64, 7, 7]",
+                "bad-training.yaml:16:27: error: loss.kd: kd compares student.logits [1, 7] with teacher.logits [1, 10]: shapes differ",
+                "bad-training.yaml:17:36: error: loss.ce.input: cross_entropy needs logits [N, classes]; student.layer2.preact is [1, 32, 14, 14]",
+                "bad-training.yaml:18:29: error: loss.hint: kd needs logits [N, classes]; align.out is [1, 64, 7, 7]",
+            ]
+            for prefix in expected {
+                #expect(lines.contains { $0.hasPrefix(prefix) }, "missing: \(prefix)\ngot:\n\(lines.joined(separator: "\n"))")
+            }
+        }
+    }
+
+    @Test func modelsMustTakeTheDatasInputSize() throws {
+        let yaml = """
+        kdflow: 1
+        name: size
+        epochs: 1
+        data:
+          train: {shards: \(fashionTest.path)}
+          batch: 32
+        models:
+          student: {arch: cnn, in_channels: 3, classes: 10, image_size: 32}
+        stages:
+          augment: {from: data.train, ops: [{hflip: 0.5}]}
+          student: {forward: student, from: augment}
+        loss:
+          ce: {kind: cross_entropy, input: student.logits}
+        optimisers:
+          student: {kind: sgd, lr: 0.1, params: [student]}
+        """
+        #expect {
+            _ = try PipelinePlanner.loader.load(yaml: yaml, file: "size.yaml")
+        } throws: { error in
+            "\(error)".contains("size.yaml:8:3: error: models.student: model 'student' expects 3×32×32 inputs, the data gives 1×28×28")
+        }
+    }
+}
