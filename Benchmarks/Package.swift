@@ -19,6 +19,7 @@ let package = Package(
                 .product(name: "KDNN", package: "kdflow"),
                 .product(name: "KDLoss", package: "kdflow"),
                 .product(name: "KDData", package: "kdflow"),
+                .product(name: "KDTraining", package: "kdflow"),
             ],
             swiftSettings: flags),
     ]

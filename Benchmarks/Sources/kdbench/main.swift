@@ -5,6 +5,7 @@ import Foundation
 let registry: [String: ([String]) throws -> Void] = [
     "data": runDataBenchmark,
     "gemm": runGEMMBenchmark,
+    "pipeline": runPipelineBenchmark,
     "train-step": runTrainStepBenchmark,
 ]
 
