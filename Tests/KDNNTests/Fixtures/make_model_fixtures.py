@@ -8,8 +8,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 from safetensors.torch import save_file
 
-torch.manual_seed(0)
-
 
 class MLP(nn.Module):
     def __init__(self, inputs, hidden, classes):
@@ -90,39 +88,45 @@ def randomize_bn(model):
                 m.running_var.uniform_(0.5, 1.5)
 
 
-out = {}
-cases = {
-    "mlp": (MLP(1 * 8 * 8, [64, 32], 10), (6, 1, 8, 8), 10),
-    "cnn": (CNN(1, 10, 12), (4, 1, 12, 12), 10),
-    "resnet8": (ResNet(8, [16, 16, 32, 64], 1, 10), (4, 1, 28, 28), 10),
-    "resnet20": (ResNet(20, [16, 16, 32, 64], 1, 10), (2, 1, 28, 28), 10),
-}
-for name, (model, shape, classes) in cases.items():
-    model = model.float()
-    randomize_bn(model)
-    state = {k: v.clone() for k, v in model.state_dict().items()}
-    for k, v in state.items():
-        out[f"{name}.init.{k}"] = v
-    x = torch.randn(*shape)
-    labels = torch.randint(0, classes, (shape[0],))
-    out[f"{name}.x"] = x
-    out[f"{name}.labels"] = labels.to(torch.int64)
+def main():
+    torch.manual_seed(0)
+    out = {}
+    cases = {
+        "mlp": (MLP(1 * 8 * 8, [64, 32], 10), (6, 1, 8, 8), 10),
+        "cnn": (CNN(1, 10, 12), (4, 1, 12, 12), 10),
+        "resnet8": (ResNet(8, [16, 16, 32, 64], 1, 10), (4, 1, 28, 28), 10),
+        "resnet20": (ResNet(20, [16, 16, 32, 64], 1, 10), (2, 1, 28, 28), 10),
+    }
+    for name, (model, shape, classes) in cases.items():
+        model = model.float()
+        randomize_bn(model)
+        state = {k: v.clone() for k, v in model.state_dict().items()}
+        for k, v in state.items():
+            out[f"{name}.init.{k}"] = v
+        x = torch.randn(*shape)
+        labels = torch.randint(0, classes, (shape[0],))
+        out[f"{name}.x"] = x
+        out[f"{name}.labels"] = labels.to(torch.int64)
 
-    model.eval()
-    with torch.no_grad():
-        out[f"{name}.logits_eval"] = model(x)
+        model.eval()
+        with torch.no_grad():
+            out[f"{name}.logits_eval"] = model(x)
 
-    model.train()
-    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4)
-    logits = model(x)
-    out[f"{name}.logits_train"] = logits.detach().clone()
-    loss = F.cross_entropy(logits, labels)
-    out[f"{name}.loss"] = loss.detach().reshape(())
-    opt.zero_grad()
-    loss.backward()
-    opt.step()
-    for k, v in model.state_dict().items():
-        out[f"{name}.step.{k}"] = v.clone()
+        model.train()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4)
+        logits = model(x)
+        out[f"{name}.logits_train"] = logits.detach().clone()
+        loss = F.cross_entropy(logits, labels)
+        out[f"{name}.loss"] = loss.detach().reshape(())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        for k, v in model.state_dict().items():
+            out[f"{name}.step.{k}"] = v.clone()
 
-save_file({k: v.contiguous() for k, v in out.items()}, "models.safetensors", metadata={"torch": torch.__version__})
-print(f"wrote {len(out)} tensors")
+    save_file({k: v.contiguous() for k, v in out.items()}, "models.safetensors", metadata={"torch": torch.__version__})
+    print(f"wrote {len(out)} tensors")
+
+
+if __name__ == "__main__":
+    main()
