@@ -22,6 +22,9 @@ public final class ModelSet {
             let model = try ModelZoo.make(m.arch, inChannels: m.inChannels, classes: m.classes, imageSize: m.imageSize,
                                           hidden: m.hidden, seed: plan.seed &+ UInt64(i) &* 0x9E37_79B9)
             if let weights = m.weights {
+                guard FileManager.default.fileExists(atPath: weights.path) else {
+                    throw BuildError(message: "model '\(m.name)': weights \(weights.relativePath) do not exist (train them first, or name the pipeline that does in `trained_by:`)")
+                }
                 do {
                     try Checkpoint.load(model, from: weights)
                 } catch {
