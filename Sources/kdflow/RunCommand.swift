@@ -17,6 +17,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         guard let kind = ExecutorKind(rawValue: executor) else { throw ValidationError("--executor is pipelined or inline") }
+        // Line-buffered output, so progress reaches a log file or pipe as it happens.
+        setvbuf(stdout, nil, _IOLBF, 0)
         let stop = StopSignal()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
