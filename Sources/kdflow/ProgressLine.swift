@@ -26,7 +26,7 @@ final class ProgressLine: @unchecked Sendable {
             FileHandle.standardOutput.write(Data("\r\(bar) \(text)\u{1B}[K".utf8))
             drawn = true
         } else if done % max(stepsPerEpoch / 10, 1) == 0 {
-            print(text)
+            emit(text)
         }
     }
 

@@ -17,8 +17,6 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         guard let kind = ExecutorKind(rawValue: executor) else { throw ValidationError("--executor is pipelined or inline") }
-        // Line-buffered output, so progress reaches a log file or pipe as it happens.
-        setvbuf(stdout, nil, _IOLBF, 0)
         let stop = StopSignal()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -36,26 +34,26 @@ struct RunCommand: ParsableCommand {
         for model in loaded.spec.models {
             guard let producer = model.node["trained_by"]?.string, let weights = model.weights?.value,
                   !FileManager.default.fileExists(atPath: weights) else { continue }
-            print("\(model.name): \(weights) is missing; training it with \(producer) first")
+            emit("\(model.name): \(weights) is missing; training it with \(producer) first")
             var prerequisite = arguments
             prerequisite.file = producer
             prerequisite.overrides = []
             try train(prerequisite, resume: false, executor: executor, stop: stop)
         }
-        try PipelinePlanner.prepareData(loaded.spec) { print($0) }
+        try PipelinePlanner.prepareData(loaded.spec, log: emit)
         let plan = try PipelinePlanner.plan(loaded)
-        let trainer = try Trainer(plan: plan)
+        let trainer = try Trainer(plan: plan, log: emit)
         let progress = ProgressLine(stepsPerEpoch: trainer.batchesPerEpoch, epochs: plan.epochs)
         trainer.onStep = { progress.update($0) }
         trainer.onEpoch = { progress.finish() }
-        print("\(plan.name): training \(plan.models.filter { !$0.frozen }.map(\.name).joined(separator: ", ")) for \(plan.epochs) epochs → \(plan.outputDirectory.path)")
+        emit("\(plan.name): training \(plan.models.filter { !$0.frozen }.map(\.name).joined(separator: ", ")) for \(plan.epochs) epochs → \(plan.outputDirectory.path)")
         do {
             let summary = try trainer.run(resume: resume, stop: stop, executor: executor)
             progress.finish()
             for (name, m) in summary.final.sorted(by: { $0.key < $1.key }) {
-                print(String(format: "%@: top-1 %.2f%%  top-5 %.2f%%  loss %.4f", name, 100 * m.top1, 100 * m.top5, m.meanLoss))
+                emit(String(format: "%@: top-1 %.2f%%  top-5 %.2f%%  loss %.4f", name, 100 * m.top1, 100 * m.top5, m.meanLoss))
             }
-            print(String(format: "best %@ top-1 %.2f%% (epoch %d); %.0f s; exported %@", plan.exportModel, 100 * summary.bestTop1,
+            emit(String(format: "best %@ top-1 %.2f%% (epoch %d); %.0f s; exported %@", plan.exportModel, 100 * summary.bestTop1,
                          summary.bestEpoch, summary.seconds, summary.exported.path))
         } catch let stopped as TrainingStopped {
             progress.finish()
