@@ -181,6 +181,8 @@ public enum Convolution {
             let plane = x + ch * h * w
             for ki in 0..<g.kh {
                 for kj in 0..<g.kw {
+                    let shift = kj - g.padding
+                    let (lo, hi) = validColumns(ow: ow, w: w, stride: g.stride, shift: shift)
                     for r in 0..<oh {
                         let ih = r * g.stride - g.padding + ki
                         let dst = row + r * ow
@@ -189,8 +191,6 @@ public enum Convolution {
                             continue
                         }
                         let src = plane + ih * w
-                        let shift = kj - g.padding
-                        let (lo, hi) = validColumns(ow: ow, w: w, stride: g.stride, shift: shift)
                         dst.update(repeating: 0, count: lo)
                         if g.stride == 1 {
                             (dst + lo).update(from: src + lo + shift, count: hi - lo)
@@ -214,13 +214,13 @@ public enum Convolution {
             let plane = x + ch * h * w
             for ki in 0..<g.kh {
                 for kj in 0..<g.kw {
+                    let shift = kj - g.padding
+                    let (lo, hi) = validColumns(ow: ow, w: w, stride: g.stride, shift: shift)
                     for r in 0..<oh {
                         let ih = r * g.stride - g.padding + ki
                         guard ih >= 0 && ih < h else { continue }
                         let src = row + r * ow
                         let dst = plane + ih * w
-                        let shift = kj - g.padding
-                        let (lo, hi) = validColumns(ow: ow, w: w, stride: g.stride, shift: shift)
                         if g.stride == 1 {
                             let d = dst + shift
                             for q in lo..<hi { d[q] += src[q] }
