@@ -187,17 +187,18 @@ public enum Convolution {
                         let ih = r * g.stride - g.padding + ki
                         let dst = row + r * ow
                         if ih < 0 || ih >= h {
-                            for q in 0..<ow { dst[q] = 0 }
+                            fillZero(dst, ow)
                             continue
                         }
                         let src = plane + ih * w
-                        dst.update(repeating: 0, count: lo)
+                        // Rows are short (ow floats): inline copies beat memcpy/memset calls.
+                        fillZero(dst, lo)
                         if g.stride == 1 {
-                            (dst + lo).update(from: src + lo + shift, count: hi - lo)
+                            copyFloats(dst + lo, src + lo + shift, hi - lo)
                         } else {
                             for q in lo..<hi { dst[q] = src[q * g.stride + shift] }
                         }
-                        (dst + hi).update(repeating: 0, count: ow - hi)
+                        fillZero(dst + hi, ow - hi)
                     }
                     row += oh * ow
                 }
@@ -236,6 +237,31 @@ public enum Convolution {
 }
 
 extension Convolution {
+    /// dst[0..<count] = src[0..<count], 8 floats at a time.
+    @inline(__always)
+    static func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
+        var j = 0
+        let d = UnsafeMutableRawPointer(dst), s = UnsafeRawPointer(src)
+        while j + 8 <= count {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self), toByteOffset: j * 4,
+                         as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < count { dst[j] = src[j]; j += 1 }
+    }
+
+    /// dst[0..<count] = 0, 8 floats at a time.
+    @inline(__always)
+    static func fillZero(_ dst: UnsafeMutablePointer<Float>, _ count: Int) {
+        var j = 0
+        let d = UnsafeMutableRawPointer(dst)
+        while j + 8 <= count {
+            d.storeBytes(of: SIMD8<Float>(), toByteOffset: j * 4, as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < count { dst[j] = 0; j += 1 }
+    }
+
     /// The output columns q in lo..<hi whose input column q·stride + shift lies in 0..<w.
     @inline(__always)
     static func validColumns(ow: Int, w: Int, stride: Int, shift: Int) -> (Int, Int) {
