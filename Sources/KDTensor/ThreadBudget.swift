@@ -47,6 +47,8 @@ public enum ThreadBudget {
         }
     }
 
+    /// KDFLOW_LEGACY_DISPATCH=1 runs parallel loops on `concurrentPerform` instead of the pool,
+    /// for A/B measurements of the pool.
     static let legacyDispatch = ProcessInfo.processInfo.environment["KDFLOW_LEGACY_DISPATCH"] == "1"
 
     /// Splits 0..<count into at most `threads` contiguous chunks and runs them in parallel.
