@@ -18,32 +18,87 @@ public enum BatchNormKernel {
     }
 
     /// Normalises with the batch's own statistics (training mode).
+    ///
+    /// Channels are independent and run in parallel; within a channel each (image, channel)
+    /// plane is summed in 8 Float lanes and the planes in Double, in a fixed order, so the
+    /// result does not depend on the thread count.
     public static func trainingForward(_ x: Tensor, gamma: Tensor, beta: Tensor, eps: Float) -> (output: Tensor, stats: BatchStatistics) {
         let (n, c, s) = layout(x)
         precondition(gamma.shape == [c] && beta.shape == [c], "batch-norm affine \(gamma.shape)/\(beta.shape) for \(c) channels")
         precondition(n * s > 1, "batch-norm in training mode needs more than one value per channel, input \(x.shape)")
         var mean = [Float](repeating: 0, count: c), variance = [Float](repeating: 0, count: c)
-        x.withUnsafeBufferPointer { xb in
-            for ch in 0..<c {
-                var sum = 0.0
-                for i in 0..<n {
-                    let p = xb.baseAddress! + (i * c + ch) * s
-                    for j in 0..<s { sum += Double(p[j]) }
+        var inv = [Float](repeating: 0, count: c)
+        let gammaValues = gamma.scalars, betaValues = beta.scalars
+        let output = x.withUnsafeBufferPointer { xb in
+            Tensor(shape: x.shape) { y in
+                mean.withUnsafeMutableBufferPointer { meanB in
+                    variance.withUnsafeMutableBufferPointer { varB in
+                        inv.withUnsafeMutableBufferPointer { invB in
+                            let xp = xb.baseAddress!, yp = y.baseAddress!
+                            let meanP = meanB.baseAddress!, varP = varB.baseAddress!, invP = invB.baseAddress!
+                            let minChannels = max(1, (1 << 15) / max(n * s, 1))
+                            ThreadBudget.parallelChunks(c, minChunk: minChannels) { channels in
+                                for ch in channels {
+                                    var sum = 0.0
+                                    for i in 0..<n { sum += Double(planeSum(xp + (i * c + ch) * s, s)) }
+                                    let m = Float(sum / Double(n * s))
+                                    var sq = 0.0
+                                    for i in 0..<n { sq += Double(planeSquaredDeviation(xp + (i * c + ch) * s, s, m)) }
+                                    let v = Float(sq / Double(n * s))
+                                    let iv = 1 / (v + eps).squareRoot()
+                                    meanP[ch] = m; varP[ch] = v; invP[ch] = iv
+                                    let a = gammaValues[ch] * iv, b = betaValues[ch] - m * a
+                                    for i in 0..<n {
+                                        let o = (i * c + ch) * s
+                                        planeAffine(xp + o, s, a, b, into: yp + o)
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-                let m = sum / Double(n * s)
-                var sq = 0.0
-                for i in 0..<n {
-                    let p = xb.baseAddress! + (i * c + ch) * s
-                    for j in 0..<s { let d = Double(p[j]) - m; sq += d * d }
-                }
-                mean[ch] = Float(m)
-                variance[ch] = Float(sq / Double(n * s))
             }
         }
-        let inv = variance.map { 1 / ($0 + eps).squareRoot() }
-        let scale = zip(gamma.scalars, inv).map { $0 * $1 }
-        let shift = (0..<c).map { beta.scalars[$0] - mean[$0] * scale[$0] }
-        return (affine(x, scale: scale, shift: shift), BatchStatistics(mean: mean, variance: variance, inverseStd: inv, count: n * s))
+        return (output, BatchStatistics(mean: mean, variance: variance, inverseStd: inv, count: n * s))
+    }
+
+    /// Σ p[0..<count] in 8 Float lanes.
+    @inline(__always)
+    static func planeSum(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
+        var acc = SIMD8<Float>()
+        var j = 0
+        let raw = UnsafeRawPointer(p)
+        while j + 8 <= count {
+            acc += raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            j += 8
+        }
+        var tail: Float = 0
+        while j < count { tail += p[j]; j += 1 }
+        return acc.sum() + tail
+    }
+
+    /// Σ (p[j] − m)² in 8 Float lanes.
+    @inline(__always)
+    static func planeSquaredDeviation(_ p: UnsafePointer<Float>, _ count: Int, _ m: Float) -> Float {
+        var acc = SIMD8<Float>()
+        let mv = SIMD8<Float>(repeating: m)
+        var j = 0
+        let raw = UnsafeRawPointer(p)
+        while j + 8 <= count {
+            let d = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self) - mv
+            acc.addProduct(d, d)
+            j += 8
+        }
+        var tail: Float = 0
+        while j < count { let d = p[j] - m; tail += d * d; j += 1 }
+        return acc.sum() + tail
+    }
+
+    /// y[j] = x[j]·a + b.
+    @inline(__always)
+    static func planeAffine(_ x: UnsafePointer<Float>, _ count: Int, _ a: Float, _ b: Float,
+                            into y: UnsafeMutablePointer<Float>) {
+        for j in 0..<count { y[j] = x[j] * a + b }
     }
 
     /// Normalises with running statistics (evaluation mode).
@@ -70,32 +125,44 @@ public enum BatchNormKernel {
     }
 
     /// Gradients of training-mode batch norm with respect to input, gamma and beta.
+    /// Channels run in parallel; sums are taken in a fixed order (see `trainingForward`).
     public static func trainingBackward(_ gy: Tensor, input x: Tensor, gamma: Tensor,
                                         stats: BatchStatistics) -> (input: Tensor, gamma: Tensor, beta: Tensor) {
         let (n, c, s) = layout(x)
         var dGamma = [Float](repeating: 0, count: c), dBeta = [Float](repeating: 0, count: c)
+        let gammaValues = gamma.scalars
         let gx = gy.withUnsafeBufferPointer { g in
             x.withUnsafeBufferPointer { xb in
                 Tensor(shape: x.shape) { dx in
-                    for ch in 0..<c {
-                        let m = stats.mean[ch], inv = stats.inverseStd[ch]
-                        var sumG = 0.0, sumGX = 0.0
-                        for i in 0..<n {
-                            let o = (i * c + ch) * s
-                            for j in 0..<s {
-                                sumG += Double(g[o + j])
-                                sumGX += Double(g[o + j]) * Double((xb[o + j] - m) * inv)
-                            }
-                        }
-                        dBeta[ch] = Float(sumG)
-                        dGamma[ch] = Float(sumGX)
-                        let k = gamma.scalars[ch] * inv / Float(stats.count)
-                        let meanG = Float(sumG), meanGX = Float(sumGX)
-                        for i in 0..<n {
-                            let o = (i * c + ch) * s
-                            for j in 0..<s {
-                                let xhat = (xb[o + j] - m) * inv
-                                dx[o + j] = k * (Float(stats.count) * g[o + j] - meanG - xhat * meanGX)
+                    dGamma.withUnsafeMutableBufferPointer { dGammaB in
+                        dBeta.withUnsafeMutableBufferPointer { dBetaB in
+                            let gp = g.baseAddress!, xp = xb.baseAddress!, dxp = dx.baseAddress!
+                            let dGammaP = dGammaB.baseAddress!, dBetaP = dBetaB.baseAddress!
+                            let minChannels = max(1, (1 << 15) / max(n * s, 1))
+                            ThreadBudget.parallelChunks(c, minChunk: minChannels) { channels in
+                                for ch in channels {
+                                    let m = stats.mean[ch], inv = stats.inverseStd[ch]
+                                    var sumG = 0.0, sumGX = 0.0
+                                    for i in 0..<n {
+                                        let o = (i * c + ch) * s
+                                        let (sg, sgx) = planeGradientSums(gp + o, xp + o, s, m, inv)
+                                        sumG += Double(sg)
+                                        sumGX += Double(sgx)
+                                    }
+                                    dBetaP[ch] = Float(sumG)
+                                    dGammaP[ch] = Float(sumGX)
+                                    let count = Float(stats.count)
+                                    let k = gammaValues[ch] * inv / count
+                                    let meanG = Float(sumG), meanGX = Float(sumGX)
+                                    for i in 0..<n {
+                                        let o = (i * c + ch) * s
+                                        let gq = gp + o, xq = xp + o, dq = dxp + o
+                                        for j in 0..<s {
+                                            let xhat = (xq[j] - m) * inv
+                                            dq[j] = k * (count * gq[j] - meanG - xhat * meanGX)
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -103,6 +170,30 @@ public enum BatchNormKernel {
             }
         }
         return (gx, Tensor(shape: [c], scalars: dGamma), Tensor(shape: [c], scalars: dBeta))
+    }
+
+    /// (Σ g, Σ g·x̂) over one plane, x̂ = (x − m)·inv, in 8 Float lanes.
+    @inline(__always)
+    static func planeGradientSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int,
+                                  _ m: Float, _ inv: Float) -> (Float, Float) {
+        var sg = SIMD8<Float>(), sgx = SIMD8<Float>()
+        let mv = SIMD8<Float>(repeating: m), iv = SIMD8<Float>(repeating: inv)
+        let gr = UnsafeRawPointer(g), xr = UnsafeRawPointer(x)
+        var j = 0
+        while j + 8 <= count {
+            let gv = gr.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            let xhat = (xr.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self) - mv) * iv
+            sg += gv
+            sgx.addProduct(gv, xhat)
+            j += 8
+        }
+        var tg: Float = 0, tgx: Float = 0
+        while j < count {
+            tg += g[j]
+            tgx += g[j] * ((x[j] - m) * inv)
+            j += 1
+        }
+        return (sg.sum() + tg, sgx.sum() + tgx)
     }
 
     /// y = x·scale[c] + shift[c] per channel.

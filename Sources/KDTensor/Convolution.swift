@@ -33,6 +33,10 @@ public enum Convolution {
     static let weightGradGroup = 8
 
     /// Output of convolving `input` [N, C, H, W] with `weight` [O, C, kh, kw] plus `bias` [O].
+    ///
+    /// Per image, Yᵀ [oh·ow, O] = colsᵀ · Wᵀ: the long pixel axis is GEMM's M, so the kernel
+    /// reads the unfolded columns in place and packs only the small weight; the result is then
+    /// transposed into the image's planes with the bias added.
     public static func forward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: Conv2dGeometry) -> Tensor {
         let (n, c, h, w) = dims4(input, "conv2d input")
         precondition(weight.rank == 4 && weight.shape[1] == c && weight.shape[2] == g.kh && weight.shape[3] == g.kw,
@@ -42,38 +46,51 @@ public enum Convolution {
         let (oh, ow) = g.outputSize(h: h, w: w)
         precondition(oh > 0 && ow > 0, "conv2d input \(input.shape) too small for kernel \(g.kh)x\(g.kw) pad \(g.padding)")
         let ckk = c * g.kh * g.kw, plane = oh * ow
+        let biasValues = bias?.scalars
         return input.withUnsafeBufferPointer { x in
             weight.withUnsafeBufferPointer { wt in
                 Tensor(shape: [n, o, oh, ow]) { y in
                     let xb = x.baseAddress!, wb = wt.baseAddress!, yb = y.baseAddress!
                     ThreadBudget.parallelChunks(n) { images in
-                        let cols = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: ckk * plane)
-                        defer { cols?.deallocate() }
-                        for i in images {
-                            let xi = xb + i * c * h * w
-                            let src: UnsafePointer<Float>
-                            if let cols {
-                                im2col(xi, channels: c, h: h, w: w, g, oh: oh, ow: ow, into: cols)
-                                src = UnsafePointer(cols)
-                            } else {
-                                src = xi
-                            }
-                            let yi = yb + i * o * plane
-                            if let bias {
-                                bias.withUnsafeBufferPointer { bb in
-                                    for oc in 0..<o {
-                                        let v = bb[oc]
-                                        for p in 0..<plane { yi[oc * plane + p] = v }
-                                    }
+                        let colsFloats = g.isPointwise ? 0 : ckk * plane
+                        GEMMWorkspace.withBuffer(floats: colsFloats + plane * o) { scratch in
+                            let cols = scratch, yt = scratch + colsFloats
+                            for i in images {
+                                let xi = xb + i * c * h * w
+                                let src: UnsafePointer<Float>
+                                if g.isPointwise {
+                                    src = xi
+                                } else {
+                                    im2col(xi, channels: c, h: h, w: w, g, oh: oh, ow: ow, into: cols)
+                                    src = UnsafePointer(cols)
                                 }
+                                GEMM.sgemm(transA: true, transB: true, m: plane, n: o, k: ckk,
+                                           a: src, lda: plane, b: wb, ldb: ckk,
+                                           c: yt, ldc: o, threads: 1)
+                                transposeAddingBias(yt, rows: plane, cols: o, bias: biasValues,
+                                                    into: yb + i * o * plane)
                             }
-                            GEMM.sgemm(transA: false, transB: false, m: o, n: plane, k: ckk,
-                                       a: wb, lda: ckk, b: src, ldb: plane,
-                                       beta: bias == nil ? 0 : 1, c: yi, ldc: plane, threads: 1)
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// dst[j][r] = src[r][j] + bias[j] for a rows×cols `src`.
+    static func transposeAddingBias(_ src: UnsafePointer<Float>, rows: Int, cols: Int, bias: [Float]?,
+                                    into dst: UnsafeMutablePointer<Float>) {
+        // Blocks of 8 rows keep the 8 source lines in L1 while every column is written.
+        let block = 8
+        var r0 = 0
+        while r0 < rows {
+            let r1 = min(rows, r0 + block)
+            for j in 0..<cols {
+                let b = bias?[j] ?? 0
+                let d = dst + j * rows
+                for r in r0..<r1 { d[r] = src[r * cols + j] + b }
+            }
+            r0 = r1
         }
     }
 
@@ -99,48 +116,54 @@ public enum Convolution {
                         Tensor(shape: input.shape) { gx in
                             let gxb = gx.baseAddress!
                             ThreadBudget.parallelChunks(n) { images in
-                                let cols = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: ckk * plane)
-                                defer { cols?.deallocate() }
-                                for i in images {
-                                    let gxi = gxb + i * c * h * w
-                                    GEMM.sgemm(transA: true, transB: false, m: ckk, n: plane, k: o,
-                                               a: wt.baseAddress!, lda: ckk, b: gyp + i * o * plane, ldb: plane,
-                                               c: cols ?? gxi, ldc: plane, threads: 1)
-                                    if let cols { col2im(cols, channels: c, h: h, w: w, g, oh: oh, ow: ow, into: gxi) }
+                                GEMMWorkspace.withBuffer(floats: g.isPointwise ? 1 : ckk * plane) { cols in
+                                    for i in images {
+                                        let gxi = gxb + i * c * h * w
+                                        GEMM.sgemm(transA: true, transB: false, m: ckk, n: plane, k: o,
+                                                   a: wt.baseAddress!, lda: ckk, b: gyp + i * o * plane, ldb: plane,
+                                                   c: g.isPointwise ? gxi : cols, ldc: plane, threads: 1)
+                                        if !g.isPointwise {
+                                            col2im(cols, channels: c, h: h, w: w, g, oh: oh, ow: ow, into: gxi)
+                                        }
+                                    }
                                 }
                             }
                         }
                     }
                 }
                 if needWeight {
+                    // Per group of images, the partial gWᵀ [C·kh·kw, O] = Σ cols · gyᵀ: the
+                    // unfolded columns are read in place and only the image's gradient is packed.
                     let groups = (n + weightGradGroup - 1) / weightGradGroup
-                    let partials = UnsafeMutablePointer<Float>.allocate(capacity: groups * o * ckk)
-                    defer { partials.deallocate() }
-                    ThreadBudget.parallelFor(groups) { grp in
-                        let cols = g.isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: ckk * plane)
-                        defer { cols?.deallocate() }
-                        let part = partials + grp * o * ckk
-                        let lo = grp * weightGradGroup, hi = min(n, lo + weightGradGroup)
-                        for i in lo..<hi {
-                            let xi = xb + i * c * h * w
-                            let src: UnsafePointer<Float>
-                            if let cols {
-                                im2col(xi, channels: c, h: h, w: w, g, oh: oh, ow: ow, into: cols)
-                                src = UnsafePointer(cols)
-                            } else {
-                                src = xi
+                    let count = o * ckk
+                    GEMMWorkspace.withBuffer(floats: max(groups, 1) * count) { partials in
+                        if groups == 0 { partials.update(repeating: 0, count: count) }
+                        ThreadBudget.parallelFor(groups) { grp in
+                            GEMMWorkspace.withBuffer(floats: g.isPointwise ? 1 : ckk * plane) { cols in
+                                let part = partials + grp * count
+                                let lo = grp * weightGradGroup, hi = min(n, lo + weightGradGroup)
+                                for i in lo..<hi {
+                                    let xi = xb + i * c * h * w
+                                    let src: UnsafePointer<Float>
+                                    if g.isPointwise {
+                                        src = xi
+                                    } else {
+                                        im2col(xi, channels: c, h: h, w: w, g, oh: oh, ow: ow, into: cols)
+                                        src = UnsafePointer(cols)
+                                    }
+                                    GEMM.sgemm(transA: false, transB: true, m: ckk, n: o, k: plane,
+                                               a: src, lda: plane, b: gyp + i * o * plane, ldb: plane,
+                                               beta: i == lo ? 0 : 1, c: part, ldc: o, threads: 1)
+                                }
                             }
-                            GEMM.sgemm(transA: false, transB: true, m: o, n: ckk, k: plane,
-                                       a: gyp + i * o * plane, lda: plane, b: src, ldb: plane,
-                                       beta: i == lo ? 0 : 1, c: part, ldc: ckk, threads: 1)
                         }
-                    }
-                    gWeight = Tensor(shape: weight.shape) { gw in
-                        let count = o * ckk
-                        for j in 0..<count { gw[j] = partials[j] }
-                        for grp in 1..<groups {
+                        // Groups are summed in a fixed order, then transposed to [O, C·kh·kw].
+                        for grp in 1..<max(groups, 1) {
                             let part = partials + grp * count
-                            for j in 0..<count { gw[j] += part[j] }
+                            for j in 0..<count { partials[j] += part[j] }
+                        }
+                        gWeight = Tensor(shape: weight.shape) { gw in
+                            transposeAddingBias(partials, rows: ckk, cols: o, bias: nil, into: gw.baseAddress!)
                         }
                     }
                 }
@@ -158,26 +181,24 @@ public enum Convolution {
             let plane = x + ch * h * w
             for ki in 0..<g.kh {
                 for kj in 0..<g.kw {
+                    let shift = kj - g.padding
+                    let (lo, hi) = validColumns(ow: ow, w: w, stride: g.stride, shift: shift)
                     for r in 0..<oh {
                         let ih = r * g.stride - g.padding + ki
                         let dst = row + r * ow
                         if ih < 0 || ih >= h {
-                            for q in 0..<ow { dst[q] = 0 }
+                            fillZero(dst, ow)
                             continue
                         }
                         let src = plane + ih * w
-                        let shift = kj - g.padding
+                        // Rows are short (ow floats): inline copies beat memcpy/memset calls.
+                        fillZero(dst, lo)
                         if g.stride == 1 {
-                            let lo = min(ow, max(0, -shift)), hi = max(lo, min(ow, w - shift))
-                            dst.update(repeating: 0, count: lo)
-                            (dst + lo).update(from: src + lo + shift, count: hi - lo)
-                            (dst + hi).update(repeating: 0, count: ow - hi)
+                            copyFloats(dst + lo, src + lo + shift, hi - lo)
                         } else {
-                            for q in 0..<ow {
-                                let iw = q * g.stride + shift
-                                dst[q] = iw >= 0 && iw < w ? src[iw] : 0
-                            }
+                            for q in lo..<hi { dst[q] = src[q * g.stride + shift] }
                         }
+                        fillZero(dst + hi, ow - hi)
                     }
                     row += oh * ow
                 }
@@ -194,21 +215,62 @@ public enum Convolution {
             let plane = x + ch * h * w
             for ki in 0..<g.kh {
                 for kj in 0..<g.kw {
+                    let shift = kj - g.padding
+                    let (lo, hi) = validColumns(ow: ow, w: w, stride: g.stride, shift: shift)
                     for r in 0..<oh {
                         let ih = r * g.stride - g.padding + ki
                         guard ih >= 0 && ih < h else { continue }
                         let src = row + r * ow
                         let dst = plane + ih * w
-                        let shift = kj - g.padding
-                        for q in 0..<ow {
-                            let iw = q * g.stride + shift
-                            if iw >= 0 && iw < w { dst[iw] += src[q] }
+                        if g.stride == 1 {
+                            let d = dst + shift
+                            for q in lo..<hi { d[q] += src[q] }
+                        } else {
+                            for q in lo..<hi { dst[q * g.stride + shift] += src[q] }
                         }
                     }
                     row += oh * ow
                 }
             }
         }
+    }
+}
+
+extension Convolution {
+    /// dst[0..<count] = src[0..<count], 8 floats at a time.
+    @inline(__always)
+    static func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
+        var j = 0
+        let d = UnsafeMutableRawPointer(dst), s = UnsafeRawPointer(src)
+        while j + 8 <= count {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self), toByteOffset: j * 4,
+                         as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < count { dst[j] = src[j]; j += 1 }
+    }
+
+    /// dst[0..<count] = 0, 8 floats at a time.
+    @inline(__always)
+    static func fillZero(_ dst: UnsafeMutablePointer<Float>, _ count: Int) {
+        var j = 0
+        let d = UnsafeMutableRawPointer(dst)
+        while j + 8 <= count {
+            d.storeBytes(of: SIMD8<Float>(), toByteOffset: j * 4, as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < count { dst[j] = 0; j += 1 }
+    }
+
+    /// The output columns q in lo..<hi whose input column q·stride + shift lies in 0..<w.
+    @inline(__always)
+    static func validColumns(ow: Int, w: Int, stride: Int, shift: Int) -> (Int, Int) {
+        // q ≥ ⌈−shift / stride⌉ and q ≤ ⌊(w − 1 − shift) / stride⌋.
+        let lo = shift >= 0 ? 0 : (-shift + stride - 1) / stride
+        let last = w - 1 - shift
+        let hi = last < 0 ? 0 : last / stride + 1
+        let l = min(ow, lo)
+        return (l, max(l, min(ow, hi)))
     }
 }
 

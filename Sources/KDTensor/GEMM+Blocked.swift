@@ -116,6 +116,21 @@ extension GEMMProblem {
         let nr = GEMMBlocking.nr
         let packThreads = k * slab.panels * nr > GEMMBlocking.serialPackMaxFloats ? threads : 1
         ThreadBudget.parallelChunks(slab.panels, threads: packThreads) { panels in
+            if transB {
+                // Panel by panel through all depth blocks: each of the panel's 16 stored rows
+                // is then read start to end, a stream long enough for the hardware prefetcher.
+                for panel in panels {
+                    var p0 = 0
+                    while p0 < k {
+                        let kcb = min(slab.kc, k - p0)
+                        GEMM.packB(trans: true, b: b, ldb: ldb, n: n, p0: p0, kc: kcb,
+                                   j0: slab.j0 + panel * nr, panels: 1,
+                                   into: slab.panel(panel, p0: p0, kcb: kcb))
+                        p0 += kcb
+                    }
+                }
+                return
+            }
             var p0 = 0
             while p0 < k {
                 let kcb = min(slab.kc, k - p0)

@@ -14,6 +14,10 @@ public enum Pooling {
                     ThreadBudget.parallelChunks(n * c, minChunk: 16) { planes in
                         for p in planes {
                             let xp = xb + p * h * w, yp = yb + p * oh * ow, ap = ab + p * oh * ow
+                            if g.kh == 2 && g.kw == 2 && g.stride == 2 && g.padding == 0 {
+                                maxPool2x2(xp, w: w, oh: oh, ow: ow, into: yp, argmax: ap)
+                                continue
+                            }
                             for r in 0..<oh {
                                 for q in 0..<ow {
                                     var best = -Float.infinity, bestIndex = -1
@@ -37,6 +41,27 @@ public enum Pooling {
             }
         }
         return (output, argmax)
+    }
+
+    /// The 2×2 stride-2 unpadded window, the common case, without bounds checks; same choice
+    /// rule as the general loop (first element, then any larger or NaN one, row by row).
+    @inline(__always)
+    static func maxPool2x2(_ xp: UnsafePointer<Float>, w: Int, oh: Int, ow: Int,
+                           into yp: UnsafeMutablePointer<Float>, argmax ap: UnsafeMutablePointer<Int32>) {
+        for r in 0..<oh {
+            let i0 = 2 * r * w, i1 = i0 + w
+            for q in 0..<ow {
+                var best = xp[i0 + 2 * q], index = i0 + 2 * q
+                var v = xp[i0 + 2 * q + 1]
+                if v > best || v.isNaN { best = v; index = i0 + 2 * q + 1 }
+                v = xp[i1 + 2 * q]
+                if v > best || v.isNaN { best = v; index = i1 + 2 * q }
+                v = xp[i1 + 2 * q + 1]
+                if v > best || v.isNaN { best = v; index = i1 + 2 * q + 1 }
+                yp[r * ow + q] = best
+                ap[r * ow + q] = Int32(index)
+            }
+        }
     }
 
     /// Gradient of max pooling: each output gradient goes to the input element it came from.

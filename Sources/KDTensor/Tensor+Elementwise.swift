@@ -6,7 +6,12 @@ extension Tensor {
     public func map(_ f: (Float) -> Float) -> Tensor {
         withUnsafeBufferPointer { src in
             Tensor(shape: shape) { dst in
-                for i in 0..<src.count { dst[i] = f(src[i]) }
+                let s = src.baseAddress, d = dst.baseAddress
+                // Large tensors are split over the thread budget (elementwise: any split gives
+                // the same result).
+                ThreadBudget.parallelChunks(src.count, minChunk: elementwiseMinChunk) { range in
+                    for i in range { d![i] = f(s![i]) }
+                }
             }
         }
     }
@@ -18,7 +23,10 @@ extension Tensor {
         return withUnsafeBufferPointer { a in
             other.withUnsafeBufferPointer { b in
                 Tensor(shape: shape) { dst in
-                    for i in 0..<a.count { dst[i] = f(a[i], b[i]) }
+                    let pa = a.baseAddress, pb = b.baseAddress, d = dst.baseAddress
+                    ThreadBudget.parallelChunks(a.count, minChunk: elementwiseMinChunk) { range in
+                        for i in range { d![i] = f(pa![i], pb![i]) }
+                    }
                 }
             }
         }
@@ -113,6 +121,10 @@ extension Tensor {
     /// Whether every element is finite (no NaN or infinity).
     public var isFinite: Bool { withUnsafeBufferPointer { b in b.allSatisfy { $0.isFinite } } }
 }
+
+/// Elementwise loops split over threads only in chunks of at least this many elements.
+@usableFromInline
+let elementwiseMinChunk = 1 << 16
 
 /// Strides of `from` laid over `to`, 0 on broadcast axes.
 @usableFromInline

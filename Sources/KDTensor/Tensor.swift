@@ -32,6 +32,7 @@ public struct Tensor: Sendable, Equatable {
     /// of `shape.count` elements and must initialise all of them.
     public init(shape: Shape, unsafeUninitialized fill: (UnsafeMutableBufferPointer<Float>) -> Void) {
         let n = shape.count
+        _ = MallocTuning.applied
         self.shape = shape
         self.scalars = [Float](unsafeUninitializedCapacity: n) { buf, initialized in
             fill(buf)

@@ -40,7 +40,9 @@ open class Optimizer {
             for (name, p) in group.parameters where p.requiresGrad {
                 guard let g = gradient(p) else { continue }
                 precondition(g.shape == p.value.shape, "gradient \(g.shape) for parameter \(name) \(p.value.shape)")
-                var s = state[name] ?? [:]
+                // Taken out (not copied) so the state tensors stay uniquely referenced and the
+                // optimiser can update them in place.
+                var s = state.removeValue(forKey: name) ?? [:]
                 p.value = update(p.value, gradient: g, state: &s, learningRate: lr, weightDecay: group.weightDecay)
                 state[name] = s
             }
