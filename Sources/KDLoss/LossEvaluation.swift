@@ -6,7 +6,7 @@ import KDTensor
 public struct LossEvaluation: Sendable {
     /// The loss value.
     public var value: Float
-    /// d loss / d input per trainable role (`student`, and `teacher` for dml and distance).
+    /// d loss / d input per trainable input name (`student`, and `teacher` for dml and distance).
     public var gradients: [String: Tensor]
 
     /// Evaluates `kind` with `options` on `inputs` by role (a kind whose first role is not
@@ -17,16 +17,18 @@ public struct LossEvaluation: Sendable {
         let function = try LossCatalog.make(kind, options)
         if function.needsLabels && labels == nil { throw LossEvaluationError.missingLabels(kind: kind) }
         let tape = Tape()
-        var variables: [String: Variable] = [:]
+        var variables: [String: Variable] = [:], inputName: [String: String] = [:]
         for role in function.roles {
-            guard let value = inputs[role] ?? (role == function.roles.first ? inputs["student"] : nil) else { throw LossEvaluationError.missingInput(kind: kind, role: role) }
+            let name = inputs[role] == nil && role == function.roles.first ? "student" : role
+            guard let value = inputs[name] else { throw LossEvaluationError.missingInput(kind: kind, role: role) }
+            inputName[role] = name
             variables[role] = function.trainableRoles.contains(role) ? tape.variable(value) : Variable(constant: value)
         }
         let loss = function.loss(variables, labels: labels)
         let grads = tape.gradients(of: loss)
         var gradients: [String: Tensor] = [:]
         for role in function.trainableRoles {
-            if let v = variables[role] { gradients[role] = grads[v] ?? Tensor.zeros(v.shape) }
+            if let v = variables[role] { gradients[inputName[role]!] = grads[v] ?? Tensor.zeros(v.shape) }
         }
         return LossEvaluation(value: loss.value.scalar, gradients: gradients)
     }
