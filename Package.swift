@@ -48,5 +48,6 @@ let package = Package(
         .testTarget(name: "KDDataTests", dependencies: ["KDData"]),
         .testTarget(name: "KDPipelineTests", dependencies: ["KDPipeline"]),
         .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining"], resources: [.copy("Pipelines")]),
+        .testTarget(name: "KDLossTests", dependencies: ["KDLoss", "KDTraining"], resources: [.copy("Fixtures")]),
     ]
 )

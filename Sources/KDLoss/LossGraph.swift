@@ -9,6 +9,12 @@ public protocol LossFunction: Sendable {
     var needsLabels: Bool { get }
     /// The loss for one batch.
     func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable
+    /// The roles whose tensors receive gradient when they are recorded (default: all but `teacher`).
+    var trainableRoles: [String] { get }
+}
+
+extension LossFunction {
+    public var trainableRoles: [String] { roles.filter { $0 != "teacher" } }
 }
 
 /// A weight that may ramp up linearly over the first epochs (as DKD's warm-up).

@@ -41,11 +41,33 @@ enum PipelineChecks {
             case "cross_entropy" where resolved.count == 1 && resolved[0].1.rank != 2:
                 out.append(Diagnostic(at: resolved[0].0.reference.location, keyPath: "loss.\(term.name).input",
                                       "cross_entropy needs logits [N, classes]; \(resolved[0].0.reference.value) is \(resolved[0].1)"))
-            default: break
+            default: out += lossShapeMismatch(term, resolved)
             }
         }
         out += checkInputSize(spec)
         return out
+    }
+
+    /// Shape rules of the distillation kinds beyond kd: response kinds compare equal logits,
+    /// elementwise feature kinds equal shapes, attention transfer equal NCHW spatial sizes.
+    static func lossShapeMismatch(_ term: LossTermSpec,
+                                  _ inputs: [((field: String, reference: Located<Reference>), Shape)]) -> [Diagnostic] {
+        guard inputs.count == 2 else { return [] }
+        let ((a, sa), (b, sb)) = (inputs[0], inputs[1])
+        let kind = term.kind.value
+        let problem: String?
+        switch kind {
+        case "soft_ce", "dml", "dkd":
+            problem = sa.rank != 2 ? "\(kind) needs logits [N, classes]; \(a.reference.value) is \(sa)"
+                : sa != sb ? "\(kind) compares \(a.reference.value) \(sa) with \(b.reference.value) \(sb): shapes differ" : nil
+        case "distance", "overhaul":
+            problem = sa != sb ? "\(kind) compares \(a.reference.value) \(sa) with \(b.reference.value) \(sb) elementwise: shapes differ (add a connector)" : nil
+        case "at":
+            problem = sa.rank != 4 || sb.rank != 4 || sa[2] != sb[2] || sa[3] != sb[3]
+                ? "at needs NCHW features of equal height and width; \(a.reference.value) is \(sa), \(b.reference.value) is \(sb)" : nil
+        default: problem = nil
+        }
+        return problem.map { [Diagnostic(at: a.reference.location, keyPath: "loss.\(term.name)", $0)] } ?? []
     }
 
     /// The per-sample shape (batch 1) of a referenced tensor, when it can be known.

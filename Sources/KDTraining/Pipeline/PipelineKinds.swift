@@ -45,15 +45,7 @@ public enum PipelineKinds {
 
         r.register("conv1x1_bn", in: f.connector, doc: "1×1 conv + BN to the target's channel count")
 
-        r.register("cross_entropy", in: f.loss, fields: [
-            Field("input", .reference, .required, doc: "logits"),
-            Field("target", .reference, .optional, doc: "labels (the batch's own)"),
-            Field("label_smoothing", .float, .defaultValue(.float(0))),
-        ], doc: "hard-label cross-entropy")
-        r.register("kd", in: f.loss, fields: [
-            Field("student", .reference, .required), Field("teacher", .reference, .required),
-            Field("temperature", .float, .defaultValue(.float(4))),
-        ], doc: "Hinton KD: KL(softmax(t/T) ‖ softmax(s/T)) · T²")
+        registerLossKinds(&r)
 
         let decay = Field("weight_decay", .float, .defaultValue(.float(5e-4)))
         let noDecay = Field("no_decay_norm_bias", .bool, .defaultValue(.bool(false)), doc: "no weight decay on BN and biases")

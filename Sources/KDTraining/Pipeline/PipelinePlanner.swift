@@ -82,15 +82,10 @@ public enum PipelinePlanner {
             }
         }
         let terms = try spec.loss.map { term -> LossTerm in
-            let function: any LossFunction
-            switch term.kind.value {
-            case "cross_entropy": function = CrossEntropyLoss(labelSmoothing: Float(term.node["label_smoothing"]?.double ?? 0))
-            case "kd": function = KnowledgeDistillationLoss(temperature: Float(term.node["temperature"]?.double ?? 4))
-            default: throw PlanError(location: term.kind.location, message: "loss kind '\(term.kind.value)' is not implemented")
-            }
+            let function = try lossFunction(term, spec: spec)
             var bindings: [String: String] = [:]
             for input in term.inputs where input.field != "target" { bindings[input.field] = tensorName(input.reference.value) }
-            return LossTerm(name: term.name, function: function, bindings: bindings, weight: LossWeight(Float(term.weight)))
+            return LossTerm(name: term.name, function: function, bindings: bindings, weight: LossWeight(Float(term.weight), warmupEpochs: term.node["warmup_epochs"]?.double ?? 0))
         }
         let optimizers = try spec.optimisers.map(optimizerPlan)
         let evalOps = ops.filter { if case .normalize = $0 { return true } else { return false } }

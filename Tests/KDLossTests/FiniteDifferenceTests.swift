@@ -1,0 +1,49 @@
+import KDAutodiff
+import KDLoss
+import KDTensor
+import Testing
+
+/// Each kind's tape gradients against central finite differences, for every trainable input.
+@Suite struct FiniteDifferenceTests {
+    static let logits = [randomTensor([4, 6], seed: 1, scale: 2), randomTensor([4, 6], seed: 2, scale: 2)]
+    static let features = [randomTensor([3, 2, 3, 4], seed: 3), randomTensor([3, 2, 3, 4], seed: 4)]
+    static let labels = [0, 5, 2, 2]
+
+    /// The loss with the teacher as a constant unless the kind trains it too.
+    static func check(_ kind: String, _ options: [String] = [], inputs: [Tensor], labels: [Int]? = nil,
+                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let function = try LossCatalog.make(kind, LossOptions(parsing: options))
+        let teacherTrains = function.trainableRoles.contains("teacher")
+        let trainable = teacherTrains ? inputs : [inputs[0]]
+        checkGradients(trainable, sourceLocation: sourceLocation) { v in
+            let teacher = teacherTrains ? v[1] : Variable(constant: inputs[1])
+            return function.loss(["student": v[0], "teacher": teacher, "input": v[0]], labels: labels)
+        }
+    }
+
+    @Test func responseKinds() throws {
+        try Self.check("cross_entropy", ["label_smoothing=0.1"], inputs: Self.logits, labels: Self.labels)
+        try Self.check("kd", inputs: Self.logits)
+        try Self.check("soft_ce", ["temperature=2"], inputs: Self.logits)
+        try Self.check("soft_ce", ["divergence=dml"], inputs: Self.logits)
+        try Self.check("dml", inputs: Self.logits)
+        try Self.check("dml", ["activation=sigmoid"], inputs: Self.logits)
+        try Self.check("dkd", inputs: Self.logits, labels: Self.labels)
+    }
+
+    @Test func featureKinds() throws {
+        try Self.check("distance", ["mode=l2"], inputs: Self.features)
+        try Self.check("distance", ["mode=smooth_l1", "beta=0.5"], inputs: Self.features)
+        try Self.check("distance", ["mode=l1", "activation=softmax"], inputs: Self.logits)
+        try Self.check("overhaul", inputs: Self.features)
+        try Self.check("at", inputs: Self.features)
+        try Self.check("pkt", inputs: Self.features)
+    }
+
+    @Test func relationKinds() throws {
+        let embeddings = [randomTensor([5, 4], seed: 5), randomTensor([5, 3], seed: 6)]
+        try Self.check("rkd_distance", inputs: embeddings)
+        try Self.check("rkd_distance", ["normalization=all_pairs"], inputs: embeddings)
+        try Self.check("rkd_angle", inputs: embeddings)
+    }
+}

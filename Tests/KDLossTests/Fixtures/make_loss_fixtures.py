@@ -1,0 +1,246 @@
+"""Writes losses.safetensors: fixed inputs, and every loss kind's value and gradients computed in
+PyTorch float64 from the formulas of the reference implementations (named per case below).
+
+Inputs are rounded to float32 first (the Swift side computes in Float32 from the same numbers).
+Each case `<case>` stores `<case>.student`, `<case>.teacher`, optional `<case>.labels`, the value
+`<case>.loss` and `<case>.grad_student` / `<case>.grad_teacher` for the trainable inputs; the
+metadata entry `case.<case>` holds `kind=<kind>;option=value;…` as `kdflow loss --set` takes them.
+
+Run: python3 make_loss_fixtures.py   (numpy, torch, safetensors)
+"""
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors.torch import save_file
+
+torch.set_default_dtype(torch.float64)
+rng = np.random.default_rng(20240611)
+
+
+def inputs(*shape, scale=1.0):
+    return torch.tensor(rng.normal(0, scale, size=shape).astype(np.float32).astype(np.float64))
+
+
+# --- references, following each anchor's formula -------------------------------------------
+
+def cross_entropy(s, labels, label_smoothing):  # torch F.cross_entropy
+    return F.cross_entropy(s, labels, label_smoothing=label_smoothing)
+
+
+def kd(s, t, T):  # mdistiller KD.py kd_loss
+    log_s = F.log_softmax(s / T, dim=1)
+    p_t = F.softmax(t / T, dim=1)
+    return F.kl_div(log_s, p_t, reduction="none").sum(1).mean() * T * T
+
+
+def soft_ce(s, t, T):  # SSLD soft-label cross-entropy
+    return -(F.softmax(t / T, dim=1) * F.log_softmax(s / T, dim=1)).sum(1).mean() * T * T
+
+
+def dml(x, target, act, eps=1e-12):  # PaddleClas ppcls/loss/dmlloss.py
+    if act == "softmax":
+        x, target = F.softmax(x, dim=-1), F.softmax(target, dim=-1)
+    elif act == "sigmoid":
+        x, target = torch.sigmoid(x), torch.sigmoid(target)
+    c = x.shape[-1]
+
+    def kldiv(a, b):
+        return b * torch.log((b + eps) / (a + eps)) * c
+
+    return ((kldiv(x, target) + kldiv(target, x)) / 2).mean()
+
+
+def ssld_dml(s, t, T):  # PaddleClas SSLD recipe: DistillationDMLLoss with a frozen teacher
+    return dml(s / T, (t / T).detach(), "softmax") * T * T
+
+
+def distance(x, y, mode, act, beta):  # PaddleClas DistillationDistanceLoss
+    if act == "softmax":
+        x, y = F.softmax(x, dim=-1), F.softmax(y, dim=-1)
+    elif act == "sigmoid":
+        x, y = torch.sigmoid(x), torch.sigmoid(y)
+    if mode == "l1":
+        return F.l1_loss(x, y)
+    if mode == "l2":
+        return F.mse_loss(x, y)
+    return F.smooth_l1_loss(x, y, beta=beta)
+
+
+def norm_cdf(x):
+    return 0.5 * math.erfc(-x / math.sqrt(2))
+
+
+def bn_margin(gamma, beta):  # overhaul-distillation distiller.py get_margin_from_BN
+    margin = []
+    for s, m in zip(gamma.tolist(), beta.tolist()):
+        s = abs(s)
+        if norm_cdf(-m / s) > 0.001:
+            margin.append(-s * math.exp(-(m / s) ** 2 / 2) / math.sqrt(2 * math.pi) / norm_cdf(-m / s) + m)
+        else:
+            margin.append(-3 * s)
+    return torch.tensor(margin)
+
+
+def overhaul(s, t, margin):  # overhaul-distillation distillation_loss, divided by the batch size
+    shape = [1, -1] + [1] * (t.dim() - 2)
+    target = torch.max(t, margin.view(shape))
+    loss = F.mse_loss(s, target, reduction="none")
+    loss = loss * ((s > target) | (target > 0)).double()
+    return loss.sum() / s.shape[0]
+
+
+def pdist_repdistiller(e, eps=1e-12):  # RepDistiller RKD.py pdist (zero diagonal)
+    e_square = e.pow(2).sum(dim=1)
+    prod = e @ e.t()
+    res = (e_square.unsqueeze(1) + e_square.unsqueeze(0) - 2 * prod).clamp(min=eps).sqrt().clone()
+    res[range(len(e)), range(len(e))] = 0
+    return res
+
+
+def pdist_paddle(e, eps=1e-12):  # PaddleClas rkdloss.py pdist (diagonal sqrt(eps))
+    e_square = e.pow(2).sum(dim=1)
+    prod = e @ e.t()
+    return (e_square.unsqueeze(1) + e_square.unsqueeze(0) - 2 * prod).clamp(min=eps).sqrt()
+
+
+def rkd_distance(s, t, normalization, eps=1e-12):
+    s, t = s.reshape(s.shape[0], -1), t.reshape(t.shape[0], -1)
+    if normalization == "positive_pairs":  # RepDistiller RKD.py / Park et al.
+        t_d = pdist_repdistiller(t)
+        t_d = t_d / t_d[t_d > 0].mean()
+        d = pdist_repdistiller(s)
+        d = d / d[d > 0].mean()
+    else:  # PaddleClas RkdDistance
+        t_d = pdist_paddle(t)
+        t_d = t_d / (t_d.mean() + eps)
+        d = pdist_paddle(s)
+        d = d / (d.mean() + eps)
+    return F.smooth_l1_loss(d, t_d.detach())
+
+
+def rkd_angle(s, t):  # RepDistiller RKD.py angle loss
+    s, t = s.reshape(s.shape[0], -1), t.reshape(t.shape[0], -1)
+    td = t.unsqueeze(0) - t.unsqueeze(1)
+    norm_td = F.normalize(td, p=2, dim=2)
+    t_angle = torch.bmm(norm_td, norm_td.transpose(1, 2)).view(-1)
+    sd = s.unsqueeze(0) - s.unsqueeze(1)
+    norm_sd = F.normalize(sd, p=2, dim=2)
+    s_angle = torch.bmm(norm_sd, norm_sd.transpose(1, 2)).view(-1)
+    return F.smooth_l1_loss(s_angle, t_angle.detach())
+
+
+def dkd(s, t, labels, alpha, beta, T):  # mdistiller DKD.py dkd_loss
+    gt_mask = torch.zeros_like(s).scatter_(1, labels.unsqueeze(1), 1).bool()
+    other_mask = ~gt_mask
+    pred_s = F.softmax(s / T, dim=1)
+    pred_t = F.softmax(t / T, dim=1)
+
+    def cat_mask(p):
+        return torch.cat([(p * gt_mask).sum(1, keepdims=True), (p * other_mask).sum(1, keepdims=True)], dim=1)
+
+    pred_s, pred_t = cat_mask(pred_s), cat_mask(pred_t)
+    tckd = F.kl_div(torch.log(pred_s), pred_t, reduction="sum") * T ** 2 / labels.shape[0]
+    pred_t2 = F.softmax(t / T - 1000.0 * gt_mask, dim=1)
+    log_s2 = F.log_softmax(s / T - 1000.0 * gt_mask, dim=1)
+    nckd = F.kl_div(log_s2, pred_t2, reduction="sum") * T ** 2 / labels.shape[0]
+    return alpha * tckd + beta * nckd
+
+
+def at(s, t, p):  # RepDistiller AT.py / mdistiller AT.py single_stage_at_loss
+    def att(f):
+        return F.normalize(f.pow(p).mean(1).view(f.size(0), -1))
+    return (att(s) - att(t)).pow(2).mean()
+
+
+def pkt(s, t, eps=1e-7):  # RepDistiller PKT.py cosine_similarity_loss
+    s, t = s.reshape(s.shape[0], -1), t.reshape(t.shape[0], -1)
+    s = s / (torch.sqrt(torch.sum(s ** 2, dim=1, keepdim=True)) + eps)
+    t = t / (torch.sqrt(torch.sum(t ** 2, dim=1, keepdim=True)) + eps)
+    ms, ts = s @ s.t(), t @ t.t()
+    ms, ts = (ms + 1.0) / 2.0, (ts + 1.0) / 2.0
+    ms = ms / ms.sum(dim=1, keepdim=True)
+    ts = ts / ts.sum(dim=1, keepdim=True)
+    return torch.mean(ts * torch.log((ts + eps) / (ms + eps)))
+
+
+# --- cases --------------------------------------------------------------------------------
+
+tensors, metadata = {}, {}
+
+
+def case(name, kind, options, fn, student, teacher, labels=None, trainable=("student",)):
+    s = student.clone().requires_grad_(True)
+    t = teacher.clone().requires_grad_("teacher" in trainable)
+    value = fn(s, t) if labels is None else fn(s, t, labels)
+    value.backward()
+    tensors[f"{name}.student"] = student.float()
+    tensors[f"{name}.teacher"] = teacher.float()
+    if labels is not None:
+        tensors[f"{name}.labels"] = labels.float()
+    tensors[f"{name}.loss"] = value.detach().reshape([])
+    tensors[f"{name}.grad_student"] = s.grad
+    if "teacher" in trainable:
+        tensors[f"{name}.grad_teacher"] = t.grad
+    metadata[f"case.{name}"] = ";".join([f"kind={kind}"] + [f"{k}={v}" for k, v in options.items()])
+
+
+N, C = 8, 10
+logits_s, logits_t = inputs(N, C, scale=2), inputs(N, C, scale=3)
+labels = torch.tensor(rng.integers(0, C, size=N))
+
+case("cross_entropy", "cross_entropy", {"label_smoothing": 0.1}, lambda s, t, y: cross_entropy(s, y, 0.1),
+     logits_s, logits_t, labels)
+case("kd", "kd", {"temperature": 4}, lambda s, t: kd(s, t, 4), logits_s, logits_t)
+case("soft_ce", "soft_ce", {"temperature": 2}, lambda s, t: soft_ce(s, t, 2), logits_s, logits_t)
+case("soft_ce_dml", "soft_ce", {"divergence": "dml"}, lambda s, t: ssld_dml(s, t, 1), logits_s, logits_t)
+case("dml", "dml", {}, lambda s, t: dml(s, t, "softmax"), logits_s, logits_t, trainable=("student", "teacher"))
+case("dml_sigmoid", "dml", {"activation": "sigmoid"}, lambda s, t: dml(s, t, "sigmoid"), logits_s, logits_t,
+     trainable=("student", "teacher"))
+
+feat_s, feat_t = inputs(4, 3, 5, 6), inputs(4, 3, 5, 6)
+peer = ("student", "teacher")
+case("distance_l1", "distance", {"mode": "l1"}, lambda s, t: distance(s, t, "l1", None, 1), feat_s, feat_t, trainable=peer)
+case("distance_l2", "distance", {"mode": "l2"}, lambda s, t: distance(s, t, "l2", None, 1), feat_s, feat_t, trainable=peer)
+case("distance_smooth_l1", "distance", {"mode": "smooth_l1", "beta": 0.5},
+     lambda s, t: distance(s, t, "smooth_l1", None, 0.5), feat_s, feat_t, trainable=peer)
+case("distance_softmax_l2", "distance", {"mode": "l2", "activation": "softmax"},
+     lambda s, t: distance(s, t, "l2", "softmax", 1), logits_s, logits_t, trainable=peer)
+
+bn_gamma = torch.tensor([0.8, -1.2, 1.0])
+bn_beta = torch.tensor([0.3, -0.5, 4.0])  # the last channel takes the −3σ branch
+margin = bn_margin(bn_gamma, bn_beta)
+margin_text = ",".join(repr(float(np.float32(m))) for m in margin.tolist())
+margin32 = torch.tensor([float(np.float32(m)) for m in margin.tolist()])
+case("overhaul_bn", "overhaul", {"margin": margin_text}, lambda s, t: overhaul(s, t, margin32), feat_s, feat_t)
+tensors["overhaul_bn.gamma"], tensors["overhaul_bn.beta"] = bn_gamma.float(), bn_beta.float()
+tensors["overhaul_bn.margin"] = margin
+pre_t = inputs(4, 3, 5, 6) + torch.tensor([0.5, -1.0, 2.0]).view(1, 3, 1, 1)
+
+
+def overhaul_batch(s, t):
+    mean = t.mean(dim=(0, 2, 3))
+    std = t.var(dim=(0, 2, 3), unbiased=False).sqrt()
+    return overhaul(s, t, bn_margin(std, mean))
+
+
+case("overhaul_batch", "overhaul", {}, overhaul_batch, feat_s, pre_t)
+case("overhaul_rank2", "overhaul", {}, lambda s, t: overhaul(s, t, bn_margin(t.std(0, unbiased=False), t.mean(0))),
+     logits_s, logits_t)
+
+emb_s, emb_t = inputs(8, 7), inputs(8, 4, scale=2)
+case("rkd_distance", "rkd_distance", {}, lambda s, t: rkd_distance(s, t, "positive_pairs"), emb_s, emb_t)
+case("rkd_distance_all_pairs", "rkd_distance", {"normalization": "all_pairs"},
+     lambda s, t: rkd_distance(s, t, "all_pairs"), emb_s, emb_t)
+case("rkd_distance_nchw", "rkd_distance", {}, lambda s, t: rkd_distance(s, t, "positive_pairs"), feat_s, pre_t)
+case("rkd_angle", "rkd_angle", {}, rkd_angle, emb_s, emb_t)
+case("dkd", "dkd", {"alpha": 1, "beta": 8, "temperature": 4},
+     lambda s, t, y: dkd(s, t, y, 1.0, 8.0, 4.0), logits_s, logits_t, labels)
+at_t = inputs(4, 5, 5, 6)
+case("at", "at", {}, lambda s, t: at(s, t, 2), feat_s, at_t)
+case("at_p3", "at", {"p": 3}, lambda s, t: at(s, t, 3), feat_s, at_t)
+case("pkt", "pkt", {}, pkt, emb_s, emb_t)
+
+save_file({k: v.contiguous() for k, v in tensors.items()}, "losses.safetensors", metadata=metadata)
+print(f"wrote {len(metadata)} cases, {len(tensors)} tensors")

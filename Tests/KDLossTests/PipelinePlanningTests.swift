@@ -1,0 +1,69 @@
+import Foundation
+import KDLoss
+import KDPipeline
+import KDTraining
+import Testing
+
+/// Fashion-MNIST's test split, imported once per test process.
+let fashionTest: URL = {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("kdflow-loss-tests-\(getpid())")
+    try! DatasetPreparation.ensureFashionMNIST(root: root)
+    return DatasetPreparation.fashionMNIST(root: root).test
+}()
+
+/// Every loss kind in a pipeline file: accepted by the loader, checked, and planned.
+@Suite struct PipelinePlanningTests {
+    /// One term per kind over a CNN teacher and a CNN student (logits, features, NCHW maps).
+    static let terms: [String: String] = [
+        "cross_entropy": "{kind: cross_entropy, input: student.logits, target: augment.labels, label_smoothing: 0.1}",
+        "kd": "{kind: kd, student: student.logits, teacher: teacher.logits, temperature: 4}",
+        "soft_ce": "{kind: soft_ce, student: student.logits, teacher: teacher.logits, divergence: dml}",
+        "dml": "{kind: dml, student: student.logits, teacher: teacher.logits}",
+        "distance": "{kind: distance, mode: smooth_l1, activation: softmax, student: student.logits, teacher: teacher.logits}",
+        "overhaul": "{kind: overhaul, student: student.features.preact, teacher: teacher.features.preact}",
+        "rkd_distance": "{kind: rkd_distance, normalization: all_pairs, student: student.features, teacher: teacher.features}",
+        "rkd_angle": "{kind: rkd_angle, student: student.features, teacher: teacher.features}",
+        "dkd": "{kind: dkd, student: student.logits, teacher: teacher.logits, target: augment.labels, warmup_epochs: 2}",
+        "at": "{kind: at, student: student.conv2, teacher: teacher.conv2}",
+        "pkt": "{kind: pkt, student: student.features, teacher: teacher.features}",
+    ]
+
+    static func yaml(_ term: String) -> String {
+        """
+        kdflow: 1
+        name: loss-kind
+        epochs: 1
+        data: {train: {shards: \(fashionTest.path)}, batch: 32}
+        models:
+          teacher: {arch: cnn, in_channels: 1, classes: 10, frozen: true}
+          student: {arch: cnn, in_channels: 1, classes: 10}
+        stages:
+          augment: {from: data.train, ops: [{hflip: 0.5}]}
+          teacher: {forward: teacher, from: augment, taps: [logits, conv2, features.preact, features]}
+          student: {forward: student, from: augment, taps: [logits, conv2, features.preact, features]}
+        loss:
+          term: \(term)
+        optimisers:
+          student: {kind: sgd, lr: 0.1, params: [student]}
+        """
+    }
+
+    @Test(arguments: LossCatalog.kinds) func kindPlans(_ kind: String) throws {
+        let term = try #require(Self.terms[kind], "no pipeline term for \(kind)")
+        let plan = try PipelinePlanner.plan(try PipelinePlanner.loader.load(yaml: Self.yaml(term), file: "\(kind).yaml"))
+        let planned = try #require(plan.loss.terms.first)
+        #expect(Set(planned.bindings.keys) == Set(planned.function.roles))
+        if kind == "dkd" { #expect(planned.weight == LossWeight(1, warmupEpochs: 2)) }
+    }
+
+    @Test func mismatchedShapesAreReportedAtTheTerm() throws {
+        let term = "{kind: dml, student: student.logits, teacher: teacher.features}"
+        do {
+            _ = try PipelinePlanner.loader.load(yaml: Self.yaml(term), file: "bad.yaml")
+            Issue.record("dml between logits and features validated")
+        } catch {
+            #expect(error.diagnostics.contains { $0.description.contains("dml compares student.logits [1, 10] with teacher.features [1, 128]") },
+                    "\(error.diagnostics)")
+        }
+    }
+}
