@@ -41,3 +41,8 @@ public enum Codec: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 
     public var description: String { ["none", "zstd", "lz4"][Int(rawValue)] }
 }
+
+extension PayloadEncoding {
+    /// Whether served values equal the teacher's bit for bit (fp32, no top-k).
+    public var isLossless: Bool { precision == .fp32 && topK == nil }
+}

@@ -9,6 +9,9 @@ public struct StoreHits: Sendable {
     public var outputs: [String: Tensor]
     /// Whether every key was served.
     public var isComplete: Bool
+
+    /// No sample served.
+    public static let none = StoreHits(positions: [], outputs: [:], isComplete: false)
 }
 
 extension TeacherStore {
