@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "KDTraining", dependencies: ["KDNN", "KDLoss", "KDData", "KDPipeline", "KDCache"], swiftSettings: kernelFlags),
         .executableTarget(
             name: "kdflow",
-            dependencies: ["KDTraining", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["KDTraining", "KDCache", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: kernelFlags),
         .testTarget(name: "KDTensorTests", dependencies: ["KDTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDAutodiffTests", dependencies: ["KDAutodiff"]),

@@ -20,7 +20,7 @@ struct TeacherForward {
 
     init(models: ModelSet, stores: [StorePlan] = []) throws {
         teachers = try models.models.filter(\.plan.frozen).map { m in
-            let taps = Array(Set(m.plan.taps + ["logits"])).sorted()
+            let taps = Self.storedTaps(m.plan)
             guard let plan = stores.first(where: { $0.model == m.name }), plan.mode != .off else {
                 return Teacher(name: m.name, model: m.model, taps: taps, store: nil, mode: .off)
             }
@@ -31,6 +31,9 @@ struct TeacherForward {
     }
 
     var isEmpty: Bool { teachers.isEmpty }
+
+    /// The taps a teacher emits (and stores): those the plan reads, and always `logits`.
+    static func storedTaps(_ plan: TrainingPlan.ModelPlan) -> [String] { Array(Set(plan.taps + ["logits"])).sorted() }
 
     func callAsFunction(_ batch: Batch) throws -> [String: Tensor] {
         var out: [String: Tensor] = [:]
