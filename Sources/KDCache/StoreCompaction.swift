@@ -27,14 +27,16 @@ public enum StoreCompaction {
             let bytes = try SegmentFile.readTail(directory.appendingPathComponent(name).path, from: 0)
             report.bytesBefore += bytes.count
             let scan = bytes.withUnsafeBytes { SegmentScan.scan($0, base: 0, checkPayload: true) }
-            for (offset, frame) in scan.records { for key in frame.keys { latest[key] = (i, offset) } }
+            for (offset, frame) in scan.records where keep.map({ $0.digest == frame.fingerprint }) ?? true {
+                for key in frame.keys { latest[key] = (i, offset) }
+            }
             scans.append((name, bytes, scan))
         }
         var writer: SegmentWriter?
         for (i, s) in scans.enumerated() {
             for (offset, frame) in s.scan.records {
-                let live = frame.keys.contains { latest[$0].map { $0 == (i, offset) } ?? false }
-                guard live, keep.map({ $0.digest == frame.fingerprint }) ?? true else {
+                // Only records of the kept teacher are in `latest`.
+                guard frame.keys.contains(where: { latest[$0].map { $0 == (i, offset) } ?? false }) else {
                     report.droppedRecords += 1
                     continue
                 }
