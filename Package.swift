@@ -53,6 +53,6 @@ let package = Package(
         .testTarget(name: "KDDataTests", dependencies: ["KDData"]),
         .testTarget(name: "KDPipelineTests", dependencies: ["KDPipeline"]),
         .testTarget(name: "KDCacheTests", dependencies: ["KDCache"]),
-        .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining"], resources: [.copy("Pipelines")]),
+        .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining", "KDCache"], resources: [.copy("Pipelines")]),
     ]
 )
