@@ -16,8 +16,10 @@ public struct StoreHits: Sendable {
 
 extension TeacherStore {
     /// Looks `keys` up. Each record is read, checked (header and payload checksums, key at its
-    /// slot) and decoded once however many of its samples the batch asks for. A record failing a
-    /// check is dropped from the index, counted in `corrupt`, and its samples are misses.
+    /// slot) and decoded once however many of its samples the batch asks for; decoded records
+    /// are kept (up to `options.decodedCacheBytes`) because a shuffled batch draws on many
+    /// records. A record failing a check is dropped from the index, counted in `corrupt`, and
+    /// its samples are misses.
     public func lookup(_ keys: [StoreKey]) -> StoreHits {
         lock.withLock {
             let started = Date()
@@ -27,41 +29,46 @@ extension TeacherStore {
                 byRecord[StoreLocation(segment: loc.segment, offset: loc.offset, size: loc.size, slot: 0), default: []]
                     .append((position, loc.slot))
             }
-            var rows: [(position: Int, values: [String: ArraySlice<Float>])] = []
-            var layouts: [TapLayout] = []
-            for (record, wanted) in byRecord {
-                guard let (frame, decoded) = readRecord(record) else {
+            var served: [(position: Int, record: DecodedRecord, slot: Int)] = []
+            for (location, wanted) in byRecord {
+                guard let record = decodedRecord(location) else {
                     counters.corrupt += 1
-                    for (position, _) in wanted where index.entries[keys[position]]?.offset == record.offset {
+                    for (position, _) in wanted where index.entries[keys[position]]?.offset == location.offset {
                         index.entries[keys[position]] = nil
                     }
                     continue
                 }
-                layouts = frame.taps
-                for (position, slot) in wanted where slot < frame.keys.count && frame.keys[slot] == keys[position] {
-                    var values: [String: ArraySlice<Float>] = [:]
-                    for tap in frame.taps {
-                        let e = tap.elements
-                        values[tap.name] = decoded[tap.name]![(slot * e)..<((slot + 1) * e)]
-                    }
-                    rows.append((position, values))
+                for (position, slot) in wanted where slot < record.keys.count && record.keys[slot] == keys[position] {
+                    served.append((position, record, slot))
                 }
             }
-            rows.sort { $0.position < $1.position }
+            served.sort { $0.position < $1.position }
             var outputs: [String: Tensor] = [:]
-            if !rows.isEmpty {
-                for tap in layouts {
-                    var flat = [Float]()
-                    flat.reserveCapacity(rows.count * tap.elements)
-                    for row in rows { flat += row.values[tap.name]! }
-                    outputs[tap.name] = Tensor(shape: Shape([rows.count] + tap.dims), scalars: flat)
+            for tap in served.first?.record.taps ?? [] {
+                let e = tap.elements
+                outputs[tap.name] = Tensor(shape: Shape([served.count] + tap.dims)) { out in
+                    for (i, hit) in served.enumerated() {
+                        hit.record.values[tap.name]!.withUnsafeBufferPointer { v in
+                            for j in 0..<e { out[i * e + j] = v[hit.slot * e + j] }
+                        }
+                    }
                 }
             }
             counters.lookups += keys.count
-            counters.hits += rows.count
+            counters.hits += served.count
             counters.decodeSeconds += Date().timeIntervalSince(started)
-            return StoreHits(positions: rows.map(\.position), outputs: outputs, isComplete: rows.count == keys.count)
+            return StoreHits(positions: served.map(\.position), outputs: outputs, isComplete: served.count == keys.count)
         }
+    }
+
+    /// A record's keys and decoded taps, from the decoded-record cache or the segment.
+    /// Call under `lock`.
+    private func decodedRecord(_ location: StoreLocation) -> DecodedRecord? {
+        if let cached = decoded.records[location] { return cached }
+        guard let (frame, values) = readRecord(location) else { return nil }
+        let record = DecodedRecord(keys: frame.keys, taps: frame.taps, values: values)
+        decoded.insert(record, at: location, budget: options.decodedCacheBytes)
+        return record
     }
 
     /// One record's frame and decoded taps, or nil when it is unreadable or fails a check.

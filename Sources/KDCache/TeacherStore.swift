@@ -24,6 +24,7 @@ public final class TeacherStore: @unchecked Sendable {
     var counters = StoreMetrics()
     var storedBytes = 0
     var writesDisabled = false
+    var decoded = DecodedRecordCache()
     /// What opening found: damaged regions and torn tails in the segments (counted, never served).
     public private(set) var openReport: (corrupt: Int, tornTailBytes: Int, rebuiltIndex: Bool) = (0, 0, false)
 
