@@ -32,10 +32,9 @@ extension TeacherStore {
             var served: [(position: Int, record: DecodedRecord, slot: Int)] = []
             for (location, wanted) in byRecord {
                 guard let record = decodedRecord(location) else {
+                    // Forget every sample of the record, so it is counted once and its samples recomputed.
                     counters.corrupt += 1
-                    for (position, _) in wanted where index.entries[keys[position]]?.offset == location.offset {
-                        index.entries[keys[position]] = nil
-                    }
+                    index.entries = index.entries.filter { $0.value.segment != location.segment || $0.value.offset != location.offset }
                     continue
                 }
                 for (position, slot) in wanted where slot < record.keys.count && record.keys[slot] == keys[position] {
