@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "KDLoss", targets: ["KDLoss"]),
         .library(name: "KDData", targets: ["KDData"]),
         .library(name: "KDPipeline", targets: ["KDPipeline"]),
+        .library(name: "KDCache", targets: ["KDCache"]),
         .library(name: "KDTraining", targets: ["KDTraining"]),
         .executable(name: "kdflow", targets: ["kdflow"]),
     ],
@@ -37,17 +38,22 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "KDData", dependencies: ["KDTensor", "CZlib"], swiftSettings: kernelFlags),
         .target(name: "KDPipeline", dependencies: [.product(name: "Yams", package: "Yams")]),
-        .target(name: "KDTraining", dependencies: ["KDNN", "KDLoss", "KDData", "KDPipeline"], swiftSettings: kernelFlags),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        // Hashing, checksums and fp16 packing run per sample on the teacher stage: optimised in debug too.
+        .target(name: "KDCache", dependencies: ["KDTensor", "CZstd", "CLZ4"], swiftSettings: tensorFlags),
+        .target(name: "KDTraining", dependencies: ["KDNN", "KDLoss", "KDData", "KDPipeline", "KDCache"], swiftSettings: kernelFlags),
         .executableTarget(
             name: "kdflow",
-            dependencies: ["KDTraining", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["KDTraining", "KDCache", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: kernelFlags),
         .testTarget(name: "KDTensorTests", dependencies: ["KDTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDAutodiffTests", dependencies: ["KDAutodiff"]),
         .testTarget(name: "KDNNTests", dependencies: ["KDNN", "KDLoss"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDDataTests", dependencies: ["KDData"]),
         .testTarget(name: "KDPipelineTests", dependencies: ["KDPipeline"]),
-        .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining"], resources: [.copy("Pipelines")]),
+        .testTarget(name: "KDCacheTests", dependencies: ["KDCache"]),
+        .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining", "KDCache"], resources: [.copy("Pipelines")]),
         .testTarget(name: "KDLossTests", dependencies: ["KDLoss", "KDTraining"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -42,7 +42,7 @@ extension Trainer {
         if !teacher.isEmpty {
             stages.addStage("teacher", inputs: [augment]) { _, inputs in
                 guard case .batch(let batch) = inputs[0] else { preconditionFailure("teacher stage expects a batch") }
-                return .teacher(teacherState.value(batch))
+                return .teacher(try teacherState.value(batch))
             }
         }
         stages.addSink("student", inputs: teacher.isEmpty ? [augment] : [augment, "teacher"]) { _, inputs in

@@ -69,7 +69,14 @@ public final class Trainer {
         }
         let metrics = try MetricsLog(url: runDir.appendingPathComponent("metrics.jsonl"),
                                      keepThroughStep: resume ? progress.globalStep : nil)
-        let teacher = TeacherForward(models: models)
+        let teacher = try TeacherForward(models: models, stores: plan.stores)
+        for t in teacher.teachers {
+            guard let store = t.store else { continue }
+            let found = store.openReport
+            log("teacher store \(store.directory.path): \(store.count) samples" + (found.rebuiltIndex ? ", index rebuilt" : "")
+                + (found.corrupt > 0 ? ", \(found.corrupt) damaged records skipped" : "")
+                + (found.tornTailBytes > 0 ? ", torn tail of \(found.tornTailBytes) bytes ignored" : ""))
+        }
         let step = TrainingStep(plan: plan, models: models, optimizers: optimizers)
         step.restore(globalStep: progress.globalStep)
         var final: [String: ClassificationMetrics] = [:]
@@ -79,6 +86,7 @@ public final class Trainer {
             let epochStart = Date()
             let report = try trainEpoch(epoch, progress: &progress, teacher: teacher, step: step, metrics: metrics,
                                         executor: executor, stop: stop)
+            try teacher.flushStores()
             if report.cancelled {
                 try saveCheckpoint(progress, metrics)
                 throw TrainingStopped(progress: progress)
@@ -94,6 +102,8 @@ public final class Trainer {
                 ["name": $0.name, "items": $0.items, "busy_s": $0.busy, "input_wait_s": $0.waitingForInput,
                  "output_wait_s": $0.waitingForOutput, "items_per_s": $0.itemsPerSecond] as [String: Any]
             }
+            let stores = teacher.takeStoreMetrics()
+            if !stores.isEmpty { record["store"] = stores.mapValues(\.record) }
             record["eval"] = final.mapValues { ["top1": $0.top1, "top5": $0.top5, "loss": $0.meanLoss] }
             metrics.append(record)
             if let top1 = final[plan.exportModel]?.top1, top1 > progress.bestTop1 {

@@ -101,6 +101,8 @@ public struct TrainingPlan: Sendable {
     public var channelCapacity: Int
     /// The augmentation stage's name (its `labels` are the batch's labels).
     public var augmentStage: String
+    /// Teacher-output stores, one per stored forward stage.
+    public var stores: [StorePlan] = []
 
     /// Total epochs over all phases.
     public var epochs: Int { phases.reduce(0) { $0 + $1.epochs } }

@@ -3,6 +3,7 @@ import Foundation
 // `kdbench NAME [args…]`: one entry per benchmark; `Benchmarks/run NAME` builds and calls it
 // beside the Python reference of the same name.
 let registry: [String: ([String]) throws -> Void] = [
+    "cache": runCacheBenchmark,
     "data": runDataBenchmark,
     "gemm": runGEMMBenchmark,
     "pipeline": runPipelineBenchmark,

@@ -52,6 +52,10 @@ public enum PipelineSchema {
         Field("precision", .enumeration(["fp32", "fp16", "bf16"]), .defaultValue(.string("fp16")), doc: "stored float precision"),
         Field("top_k", .int(min: 1), .optional, doc: "keep only the top-k logits (plus the leftover mass)"),
         Field("dir", .string, .optional, doc: "store directory (default: <outputs.dir>/store/<stage>)"),
+        Field("mode", .enumeration(["readwrite", "read", "write", "off"]), .defaultValue(.string("readwrite")),
+              doc: "readwrite: serve hits, store misses; read: serve only; write: recompute and store all; off: no store"),
+        Field("on_full", .enumeration(["stop", "skip"]), .defaultValue(.string("stop")),
+              doc: "when the disk is full: stop the run with an error, or skip storing and train on"),
     ], doc: "teacher-output store: outputs are recorded per sample and view and served instead of a forward"))
 
     static let stage: Schema = .variants([

@@ -171,7 +171,7 @@ public struct ForwardSpec: Sendable {
     public var store: StoreSpec?
 }
 
-/// `store: {codec: zstd, level: 3, precision: fp16, top_k: 10, dir: …}`.
+/// `store: {codec: zstd, level: 3, precision: fp16, top_k: 10, dir: …, mode: readwrite, on_full: stop}`.
 public struct StoreSpec: Sendable {
     /// Where `store:` was written.
     public var location: SourceLocation
@@ -185,6 +185,10 @@ public struct StoreSpec: Sendable {
     public var topK: Int?
     /// `dir:` store directory.
     public var dir: String?
+    /// `mode:` readwrite | read | write | off (default readwrite).
+    public var mode: String = "readwrite"
+    /// `on_full:` stop | skip (default stop).
+    public var onFull: String = "stop"
 }
 
 /// `{connector: conv1x1_bn, from: student.layer3.preact, to: teacher.layer3.preact}`.

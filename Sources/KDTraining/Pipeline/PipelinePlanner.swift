@@ -1,4 +1,5 @@
 import Foundation
+import KDCache
 import KDData
 import KDLoss
 import KDNN
@@ -51,12 +52,9 @@ public enum PipelinePlanner {
             throw PlanError(location: SourceLocation(file: spec.file, line: 1, column: 1), message: "stages: no augmentation stage reads data.train")
         }
         let ops = try augmentation.ops.map(augmentOp)
-        for (stage, forward) in spec.stages.compactMap({ s -> (StageSpec, ForwardSpec)? in
-            if case .forward(let f) = s.kind { return (s, f) } else { return nil }
-        }) {
-            if let store = forward.store {
-                throw PlanError(location: store.location, message: "stages.\(stage.name).store: the teacher-output store is not in this build yet; remove `store:`")
-            }
+        let stores = try spec.stages.compactMap { s -> StorePlan? in
+            guard case .forward(let forward) = s.kind, let store = forward.store else { return nil }
+            return try storePlan(store, stage: s.name, model: forward.model.value, outputs: spec.outputs.dir)
         }
         let forwards = spec.stages.compactMap { s -> (StageSpec, ForwardSpec)? in
             if case .forward(let f) = s.kind { return (s, f) }
@@ -94,7 +92,7 @@ public enum PipelinePlanner {
                                optimizers: $0.optimisers.map { Set($0.map(\.value)) })
         }
         let trainable = spec.models.filter { !$0.frozen }.map(\.name)
-        return TrainingPlan(
+        var plan = TrainingPlan(
             name: spec.name, seed: UInt64(spec.seed), phases: phases, batchSize: spec.data.batch,
             evalBatchSize: spec.data.evalBatch, shuffle: spec.data.shuffle, dropLast: spec.data.dropLast,
             trainData: URL(fileURLWithPath: spec.data.train.shards), evalData: spec.data.eval.map { URL(fileURLWithPath: $0.shards) },
@@ -103,6 +101,20 @@ public enum PipelinePlanner {
             exportModel: spec.outputs.export?.value ?? trainable.first ?? spec.models[0].name,
             checkpointEverySteps: spec.outputs.checkpointEvery, channelCapacity: spec.channelCapacity,
             augmentStage: augmentStage.name)
+        plan.stores = stores
+        return plan
+    }
+
+    /// A `store:` entry as a plan; its directory defaults to `<outputs.dir>/store/<stage>`.
+    static func storePlan(_ store: StoreSpec, stage: String, model: String, outputs: String) throws -> StorePlan {
+        guard let codec = Codec(name: store.codec), let precision = StoredPrecision(name: store.precision),
+              let mode = StorePlan.Mode(rawValue: store.mode), let onFull = DiskFullPolicy(rawValue: store.onFull) else {
+            throw PlanError(location: store.location, message: "stages.\(stage).store: unknown codec, precision, mode or on_full")
+        }
+        let directory = URL(fileURLWithPath: store.dir ?? "\(outputs)/store/\(stage)")
+        let options = StoreOptions(codec: codec, level: store.level, encoding: PayloadEncoding(precision: precision, topK: store.topK),
+                                   onFull: onFull)
+        return StorePlan(model: model, directory: directory, options: options, mode: mode)
     }
 
     static func augmentOp(_ op: AugmentationOp) throws -> AugmentOp {

@@ -1,0 +1,130 @@
+import Foundation
+import KDAutodiff
+import KDCache
+import KDData
+import KDLoss
+import KDNN
+import KDTensor
+import KDTraining
+
+/// `cache [epochs]`: a frozen CNN teacher → MLP (1200-1200) KD student on Fashion-MNIST's test
+/// split (10,000 samples), `views: 4`, teacher store fp16 + zstd 3, against the same pipeline
+/// with no teacher at all. Reports cold and warm epoch times, the teacher's share of a cold
+/// epoch, the store's bytes per sample·view, and per codec/precision/top-k: payload bytes,
+/// compression ratio and decode throughput on the teacher's logits.
+func runCacheBenchmark(_ args: [String]) throws {
+    let epochs = args.first.flatMap(Int.init) ?? 6
+    let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-data")
+    try DatasetPreparation.ensureFashionMNIST(root: root)
+    let data = DatasetPreparation.fashionMNIST(root: root).test
+    let storeDir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-cache-store")
+    try? FileManager.default.removeItem(at: storeDir)
+    let normalize = AugmentOp.normalize(mean: [0.286], std: [0.353])
+    func plan(_ name: String, teacher: Bool, epochs: Int) -> TrainingPlan {
+        var terms = [LossTerm(name: "ce", function: CrossEntropyLoss(), bindings: ["input": "student.logits"], weight: LossWeight(teacher ? 0.1 : 1))]
+        if teacher {
+            terms.append(LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4),
+                                  bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(0.9)))
+        }
+        var p = TrainingPlan(
+            name: name, seed: 3, phases: [.init(name: "main", epochs: epochs)], batchSize: 128, trainData: data, evalData: nil,
+            augmentation: [.padCrop(size: 28, pad: 2), .hflip(probability: 0.5), normalize], views: 4, evalAugmentation: [normalize],
+            models: (teacher ? [TrainingPlan.ModelPlan(name: "teacher", arch: "cnn", inChannels: 1, classes: 10, frozen: true)] : [])
+                + [.init(name: "student", arch: "mlp", inChannels: 1, classes: 10, hidden: [1200, 1200])],
+            loss: LossGraph(terms: terms),
+            optimizers: [.init(name: "student", learningRate: 0.05, momentum: 0.9, parameters: ["student"])],
+            outputDirectory: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-cache-\(name)"),
+            exportModel: "student")
+        if teacher {
+            p.stores = [StorePlan(model: "teacher", directory: storeDir,
+                                  options: StoreOptions(codec: .zstd, level: 3, encoding: PayloadEncoding(precision: .fp16)))]
+        }
+        return p
+    }
+
+    let kdTrainer = try Trainer(plan: plan("kd-store", teacher: true, epochs: epochs), log: { _ in })
+    _ = try kdTrainer.run()
+    let kd = try epochRecords(kdTrainer.plan.outputDirectory)
+    let studentTrainer = try Trainer(plan: plan("student-only", teacher: false, epochs: 2), log: { _ in })
+    _ = try studentTrainer.run()
+    let studentOnly = try epochRecords(studentTrainer.plan.outputDirectory).map { $0["train_seconds"] as! Double }
+
+    let seconds = kd.map { $0["train_seconds"] as! Double }
+    let hitRates = kd.map { ((($0["store"] as? [String: Any])?["teacher"] as? [String: Any])?["hit_rate"] as? Double) ?? .nan }
+    let cold = Array(seconds.prefix(4)), warm = Array(seconds.dropFirst(4))
+    let teacherBusy = (kd[0]["stages"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "teacher" }?["busy_s"] as? Double ?? .nan
+    func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(max(v.count, 1)) }
+    let inspection = try StoreInspection.inspect(storeDir, decode: false)
+    let payloadPerSample = Double(inspection.byFingerprint.values.map(\.payloadBytes).reduce(0, +)) / Double(max(inspection.distinctKeys, 1))
+    let diskPerSample = Double(inspection.bytes) / Double(max(inspection.distinctKeys, 1))
+
+    print("epoch  seconds  store hit rate")
+    for (i, s) in seconds.enumerated() { print(String(format: "%5d  %7.2f  %6.3f%@", i + 1, s, hitRates[i], i < 4 ? "  (cold: view \(i) first seen)" : "  (warm)")) }
+    print(String(format: "student only (no teacher): %@ s per epoch", studentOnly.map { String(format: "%.2f", $0) }.joined(separator: ", ")))
+    print(String(format: "cold epoch %.2f s (teacher busy %.2f s = %.0f%% of it), warm epoch %.2f s, student-only %.2f s",
+                 mean(cold), teacherBusy, 100 * teacherBusy / seconds[0], mean(warm), mean(studentOnly)))
+    print(String(format: "store (fp16, zstd 3, logits): %.1f payload bytes per sample·view per tap, %.1f on disk with key and framing",
+                 payloadPerSample, diskPerSample))
+
+    let codecRows = try codecTable(plan("codec-source", teacher: true, epochs: 1))
+    let warmOverStudent = mean(warm) / mean(studentOnly)
+    print(String(format: "warm / student only %.3f (target ≤ 1.15)", warmOverStudent))
+    func r3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+    printJSONLine(["warm_over_student_only": r3(warmOverStudent), "cold_epoch_s": r3(mean(cold)), "warm_epoch_s": r3(mean(warm)),
+                   "student_only_epoch_s": r3(mean(studentOnly)), "teacher_share_of_cold": r3(teacherBusy / seconds[0]),
+                   "fp16_zstd_logits_payload_bytes_per_sample_view": r3(payloadPerSample),
+                   "fp16_zstd_bytes_per_sample_view_on_disk": r3(diskPerSample), "codecs": codecRows])
+}
+
+/// Payload bytes, ratio and decode throughput per codec × precision × top-k on the teacher's
+/// logits of 2,048 sample·views, stored in batches of 128 as training does.
+private func codecTable(_ plan: TrainingPlan) throws -> [[String: Any]] {
+    let data = try ShardedDataset(directory: plan.trainData)
+    let augmenter = try Augmenter(ops: plan.augmentation, views: plan.views, seed: plan.seed, input: data.layout)
+    let loader = try DataLoader(dataset: data, batchSize: 128, shuffle: false, seed: plan.seed, augmenter: augmenter, prefetch: 0)
+    let teacher = try ModelSet(plan: plan).model("teacher")!
+    var batches: [(keys: [StoreKey], logits: Tensor)] = []
+    let order = Array(0..<data.count)
+    let probe = TeacherFingerprint(arch: "probe", options: [:], weights: [], taps: ["logits"], encoding: .init(precision: .fp32))
+    for b in 0..<16 {
+        let batch = loader.batch(b, epoch: 0, order: order)
+        let logits = teacher.run(Variable(constant: batch.images), ForwardContext(tape: nil, training: false))["logits"]!.value
+        batches.append((zip(batch.ids, batch.views).map { StoreKey(fingerprint: probe, sample: $0.stableBytes, view: $1.stableBytes) }, logits))
+    }
+    let samples = batches.count * 128
+    let configs: [(String, Codec, Int)] = [("zstd-1", .zstd, 1), ("zstd-3", .zstd, 3), ("zstd-9", .zstd, 9), ("lz4", .lz4, 0), ("none", .none, 0)]
+    var rows: [[String: Any]] = []
+    print("codec    precision  logits   payload B/sample·view  ratio  decode MB/s (raw)")
+    for (label, codec, level) in configs {
+        for precision in [StoredPrecision.fp32, .fp16] {
+            for topK in [nil, 3] as [Int?] {
+                let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-codec-\(label)-\(precision)-\(topK ?? 0)")
+                try? FileManager.default.removeItem(at: dir)
+                let store = try TeacherStore(directory: dir, options: StoreOptions(codec: codec, level: level, encoding: .init(precision: precision, topK: topK)),
+                                             fingerprint: probe)
+                for b in batches { try store.append(b.keys, outputs: ["logits": b.logits]) }
+                try store.flush()
+                let payload = Double(try StoreInspection.inspect(dir, decode: false).byFingerprint.values.map(\.payloadBytes).reduce(0, +)) / Double(samples)
+                let raw = Double(topK.map { 2 * $0 + precision.width * ($0 + 1) } ?? 10 * precision.width)
+                _ = store.takeMetrics()
+                let started = Date()
+                for b in batches { precondition(store.lookup(b.keys).isComplete) }
+                let decode = Date().timeIntervalSince(started)
+                let throughput = raw * Double(samples) / decode / 1e6
+                let shape = topK.map { "top-\($0)" } ?? "full"
+                print(String(format: "%-8@ %-9@  %-7@  %21.1f  %5.2f  %10.1f", label, precision.description, shape, payload, raw / payload, throughput))
+                rows.append(["codec": label, "precision": precision.description, "logits": shape,
+                             "payload_bytes_per_sample_view": (payload * 10).rounded() / 10, "ratio": ((raw / payload) * 100).rounded() / 100,
+                             "decode_mb_per_s": throughput.rounded()])
+                try? FileManager.default.removeItem(at: dir)
+            }
+        }
+    }
+    return rows
+}
+
+private func epochRecords(_ run: URL) throws -> [[String: Any]] {
+    try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        .filter { $0["kind"] as? String == "epoch" }
+}

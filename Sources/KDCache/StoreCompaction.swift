@@ -1,0 +1,55 @@
+import Foundation
+import KDTensor
+
+/// `kdflow cache prune`: rewrites a store's live records into one new segment and deletes the
+/// old ones. Damaged records, torn tails, records whose every sample was rewritten later and
+/// (when `keep` is given) records of other teachers are dropped. Segments held by a live writer
+/// are left alone.
+public enum StoreCompaction {
+    /// What a prune did.
+    public struct Report: Sendable {
+        public var keptRecords = 0, droppedRecords = 0
+        public var bytesBefore = 0, bytesAfter = 0
+        public var skippedLockedSegments = 0
+    }
+
+    /// Compacts `directory`, keeping only records of fingerprint `keep` when given.
+    public static func prune(_ directory: URL, keep: TeacherFingerprint?) throws -> Report {
+        var report = Report()
+        let names = SegmentFile.list(directory).filter { name in
+            let locked = SegmentFile.isLocked(directory.appendingPathComponent(name).path)
+            if locked { report.skippedLockedSegments += 1 }
+            return !locked
+        }
+        var scans: [(name: String, bytes: [UInt8], scan: SegmentScan)] = []
+        var latest: [StoreKey: (segment: Int, offset: Int)] = [:]
+        for (i, name) in names.enumerated() {
+            let bytes = try SegmentFile.readTail(directory.appendingPathComponent(name).path, from: 0)
+            report.bytesBefore += bytes.count
+            let scan = bytes.withUnsafeBytes { SegmentScan.scan($0, base: 0, checkPayload: true) }
+            for (offset, frame) in scan.records where keep.map({ $0.digest == frame.fingerprint }) ?? true {
+                for key in frame.keys { latest[key] = (i, offset) }
+            }
+            scans.append((name, bytes, scan))
+        }
+        var writer: SegmentWriter?
+        for (i, s) in scans.enumerated() {
+            for (offset, frame) in s.scan.records {
+                // Only records of the kept teacher are in `latest`.
+                guard frame.keys.contains(where: { latest[$0].map { $0 == (i, offset) } ?? false }) else {
+                    report.droppedRecords += 1
+                    continue
+                }
+                if writer == nil { writer = try SegmentWriter(directory: directory) }
+                _ = try writer!.append(Array(s.bytes[offset..<(offset + frame.size)]))
+                report.keptRecords += 1
+            }
+        }
+        try writer?.sync()
+        report.bytesAfter = writer?.size ?? 0
+        for s in scans { try FileManager.default.removeItem(at: directory.appendingPathComponent(s.name)) }
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent(StoreIndex.fileName))
+        AtomicFile.syncDirectory(directory)
+        return report
+    }
+}

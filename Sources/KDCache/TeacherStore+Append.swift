@@ -1,0 +1,52 @@
+import Foundation
+import KDTensor
+
+extension TeacherStore {
+    /// Stores the outputs of a batch (every tensor's first dimension is `keys.count`) as one
+    /// record, compressed as a whole: per-sample compression would pay zstd's frame overhead per
+    /// sample. When compression does not shrink the payload it is stored raw (codec none).
+    /// On a full disk: throws `StoreError.diskFull` (policy stop) or stops storing (policy skip).
+    public func append(_ keys: [StoreKey], outputs: [String: Tensor]) throws {
+        guard !keys.isEmpty else { return }
+        for (name, t) in outputs where t.rank == 0 || t.shape[0] != keys.count {
+            throw StoreError.invalidOutputs("tap \(name) has shape \(t.shape), expected \(keys.count) samples first")
+        }
+        try lock.withLock {
+            guard !writesDisabled else {
+                counters.skippedWrites += keys.count
+                return
+            }
+            let started = Date()
+            let (taps, raw) = RecordPayload.encode(outputs, count: keys.count, encoding: options.encoding)
+            let compressed = codec.compress(raw, codec: options.codec, level: options.level)
+            let frame = RecordFrame.encode(codec: compressed == nil ? .none : options.codec, precision: options.encoding.precision,
+                                           fingerprint: fingerprint.digest, keys: keys, taps: taps, rawSize: raw.count,
+                                           stored: compressed ?? raw)
+            counters.encodeSeconds += Date().timeIntervalSince(started)
+            do {
+                if let capacity = options.capacityBytes, storedBytes + frame.count > capacity {
+                    throw StoreError.diskFull(path: directory.path, reason: "store capacity of \(capacity) bytes reached")
+                }
+                if writer == nil {
+                    let w = try SegmentWriter(directory: directory)
+                    writer = w
+                    writerSegment = index.segmentNumber(w.name)
+                }
+                let w = writer!
+                let offset = try w.append(frame)
+                for (slot, key) in keys.enumerated() {
+                    index.entries[key] = StoreLocation(segment: writerSegment, offset: offset, size: frame.count, slot: slot)
+                }
+                index.segments[writerSegment].covered = w.size
+                storedBytes += frame.count
+                counters.written += keys.count
+                counters.bytesWritten += frame.count
+                if w.unsyncedBytes >= options.syncEveryBytes { try w.sync() }
+            } catch StoreError.diskFull(let path, let reason) where options.onFull == .skip {
+                writesDisabled = true
+                counters.skippedWrites += keys.count
+                FileHandle.standardError.write(Data("teacher store: disk full at \(path) (\(reason)); continuing without storing\n".utf8))
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import KDCache
+import KDTraining
+
+/// `kdflow cache`: inspect, check, compact and precompute teacher-output stores.
+struct CacheCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cache", abstract: "Teacher-output store maintenance: stats, verify, prune, fill.",
+        subcommands: [Stats.self, Verify.self, Prune.self, Fill.self])
+
+    /// The store directories of a pipeline's `store:` entries.
+    static func stores(_ arguments: PipelineArguments) throws -> [StorePlan] {
+        let loaded = try arguments.load()
+        let plan = try PipelinePlanner.plan(loaded)
+        guard !plan.stores.isEmpty else {
+            printError("\(arguments.file): no stage has a store: entry")
+            throw ExitCode(1)
+        }
+        return plan.stores
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Segments, records, samples, bytes per teacher and format.")
+        @OptionGroup var pipeline: PipelineArguments
+
+        func run() throws {
+            for store in try CacheCommand.stores(pipeline) {
+                let s = try StoreInspection.inspect(store.directory, decode: false)
+                print("\(store.model) store \(store.directory.path): \(s.segments) segments (\(s.lockedSegments) being written), \(s.records) records, \(s.samples) samples (\(s.distinctKeys) distinct), \(s.bytes) bytes, index \(s.indexIsCurrent ? "current" : "stale or missing (rebuilt on open)")")
+                if s.distinctKeys > 0 { print(String(format: "  %.1f bytes per sample·view on disk", Double(s.bytes) / Double(s.distinctKeys))) }
+                for (fp, v) in s.byFingerprint.sorted(by: { $0.key < $1.key }) {
+                    print("  teacher \(fp): \(v.samples) samples, \(v.payloadBytes) payload bytes")
+                }
+                for (format, n) in s.byFormat.sorted(by: { $0.key < $1.key }) { print("  \(format): \(n) records") }
+                if !s.corrupt.isEmpty || !s.tornTails.isEmpty {
+                    print("  \(s.corrupt.count) damaged records, \(s.tornTails.count) torn tails (run `kdflow cache verify` for details)")
+                }
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check every record (checksums, decoding); exit 1 when a record is damaged. Torn tails from crashes are reported, not failures.")
+        @OptionGroup var pipeline: PipelineArguments
+
+        func run() throws {
+            var damaged = 0
+            for store in try CacheCommand.stores(pipeline) {
+                let s = try StoreInspection.inspect(store.directory, decode: true)
+                print("\(store.model) store \(store.directory.path): \(s.records) records, \(s.samples) samples verified; \(s.corrupt.count) damaged; \(s.tornTails.count) torn tails")
+                for d in s.corrupt { print("  damaged: \(d)") }
+                for d in s.tornTails { print("  torn: \(d) (never served; dropped by prune)") }
+                damaged += s.corrupt.count
+            }
+            if damaged > 0 { throw ExitCode(1) }
+        }
+    }
+
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compact the store: drop damaged and superseded records and those of other teachers than the pipeline's.")
+        @OptionGroup var pipeline: PipelineArguments
+        @Flag(help: "Keep records of every teacher, not only the pipeline's current one.")
+        var allTeachers = false
+
+        func run() throws {
+            let loaded = try pipeline.load()
+            let plan = try PipelinePlanner.plan(loaded)
+            for store in try CacheCommand.stores(pipeline) {
+                let keep = allTeachers ? nil : try TrainingStores.fingerprint(plan: plan, store: store)
+                let r = try StoreCompaction.prune(store.directory, keep: keep)
+                print("\(store.model) store: kept \(r.keptRecords) records, dropped \(r.droppedRecords); \(r.bytesBefore) → \(r.bytesAfter) bytes"
+                      + (r.skippedLockedSegments > 0 ? "; \(r.skippedLockedSegments) segments in use left alone" : ""))
+            }
+        }
+    }
+
+    struct Fill: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Precompute every view of every sample into the store (resumable; disjoint --shards ranges can run in parallel).")
+        @OptionGroup var pipeline: PipelineArguments
+        @Option(help: "Shard range to fill, e.g. 0-9 or 3.")
+        var shards: String?
+
+        func run() throws {
+            let loaded = try pipeline.load()
+            try PipelinePlanner.prepareData(loaded.spec) { print($0) }
+            let plan = try PipelinePlanner.plan(loaded)
+            var range: ClosedRange<Int>?
+            if let text = shards {
+                let parts = text.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard (1...2).contains(parts.count), let lo = parts[0], let hi = parts.last!, lo <= hi else {
+                    printError("--shards: expected N or N-M with N ≤ M, got '\(text)'")
+                    throw ExitCode(1)
+                }
+                range = lo...hi
+            }
+            let report = try StoreFill.run(plan: plan, shards: range) { done, total in
+                if done % 20 == 0 || done == total { printError("fill: batch \(done)/\(total)") }
+            }
+            for (model, m) in report.metrics.sorted(by: { $0.key < $1.key }) {
+                print(String(format: "%@: %d samples × %d views; %d already stored, %d written (%d bytes); %.1f s", model,
+                             report.samples, report.views, m.hits, m.written, m.bytesWritten, report.seconds))
+            }
+        }
+    }
+}
