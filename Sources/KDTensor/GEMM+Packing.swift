@@ -17,11 +17,23 @@ extension GEMM {
                 // op(A) rows are contiguous columns of the stored matrix: 6 adjacent floats per p.
                 var src = a + p0 * lda + (i0 + i)
                 var d = panel
-                for _ in 0..<kc {
-                    for r in 0..<rows { d[r] = src[r] }
-                    for r in rows..<mr { d[r] = 0 }
-                    src += lda
-                    d += mr
+                if rows == mr {
+                    // 6 floats per depth: one 4-float and one 2-float vector.
+                    for _ in 0..<kc {
+                        let s = UnsafeRawPointer(src), t = UnsafeMutableRawPointer(d)
+                        t.storeBytes(of: s.loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+                        t.storeBytes(of: s.loadUnaligned(fromByteOffset: 16, as: SIMD2<Float>.self),
+                                     toByteOffset: 16, as: SIMD2<Float>.self)
+                        src += lda
+                        d += mr
+                    }
+                } else {
+                    for _ in 0..<kc {
+                        for r in 0..<rows { d[r] = src[r] }
+                        for r in rows..<mr { d[r] = 0 }
+                        src += lda
+                        d += mr
+                    }
                 }
             } else if rows == mr {
                 let r0 = a + (i0 + i) * lda + p0
@@ -54,18 +66,24 @@ extension GEMM {
         let nr = GEMMBlocking.nr
         let fullPanels = min(panels, (n - j0) / nr)
         if !trans && fullPanels > 0 {
-            // Row by row, so B is read sequentially; each row of a panel is one 64-byte line.
+            // Groups of 4 panels, row by row: each row of B is read 256 bytes at a time and
+            // only 4 destination streams are written at once.
             let panelBytes = kc * nr * MemoryLayout<Float>.stride
-            for p in 0..<kc {
-                var src = UnsafeRawPointer(b + (p0 + p) * ldb + j0)
-                var d = UnsafeMutableRawPointer(dst + p * nr)
-                for _ in 0..<fullPanels {
-                    d.storeBytes(of: src.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
-                    d.storeBytes(of: src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),
-                                 toByteOffset: 32, as: SIMD8<Float>.self)
-                    src += 64
-                    d += panelBytes
+            var g0 = 0
+            while g0 < fullPanels {
+                let group = min(4, fullPanels - g0)
+                for p in 0..<kc {
+                    var src = UnsafeRawPointer(b + (p0 + p) * ldb + j0 + g0 * nr)
+                    var d = UnsafeMutableRawPointer(dst + g0 * kc * nr + p * nr)
+                    for _ in 0..<group {
+                        d.storeBytes(of: src.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                        d.storeBytes(of: src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),
+                                     toByteOffset: 32, as: SIMD8<Float>.self)
+                        src += 64
+                        d += panelBytes
+                    }
                 }
+                g0 += group
             }
         }
         for panel in (trans ? 0 : fullPanels)..<panels {
