@@ -80,12 +80,43 @@ public enum Convolution {
     /// dst[j][r] = src[r][j] + bias[j] for a rows×cols `src`.
     static func transposeAddingBias(_ src: UnsafePointer<Float>, rows: Int, cols: Int, bias: [Float]?,
                                     into dst: UnsafeMutablePointer<Float>) {
-        // Blocks of 8 rows keep the 8 source lines in L1 while every column is written.
+        // 8×8 blocks transposed in registers, then the leftover columns and rows one by one.
+        let fullCols = cols - cols % 8, fullRows = rows - rows % 8
+        let rowBytes = cols * MemoryLayout<Float>.stride
+        var j0 = 0
+        while j0 < fullCols {
+            var bv = [Float](repeating: 0, count: 8)
+            if let bias { for q in 0..<8 { bv[q] = bias[j0 + q] } }
+            let (b0, b1, b2, b3, b4, b5, b6, b7) = (bv[0], bv[1], bv[2], bv[3], bv[4], bv[5], bv[6], bv[7])
+            let base = UnsafeRawPointer(src + j0)
+            var r0 = 0
+            while r0 < fullRows {
+                let t = GEMM.transpose8x8(base + r0 * rowBytes, rowBytes: rowBytes)
+                let d = dst + j0 * rows + r0
+                UnsafeMutableRawPointer(d).storeBytes(of: t.0 + b0, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(d + rows).storeBytes(of: t.1 + b1, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(d + 2 * rows).storeBytes(of: t.2 + b2, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(d + 3 * rows).storeBytes(of: t.3 + b3, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(d + 4 * rows).storeBytes(of: t.4 + b4, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(d + 5 * rows).storeBytes(of: t.5 + b5, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(d + 6 * rows).storeBytes(of: t.6 + b6, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(d + 7 * rows).storeBytes(of: t.7 + b7, as: SIMD8<Float>.self)
+                r0 += 8
+            }
+            for j in j0..<j0 + 8 {
+                let b = bv[j - j0]
+                let d = dst + j * rows
+                for r in fullRows..<rows { d[r] = src[r * cols + j] + b }
+            }
+            j0 += 8
+        }
+        if fullCols == cols { return }
+        // Blocks of 8 rows keep the 8 source lines in L1 while every leftover column is written.
         let block = 8
         var r0 = 0
         while r0 < rows {
             let r1 = min(rows, r0 + block)
-            for j in 0..<cols {
+            for j in fullCols..<cols {
                 let b = bias?[j] ?? 0
                 let d = dst + j * rows
                 for r in r0..<r1 { d[r] = src[r * cols + j] + b }
@@ -223,8 +254,7 @@ public enum Convolution {
                         let src = row + r * ow
                         let dst = plane + ih * w
                         if g.stride == 1 {
-                            let d = dst + shift
-                            for q in lo..<hi { d[q] += src[q] }
+                            addFloats(dst + shift + lo, src + lo, hi - lo)
                         } else {
                             for q in lo..<hi { dst[q * g.stride + shift] += src[q] }
                         }
@@ -237,29 +267,73 @@ public enum Convolution {
 }
 
 extension Convolution {
-    /// dst[0..<count] = src[0..<count], 8 floats at a time.
+    /// dst[0..<count] = src[0..<count], 8 floats at a time; a ragged end is covered by one more
+    /// vector overlapping the previous one (the overlap is written twice with the same values),
+    /// so short rows (7, 14, 28 floats) take no scalar tail.
     @inline(__always)
     static func copyFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
-        var j = 0
         let d = UnsafeMutableRawPointer(dst), s = UnsafeRawPointer(src)
-        while j + 8 <= count {
-            d.storeBytes(of: s.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self), toByteOffset: j * 4,
-                         as: SIMD8<Float>.self)
-            j += 8
+        if count >= 8 {
+            var j = 0
+            while j + 8 <= count {
+                d.storeBytes(of: s.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self), toByteOffset: j * 4,
+                             as: SIMD8<Float>.self)
+                j += 8
+            }
+            if j < count {
+                let last = (count - 8) * 4
+                d.storeBytes(of: s.loadUnaligned(fromByteOffset: last, as: SIMD8<Float>.self), toByteOffset: last,
+                             as: SIMD8<Float>.self)
+            }
+        } else if count >= 4 {
+            let last = (count - 4) * 4
+            let head = s.loadUnaligned(as: SIMD4<Float>.self)
+            let tail = s.loadUnaligned(fromByteOffset: last, as: SIMD4<Float>.self)
+            d.storeBytes(of: head, as: SIMD4<Float>.self)
+            d.storeBytes(of: tail, toByteOffset: last, as: SIMD4<Float>.self)
+        } else {
+            for j in 0..<count { dst[j] = src[j] }
         }
-        while j < count { dst[j] = src[j]; j += 1 }
     }
 
-    /// dst[0..<count] = 0, 8 floats at a time.
+    /// dst[0..<count] = 0, 8 floats at a time, a ragged end by an overlapping vector.
     @inline(__always)
     static func fillZero(_ dst: UnsafeMutablePointer<Float>, _ count: Int) {
-        var j = 0
         let d = UnsafeMutableRawPointer(dst)
+        if count >= 8 {
+            var j = 0
+            while j + 8 <= count {
+                d.storeBytes(of: SIMD8<Float>(), toByteOffset: j * 4, as: SIMD8<Float>.self)
+                j += 8
+            }
+            if j < count { d.storeBytes(of: SIMD8<Float>(), toByteOffset: (count - 8) * 4, as: SIMD8<Float>.self) }
+        } else if count >= 4 {
+            d.storeBytes(of: SIMD4<Float>(), as: SIMD4<Float>.self)
+            d.storeBytes(of: SIMD4<Float>(), toByteOffset: (count - 4) * 4, as: SIMD4<Float>.self)
+        } else {
+            for j in 0..<count { dst[j] = 0 }
+        }
+    }
+
+    /// dst[0..<count] += src[0..<count]: 8, then 4 floats at a time, then one by one (each
+    /// element gets exactly one addition, as in a scalar loop).
+    @inline(__always)
+    static func addFloats(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ count: Int) {
+        let d = UnsafeMutableRawPointer(dst), s = UnsafeRawPointer(src)
+        var j = 0
         while j + 8 <= count {
-            d.storeBytes(of: SIMD8<Float>(), toByteOffset: j * 4, as: SIMD8<Float>.self)
+            let sum = UnsafeRawPointer(d).loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+                + s.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            d.storeBytes(of: sum, toByteOffset: j * 4, as: SIMD8<Float>.self)
             j += 8
         }
-        while j < count { dst[j] = 0; j += 1 }
+        if j + 4 <= count {
+            let sum = UnsafeRawPointer(d).loadUnaligned(fromByteOffset: j * 4, as: SIMD4<Float>.self)
+                + s.loadUnaligned(fromByteOffset: j * 4, as: SIMD4<Float>.self)
+            d.storeBytes(of: sum, toByteOffset: j * 4, as: SIMD4<Float>.self)
+            j += 4
+        }
+        while j < count { dst[j] += src[j]; j += 1 }
     }
 
     /// The output columns q in lo..<hi whose input column q·stride + shift lies in 0..<w.

@@ -205,6 +205,9 @@ extension GEMMProblem {
             if tileRows == mr && cols == nr {
                 GEMM.microKernel6x16(kc: kcb, a: tileA, b: bPanel, c: tileC, ldc: ldc,
                                      alpha: alpha, beta: beta)
+            } else if cols == nr, case .packed(let packed) = tileA {
+                GEMM.shortKernel(rows: tileRows, kc: kcb, a: packed, b: bPanel, c: tileC, ldc: ldc,
+                                 alpha: alpha, beta: beta)
             } else {
                 GEMM.edgeKernel(rows: tileRows, cols: cols, kc: kcb, a: tileA, b: bPanel,
                                 c: tileC, ldc: ldc, alpha: alpha, beta: beta)

@@ -102,6 +102,91 @@ extension GEMM {
         storeRow(c50, c51, to: c + 5 * ldc, alpha: alpha, beta: beta)
     }
 
+    /// The full-width tile for a ragged last row panel: only the first `rows` (1–5) rows of a
+    /// packed A panel (zero-padded to 6 rows) are multiplied and written. Each element gets the
+    /// same arithmetic as in `microKernel6x16`, without the scratch tile of `edgeKernel`.
+    static func shortKernel(
+        rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    ) {
+        switch rows {
+        case 1: shortKernel1(kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+        case 2: shortKernel2(kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+        case 3: shortKernel3(kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+        default: shortKernel5(rows: rows, kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+        }
+    }
+
+    @inline(never)
+    private static func shortKernel1(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+        shortBody(rows: 1, kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+    }
+
+    @inline(never)
+    private static func shortKernel2(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+        shortBody(rows: 2, kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+    }
+
+    @inline(never)
+    private static func shortKernel3(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+        shortBody(rows: 3, kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+    }
+
+    /// 4 or 5 rows: computes 5, writes `rows`.
+    @inline(never)
+    private static func shortKernel5(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+        shortBody(rows: 5, stored: rows, kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+    }
+
+    /// Accumulates `rows` (a constant after inlining) rows, stores the first `stored` of them.
+    @inline(__always)
+    private static func shortBody(
+        rows: Int, stored: Int? = nil, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    ) {
+        var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
+        var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+        var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
+        var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+        var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
+        var pb = UnsafeRawPointer(b)
+        var pa = a
+        for _ in 0..<kc {
+            let b0 = pb.load(as: SIMD8<Float>.self)
+            let b1 = pb.load(fromByteOffset: 32, as: SIMD8<Float>.self)
+            var av = SIMD8<Float>(repeating: pa[0])
+            c00.addProduct(av, b0); c01.addProduct(av, b1)
+            if rows > 1 {
+                av = SIMD8<Float>(repeating: pa[1])
+                c10.addProduct(av, b0); c11.addProduct(av, b1)
+            }
+            if rows > 2 {
+                av = SIMD8<Float>(repeating: pa[2])
+                c20.addProduct(av, b0); c21.addProduct(av, b1)
+            }
+            if rows > 3 {
+                av = SIMD8<Float>(repeating: pa[3])
+                c30.addProduct(av, b0); c31.addProduct(av, b1)
+            }
+            if rows > 4 {
+                av = SIMD8<Float>(repeating: pa[4])
+                c40.addProduct(av, b0); c41.addProduct(av, b1)
+            }
+            pb += 64
+            pa += GEMMBlocking.mr
+        }
+        let out = stored ?? rows
+        storeRow(c00, c01, to: c, alpha: alpha, beta: beta)
+        if out > 1 { storeRow(c10, c11, to: c + ldc, alpha: alpha, beta: beta) }
+        if out > 2 { storeRow(c20, c21, to: c + 2 * ldc, alpha: alpha, beta: beta) }
+        if out > 3 { storeRow(c30, c31, to: c + 3 * ldc, alpha: alpha, beta: beta) }
+        if out > 4 { storeRow(c40, c41, to: c + 4 * ldc, alpha: alpha, beta: beta) }
+    }
+
     /// Writes one 16-wide row of a tile: alpha · acc + beta · old (old unread when beta == 0).
     @inline(__always)
     private static func storeRow(

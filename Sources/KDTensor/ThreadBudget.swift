@@ -96,6 +96,10 @@ final class WorkerPool: @unchecked Sendable {
 
     /// How long an idle worker keeps polling for the next job before it parks.
     static let spinNanoseconds: UInt64 = 5_000_000
+    /// How long a waiting thread (an idle worker after a job, or the caller waiting for the
+    /// workers' last indices) polls without yielding its core; after that it yields on every
+    /// poll, so a busy machine gets the core back.
+    static let pureSpinNanoseconds: UInt64 = 200_000
 
     private let busy = Atomic<Bool>(false)
     private let state = Atomic<UInt64>(0)
@@ -134,11 +138,19 @@ final class WorkerPool: @unchecked Sendable {
                     parking.unlock()
                 }
                 let claimed = work(generation: generation)
-                // Wait for the indices other threads claimed.
+                // Wait for the indices other threads claimed: a worker is usually a fraction of
+                // an index behind, so spin without yielding for a while first. Yielding at
+                // once would hand this core to any other runnable thread (another process's,
+                // even a niced one) for a whole time slice, far longer than the wait.
                 var spins = 0
+                var yieldAfter: UInt64 = 0
                 while done.load(ordering: .acquiring) < count - claimed {
                     spins += 1
-                    if spins > 256 { sched_yield() }
+                    if spins & 0x3F == 0 {
+                        let now = DispatchTime.now().uptimeNanoseconds
+                        if yieldAfter == 0 { yieldAfter = now + Self.pureSpinNanoseconds }
+                        if now > yieldAfter { sched_yield() }
+                    }
                 }
             }
         }
@@ -188,22 +200,30 @@ final class WorkerPool: @unchecked Sendable {
             // Spin, then park, until a new job is published.
             var generation = state.load(ordering: .acquiring) >> 32
             if generation == seen {
-                let deadline = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
+                let start = DispatchTime.now().uptimeNanoseconds
+                let deadline = start + Self.spinNanoseconds
+                var yielding = false
                 var spins = 0
                 while generation == seen {
                     spins += 1
-                    // After a short pure spin, yield on every poll: on a busy machine the
-                    // core goes to whoever else is runnable (often this process's own caller).
-                    if spins > 256 { sched_yield() }
-                    if spins & 0x3F == 0 && DispatchTime.now().uptimeNanoseconds > deadline {
-                        parking.lock()
-                        sleepers.add(1, ordering: .sequentiallyConsistent)
-                        while state.load(ordering: .sequentiallyConsistent) >> 32 == seen {
-                            parking.wait()
+                    // After a pure spin (consecutive kernel calls usually come sooner), yield
+                    // on every poll: on a busy machine the core goes to whoever else is
+                    // runnable (often this process's own caller).
+                    if yielding { sched_yield() }
+                    if spins & 0x3F == 0 {
+                        let now = DispatchTime.now().uptimeNanoseconds
+                        yielding = now > start + Self.pureSpinNanoseconds
+                        if now > deadline {
+                            parking.lock()
+                            sleepers.add(1, ordering: .sequentiallyConsistent)
+                            while state.load(ordering: .sequentiallyConsistent) >> 32 == seen {
+                                parking.wait()
+                            }
+                            sleepers.subtract(1, ordering: .sequentiallyConsistent)
+                            parking.unlock()
+                            spins = 0
+                            yielding = false
                         }
-                        sleepers.subtract(1, ordering: .sequentiallyConsistent)
-                        parking.unlock()
-                        spins = 0
                     }
                     generation = state.load(ordering: .acquiring) >> 32
                 }

@@ -163,3 +163,41 @@ private func expectMatches(_ test: Case, threads: Int? = nil, blockedThreads: In
         }
     }
 }
+
+/// Rows of a ragged last row panel (m not a multiple of 6) go through the short-row kernels;
+/// they must be bit-identical to the same rows computed inside a full 6-row panel.
+@Suite struct GEMMRaggedRowsTests {
+    @Test(arguments: [(1, false), (2, false), (3, true), (4, false), (5, true), (2, true)])
+    func raggedRowsMatchFullPanels(extra: Int, transA: Bool) {
+        let (n, k) = (40, 300)
+        let m = 36 + extra, padded = 42
+        var state: UInt32 = 7
+        func next() -> Float {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Float(state >> 8) / Float(1 << 23) - 1
+        }
+        // op(A) is padded×k; its rows past m are arbitrary, the first m are shared.
+        let aRows = (0..<padded * k).map { _ in next() }
+        let a = transA ? (0..<k * padded).map { i in aRows[(i % padded) * k + i / padded] } : aRows
+        let b = (0..<k * n).map { _ in next() }
+        let old = (0..<padded * n).map { _ in next() }
+        for beta: Float in [0, 0.5] {
+            var short = Array(old[0..<m * n]), full = old
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    short.withUnsafeMutableBufferPointer { c in
+                        GEMM.sgemm(transA: transA, transB: false, m: m, n: n, k: k, alpha: 1.5,
+                                   a: a.baseAddress!, lda: transA ? padded : k, b: b.baseAddress!, ldb: n,
+                                   beta: beta, c: c.baseAddress!, ldc: n, threads: 1)
+                    }
+                    full.withUnsafeMutableBufferPointer { c in
+                        GEMM.sgemm(transA: transA, transB: false, m: padded, n: n, k: k, alpha: 1.5,
+                                   a: a.baseAddress!, lda: transA ? padded : k, b: b.baseAddress!, ldb: n,
+                                   beta: beta, c: c.baseAddress!, ldc: n, threads: 1)
+                    }
+                }
+            }
+            #expect(short == Array(full[0..<m * n]), "m=\(m) transA=\(transA) beta=\(beta)")
+        }
+    }
+}

@@ -11,7 +11,9 @@ func runGEMMBenchmark(_ args: [String]) throws {
         (256, 256, 256), (512, 512, 512), (1024, 1024, 1024),
         (128 * 26 * 26, 32, 9), (128 * 24 * 24, 64, 288),
     ]
-    let cases = shapes.flatMap { shape in [1, 2].map { GEMMCase(m: shape.m, n: shape.n, k: shape.k, threads: $0) } }
+    let only = args.firstIndex(of: "--shape").map { args[$0 + 1] }
+    let threadList = args.firstIndex(of: "--threads").map { [Int(args[$0 + 1])!] } ?? [1, 2]
+    let cases = shapes.filter { only == nil || "\($0.m)x\($0.n)x\($0.k)" == only }.flatMap { shape in threadList.map { GEMMCase(m: shape.m, n: shape.n, k: shape.k, threads: $0) } }
 
     let reference: NumPyReference
     do {
