@@ -1,6 +1,7 @@
 """PyTorch reference for `Benchmarks/run train-step`: one model, one thread count; prints one
 JSON line {steps_per_s, peak_mib}. Usage: train_step.py MODEL THREADS STEPS"""
 import json
+import os
 import resource
 import sys
 import time
@@ -13,25 +14,13 @@ except ImportError as e:
     print(json.dumps({"error": f"cannot import torch: {e}"}))
     sys.exit(0)
 
+# The PyTorch modules kdflow's equivalence fixtures are made with (same names and layout).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "KDNNTests", "Fixtures"))
+from make_model_fixtures import BasicBlock  # noqa: E402
+
 model_name, threads, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 torch.set_num_threads(threads)
 torch.manual_seed(0)
-
-
-class BasicBlock(nn.Module):
-    def __init__(self, inplanes, planes, stride=1):
-        super().__init__()
-        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(planes)
-        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(planes)
-        self.downsample = None
-        if stride != 1 or inplanes != planes:
-            self.downsample = nn.Sequential(nn.Conv2d(inplanes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
-
-    def forward(self, x):
-        out = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
-        return F.relu(out + (self.downsample(x) if self.downsample is not None else x))
 
 
 def resnet8():

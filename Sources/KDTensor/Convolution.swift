@@ -57,13 +57,7 @@ public enum Convolution {
                             let cols = scratch, yt = scratch + colsFloats
                             for i in images {
                                 let xi = xb + i * c * h * w
-                                let src: UnsafePointer<Float>
-                                if g.isPointwise {
-                                    src = xi
-                                } else {
-                                    im2col(xi, channels: c, h: h, w: w, g, oh: oh, ow: ow, into: cols)
-                                    src = UnsafePointer(cols)
-                                }
+                                let src = columns(of: xi, channels: c, h: h, w: w, g, oh: oh, ow: ow, scratch: cols)
                                 GEMM.sgemm(transA: true, transB: true, m: plane, n: o, k: ckk,
                                            a: src, lda: plane, b: wb, ldb: ckk,
                                            c: yt, ldc: o, threads: 1)
@@ -175,13 +169,7 @@ public enum Convolution {
                                 let lo = grp * weightGradGroup, hi = min(n, lo + weightGradGroup)
                                 for i in lo..<hi {
                                     let xi = xb + i * c * h * w
-                                    let src: UnsafePointer<Float>
-                                    if g.isPointwise {
-                                        src = xi
-                                    } else {
-                                        im2col(xi, channels: c, h: h, w: w, g, oh: oh, ow: ow, into: cols)
-                                        src = UnsafePointer(cols)
-                                    }
+                                    let src = columns(of: xi, channels: c, h: h, w: w, g, oh: oh, ow: ow, scratch: cols)
                                     GEMM.sgemm(transA: false, transB: true, m: ckk, n: o, k: plane,
                                                a: src, lda: plane, b: gyp + i * o * plane, ldb: plane,
                                                beta: i == lo ? 0 : 1, c: part, ldc: o, threads: 1)
@@ -201,6 +189,15 @@ public enum Convolution {
             }
         }
         return (gInput, gWeight, gBias)
+    }
+
+    /// The image's columns [C·kh·kw, oh·ow]: the image itself for a pointwise conv, else
+    /// unfolded into `scratch`.
+    static func columns(of image: UnsafePointer<Float>, channels: Int, h: Int, w: Int, _ g: Conv2dGeometry,
+                        oh: Int, ow: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        if g.isPointwise { return image }
+        im2col(image, channels: channels, h: h, w: w, g, oh: oh, ow: ow, into: scratch)
+        return UnsafePointer(scratch)
     }
 
     /// Unfolds one image [C, H, W] into columns [C·kh·kw, oh·ow] (zeros where the window

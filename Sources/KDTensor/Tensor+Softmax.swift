@@ -12,8 +12,7 @@ extension Tensor {
                 for o in 0..<outer {
                     for i in 0..<inner {
                         let base = o * n * inner + i
-                        var m = -Float.infinity
-                        for j in 0..<n { m = Swift.max(m, src[base + j * inner]) }
+                        let m = stridedMax(src, base: base, count: n, stride: inner)
                         if !m.isFinite { dst[o * inner + i] = m; continue }
                         var s: Float = 0
                         for j in 0..<n { s += Foundation.exp(src[base + j * inner] - m) }
@@ -34,8 +33,7 @@ extension Tensor {
                 for o in 0..<outer {
                     for i in 0..<inner {
                         let base = o * n * inner + i
-                        var m = -Float.infinity
-                        for j in 0..<n { m = Swift.max(m, src[base + j * inner]) }
+                        var m = stridedMax(src, base: base, count: n, stride: inner)
                         if !m.isFinite { m = 0 }
                         var s: Float = 0
                         for j in 0..<n { s += Foundation.exp(src[base + j * inner] - m) }
@@ -56,8 +54,7 @@ extension Tensor {
                 for o in 0..<outer {
                     for i in 0..<inner {
                         let base = o * n * inner + i
-                        var m = -Float.infinity
-                        for j in 0..<n { m = Swift.max(m, src[base + j * inner]) }
+                        let m = stridedMax(src, base: base, count: n, stride: inner)
                         var s: Float = 0
                         for j in 0..<n {
                             let e = Foundation.exp(src[base + j * inner] - m)
@@ -71,4 +68,12 @@ extension Tensor {
             }
         }
     }
+}
+
+/// The maximum of `count` elements starting at `base`, `stride` apart (−∞ when empty).
+@inline(__always)
+func stridedMax(_ src: UnsafeBufferPointer<Float>, base: Int, count: Int, stride: Int) -> Float {
+    var m = -Float.infinity
+    for j in 0..<count { m = Swift.max(m, src[base + j * stride]) }
+    return m
 }
