@@ -1,12 +1,12 @@
 /// A record's samples after decompression and decoding.
 final class DecodedRecord: Sendable {
-    let keys: [StoreKey]
+    let identities: [RecordIdentities.Identity]
     let taps: [TapLayout]
-    /// Each tap as `keys.count × elements` floats.
+    /// Each tap as `identities.count × elements` floats.
     let values: [String: [Float]]
 
-    init(keys: [StoreKey], taps: [TapLayout], values: [String: [Float]]) {
-        self.keys = keys; self.taps = taps; self.values = values
+    init(identities: [RecordIdentities.Identity], taps: [TapLayout], values: [String: [Float]]) {
+        self.identities = identities; self.taps = taps; self.values = values
     }
 
     /// Bytes the decoded floats take.

@@ -2,50 +2,68 @@
 ///
 /// Little-endian layout:
 /// ```
-///  0  magic "KDC1"
+///  0  magic "KDC2"
 ///  4  u32 header size (magic … header CRC inclusive)
-///  8  u32 stored payload size     12  u32 raw payload size     16  u32 payload CRC-32
-/// 20  u8 codec, u8 precision, u8 format version (1), u8 reserved
-/// 24  u32 sample count n          28  16-byte teacher fingerprint
-/// 44  n × 16-byte keys
-///     u16 tap count; per tap: u16 name length, name, u16 top-k (0: dense), u8 rank, rank × u32 dims
+///  8  u32 stored identities size   12  u32 raw identities size
+/// 16  u32 stored payload size      20  u32 raw payload size
+/// 24  u32 CRC-32 of the stored bytes (identities, then payload)
+/// 28  u8 identities codec, u8 payload codec, u8 precision, u8 format version (2)
+/// 32  u32 sample count n           36  16-byte teacher fingerprint
+/// 52  u16 tap count; per tap: u16 name length, name, u16 top-k (0: dense), u8 rank, rank × u32 dims
 ///     u32 header CRC-32 (of every header byte before it)
-///     payload (stored size bytes)
+///     identities (`RecordIdentities`, compressed), payload (`RecordPayload`, compressed)
 /// ```
-/// The header CRC makes the sizes trustworthy before the payload is read; the payload CRC catches
-/// flipped bytes in the data.
+/// The header CRC makes the sizes trustworthy before the rest is read; the stored CRC catches
+/// flipped bytes in the data. Identities and payload are compressed apart so that rebuilding the
+/// index decompresses only the identities.
 struct RecordFrame {
-    static let magic: [UInt8] = Array("KDC1".utf8)
-    static let version: UInt8 = 1
-    /// No legitimate header is larger (a 64k-sample record); larger sizes mean corruption.
-    static let maxHeader = 1 << 21
-    static let maxPayload = 1 << 30
+    static let magic: [UInt8] = Array("KDC2".utf8)
+    static let version: UInt8 = 2
+    static let fixedHeader = 52
+    /// No legitimate header is larger; larger sizes mean corruption.
+    static let maxHeader = 1 << 20
+    static let maxBlock = 1 << 30
 
+    var identitiesCodec: Codec
     var codec: Codec
     var precision: StoredPrecision
     var fingerprint: [UInt8]
-    var keys: [StoreKey]
+    var count: Int
     var taps: [TapLayout]
-    var rawSize: Int
+    var identitiesStoredSize: Int
+    var identitiesRawSize: Int
     var storedSize: Int
-    var payloadCRC: UInt32
+    var rawSize: Int
+    var storedCRC: UInt32
     var headerSize: Int
 
     /// Total bytes on disk.
-    var size: Int { headerSize + storedSize }
+    var size: Int { headerSize + identitiesStoredSize + storedSize }
 
-    /// A frame's bytes: header then `stored` payload.
-    static func encode(codec: Codec, precision: StoredPrecision, fingerprint: [UInt8], keys: [StoreKey], taps: [TapLayout],
-                       rawSize: Int, stored: [UInt8]) -> [UInt8] {
+    /// The stored identities' range, relative to the frame's start.
+    var identitiesRange: Range<Int> { headerSize..<(headerSize + identitiesStoredSize) }
+
+    /// The stored payload's range, relative to the frame's start.
+    var payloadRange: Range<Int> { (headerSize + identitiesStoredSize)..<size }
+
+    /// A stored block: its codec and sizes.
+    struct Block {
+        var codec: Codec
+        var rawSize: Int
+        var stored: [UInt8]
+    }
+
+    /// A frame's bytes: header, then the stored identities and payload.
+    static func encode(precision: StoredPrecision, fingerprint: [UInt8], count: Int, taps: [TapLayout],
+                       identities: Block, payload: Block) -> [UInt8] {
+        let stored = identities.stored + payload.stored
         var h = magic
         h.appendLE(UInt32(0))
-        h.appendLE(UInt32(stored.count))
-        h.appendLE(UInt32(rawSize))
+        for size in [identities.stored.count, identities.rawSize, payload.stored.count, payload.rawSize] { h.appendLE(UInt32(size)) }
         h.appendLE(CRC32.checksum(stored))
-        h += [codec.rawValue, precision.rawValue, version, 0]
-        h.appendLE(UInt32(keys.count))
+        h += [identities.codec.rawValue, payload.codec.rawValue, precision.rawValue, version]
+        h.appendLE(UInt32(count))
         h += fingerprint
-        for key in keys { h += key.bytes }
         h.appendLE(UInt16(taps.count))
         for tap in taps {
             h.appendString(tap.name)
@@ -61,7 +79,7 @@ struct RecordFrame {
 
     /// What lies at an offset of a segment.
     enum Parse {
-        /// A valid header; the payload is not checked yet.
+        /// A valid header; the stored bytes are not checked yet.
         case record(RecordFrame)
         /// The bytes end before the frame does (a torn tail, or a write in progress).
         case truncated
@@ -74,22 +92,17 @@ struct RecordFrame {
         var c = ByteCursor(bytes, at: offset)
         guard c.remaining >= 8 else { return c.remaining == 0 ? .truncated : (isMagicPrefix(bytes, offset) ? .truncated : .corrupt) }
         guard c.readBytes(4) == magic, let headerSize = c.read(UInt32.self).map(Int.init) else { return .corrupt }
-        guard headerSize >= 50, headerSize <= maxHeader else { return .corrupt }
+        guard headerSize >= fixedHeader + 6, headerSize <= maxHeader else { return .corrupt }
         guard c.remaining + 8 >= headerSize else { return .truncated }
         let crcOffset = offset + headerSize - 4
         let expected = UnsafeRawBufferPointer(rebasing: bytes[offset..<crcOffset])
         guard CRC32.checksum(expected) == bytes.loadUnaligned(fromByteOffset: crcOffset, as: UInt32.self).littleEndian else { return .corrupt }
-        guard let stored = c.read(UInt32.self), let raw = c.read(UInt32.self), let payloadCRC = c.read(UInt32.self),
-              let codecByte = c.read(UInt8.self), let precisionByte = c.read(UInt8.self), let version = c.read(UInt8.self),
-              c.read(UInt8.self) != nil, let count = c.read(UInt32.self), let fingerprint = c.readBytes(16),
-              let codec = Codec(rawValue: codecByte), let precision = StoredPrecision(rawValue: precisionByte),
-              version == Self.version, Int(stored) <= maxPayload, Int(raw) <= maxPayload else { return .corrupt }
-        var keys = [StoreKey]()
-        keys.reserveCapacity(Int(count))
-        for _ in 0..<count {
-            guard let k = c.readBytes(16) else { return .corrupt }
-            keys.append(StoreKey(bytes: k))
-        }
+        guard let idStored = c.read(UInt32.self), let idRaw = c.read(UInt32.self),
+              let stored = c.read(UInt32.self), let raw = c.read(UInt32.self), let storedCRC = c.read(UInt32.self),
+              let idCodec = c.read(UInt8.self).flatMap(Codec.init(rawValue:)), let codec = c.read(UInt8.self).flatMap(Codec.init(rawValue:)),
+              let precision = c.read(UInt8.self).flatMap(StoredPrecision.init(rawValue:)), c.read(UInt8.self) == version,
+              let count = c.read(UInt32.self), let fingerprint = c.readBytes(16),
+              [idStored, idRaw, stored, raw].allSatisfy({ Int($0) <= maxBlock }) else { return .corrupt }
         guard let tapCount = c.read(UInt16.self) else { return .corrupt }
         var taps = [TapLayout]()
         for _ in 0..<tapCount {
@@ -102,14 +115,15 @@ struct RecordFrame {
             taps.append(TapLayout(name: name, dims: dims, topK: Int(k)))
         }
         guard c.offset == crcOffset else { return .corrupt }
-        let frame = RecordFrame(codec: codec, precision: precision, fingerprint: fingerprint, keys: keys, taps: taps,
-                                rawSize: Int(raw), storedSize: Int(stored), payloadCRC: payloadCRC, headerSize: headerSize)
+        let frame = RecordFrame(identitiesCodec: idCodec, codec: codec, precision: precision, fingerprint: fingerprint,
+                                count: Int(count), taps: taps, identitiesStoredSize: Int(idStored), identitiesRawSize: Int(idRaw),
+                                storedSize: Int(stored), rawSize: Int(raw), storedCRC: storedCRC, headerSize: headerSize)
         return bytes.count - offset < frame.size ? .truncated : .record(frame)
     }
 
-    /// Whether the payload at `offset` (this frame's start) matches its checksum.
-    func payloadIsIntact(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
-        CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[(offset + headerSize)..<(offset + size)])) == payloadCRC
+    /// Whether the stored bytes of the frame at `offset` match their checksum.
+    func storedIsIntact(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[(offset + headerSize)..<(offset + size)])) == storedCRC
     }
 
     private static func isMagicPrefix(_ bytes: UnsafeRawBufferPointer, _ offset: Int) -> Bool {

@@ -1,9 +1,9 @@
 /// What a pass over a segment's bytes found: the valid records and the damage between them.
 struct SegmentScan {
-    /// Valid records and their offsets, in file order.
-    var records: [(offset: Int, frame: RecordFrame)] = []
+    /// Valid records, their offsets and their samples' key digests (in slot order), in file order.
+    var records: [(offset: Int, frame: RecordFrame, digests: [KeyDigest])] = []
     /// Damaged regions followed by a valid record (bit rot, overwritten bytes) and records whose
-    /// payload fails its checksum.
+    /// stored bytes fail their checksum or whose identities do not decode.
     var corrupt: [Int] = []
     /// Bytes after the last valid record that form no complete record (a crash mid-write, or a
     /// writer still appending).
@@ -11,9 +11,10 @@ struct SegmentScan {
     /// Where the last valid record ends: the next scan of this segment starts here.
     var validEnd = 0
 
-    /// Scans `bytes` (a segment's content from offset `base`) record by record. After damage it
-    /// searches forward for the next valid header, so one bad record does not hide the rest.
-    static func scan(_ bytes: UnsafeRawBufferPointer, base: Int, checkPayload: Bool) -> SegmentScan {
+    /// Scans `bytes` (a segment's content from offset `base`) record by record, decoding each
+    /// record's identities with `codec`. After damage it searches forward for the next valid
+    /// header, so one bad record does not hide the rest.
+    static func scan(_ bytes: UnsafeRawBufferPointer, base: Int, codec: BlockCodec) -> SegmentScan {
         var result = SegmentScan(validEnd: base)
         var offset = 0
         var damagedFrom: Int?
@@ -23,8 +24,8 @@ struct SegmentScan {
                     result.corrupt.append(base + start)
                     damagedFrom = nil
                 }
-                if !checkPayload || frame.payloadIsIntact(bytes, at: offset) {
-                    result.records.append((base + offset, frame))
+                if frame.storedIsIntact(bytes, at: offset), let identities = frame.identities(bytes, at: offset, codec: codec) {
+                    result.records.append((base + offset, frame, identities.map { $0.digest(fingerprint: frame.fingerprint) }))
                 } else {
                     result.corrupt.append(base + offset)
                 }

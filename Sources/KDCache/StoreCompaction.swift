@@ -22,21 +22,22 @@ public enum StoreCompaction {
             return !locked
         }
         var scans: [(name: String, bytes: [UInt8], scan: SegmentScan)] = []
-        var latest: [StoreKey: (segment: Int, offset: Int)] = [:]
+        let codec = BlockCodec()
+        var latest: [KeyDigest: (segment: Int, offset: Int)] = [:]
         for (i, name) in names.enumerated() {
             let bytes = try SegmentFile.readTail(directory.appendingPathComponent(name).path, from: 0)
             report.bytesBefore += bytes.count
-            let scan = bytes.withUnsafeBytes { SegmentScan.scan($0, base: 0, checkPayload: true) }
-            for (offset, frame) in scan.records where keep.map({ $0.digest == frame.fingerprint }) ?? true {
-                for key in frame.keys { latest[key] = (i, offset) }
+            let scan = bytes.withUnsafeBytes { SegmentScan.scan($0, base: 0, codec: codec) }
+            for (offset, frame, digests) in scan.records where keep.map({ $0.digest == frame.fingerprint }) ?? true {
+                for digest in digests { latest[digest] = (i, offset) }
             }
             scans.append((name, bytes, scan))
         }
         var writer: SegmentWriter?
         for (i, s) in scans.enumerated() {
-            for (offset, frame) in s.scan.records {
+            for (offset, frame, digests) in s.scan.records {
                 // Only records of the kept teacher are in `latest`.
-                guard frame.keys.contains(where: { latest[$0].map { $0 == (i, offset) } ?? false }) else {
+                guard digests.contains(where: { latest[$0].map { $0 == (i, offset) } ?? false }) else {
                     report.droppedRecords += 1
                     continue
                 }

@@ -17,14 +17,14 @@ struct StoreLocation: Hashable {
 /// missing, damaged or names a segment that shrank or vanished is rebuilt from scratch.
 ///
 /// File `index.kdci`, little-endian: "KDI1", u32 segment count, per segment (u16 name length,
-/// name, u64 covered bytes), u64 entry count, per entry (16-byte key, u32 segment, u64 offset,
+/// name, u64 covered bytes), u64 entry count, per entry (16-byte key digest, u32 segment, u64 offset,
 /// u32 size, u32 slot), then the CRC-32 of everything before it. Written atomically.
 struct StoreIndex {
     static let fileName = "index.kdci"
     static let magic: [UInt8] = Array("KDI1".utf8)
 
     var segments: [(name: String, covered: Int)] = []
-    var entries: [StoreKey: StoreLocation] = [:]
+    var entries: [KeyDigest: StoreLocation] = [:]
 
     /// Position of a segment by name, added (covering nothing) if new.
     mutating func segmentNumber(_ name: String) -> Int {
@@ -35,8 +35,8 @@ struct StoreIndex {
 
     /// Indexes the records of a scan of segment `number`.
     mutating func add(_ scan: SegmentScan, segment number: Int) {
-        for (offset, frame) in scan.records {
-            for (slot, key) in frame.keys.enumerated() {
+        for (offset, frame, digests) in scan.records {
+            for (slot, key) in digests.enumerated() {
                 entries[key] = StoreLocation(segment: number, offset: offset, size: frame.size, slot: slot)
             }
         }
@@ -81,7 +81,7 @@ struct StoreIndex {
             for _ in 0..<count {
                 guard let key = c.readBytes(16), let segment = c.read(UInt32.self), let offset = c.read(UInt64.self),
                       let size = c.read(UInt32.self), let slot = c.read(UInt32.self), Int(segment) < index.segments.count else { return nil }
-                index.entries[StoreKey(bytes: key)] = StoreLocation(segment: Int(segment), offset: Int(offset), size: Int(size), slot: Int(slot))
+                index.entries[KeyDigest(bytes: key)] = StoreLocation(segment: Int(segment), offset: Int(offset), size: Int(size), slot: Int(slot))
             }
             return index
         }

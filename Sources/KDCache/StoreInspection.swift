@@ -15,8 +15,8 @@ public struct StoreInspection: Sendable {
     /// Sample entries in records (duplicates included) and distinct keys.
     public var samples = 0, distinctKeys = 0
     public var bytes = 0
-    /// Samples and stored payload bytes per teacher fingerprint (hex).
-    public var byFingerprint: [String: (samples: Int, payloadBytes: Int)] = [:]
+    /// Samples and stored bytes (identities and payload) per teacher fingerprint (hex).
+    public var byFingerprint: [String: (samples: Int, storedBytes: Int)] = [:]
     /// Records per codec and precision (`zstd fp16`).
     public var byFormat: [String: Int] = [:]
     public var corrupt: [Damage] = []
@@ -32,7 +32,7 @@ public struct StoreInspection: Sendable {
     public static func inspect(_ directory: URL, decode: Bool) throws -> StoreInspection {
         var result = StoreInspection()
         let codec = BlockCodec()
-        var keys = Set<StoreKey>()
+        var digests = Set<KeyDigest>()
         let names = SegmentFile.list(directory)
         let index = StoreIndex.load(directory)
         result.indexIsCurrent = index != nil
@@ -42,35 +42,30 @@ public struct StoreInspection: Sendable {
             result.segments += 1
             result.bytes += bytes.count
             if SegmentFile.isLocked(path) { result.lockedSegments += 1 }
-            let scan = bytes.withUnsafeBytes { SegmentScan.scan($0, base: 0, checkPayload: true) }
+            let scan = bytes.withUnsafeBytes { SegmentScan.scan($0, base: 0, codec: codec) }
             if index?.segments.first(where: { $0.name == name })?.covered != scan.validEnd { result.indexIsCurrent = false }
             result.corrupt += scan.corrupt.map { Damage(segment: name, offset: $0, reason: "damaged record (checksum)") }
             if scan.tornTailBytes > 0 {
                 result.tornTails.append(Damage(segment: name, offset: scan.validEnd, reason: "torn tail of \(scan.tornTailBytes) bytes"))
             }
-            for (offset, frame) in scan.records {
+            for (offset, frame, recordDigests) in scan.records {
                 if decode {
-                    let ok = bytes.withUnsafeBytes { buf -> Bool in
-                        let stored = UnsafeRawBufferPointer(rebasing: buf[(offset + frame.headerSize)..<(offset + frame.size)])
-                        guard let raw = codec.decompress(stored, codec: frame.codec, rawSize: frame.rawSize) else { return false }
-                        return RecordPayload.decode(raw, taps: frame.taps, count: frame.keys.count, precision: frame.precision) != nil
-                    }
-                    if !ok {
+                    if bytes.withUnsafeBytes({ frame.values($0, at: offset, codec: codec) }) == nil {
                         result.corrupt.append(Damage(segment: name, offset: offset, reason: "payload does not decode"))
                         continue
                     }
                 }
                 result.records += 1
-                result.samples += frame.keys.count
-                keys.formUnion(frame.keys)
+                result.samples += frame.count
+                digests.formUnion(recordDigests)
                 let fp = TeacherFingerprint(digest: frame.fingerprint).hex
                 let prior = result.byFingerprint[fp] ?? (0, 0)
-                result.byFingerprint[fp] = (prior.samples + frame.keys.count, prior.payloadBytes + frame.storedSize)
+                result.byFingerprint[fp] = (prior.samples + frame.count, prior.storedBytes + frame.identitiesStoredSize + frame.storedSize)
                 result.byFormat["\(frame.codec) \(frame.precision)", default: 0] += 1
             }
         }
         if names.isEmpty { result.indexIsCurrent = true }
-        result.distinctKeys = keys.count
+        result.distinctKeys = digests.count
         return result
     }
 }

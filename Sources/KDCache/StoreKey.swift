@@ -1,16 +1,40 @@
-/// The key of one stored teacher output: the first 16 bytes of
-/// SHA-256("KDK1" ‖ fingerprint digest ‖ u32 length ‖ sample bytes ‖ u32 length ‖ view bytes).
-/// 128 bits keep the chance of any collision among billions of sample·views below 1e-18.
+/// The identity of one stored teacher output: the exact sample and view bytes, and their digest
+/// under a teacher fingerprint. Records keep the bytes, so a lookup compares them exactly: a
+/// digest collision can never serve another sample's or view's output.
 public struct StoreKey: Hashable, Sendable, CustomStringConvertible {
-    /// The key's two little-endian halves.
+    /// The sample's identity (`SampleID.stableBytes`).
+    public let sample: [UInt8]
+    /// The view's identity (`ViewParameters.stableBytes`).
+    public let view: [UInt8]
+    /// What the index maps.
+    public let digest: KeyDigest
+
+    /// The key of `sample` seen as `view` by the teacher `fingerprint`.
+    public init(fingerprint: TeacherFingerprint, sample: [UInt8], view: [UInt8]) {
+        self.init(fingerprintDigest: fingerprint.digest, sample: sample, view: view)
+    }
+
+    /// The key as a record of the teacher with digest `fingerprintDigest` names it.
+    init(fingerprintDigest: [UInt8], sample: [UInt8], view: [UInt8]) {
+        self.sample = sample
+        self.view = view
+        digest = KeyDigest(fingerprintDigest: fingerprintDigest, sample: sample, view: view)
+    }
+
+    public var description: String { digest.description }
+}
+
+/// The first 16 bytes of SHA-256("KDK1" ‖ fingerprint digest ‖ u32 length ‖ sample bytes ‖
+/// u32 length ‖ view bytes): the index's key. Lookups confirm a match against the record's
+/// stored sample and view bytes, so the digest only has to spread keys, never to be unique.
+public struct KeyDigest: Hashable, Sendable, CustomStringConvertible {
+    /// The digest's two little-endian halves.
     public let high: UInt64, low: UInt64
 
-    /// The key of `sample` (`SampleID.stableBytes`) seen as `view` (`ViewParameters.stableBytes`)
-    /// by the teacher `fingerprint`.
-    public init(fingerprint: TeacherFingerprint, sample: [UInt8], view: [UInt8]) {
+    init(fingerprintDigest: [UInt8], sample: [UInt8], view: [UInt8]) {
         var h = SHA256()
         h.update(Array("KDK1".utf8))
-        h.update(fingerprint.digest)
+        h.update(fingerprintDigest)
         for part in [sample, view] {
             var length = [UInt8]()
             length.appendLE(UInt32(part.count))
@@ -20,15 +44,15 @@ public struct StoreKey: Hashable, Sendable, CustomStringConvertible {
         self.init(bytes: Array(h.finalize().prefix(16)))
     }
 
-    /// A key from its 16 stored bytes.
-    public init(bytes: [UInt8]) {
-        precondition(bytes.count == 16, "a store key is 16 bytes")
+    /// A digest from its 16 stored bytes.
+    init(bytes: [UInt8]) {
+        precondition(bytes.count == 16, "a key digest is 16 bytes")
         high = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self)) }
         low = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
     }
 
-    /// The 16 bytes written in records and the index.
-    public var bytes: [UInt8] {
+    /// The 16 bytes written in the index.
+    var bytes: [UInt8] {
         var b = [UInt8]()
         b.reserveCapacity(16)
         b.appendLE(high)

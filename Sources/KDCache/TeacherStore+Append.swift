@@ -4,7 +4,7 @@ import KDTensor
 extension TeacherStore {
     /// Stores the outputs of a batch (every tensor's first dimension is `keys.count`) as one
     /// record, compressed as a whole: per-sample compression would pay zstd's frame overhead per
-    /// sample. When compression does not shrink the payload it is stored raw (codec none).
+    /// sample. The record keeps each key's sample and view bytes (see `RecordIdentities`).
     /// On a full disk: throws `StoreError.diskFull` (policy stop) or stops storing (policy skip).
     public func append(_ keys: [StoreKey], outputs: [String: Tensor]) throws {
         guard !keys.isEmpty else { return }
@@ -17,11 +17,11 @@ extension TeacherStore {
                 return
             }
             let started = Date()
-            let (taps, raw) = RecordPayload.encode(outputs, count: keys.count, encoding: options.encoding)
-            let compressed = codec.compress(raw, codec: options.codec, level: options.level)
-            let frame = RecordFrame.encode(codec: compressed == nil ? .none : options.codec, precision: options.encoding.precision,
-                                           fingerprint: fingerprint.digest, keys: keys, taps: taps, rawSize: raw.count,
-                                           stored: compressed ?? raw)
+            let order = RecordIdentities.order(keys)
+            let keys = order.map { keys[$0] }
+            let (taps, raw) = RecordPayload.encode(outputs.mapValues { $0.rows(order) }, count: keys.count, encoding: options.encoding)
+            let frame = RecordFrame.encode(precision: options.encoding.precision, fingerprint: fingerprint.digest, count: keys.count,
+                                           taps: taps, identities: block(RecordIdentities.encode(keys)), payload: block(raw))
             counters.encodeSeconds += Date().timeIntervalSince(started)
             do {
                 if let capacity = options.capacityBytes, storedBytes + frame.count > capacity {
@@ -35,7 +35,7 @@ extension TeacherStore {
                 let w = writer!
                 let offset = try w.append(frame)
                 for (slot, key) in keys.enumerated() {
-                    index.entries[key] = StoreLocation(segment: writerSegment, offset: offset, size: frame.count, slot: slot)
+                    index.entries[key.digest] = StoreLocation(segment: writerSegment, offset: offset, size: frame.count, slot: slot)
                 }
                 index.segments[writerSegment].covered = w.size
                 storedBytes += frame.count
@@ -48,5 +48,14 @@ extension TeacherStore {
                 FileHandle.standardError.write(Data("teacher store: disk full at \(path) (\(reason)); continuing without storing\n".utf8))
             }
         }
+    }
+
+    /// `raw` compressed with the store's codec, or raw (codec none) when compression does not shrink it.
+    /// Call under `lock`.
+    private func block(_ raw: [UInt8]) -> RecordFrame.Block {
+        if let compressed = codec.compress(raw, codec: options.codec, level: options.level) {
+            return RecordFrame.Block(codec: options.codec, rawSize: raw.count, stored: compressed)
+        }
+        return RecordFrame.Block(codec: .none, rawSize: raw.count, stored: raw)
     }
 }

@@ -15,8 +15,8 @@ public struct StoreHits: Sendable {
 }
 
 extension TeacherStore {
-    /// Looks `keys` up. Each record is read, checked (header and payload checksums, key at its
-    /// slot) and decoded once however many of its samples the batch asks for; decoded records
+    /// Looks `keys` up. Each record is read, checked (header and data checksums, the exact
+    /// sample and view bytes at the slot) and decoded once however many of its samples the batch asks for; decoded records
     /// are kept (up to `options.decodedCacheBytes`) because a shuffled batch draws on many
     /// records. A record failing a check is dropped from the index, counted in `corrupt`, and
     /// its samples are misses.
@@ -25,7 +25,7 @@ extension TeacherStore {
             let started = Date()
             var byRecord: [StoreLocation: [(position: Int, slot: Int)]] = [:]
             for (position, key) in keys.enumerated() {
-                guard let loc = index.entries[key] else { continue }
+                guard let loc = index.entries[key.digest] else { continue }
                 byRecord[StoreLocation(segment: loc.segment, offset: loc.offset, size: loc.size, slot: 0), default: []]
                     .append((position, loc.slot))
             }
@@ -37,7 +37,7 @@ extension TeacherStore {
                     index.entries = index.entries.filter { $0.value.segment != location.segment || $0.value.offset != location.offset }
                     continue
                 }
-                for (position, slot) in wanted where slot < record.keys.count && record.keys[slot] == keys[position] {
+                for (position, slot) in wanted where slot < record.identities.count && record.identities[slot] == .init(keys[position]) {
                     served.append((position, record, slot))
                 }
             }
@@ -64,26 +64,23 @@ extension TeacherStore {
     /// Call under `lock`.
     private func decodedRecord(_ location: StoreLocation) -> DecodedRecord? {
         if let cached = decoded.records[location] { return cached }
-        guard let (frame, values) = readRecord(location) else { return nil }
-        let record = DecodedRecord(keys: frame.keys, taps: frame.taps, values: values)
+        guard let record = readRecord(location) else { return nil }
         decoded.insert(record, at: location, budget: options.decodedCacheBytes)
         return record
     }
 
-    /// One record's frame and decoded taps, or nil when it is unreadable or fails a check.
+    /// One record's identities and decoded taps, or nil when it is unreadable or fails a check.
     /// Call under `lock`.
-    private func readRecord(_ loc: StoreLocation) -> (RecordFrame, [String: [Float]])? {
+    private func readRecord(_ loc: StoreLocation) -> DecodedRecord? {
         guard let fd = readDescriptor(loc.segment) else { return nil }
         let bytes = SegmentFile.read(fd, loc.offset..<(loc.offset + loc.size))
         counters.bytesRead += bytes.count
-        return bytes.withUnsafeBytes { buf -> (RecordFrame, [String: [Float]])? in
+        return bytes.withUnsafeBytes { buf -> DecodedRecord? in
             guard case .record(let frame) = RecordFrame.parse(buf, at: 0), frame.size == loc.size,
-                  frame.fingerprint == fingerprint.digest, frame.payloadIsIntact(buf, at: 0) else { return nil }
-            let stored = UnsafeRawBufferPointer(rebasing: buf[frame.headerSize..<frame.size])
-            guard let raw = codec.decompress(stored, codec: frame.codec, rawSize: frame.rawSize),
-                  let decoded = RecordPayload.decode(raw, taps: frame.taps, count: frame.keys.count, precision: frame.precision)
+                  frame.fingerprint == fingerprint.digest, frame.storedIsIntact(buf, at: 0),
+                  let identities = frame.identities(buf, at: 0, codec: codec), let values = frame.values(buf, at: 0, codec: codec)
             else { return nil }
-            return (frame, decoded)
+            return DecodedRecord(identities: identities, taps: frame.taps, values: values)
         }
     }
 }

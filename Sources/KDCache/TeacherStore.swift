@@ -60,7 +60,7 @@ public final class TeacherStore: @unchecked Sendable {
                 let path = directory.appendingPathComponent(name).path
                 let start = next.segments[number].covered
                 let tail = try SegmentFile.readTail(path, from: start)
-                let scan = tail.withUnsafeBytes { SegmentScan.scan($0, base: start, checkPayload: true) }
+                let scan = tail.withUnsafeBytes { SegmentScan.scan($0, base: start, codec: codec) }
                 next.add(scan, segment: number)
                 corrupt += scan.corrupt.count
                 torn += scan.tornTailBytes

@@ -30,7 +30,7 @@ struct CacheCommand: ParsableCommand {
                 print("\(store.model) store \(store.directory.path): \(s.segments) segments (\(s.lockedSegments) being written), \(s.records) records, \(s.samples) samples (\(s.distinctKeys) distinct), \(s.bytes) bytes, index \(s.indexIsCurrent ? "current" : "stale or missing (rebuilt on open)")")
                 if s.distinctKeys > 0 { print(String(format: "  %.1f bytes per sample·view on disk", Double(s.bytes) / Double(s.distinctKeys))) }
                 for (fp, v) in s.byFingerprint.sorted(by: { $0.key < $1.key }) {
-                    print("  teacher \(fp): \(v.samples) samples, \(v.payloadBytes) payload bytes")
+                    print("  teacher \(fp): \(v.samples) samples, \(v.storedBytes) stored bytes")
                 }
                 for (format, n) in s.byFormat.sorted(by: { $0.key < $1.key }) { print("  \(format): \(n) records") }
                 if !s.corrupt.isEmpty || !s.tornTails.isEmpty {

@@ -38,8 +38,8 @@ import Testing
         let file = try #require(segments(dir).first)
         var data = try Data(contentsOf: file)
         // Flip a byte near the end of the middle record's payload, with the index still pointing at it.
-        let recordSize = data.count / 3
-        data[2 * recordSize - 5] ^= 0xFF
+        let starts = recordStarts(data)
+        data[starts[2] - 5] ^= 0xFF
         try data.write(to: file)
         let store = try TeacherStore(directory: dir, options: StoreOptions(encoding: .init(precision: .fp32)), fingerprint: fp)
         #expect(store.lookup(keys[1]).positions.isEmpty)
@@ -56,8 +56,7 @@ import Testing
         let (dir, fp, keys, values) = try filledStore("header")
         let file = try #require(segments(dir).first)
         var data = try Data(contentsOf: file)
-        let recordSize = data.count / 3
-        data[recordSize + 50] ^= 0x01
+        data[recordStarts(data)[1] + 50] ^= 0x01
         try data.write(to: file)
         try FileManager.default.removeItem(at: dir.appendingPathComponent("index.kdci"))
         let store = try TeacherStore(directory: dir, options: StoreOptions(encoding: .init(precision: .fp32)), fingerprint: fp)

@@ -32,3 +32,9 @@ func segments(_ dir: URL) -> [URL] {
     ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".kdcs") }.sorted()
         .map { dir.appendingPathComponent($0) }
 }
+
+/// Where each record of a segment's bytes starts (its "KDC2" magic).
+func recordStarts(_ data: Data) -> [Int] {
+    let magic = Array("KDC2".utf8), bytes = [UInt8](data)
+    return (0..<max(0, bytes.count - 3)).filter { Array(bytes[$0..<($0 + 4)]) == magic }
+}
