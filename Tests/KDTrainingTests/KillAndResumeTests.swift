@@ -5,9 +5,6 @@ import Testing
 /// `kdflow run` killed with SIGKILL mid-epoch, then `--resume`d, ends with the same weights as a
 /// run that was never interrupted.
 @Suite(.serialized) struct KillAndResumeTests {
-    /// The kdflow binary built beside the test bundle.
-    static let kdflow = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("kdflow")
-
     static func pipeline(_ name: String, dir: URL) throws -> URL {
         let yaml = """
         kdflow: 1
@@ -34,25 +31,15 @@ import Testing
         return file
     }
 
-    static func run(_ arguments: [String]) throws -> Process {
-        let p = Process()
-        p.executableURL = kdflow
-        p.arguments = arguments
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
-    }
-
     @Test func sigkillMidEpochThenResumeIsBitIdentical() throws {
         let dir = runDirectory("kill")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let straight = try Self.run(["run", try Self.pipeline("straight", dir: dir).path])
+        let straight = try launchKdflow(["run", try Self.pipeline("straight", dir: dir).path])
         straight.waitUntilExit()
         #expect(straight.terminationStatus == 0)
 
         let killedFile = try Self.pipeline("killed", dir: dir)
-        let killed = try Self.run(["run", killedFile.path])
+        let killed = try launchKdflow(["run", killedFile.path])
         let pointer = dir.appendingPathComponent("killed/checkpoints/last.json")
         // Wait for a checkpoint in the second epoch (100 steps per epoch), then kill without warning.
         let deadline = Date().addingTimeInterval(120)
@@ -65,7 +52,7 @@ import Testing
         killed.waitUntilExit()
         #expect(killed.terminationReason == .uncaughtSignal, "the run finished before it could be killed")
 
-        let resumed = try Self.run(["run", killedFile.path, "--resume"])
+        let resumed = try launchKdflow(["run", killedFile.path, "--resume"])
         resumed.waitUntilExit()
         #expect(resumed.terminationStatus == 0)
 

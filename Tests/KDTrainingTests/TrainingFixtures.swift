@@ -32,3 +32,31 @@ func mlpPlan(_ name: String, epochs: Int = 2, checkpointEvery: Int = 0) -> Train
         optimizers: [.init(name: "student", learningRate: 0.05, momentum: 0.9, nesterov: true, parameters: ["student"])],
         outputDirectory: runDirectory(name), exportModel: "student", checkpointEverySteps: checkpointEvery)
 }
+
+/// The kdflow binary built beside the test bundle.
+let kdflowBinary = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("kdflow")
+
+/// Starts `kdflow ARGUMENTS` with its output discarded.
+func launchKdflow(_ arguments: [String]) throws -> Process {
+    let p = Process()
+    p.executableURL = kdflowBinary
+    p.arguments = arguments
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    return p
+}
+
+/// Runs `kdflow ARGUMENTS` to the end: its exit status and standard output.
+func runKdflow(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = kdflowBinary
+    p.arguments = arguments
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    return (p.terminationStatus, output)
+}
