@@ -1,21 +1,25 @@
 /// Bit-packs one byte column of a record's identities (byte j of every sample's identity): as
-/// offsets from the column's minimum, or — when that is narrower, as for a column sorted
-/// ascending — as steps from the value before. A column equal in every row takes no bits.
+/// offsets (mod 256) from a base, or — when that is narrower, as for a column sorted ascending —
+/// as steps from the value before. The base starts the shortest arc of the byte circle holding
+/// every value, so the bytes of small negative integers (0xFE, 0xFF, 0x00, 0x01: a crop offset
+/// of −2…1) take 2 bits, not 8. A column equal in every row takes no bits.
 ///
-/// Layout: u8 mode (0 offsets, 1 steps), u8 base (the minimum, or the first value), u8 bits,
+/// Layout: u8 mode (0 offsets, 1 steps), u8 base (the arc's start, or the first value), u8 bits,
 /// then the values (n offsets, or n − 1 steps) of `bits` bits each, least significant first,
 /// padded to a whole byte.
 enum ColumnPacking {
     static func pack(_ column: [UInt8], into out: inout [UInt8]) {
-        guard let first = column.first, let low = column.min(), let high = column.max() else { return }
+        guard let first = column.first else { return }
+        let low = arcStart(column)
+        let offsets = column.map { $0 &- low }
         let steps = zip(column.dropFirst(), column).map { $0 &- $1 }
-        let offsetBits = bitWidth(high - low), stepBits = bitWidth(steps.max() ?? 0)
+        let offsetBits = bitWidth(offsets.max() ?? 0), stepBits = bitWidth(steps.max() ?? 0)
         if stepBits < offsetBits {
             out += [1, first, UInt8(stepBits)]
             writeBits(steps, bits: stepBits, into: &out)
         } else {
             out += [0, low, UInt8(offsetBits)]
-            writeBits(column.map { $0 - low }, bits: offsetBits, into: &out)
+            writeBits(offsets, bits: offsetBits, into: &out)
         }
     }
 
@@ -43,6 +47,20 @@ enum ColumnPacking {
     }
 
     private static func bitWidth(_ v: UInt8) -> Int { 8 - v.leadingZeroBitCount }
+
+    /// The value after the widest empty gap between the column's distinct values, going round
+    /// the byte circle: where the shortest arc covering them all starts.
+    private static func arcStart(_ column: [UInt8]) -> UInt8 {
+        var present = [Bool](repeating: false, count: 256)
+        for v in column { present[Int(v)] = true }
+        let values = (0..<256).filter { present[$0] }
+        var start = values[0], widestGap = values[0] + 256 - values[values.count - 1]
+        for (a, b) in zip(values, values.dropFirst()) where b - a > widestGap {
+            widestGap = b - a
+            start = b
+        }
+        return UInt8(start)
+    }
 
     private static func writeBits(_ values: [UInt8], bits: Int, into out: inout [UInt8]) {
         guard bits > 0 else { return }

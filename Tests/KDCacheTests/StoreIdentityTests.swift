@@ -26,6 +26,8 @@ import Testing
             ((0..<128).map { UInt8(40 + ($0 * 37) % 5) }, 0, 3),
             ((0..<128).map { UInt8(($0 * 151) % 256) }, 0, 8),
             ([200], 0, 0),
+            ((0..<128).map { UInt8(truncatingIfNeeded: $0 % 5 - 2) }, 0, 3),
+            ((0..<128).map { $0 % 3 == 0 ? 0xFF : 0x00 }, 0, 1),
         ]
         for column in columns {
             var packed = [UInt8]()
