@@ -3,7 +3,9 @@
 ///
 /// Each sample is one row, `u32 sample length ‖ sample ‖ view`. When every row has the same
 /// length (one dataset, one augmentation recipe: the usual case) the block is `u8 1, u32 row
-/// length` and then column by column (byte j of every row) bit-packed by `ColumnPacking`. The
+/// length`, then the rows column by column (byte j of every row) as `PackedColumn`s: every
+/// column's mode, then every base, then every bit width, then the packed values in order (a
+/// column equal to an earlier one is stored as a reference to it). The
 /// bytes equal in every row (dataset name, op tags, normalisation) take no bits, and a record's
 /// samples are sorted by identity (see `order(_:)`) so the index's low byte rises in small steps:
 /// a sample costs about the bits of its index, crop offsets and flip. Otherwise the block is
@@ -41,7 +43,17 @@ enum RecordIdentities {
         if let width = rows.first?.count, rows.allSatisfy({ $0.count == width }) {
             out.append(1)
             out.appendLE(UInt32(width))
-            for j in 0..<width { ColumnPacking.pack(rows.map { $0[j] }, into: &out) }
+            var seen: [[UInt8]: Int] = [:]
+            let columns = (0..<width).map { j -> PackedColumn in
+                let column = rows.map { $0[j] }
+                defer { seen[column] = j }
+                if let earlier = seen[column], j - earlier <= 255 { return PackedColumn(copyOf: j - earlier) }
+                return PackedColumn(column)
+            }
+            out += columns.map(\.mode)
+            out += columns.map(\.base)
+            out += columns.map(\.bits)
+            for column in columns { out += column.packed }
         } else {
             out.append(0)
             for row in rows {
@@ -60,11 +72,19 @@ enum RecordIdentities {
             rows.reserveCapacity(count)
             switch c.read(UInt8.self) {
             case 1:
-                guard let width = c.read(UInt32.self).map(Int.init), width <= c.remaining else { return nil }
+                guard let width = c.read(UInt32.self).map(Int.init), width <= c.remaining / 3,
+                      let modes = c.readBytes(width), let bases = c.readBytes(width), let bits = c.readBytes(width) else { return nil }
                 rows = Array(repeating: Array(repeating: 0, count: width), count: count)
                 for j in 0..<width {
-                    guard let column = ColumnPacking.unpack(&c, count: count) else { return nil }
-                    for i in 0..<count { rows[i][j] = column[i] }
+                    guard var column = PackedColumn(mode: modes[j], base: bases[j], bits: bits[j]) else { return nil }
+                    if column.mode == 2 {
+                        guard Int(column.base) <= j else { return nil }
+                        for i in 0..<count { rows[i][j] = rows[i][j - Int(column.base)] }
+                        continue
+                    }
+                    guard let packed = c.readBytes(column.packedSize(count: count)) else { return nil }
+                    column.packed = packed
+                    for (i, v) in column.values(count: count).enumerated() { rows[i][j] = v }
                 }
                 guard c.remaining == 0 else { return nil }
             case 0:

@@ -10,13 +10,21 @@ import Testing
         let fp = fingerprint()
         let sameWidth = (0..<20).map { key(fp, sample: 100 + $0, view: $0 % 4) }
         let mixedWidth = (0..<20).map { key(fp, sample: $0 * 37, view: $0 % 4) }
-        for keys in [sameWidth, mixedWidth] {
+        // Crop offsets −2…2 as little-endian Int32: three sign-extension bytes copy one another.
+        let signedViews = (0..<20).map { (i: Int) -> StoreKey in
+            var view = withUnsafeBytes(of: Int32(i % 5 - 2).littleEndian) { Array($0) }
+            view.append(UInt8(i % 2))
+            return StoreKey(fingerprint: fp, sample: [UInt8(i)], view: view)
+        }
+        for keys in [sameWidth, mixedWidth, signedViews] {
             let raw = RecordIdentities.encode(keys)
-            #expect(raw.first == (keys == sameWidth ? 1 : 0))
+            #expect(raw.first == (keys == mixedWidth ? 0 : 1))
             #expect(RecordIdentities.decode(raw, count: keys.count) == keys.map(RecordIdentities.Identity.init))
-            #expect(RecordIdentities.decode(raw, count: keys.count + 1) == nil)
             #expect(RecordIdentities.decode(Array(raw.dropLast()), count: keys.count) == nil)
         }
+        // Width 10 (u32 length, 1 sample byte, 4 view bytes, flip): columns 7 and 8 copy column 6.
+        let modes = Array(RecordIdentities.encode(signedViews)[5..<15])
+        #expect(modes[7] == 2 && modes[8] == 2 && modes[6] == 0)
     }
 
     @Test func columnsPackToTheirBitsAndBack() throws {
@@ -30,15 +38,13 @@ import Testing
             ((0..<128).map { $0 % 3 == 0 ? 0xFF : 0x00 }, 0, 1),
         ]
         for column in columns {
-            var packed = [UInt8]()
-            ColumnPacking.pack(column.values, into: &packed)
-            #expect(packed[0] == column.mode && packed[2] == column.bits)
-            #expect(packed.count == 3 + ((column.values.count - Int(column.mode)) * Int(column.bits) + 7) / 8)
-            let unpacked = packed.withUnsafeBytes { bytes -> [UInt8]? in
-                var c = ByteCursor(bytes)
-                return ColumnPacking.unpack(&c, count: column.values.count)
-            }
-            #expect(unpacked == column.values)
+            let packed = PackedColumn(column.values)
+            #expect(packed.mode == column.mode && packed.bits == column.bits)
+            #expect(packed.packed.count == packed.packedSize(count: column.values.count))
+            #expect(packed.packed.count == ((column.values.count - Int(column.mode)) * Int(column.bits) + 7) / 8)
+            var read = try #require(PackedColumn(mode: packed.mode, base: packed.base, bits: packed.bits))
+            read.packed = packed.packed
+            #expect(read.values(count: column.values.count) == column.values)
         }
     }
 
