@@ -48,12 +48,14 @@ let package = Package(
             dependencies: ["KDTraining", "KDCache", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: kernelFlags),
         .testTarget(name: "KDTensorTests", dependencies: ["KDTensor"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KDAutodiffTests", dependencies: ["KDAutodiff"]),
+        // Seeded inputs and the finite-difference gradient check, shared by the test targets.
+        .target(name: "KDGradCheck", dependencies: ["KDAutodiff"], path: "Tests/KDGradCheck"),
+        .testTarget(name: "KDAutodiffTests", dependencies: ["KDAutodiff", "KDGradCheck"]),
         .testTarget(name: "KDNNTests", dependencies: ["KDNN", "KDLoss"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDDataTests", dependencies: ["KDData"]),
         .testTarget(name: "KDPipelineTests", dependencies: ["KDPipeline"]),
         .testTarget(name: "KDCacheTests", dependencies: ["KDCache"]),
         .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining", "KDCache"], resources: [.copy("Pipelines")]),
-        .testTarget(name: "KDLossTests", dependencies: ["KDLoss", "KDTraining"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KDLossTests", dependencies: ["KDLoss", "KDTraining", "KDGradCheck"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -1,11 +1,5 @@
-import KDAutodiff
+import KDGradCheck
 import KDTensor
-import Testing
-
-/// Random test inputs from the counter generator, so every run checks the same numbers.
-func randomTensor(_ dims: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
-    CounterRandom(seed: seed).normalTensor(Shape(dims), std: scale)
-}
 
 /// Random values kept at least `gap` away from zero (for ops with a kink at 0).
 func awayFromZero(_ dims: [Int], seed: UInt64, gap: Float = 0.2) -> Tensor {
@@ -19,51 +13,4 @@ func distinctValues(_ dims: [Int], seed: UInt64) -> Tensor {
     var values = (0..<n).map { Float($0) * 0.05 - Float(n) * 0.025 }
     for i in stride(from: n - 1, to: 0, by: -1) { values.swapAt(i, r.integer(UInt64(i), below: i + 1)) }
     return Tensor(shape: Shape(dims), scalars: values)
-}
-
-/// Checks the tape's gradients of L = Σ f(inputs) ⊙ R (R fixed random) against central finite
-/// differences. Float forward passes bound the accuracy of the differences, so the step is
-/// 1e-2 and L is summed in Double; wrong rules show errors of order one, far above `rtol`.
-func checkGradients(_ inputs: [Tensor], h: Float = 1e-2, rtol: Float = 1e-2, atol: Float = 2e-3,
-                    sourceLocation: SourceLocation = #_sourceLocation,
-                    _ f: ([Variable]) -> Variable) {
-    let tape = Tape()
-    let vars = inputs.map { tape.variable($0) }
-    let out = f(vars)
-    let weights = randomTensor(out.shape.dims, seed: 999)
-    let loss = (out * Variable(constant: weights)).sum()
-    let grads = tape.gradients(of: loss)
-
-    func numericLoss(_ xs: [Tensor]) -> Double {
-        let y = f(xs.map { Variable(constant: $0) }).value
-        return zip(y.scalars, weights.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-    }
-
-    for (k, x) in inputs.enumerated() {
-        guard let analytic = grads[vars[k]] else {
-            Issue.record("input \(k) received no gradient", sourceLocation: sourceLocation)
-            continue
-        }
-        #expect(analytic.shape == x.shape, "input \(k) gradient shape", sourceLocation: sourceLocation)
-        for j in 0..<x.count {
-            var plus = inputs, minus = inputs
-            plus[k] = x.replacing(j, with: x.scalars[j] + h)
-            minus[k] = x.replacing(j, with: x.scalars[j] - h)
-            let numeric = Float((numericLoss(plus) - numericLoss(minus)) / Double(2 * h))
-            let a = analytic.scalars[j]
-            if abs(a - numeric) > atol + rtol * max(abs(a), abs(numeric)) {
-                Issue.record("input \(k) element \(j): tape \(a), finite difference \(numeric)", sourceLocation: sourceLocation)
-                return
-            }
-        }
-    }
-}
-
-extension Tensor {
-    /// A copy with element `index` set to `value`.
-    func replacing(_ index: Int, with value: Float) -> Tensor {
-        var copy = self
-        copy.withUnsafeMutableBufferPointer { $0[index] = value }
-        return copy
-    }
 }

@@ -1,3 +1,4 @@
+import KDGradCheck
 import KDAutodiff
 import KDTensor
 import Testing

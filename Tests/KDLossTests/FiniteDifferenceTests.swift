@@ -1,3 +1,4 @@
+import KDGradCheck
 import KDAutodiff
 import KDLoss
 import KDTensor

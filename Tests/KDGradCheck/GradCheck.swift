@@ -1,16 +1,18 @@
+// Test support shared by KDAutodiffTests and KDLossTests: seeded inputs and the finite-difference
+// gradient check.
 import KDAutodiff
 import KDTensor
 import Testing
 
 /// Random test inputs from the counter generator, so every run checks the same numbers.
-func randomTensor(_ dims: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
+public func randomTensor(_ dims: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
     CounterRandom(seed: seed).normalTensor(Shape(dims), std: scale)
 }
 
 /// Checks the tape's gradients of L = Σ f(inputs) ⊙ R (R fixed random) against central finite
 /// differences. Float forward passes bound the accuracy of the differences, so the step is
 /// 1e-2 and L is summed in Double; wrong rules show errors of order one, far above `rtol`.
-func checkGradients(_ inputs: [Tensor], h: Float = 1e-2, rtol: Float = 1e-2, atol: Float = 2e-3,
+public func checkGradients(_ inputs: [Tensor], h: Float = 1e-2, rtol: Float = 1e-2, atol: Float = 2e-3,
                     sourceLocation: SourceLocation = #_sourceLocation,
                     _ f: ([Variable]) -> Variable) {
     let tape = Tape()
@@ -47,7 +49,7 @@ func checkGradients(_ inputs: [Tensor], h: Float = 1e-2, rtol: Float = 1e-2, ato
 
 extension Tensor {
     /// A copy with element `index` set to `value`.
-    func replacing(_ index: Int, with value: Float) -> Tensor {
+    public func replacing(_ index: Int, with value: Float) -> Tensor {
         var copy = self
         copy.withUnsafeMutableBufferPointer { $0[index] = value }
         return copy
