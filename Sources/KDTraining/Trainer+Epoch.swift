@@ -61,7 +61,8 @@ extension Trainer {
             if s.trainer.collective.size > 1, checkEvery > 0, record.globalStep % checkEvery == 0 {
                 try s.trainer.collective.checkIdentical(s.trainer.trainedParameters, step: record.globalStep)
             }
-            if record.stopRequested {
+            // Ranks stop after the same step: on the request any rank had when its step began.
+            if s.trainer.collective.size > 1 ? record.stopRequested : stop.isRaised {
                 cancellation.cancel()
             } else if s.trainer.plan.checkpointEverySteps > 0, record.globalStep % s.trainer.plan.checkpointEverySteps == 0,
                       batch.index + 1 < batches {
