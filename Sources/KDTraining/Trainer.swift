@@ -43,7 +43,6 @@ public final class Trainer {
                 log: @escaping (String) -> Void = { print($0) }) throws {
         self.plan = plan
         self.log = log
-        self.collective = collective
         let train = try ShardedDataset(directory: plan.trainData)
         let augmenter = try Augmenter(ops: plan.augmentation, views: plan.views, seed: plan.seed, input: train.layout)
         loader = try DataLoader(dataset: train, batchSize: plan.batchSize, dropLast: plan.dropLast, shuffle: plan.shuffle,
@@ -56,6 +55,7 @@ public final class Trainer {
         self.models = models
         optimizers = try plan.optimizers.map { ($0.name, try OptimizerFactory.make($0, models: models), $0) }
         classes = plan.models.first { $0.name == plan.exportModel }?.classes ?? plan.models[0].classes
+        self.collective = collective
     }
 
     /// Trains to the end (or until `stop` is raised) and returns the summary.
