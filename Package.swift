@@ -11,15 +11,6 @@ let kernelFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-Ounchecked"], .whe
 // The tensor kernels are optimised in debug builds too, so `swift test` trains real models in
 // seconds; the layers above stay debuggable.
 let tensorFlags: [SwiftSetting] = kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]
-// Data-parallel training over Open MPI only when asked for: KDFLOW_MPI=1 adds the CMPI and KDMPI
-// targets and links them into kdflow (and marks the tests that launch `mpirun`), so the package
-// builds and tests where MPI is absent.
-let withMPI = ProcessInfo.processInfo.environment["KDFLOW_MPI"] == "1"
-let mpiTargets: [Target] = withMPI ? [
-    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
-    .target(name: "KDMPI", dependencies: ["KDTraining", "CMPI"]),
-] : []
-let mpiFlags: [SwiftSetting] = withMPI ? [.define("KDFLOW_MPI")] : []
 
 let package = Package(
     name: "kdflow",
@@ -54,17 +45,29 @@ let package = Package(
         .target(name: "KDTraining", dependencies: ["KDNN", "KDLoss", "KDData", "KDPipeline", "KDCache"], swiftSettings: kernelFlags),
         .executableTarget(
             name: "kdflow",
-            dependencies: ["KDTraining", "KDCache", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-                + (withMPI ? ["KDMPI"] : []),
-            swiftSettings: kernelFlags + mpiFlags),
+            dependencies: ["KDTraining", "KDCache", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: kernelFlags),
         .testTarget(name: "KDTensorTests", dependencies: ["KDTensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDAutodiffTests", dependencies: ["KDAutodiff"]),
         .testTarget(name: "KDNNTests", dependencies: ["KDNN", "KDLoss"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDDataTests", dependencies: ["KDData"]),
         .testTarget(name: "KDPipelineTests", dependencies: ["KDPipeline"]),
         .testTarget(name: "KDCacheTests", dependencies: ["KDCache"]),
-        .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining", "KDCache"], resources: [.copy("Pipelines")],
-                    swiftSettings: mpiFlags),
+        .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining", "KDCache"], resources: [.copy("Pipelines")]),
         .testTarget(name: "KDLossTests", dependencies: ["KDLoss", "KDTraining"], resources: [.copy("Fixtures")]),
-    ] + mpiTargets
+    ]
 )
+
+// Data-parallel training over Open MPI only when asked for: KDFLOW_MPI=1 adds the CMPI and KDMPI
+// targets, links KDMPI into kdflow and marks kdflow and the tests that launch `mpirun` with
+// KDFLOW_MPI, so the package builds and tests where MPI is absent.
+if ProcessInfo.processInfo.environment["KDFLOW_MPI"] == "1" {
+    package.targets += [
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "KDMPI", dependencies: ["KDTraining", "CMPI"]),
+    ]
+    for target in package.targets where ["kdflow", "KDTrainingTests"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.define("KDFLOW_MPI")]
+        if target.name == "kdflow" { target.dependencies.append("KDMPI") }
+    }
+}
