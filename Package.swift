@@ -59,3 +59,17 @@ let package = Package(
         .testTarget(name: "KDLossTests", dependencies: ["KDLoss", "KDTraining", "KDGradCheck"], resources: [.copy("Fixtures")]),
     ]
 )
+
+// Data-parallel training over Open MPI only when asked for: KDFLOW_MPI=1 adds the CMPI and KDMPI
+// targets, links KDMPI into kdflow and marks kdflow and the tests that launch `mpirun` with
+// KDFLOW_MPI, so the package builds and tests where MPI is absent.
+if ProcessInfo.processInfo.environment["KDFLOW_MPI"] == "1" {
+    package.targets += [
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "KDMPI", dependencies: ["KDTraining", "CMPI"]),
+    ]
+    for target in package.targets where ["kdflow", "KDTrainingTests"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.define("KDFLOW_MPI")]
+        if target.name == "kdflow" { target.dependencies.append("KDMPI") }
+    }
+}

@@ -48,10 +48,11 @@ public struct DataLoader: Sendable {
         shuffle ? EpochOrder.permutation(count: dataset.count, seed: seed, epoch: UInt64(epoch)) : Array(0..<dataset.count)
     }
 
-    /// Batch `index` of `epoch`, given that epoch's `order`.
-    public func batch(_ index: Int, epoch: Int, order: [Int]) -> Batch {
-        let start = index * batchSize
-        let members = Array(order[start..<min(order.count, start + batchSize)])
+    /// Batch `index` of `epoch`, given that epoch's `order`; of its n rows only `share`'s contiguous
+    /// part, rows part·n/of ..< (part+1)·n/of (a data-parallel rank's rows of the global batch).
+    public func batch(_ index: Int, epoch: Int, order: [Int], share: (part: Int, of: Int) = (0, 1)) -> Batch {
+        let start = index * batchSize, rows = min(order.count, start + batchSize) - start
+        let members = Array(order[(start + rows * share.part / share.of)..<(start + rows * (share.part + 1) / share.of)])
         let view = augmenter.viewIndex(epoch: epoch)
         let per = augmenter.outputCount
         var ids = [SampleID](), views = [ViewParameters]()

@@ -14,9 +14,9 @@ public enum StoreFill {
         public var seconds = 0.0
     }
 
-    /// Fills the stores of `plan` for shards `shards` (nil: all), calling `progress` with
-    /// (batches done, batches total).
-    public static func run(plan: TrainingPlan, shards: ClosedRange<Int>? = nil,
+    /// Fills the stores of `plan` for shards `shards` (nil: all) — of those samples only `share`'s
+    /// contiguous part (an MPI rank's) — calling `progress` with (batches done, batches total).
+    public static func run(plan: TrainingPlan, shards: ClosedRange<Int>? = nil, share: (part: Int, of: Int) = (0, 1),
                            progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
         let started = Date()
         guard !plan.stores.isEmpty else { throw ModelSet.BuildError(message: "\(plan.name): no stage has a store: entry") }
@@ -25,7 +25,8 @@ public enum StoreFill {
         let augmenter = try Augmenter(ops: plan.augmentation, views: plan.views, seed: plan.seed, input: data.layout)
         let loader = try DataLoader(dataset: data, batchSize: plan.batchSize, shuffle: false, seed: plan.seed,
                                     augmenter: augmenter, prefetch: 0)
-        let members = (0..<data.count).filter { shards?.contains(data.location(of: $0).shard) ?? true }
+        let selected = (0..<data.count).filter { shards?.contains(data.location(of: $0).shard) ?? true }
+        let members = Array(selected[(selected.count * share.part / share.of)..<(selected.count * (share.part + 1) / share.of)])
         var writable = plan.stores
         for i in writable.indices where writable[i].mode == .read { writable[i].mode = .readwrite }
         let teacher = try TeacherForward(models: try ModelSet(plan: plan), stores: writable)

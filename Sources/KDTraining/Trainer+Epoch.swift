@@ -29,8 +29,8 @@ final class StageState<Value>: @unchecked Sendable {
 extension Trainer {
     /// One epoch (from the batch `progress` says) through augment → teacher → student.
     func trainEpoch(_ epoch: Int, progress: inout TrainingProgress, teacher: TeacherForward, step: TrainingStep,
-                    metrics: MetricsLog, executor: ExecutorKind, stop: StopSignal) throws -> RunReport {
-        let loader = self.loader, batches = loader.batchCount, first = progress.batchInEpoch
+                    metrics: MetricsLog?, executor: ExecutorKind, stop: StopSignal) throws -> RunReport {
+        let loader = self.loader, batches = loader.batchCount, first = progress.batchInEpoch, share = collective.share
         let order = loader.order(epoch: epoch)
         let augment = plan.augmentStage
         let teacherState = StageState(teacher)
@@ -38,7 +38,7 @@ extension Trainer {
         let cancellation = CancellationToken()
 
         var stages = ExecutionPlan<StageValue>()
-        stages.addSource(augment) { i in .batch(loader.batch(first + i, epoch: epoch, order: order)) }
+        stages.addSource(augment) { i in .batch(loader.batch(first + i, epoch: epoch, order: order, share: share)) }
         if !teacher.isEmpty {
             stages.addStage("teacher", inputs: [augment]) { _, inputs in
                 guard case .batch(let batch) = inputs[0] else { preconditionFailure("teacher stage expects a batch") }
@@ -50,14 +50,19 @@ extension Trainer {
             var teacherOutputs: [String: Tensor] = [:]
             if inputs.count > 1, case .teacher(let outputs) = inputs[1] { teacherOutputs = outputs }
             let s = studentState.value
-            let record = try s.step(batch, teacher: teacherOutputs, batchesPerEpoch: batches)
+            let record = try s.step(batch, teacher: teacherOutputs, batchesPerEpoch: batches, stop: stop.isRaised)
             studentState.value.progress.batchInEpoch = batch.index + 1
             studentState.value.progress.globalStep = record.globalStep
             s.trainer.onStep(record)
-            s.metrics.append(["kind": "step", "epoch": epoch + 1, "batch": batch.index, "global_step": record.globalStep,
+            s.metrics?.append(["kind": "step", "epoch": epoch + 1, "batch": batch.index, "global_step": record.globalStep,
                               "lr_factor": record.learningRateFactor, "loss": Double(record.total),
                               "terms": record.terms.mapValues { Double($0) }])
-            if stop.isRaised {
+            let checkEvery = s.trainer.weightCheckEvery
+            if s.trainer.collective.size > 1, checkEvery > 0, record.globalStep % checkEvery == 0 {
+                try s.trainer.collective.checkIdentical(s.trainer.trainedParameters, step: record.globalStep)
+            }
+            // Ranks stop after the same step: on the request any rank had when its step began.
+            if s.trainer.collective.size > 1 ? record.stopRequested : stop.isRaised {
                 cancellation.cancel()
             } else if s.trainer.plan.checkpointEverySteps > 0, record.globalStep % s.trainer.plan.checkpointEverySteps == 0,
                       batch.index + 1 < batches {

@@ -26,6 +26,10 @@ public final class Trainer {
     let evaluator: Evaluator?
     let classes: Int
     let log: (String) -> Void
+    /// The ranks training together (data-parallel); rank 0 alone writes files and evaluates.
+    let collective: any Collective
+    /// Steps between checks that every rank holds the same weights (0: only at the start).
+    public var weightCheckEvery = 100
     /// Called after every optimisation step (progress display, tests).
     public var onStep: (StepRecord) -> Void = { _ in }
     /// Called after each epoch's evaluation, before its line is logged (progress display).
@@ -35,7 +39,8 @@ public final class Trainer {
     public var batchesPerEpoch: Int { loader.batchCount }
 
     /// Opens the data and builds models and optimisers; `log` receives progress lines.
-    public init(plan: TrainingPlan, log: @escaping (String) -> Void = { print($0) }) throws {
+    public init(plan: TrainingPlan, collective: any Collective = SingleProcess(),
+                log: @escaping (String) -> Void = { print($0) }) throws {
         self.plan = plan
         self.log = log
         let train = try ShardedDataset(directory: plan.trainData)
@@ -50,12 +55,14 @@ public final class Trainer {
         self.models = models
         optimizers = try plan.optimizers.map { ($0.name, try OptimizerFactory.make($0, models: models), $0) }
         classes = plan.models.first { $0.name == plan.exportModel }?.classes ?? plan.models[0].classes
+        self.collective = collective
     }
 
     /// Trains to the end (or until `stop` is raised) and returns the summary.
     public func run(resume: Bool = false, stop: StopSignal = StopSignal(), executor: ExecutorKind = .pipelined) throws -> TrainingSummary {
         let started = Date()
         let runDir = plan.outputDirectory
+        try collective.checkShares(samples: loader.dataset.count, batch: plan.batchSize, dropLast: plan.dropLast)
         try FileManager.default.createDirectory(at: runDir, withIntermediateDirectories: true)
         var progress = TrainingProgress()
         if resume {
@@ -64,11 +71,11 @@ public final class Trainer {
             }
             progress = restored
             log("resuming at epoch \(progress.epoch + 1), batch \(progress.batchInEpoch) (step \(progress.globalStep))")
-        } else {
+        } else if collective.isLeader {
             try? FileManager.default.removeItem(at: TrainingCheckpoint.directory(runDir))
         }
-        let metrics = try MetricsLog(url: runDir.appendingPathComponent("metrics.jsonl"),
-                                     keepThroughStep: resume ? progress.globalStep : nil)
+        let metrics = collective.isLeader ? try MetricsLog(url: runDir.appendingPathComponent("metrics.jsonl"),
+                                                           keepThroughStep: resume ? progress.globalStep : nil) : nil
         let teacher = try TeacherForward(models: models, stores: plan.stores)
         for t in teacher.teachers {
             guard let store = t.store else { continue }
@@ -77,8 +84,9 @@ public final class Trainer {
                 + (found.corrupt > 0 ? ", \(found.corrupt) damaged records skipped" : "")
                 + (found.tornTailBytes > 0 ? ", torn tail of \(found.tornTailBytes) bytes ignored" : ""))
         }
-        let step = TrainingStep(plan: plan, models: models, optimizers: optimizers)
+        let step = TrainingStep(plan: plan, models: models, optimizers: optimizers, collective: collective)
         step.restore(globalStep: progress.globalStep)
+        if collective.size > 1 { try collective.checkIdentical(trainedParameters, step: progress.globalStep) }
         var final: [String: ClassificationMetrics] = [:]
 
         while progress.epoch < plan.epochs {
@@ -93,7 +101,7 @@ public final class Trainer {
             }
             let trainSeconds = Date().timeIntervalSince(epochStart)
             // Frozen models do not change: evaluate them once per process and keep their result.
-            final.merge(evaluate(includeFrozen: final.isEmpty)) { $1 }
+            if collective.isLeader { final.merge(evaluate(includeFrozen: final.isEmpty)) { $1 } }
             progress.epoch += 1
             progress.batchInEpoch = 0
             var record: [String: Any] = ["kind": "epoch", "epoch": epoch + 1, "global_step": progress.globalStep,
@@ -104,8 +112,9 @@ public final class Trainer {
             }
             let stores = teacher.takeStoreMetrics()
             if !stores.isEmpty { record["store"] = stores.mapValues(\.record) }
+            if collective.size > 1 { record["ranks"] = collective.size; record["allreduce_s"] = step.takeAverageSeconds() }
             record["eval"] = final.mapValues { ["top1": $0.top1, "top5": $0.top5, "loss": $0.meanLoss] }
-            metrics.append(record)
+            metrics?.append(record)
             if let top1 = final[plan.exportModel]?.top1, top1 > progress.bestTop1 {
                 progress.bestTop1 = top1
                 progress.bestEpoch = epoch + 1
@@ -120,12 +129,18 @@ public final class Trainer {
                        (final[plan.exportModel]?.meanLoss ?? .nan), accuracies))
         }
         let exported = runDir.appendingPathComponent("\(plan.exportModel).safetensors")
-        try Checkpoint.save(models.model(plan.exportModel)!, to: exported)
+        if collective.isLeader { try Checkpoint.save(models.model(plan.exportModel)!, to: exported) }
+        // The other ranks return once rank 0's files exist (a `trained_by` run's weights, say).
+        try collective.barrier()
         return TrainingSummary(final: final, bestTop1: progress.bestTop1, bestEpoch: progress.bestEpoch,
                                seconds: Date().timeIntervalSince(started), exported: exported)
     }
 
-    func saveCheckpoint(_ progress: TrainingProgress, _ metrics: MetricsLog) throws {
+    /// The parameters the optimisers update, by name (what must stay identical across ranks).
+    var trainedParameters: [(String, Parameter)] { optimizers.flatMap { $0.optimizer.groups.flatMap(\.parameters) } }
+
+    func saveCheckpoint(_ progress: TrainingProgress, _ metrics: MetricsLog?) throws {
+        guard collective.isLeader, let metrics else { return }
         metrics.sync()
         try TrainingCheckpoint.save(run: plan.outputDirectory, progress: progress, models: models, optimizers: optimizers)
     }

@@ -13,6 +13,8 @@ public struct StepRecord: Sendable {
     public var learningRateFactor: Double
     public var total: Float
     public var terms: [String: Float]
+    /// Whether this or (data-parallel) any rank was asked to stop after this step.
+    public var stopRequested = false
 }
 
 /// A loss term became NaN or infinite; the step was not applied.
@@ -29,17 +31,27 @@ final class TrainingStep {
     let plan: TrainingPlan
     let models: ModelSet
     let optimizers: [(name: String, optimizer: Optimizer, plan: TrainingPlan.OptimizerPlan)]
+    let collective: any Collective
     private(set) var globalStep = 0
+    /// Seconds spent averaging steps over the ranks since the last `takeAverageSeconds`.
+    private var averageSeconds = 0.0
 
-    init(plan: TrainingPlan, models: ModelSet, optimizers: [(String, Optimizer, TrainingPlan.OptimizerPlan)]) {
+    init(plan: TrainingPlan, models: ModelSet, optimizers: [(String, Optimizer, TrainingPlan.OptimizerPlan)],
+         collective: any Collective = SingleProcess()) {
         self.plan = plan
         self.models = models
         self.optimizers = optimizers
+        self.collective = collective
     }
 
     func restore(globalStep: Int) { self.globalStep = globalStep }
 
-    func callAsFunction(_ batch: Batch, teacher: [String: Tensor], batchesPerEpoch: Int) throws -> StepRecord {
+    /// The allreduce time since the last call.
+    func takeAverageSeconds() -> Double { defer { averageSeconds = 0 }; return averageSeconds }
+
+    /// One step on this rank's rows of a global batch; `stop` is this rank's stop request, and the
+    /// record says whether any rank made one.
+    func callAsFunction(_ batch: Batch, teacher: [String: Tensor], batchesPerEpoch: Int, stop: Bool = false) throws -> StepRecord {
         let epochProgress = Double(batch.epoch) + Double(batch.index) / Double(max(batchesPerEpoch, 1))
         let phase = plan.phase(ofEpoch: batch.epoch)
         let tape = Tape()
@@ -66,15 +78,25 @@ final class TrainingStep {
             throw NonFiniteLoss(term: term, epoch: batch.epoch, batch: batch.index, value: value)
         }
         let grads = tape.gradients(of: total)
-        var factor = 1.0
-        for o in optimizers where phase.optimizers?.contains(o.name) ?? true {
+        var gradient: (Parameter) -> Tensor? = { p in contexts.lazy.compactMap { $0.leaf(for: p) }.first.flatMap { grads[$0] } }
+        var record = StepRecord(epoch: batch.epoch, batch: batch.index, globalStep: globalStep + 1, learningRateFactor: 1,
+                                total: total.value.scalar, terms: terms, stopRequested: stop)
+        let active = optimizers.filter { phase.optimizers?.contains($0.name) ?? true }
+        if collective.size > 1 {
+            let parameters = active.flatMap { $0.optimizer.groups.flatMap { $0.parameters.map(\.1) } }
+            let averaged = try collective.average(parameters: parameters, gradient: gradient, total: record.total,
+                                                  terms: terms, rows: batch.count, stop: stop)
+            gradient = { averaged.gradients[ObjectIdentifier($0)] }
+            (record.total, record.terms, record.stopRequested) = (averaged.total, averaged.terms, averaged.stop)
+            averageSeconds += averaged.seconds
+        }
+        for o in active {
             let schedule = LearningRateSchedule(decay: o.plan.schedule, warmupEpochs: o.plan.warmupEpochs, totalEpochs: plan.epochs)
-            factor = schedule.factor(atEpoch: epochProgress)
-            o.optimizer.scheduleFactor = Float(factor)
-            o.optimizer.step { p in contexts.lazy.compactMap { $0.leaf(for: p) }.first.flatMap { grads[$0] } }
+            record.learningRateFactor = schedule.factor(atEpoch: epochProgress)
+            o.optimizer.scheduleFactor = Float(record.learningRateFactor)
+            o.optimizer.step(gradient: gradient)
         }
         globalStep += 1
-        return StepRecord(epoch: batch.epoch, batch: batch.index, globalStep: globalStep, learningRateFactor: factor,
-                          total: total.value.scalar, terms: terms)
+        return record
     }
 }

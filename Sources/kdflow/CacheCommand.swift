@@ -79,14 +79,20 @@ struct CacheCommand: ParsableCommand {
 
     struct Fill: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Precompute every view of every sample into the store (resumable; disjoint --shards ranges can run in parallel).")
+            abstract: "Precompute every view of every sample into the store (resumable; disjoint --shards ranges can run in parallel).",
+            discussion: "Under mpirun (a build with KDFLOW_MPI=1) each rank fills its own contiguous part of the samples into its own segment.")
         @OptionGroup var pipeline: PipelineArguments
         @Option(help: "Shard range to fill, e.g. 0-9 or 3.")
         var shards: String?
 
         func run() throws {
+            try Ranks.run(fill)
+        }
+
+        private func fill(ranks: any Collective) throws {
             let loaded = try pipeline.load()
-            try PipelinePlanner.prepareData(loaded.spec) { print($0) }
+            if ranks.isLeader { try PipelinePlanner.prepareData(loaded.spec) { print($0) } }
+            try ranks.barrier()
             let plan = try PipelinePlanner.plan(loaded)
             var range: ClosedRange<Int>?
             if let text = shards {
@@ -97,12 +103,17 @@ struct CacheCommand: ParsableCommand {
                 }
                 range = lo...hi
             }
-            let report = try StoreFill.run(plan: plan, shards: range) { done, total in
-                if done % 20 == 0 || done == total { printError("fill: batch \(done)/\(total)") }
+            let rank = ranks.size > 1 ? "rank \(ranks.rank): " : ""
+            let report = try StoreFill.run(plan: plan, shards: range, share: ranks.share) { done, total in
+                if done % 20 == 0 || done == total { printError("\(rank)fill: batch \(done)/\(total)") }
             }
+            let samples = try ranks.gather(UInt64(report.samples)).reduce(0, +)
             for (model, m) in report.metrics.sorted(by: { $0.key < $1.key }) {
+                let counts = try [m.hits, m.written, m.bytesWritten].map { try ranks.gather(UInt64($0)).reduce(0, +) }
+                guard ranks.isLeader else { continue }
                 print(String(format: "%@: %d samples × %d views; %d already stored, %d written (%d bytes); %.1f s", model,
-                             report.samples, report.views, m.hits, m.written, m.bytesWritten, report.seconds))
+                             samples, report.views, counts[0], counts[1], counts[2], report.seconds)
+                      + (ranks.size > 1 ? " on \(ranks.size) ranks" : ""))
             }
         }
     }

@@ -14,6 +14,8 @@ struct RunCommand: ParsableCommand {
     var resume = false
     @Option(help: "pipelined (stages overlap) or inline (one after another, same results).")
     var executor: String = "pipelined"
+    @Option(help: "Under mpirun: steps between checks that every rank holds the same weights (0: only at the start).")
+    var weightCheckEvery = 100
 
     func run() throws {
         guard let kind = ExecutorKind(rawValue: executor) else { throw ValidationError("--executor is pipelined or inline") }
@@ -25,39 +27,45 @@ struct RunCommand: ParsableCommand {
             stop.raise()
         }
         source.resume()
-        try train(pipeline, resume: resume, executor: kind, stop: stop)
+        try Ranks.run { try train(pipeline, resume: resume, executor: kind, stop: stop, ranks: $0) }
     }
 
     /// Trains a pipeline, first training any model's `trained_by` pipeline whose weights are missing.
-    private func train(_ arguments: PipelineArguments, resume: Bool, executor: ExecutorKind, stop: StopSignal) throws {
+    /// Every rank trains; rank 0 alone prepares the data and prints.
+    private func train(_ arguments: PipelineArguments, resume: Bool, executor: ExecutorKind, stop: StopSignal,
+                       ranks: any Collective) throws {
+        let say: (String) -> Void = ranks.isLeader ? { emit($0) } : { _ in }
         let loaded = try arguments.load()
         for model in loaded.spec.models {
             guard let producer = model.node["trained_by"]?.string, let weights = model.weights?.value,
                   !FileManager.default.fileExists(atPath: weights) else { continue }
-            emit("\(model.name): \(weights) is missing; training it with \(producer) first")
+            say("\(model.name): \(weights) is missing; training it with \(producer) first")
             var prerequisite = arguments
             prerequisite.file = producer
             prerequisite.overrides = []
-            try train(prerequisite, resume: false, executor: executor, stop: stop)
+            try train(prerequisite, resume: false, executor: executor, stop: stop, ranks: ranks)
         }
-        try PipelinePlanner.prepareData(loaded.spec, log: emit)
+        if ranks.isLeader { try PipelinePlanner.prepareData(loaded.spec, log: say) }
+        try ranks.barrier()
         let plan = try PipelinePlanner.plan(loaded)
-        let trainer = try Trainer(plan: plan, log: emit)
+        let trainer = try Trainer(plan: plan, collective: ranks, log: say)
+        trainer.weightCheckEvery = weightCheckEvery
         let progress = ProgressLine(stepsPerEpoch: trainer.batchesPerEpoch, epochs: plan.epochs)
-        trainer.onStep = { progress.update($0) }
+        if ranks.isLeader { trainer.onStep = { progress.update($0) } }
         trainer.onEpoch = { progress.finish() }
-        emit("\(plan.name): training \(plan.models.filter { !$0.frozen }.map(\.name).joined(separator: ", ")) for \(plan.epochs) epochs → \(plan.outputDirectory.path)")
+        let ranksNote = ranks.size > 1 ? " on \(ranks.size) ranks" : ""
+        say("\(plan.name): training \(plan.models.filter { !$0.frozen }.map(\.name).joined(separator: ", ")) for \(plan.epochs) epochs\(ranksNote) → \(plan.outputDirectory.path)")
         do {
             let summary = try trainer.run(resume: resume, stop: stop, executor: executor)
             progress.finish()
             for (name, m) in summary.final.sorted(by: { $0.key < $1.key }) {
-                emit(String(format: "%@: top-1 %.2f%%  top-5 %.2f%%  loss %.4f", name, 100 * m.top1, 100 * m.top5, m.meanLoss))
+                say(String(format: "%@: top-1 %.2f%%  top-5 %.2f%%  loss %.4f", name, 100 * m.top1, 100 * m.top5, m.meanLoss))
             }
-            emit(String(format: "best %@ top-1 %.2f%% (epoch %d); %.0f s; exported %@", plan.exportModel, 100 * summary.bestTop1,
-                         summary.bestEpoch, summary.seconds, summary.exported.path))
+            say(String(format: "best %@ top-1 %.2f%% (epoch %d); %.0f s; exported %@", plan.exportModel, 100 * summary.bestTop1,
+                       summary.bestEpoch, summary.seconds, summary.exported.path))
         } catch let stopped as TrainingStopped {
             progress.finish()
-            printError(stopped.description)
+            if ranks.isLeader { printError(stopped.description) }
             throw ExitCode(130)
         }
     }

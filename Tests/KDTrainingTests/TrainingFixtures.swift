@@ -47,14 +47,16 @@ func launchKdflow(_ arguments: [String]) throws -> Process {
     return p
 }
 
-/// Runs `kdflow ARGUMENTS` to the end: its exit status and standard output.
-func runKdflow(_ arguments: [String]) throws -> (status: Int32, output: String) {
+/// Runs `kdflow ARGUMENTS` to the end: its exit status and standard output; with `ranks`, under
+/// `mpirun -np RANKS` on this machine, and with the ranks' error output too.
+func runKdflow(_ arguments: [String], ranks: Int? = nil) throws -> (status: Int32, output: String) {
     let p = Process()
-    p.executableURL = kdflowBinary
-    p.arguments = arguments
+    p.executableURL = ranks == nil ? kdflowBinary : mpirun
+    p.arguments = ranks.map { ["-np", "\($0)", "--oversubscribe", "--allow-run-as-root", kdflowBinary.path] + arguments } ?? arguments
     let pipe = Pipe()
     p.standardOutput = pipe
-    p.standardError = FileHandle.nullDevice
+    p.standardError = ranks == nil ? FileHandle.nullDevice : pipe
+    p.standardInput = FileHandle.nullDevice
     try p.run()
     let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     p.waitUntilExit()

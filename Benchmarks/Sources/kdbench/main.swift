@@ -7,6 +7,7 @@ let registry: [String: ([String]) throws -> Void] = [
     "data": runDataBenchmark,
     "gemm": runGEMMBenchmark,
     "pipeline": runPipelineBenchmark,
+    "scale": runScaleBenchmark,
     "store-accuracy": runStoreAccuracyBenchmark,
     "train-step": runTrainStepBenchmark,
 ]
