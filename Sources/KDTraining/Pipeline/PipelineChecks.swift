@@ -82,7 +82,7 @@ enum PipelineChecks {
 
     /// Models must accept what the augmentation emits (when the shards already exist).
     static func checkInputSize(_ spec: PipelineSpec) -> [Diagnostic] {
-        guard let layout = try? DatasetManifest.read(from: URL(fileURLWithPath: spec.data.train.shards)).layout else { return [] }
+        guard let layout = try? DatasetManifest.read(from: URL(fileURLWithPath: spec.data.train[0].shards)).layout else { return [] }
         var size = layout.height
         for stage in spec.stages {
             if case .augmentation(let a) = stage.kind {
