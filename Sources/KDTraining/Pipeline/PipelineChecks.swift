@@ -46,6 +46,7 @@ enum PipelineChecks {
             }
         }
         out += checkInputSize(spec)
+        out += checkLabelReaders(spec)
         return out
     }
 
