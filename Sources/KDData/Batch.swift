@@ -8,8 +8,11 @@ public struct Batch: Sendable {
     public var index: Int
     /// N×C×H×W Float32 images, augmented (and normalised if the ops say so).
     public var images: Tensor
-    /// One class label per sample, or nil when the dataset is unlabeled.
+    /// One class label per sample (`noLabel` for a sample of an unlabeled source), or nil when
+    /// no source is labelled.
     public var labels: [Int]?
+    /// The label of a sample without one; `cross_entropy` skips such samples.
+    public static let noLabel = -1
     /// The stable id of each sample.
     public var ids: [SampleID]
     /// The recorded view of each sample (replay with `Augmenter.render`).

@@ -1,11 +1,12 @@
 import KDTensor
 
-/// Batches a dataset through an augmenter. The epoch's sample order (seeded shuffle across all
-/// shards) and every batch are pure functions of (seed, epoch, batch index); prefetching only
-/// computes them ahead.
+/// Batches a dataset (or the union of several) through an augmenter. The epoch's sample order
+/// (seeded shuffle across all shards of all sources) and every batch are pure functions of
+/// (seed, epoch, batch index); prefetching only computes them ahead. A sample of an unlabeled
+/// source in a batch with labels carries `Batch.noLabel`.
 public struct DataLoader: Sendable {
-    /// The source dataset.
-    public let dataset: ShardedDataset
+    /// The source datasets, read as one.
+    public let dataset: DatasetUnion
     /// Samples per batch.
     public let batchSize: Int
     /// Drop the last batch when it is short.
@@ -19,14 +20,21 @@ public struct DataLoader: Sendable {
     /// Batches computed ahead on a background queue (0: inline).
     public let prefetch: Int
 
-    /// A loader; `augmenter` nil means no ops (pixels scaled to [0, 1], one fixed view).
+    /// A loader over one dataset; `augmenter` nil means no ops (pixels scaled to [0, 1], one fixed view).
     public init(dataset: ShardedDataset, batchSize: Int, dropLast: Bool = false, shuffle: Bool = true,
                 seed: UInt64, augmenter: Augmenter? = nil, prefetch: Int = 2) throws {
-        guard batchSize > 0 else { throw DataError.invalid(file: dataset.directory.path, reason: "batch size must be positive") }
-        guard prefetch >= 0 else { throw DataError.invalid(file: dataset.directory.path, reason: "prefetch must be ≥ 0") }
+        try self.init(sources: DatasetUnion([dataset]), batchSize: batchSize, dropLast: dropLast, shuffle: shuffle,
+                      seed: seed, augmenter: augmenter, prefetch: prefetch)
+    }
+
+    /// A loader drawing batches from the union of `sources`.
+    public init(sources dataset: DatasetUnion, batchSize: Int, dropLast: Bool = false, shuffle: Bool = true,
+                seed: UInt64, augmenter: Augmenter? = nil, prefetch: Int = 2) throws {
+        guard batchSize > 0 else { throw DataError.invalid(file: dataset.path, reason: "batch size must be positive") }
+        guard prefetch >= 0 else { throw DataError.invalid(file: dataset.path, reason: "prefetch must be ≥ 0") }
         let aug = try augmenter ?? Augmenter(ops: [], views: 1, seed: seed, input: dataset.layout)
         guard aug.input == dataset.layout else {
-            throw DataError.mismatch(file: dataset.directory.path,
+            throw DataError.mismatch(file: dataset.path,
                                      reason: "augmenter expects \(aug.input), dataset holds \(dataset.layout)")
         }
         self.dataset = dataset
@@ -68,7 +76,7 @@ public struct DataLoader: Sendable {
                 dataset.withPixels(at: g) { augmenter.render($0, parameters: params, into: slot, scratch: &scratch) }
                 ids.append(id)
                 views.append(params)
-                labels?.append(dataset.label(at: g) ?? -1)
+                labels?.append(dataset.label(at: g) ?? Batch.noLabel)
             }
         }
         return Batch(epoch: epoch, index: index, images: images, labels: labels, ids: ids, views: views)

@@ -40,8 +40,8 @@ public final class ModelSet {
         for c in plan.connectors {
             let from = try Self.tapShape(c.from, in: models, imageSize: plan.models)
             let to = try Self.tapShape(c.to, in: models, imageSize: plan.models)
-            guard from.rank == 4, to.rank == 4, from[2] == to[2], from[3] == to[3] else {
-                throw BuildError(message: "connector '\(c.name)': \(c.from) \(from) cannot map to \(c.to) \(to) (needs NCHW taps of equal spatial size)")
+            guard Connector.maps(from, to: to) else {
+                throw BuildError(message: "connector '\(c.name)': \(c.from) \(from) cannot map to \(c.to) \(to) (needs NCHW taps of equal spatial size, or [N, C] features)")
             }
             connectors.append((c.name, Connector(from[1], to[1], init: ini), c))
         }

@@ -43,9 +43,9 @@ public final class Trainer {
                 log: @escaping (String) -> Void = { print($0) }) throws {
         self.plan = plan
         self.log = log
-        let train = try ShardedDataset(directory: plan.trainData)
+        let train = try DatasetUnion(plan.trainSources.map { try ShardedDataset(directory: $0) })
         let augmenter = try Augmenter(ops: plan.augmentation, views: plan.views, seed: plan.seed, input: train.layout)
-        loader = try DataLoader(dataset: train, batchSize: plan.batchSize, dropLast: plan.dropLast, shuffle: plan.shuffle,
+        loader = try DataLoader(sources: train, batchSize: plan.batchSize, dropLast: plan.dropLast, shuffle: plan.shuffle,
                                 seed: plan.seed, augmenter: augmenter, prefetch: 0)
         evaluator = try plan.evalData.map {
             try Evaluator(dataset: try ShardedDataset(directory: $0), ops: plan.evalAugmentation,

@@ -82,7 +82,10 @@ public struct TrainingPlan: Sendable {
     public var evalBatchSize: Int
     public var shuffle: Bool
     public var dropLast: Bool
+    /// The training source (the first, when `data.train` lists several).
     public var trainData: URL
+    /// The further training sources of a `data.train` list; batches draw from the union.
+    public var extraTrainData: [URL] = []
     public var evalData: URL?
     public var augmentation: [AugmentOp]
     public var views: Int
@@ -103,6 +106,9 @@ public struct TrainingPlan: Sendable {
     public var augmentStage: String
     /// Teacher-output stores, one per stored forward stage.
     public var stores: [StorePlan] = []
+
+    /// Every training source, in the file's order.
+    public var trainSources: [URL] { [trainData] + extraTrainData }
 
     /// Total epochs over all phases.
     public var epochs: Int { phases.reduce(0) { $0 + $1.epochs } }

@@ -61,4 +61,64 @@ import KDData
         let loader = try DataLoader(dataset: try dataset(dir, labeled: false), batchSize: 8, seed: 0)
         #expect(Array(loader.epoch(0)).allSatisfy { $0.labels == nil })
     }
+
+    /// A labelled and an unlabeled source read as one (written into `dir` unless already there).
+    func union(_ dir: TempDir) throws -> DatasetUnion {
+        if !FileManager.default.fileExists(atPath: dir.file("l").path) {
+            try DatasetWriter.write(Synthetic.table(count: 7, labeled: true), name: "labeled", to: dir.file("l"), shardSize: 3)
+            try DatasetWriter.write(Synthetic.table(count: 10, labeled: false), name: "unlabeled", to: dir.file("u"), shardSize: 4)
+        }
+        return try DatasetUnion([ShardedDataset(directory: dir.file("l")), ShardedDataset(directory: dir.file("u"))])
+    }
+
+    @Test func unionBatchesCoverBothSourcesOncePerEpoch() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let sources = try union(dir)
+        let loader = try DataLoader(sources: sources, batchSize: 5, seed: 3, prefetch: 0)
+        for epoch in 0..<3 {
+            let batches = Array(loader.epoch(epoch))
+            let ids = batches.flatMap(\.ids)
+            #expect(ids.count == 17 && Set(ids).count == 17)
+            #expect(ids.filter { $0.dataset == "labeled" }.count == 7)
+            for batch in batches {
+                for (n, id) in batch.ids.enumerated() {
+                    let expected = id.dataset == "labeled" ? sources.label(at: sources.index(of: id)!) : Batch.noLabel
+                    #expect(batch.labels?[n] == expected)
+                }
+            }
+        }
+        #expect(loader.order(epoch: 1).sorted() == Array(0..<17))
+        #expect(loader.order(epoch: 1) == EpochOrder.permutation(count: 17, seed: 3, epoch: 1))
+        #expect(loader.order(epoch: 1) != loader.order(epoch: 2))
+    }
+
+    @Test func unionBatchesArePureFunctionsOfSeedAndEpoch() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let aug = try Augmenter(ops: [.padCrop(size: 6, pad: 1), .hflip(probability: 0.5)], views: 2, seed: 9,
+                                input: try union(dir).layout)
+        // Two independent openings, one inline and one prefetching: the same batches.
+        let inline = try DataLoader(sources: try union(dir), batchSize: 4, seed: 9, augmenter: aug, prefetch: 0)
+        let ahead = try DataLoader(sources: try union(dir), batchSize: 4, seed: 9, augmenter: aug, prefetch: 2)
+        let a = Array(inline.epoch(1)), b = Array(ahead.epoch(1))
+        #expect(a.map(\.ids) == b.map(\.ids))
+        #expect(a.map(\.images.scalars) == b.map(\.images.scalars))
+        #expect(a.map(\.labels) == b.map(\.labels))
+    }
+
+    @Test func unionRejectsCollidingNamesAndMismatchedLayouts() throws {
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        try DatasetWriter.write(Synthetic.table(count: 4, labeled: true), name: "same", to: dir.file("a"), shardSize: 4)
+        try DatasetWriter.write(Synthetic.table(count: 4, labeled: false), name: "same", to: dir.file("b"), shardSize: 4)
+        #expect(throws: DataError.self) {
+            try DatasetUnion([ShardedDataset(directory: dir.file("a")), ShardedDataset(directory: dir.file("b"))])
+        }
+        try DatasetWriter.write(Synthetic.table(count: 4, labeled: false, side: 5), name: "small", to: dir.file("c"), shardSize: 4)
+        #expect(throws: DataError.self) {
+            try DatasetUnion([ShardedDataset(directory: dir.file("a")), ShardedDataset(directory: dir.file("c"))])
+        }
+        #expect(throws: DataError.self) { try DatasetUnion([]) }
+    }
 }

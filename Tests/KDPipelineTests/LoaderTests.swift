@@ -8,7 +8,7 @@ import Testing
         #expect(loaded.warnings.isEmpty)
         #expect(spec.name == "fashion-kd" && spec.seed == 7 && spec.epochs == 30)
         #expect(spec.data.batch == 128 && spec.data.evalBatch == 128 && spec.data.dropLast && spec.data.shuffle)
-        #expect(spec.data.train.importer?.kind.value == "idx")
+        #expect(spec.data.train[0].importer?.kind.value == "idx")
         #expect(spec.models.map(\.name) == ["teacher", "student"])
         #expect(spec.model(named: "teacher")?.frozen == true)
         #expect(spec.model(named: "student")?.inChannels == 1)

@@ -155,4 +155,24 @@ import Testing
             "kd.yaml:7:12: error: models.student.classes: missing required key 'classes'",
         ])
     }
+
+    @Test func trainingSourcesAsAListAreCheckedOneByOne() throws {
+        let two = "  train: [{shards: data/labeled}, {shards: data/unlabeled, import: {kind: idx, path: raw, split: train}}]"
+        let spec = try Fixtures.loader.load(yaml: Fixtures.valid(replacing: "train:", with: two), file: "kd.yaml").spec
+        #expect(spec.data.train.map(\.name) == ["data.train.0", "data.train.1"])
+        #expect(spec.data.train.map(\.shards) == ["data/labeled", "data/unlabeled"])
+        #expect(spec.data.train[1].importer?.kind.value == "idx")
+        expectDiagnostics(Fixtures.valid(replacing: "train:", with:
+            "  train: [{shards: data/a}, {shard: data/b}, {shards: data/a}]"), [
+            "kd.yaml:6:29: error: data.train.1.shards: missing required key 'shards'",
+            "kd.yaml:6:30: error: data.train.1.shard: unknown key; did you mean 'shards'?",
+            "kd.yaml:6:46: error: data.train.2.shards: shards 'data/a' are already read by data.train.0; list each source once",
+        ])
+        expectDiagnostics(Fixtures.valid(replacing: "train:", with: "  train: []"), [
+            "kd.yaml:6:3: error: data.train: an empty list names no training source",
+        ])
+        expectDiagnostics(Fixtures.valid(replacing: "train:", with: "  train: data/fashion-mnist/train"), [
+            "kd.yaml:6:10: error: data.train: expected a mapping or a list of them, got string 'data/fashion-mnist/train'",
+        ])
+    }
 }

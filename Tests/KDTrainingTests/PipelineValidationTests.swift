@@ -20,6 +20,20 @@ import Testing
         }
     }
 
+    /// With an unlabeled source in data.train, a kind other than cross_entropy may not read the labels.
+    @Test func unlabeledSourceRejectsOtherLabelReaders() throws {
+        let file = Self.repository.appendingPathComponent("pipelines/fashion-ssld.yaml").path
+        let dkd = "loss.ssld={kind: dkd, student: student.logits, teacher: teacher.logits, target: augment.labels}"
+        do {
+            _ = try PipelinePlanner.load(file: file, overrides: [dkd])
+            Issue.record("dkd on an unlabeled source validated")
+        } catch {
+            #expect(error.diagnostics.map(\.description) == [
+                "override '\(dkd)':1:81: error: loss.ssld.target: dkd needs a label for every sample, but data.train.1 (data/fashion-ssld/unlabeled) is unlabeled; only cross_entropy skips unlabeled samples",
+            ])
+        }
+    }
+
     /// The training-level mistakes of Pipelines/bad-training.yaml, each at its exact location.
     @Test func trainingChecksReportEveryMistakeWithItsLocation() throws {
         let url = Bundle.module.url(forResource: "bad-training", withExtension: "yaml", subdirectory: "Pipelines")!

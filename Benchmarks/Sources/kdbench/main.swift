@@ -6,6 +6,7 @@ let registry: [String: ([String]) throws -> Void] = [
     "cache": runCacheBenchmark,
     "data": runDataBenchmark,
     "gemm": runGEMMBenchmark,
+    "kd-table": runKDTableBenchmark,
     "pipeline": runPipelineBenchmark,
     "scale": runScaleBenchmark,
     "store-accuracy": runStoreAccuracyBenchmark,

@@ -11,6 +11,7 @@ extension PipelineGraph {
     public func structuralDiagnostics(of spec: PipelineSpec, reachability: Bool = true) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         checkStageNames(spec, &problems)
+        checkTrainSources(spec, &problems)
         checkReferences(spec, &problems)
         checkCycles(spec, &problems)
         checkModels(spec, &problems)

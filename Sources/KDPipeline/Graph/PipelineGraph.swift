@@ -50,7 +50,10 @@ public struct PipelineGraph: Sendable {
     /// The dataflow DAG of `spec`. References to missing nodes get no edge (the checks report them);
     /// nodes on a cycle come after all others, in file order.
     public init(_ spec: PipelineSpec) {
-        var declared = [spec.data.train, spec.data.eval].compactMap { $0 }.map {
+        let train = spec.data.train
+        var declared = [Node(id: "data.train", kind: .source, location: train[0].location,
+                             detail: "shards \(train.map(\.shards).joined(separator: " + "))")]
+        declared += [spec.data.eval].compactMap { $0 }.map {
             Node(id: $0.name, kind: .source, location: $0.location, detail: "shards \($0.shards)")
         }
         for stage in spec.stages {

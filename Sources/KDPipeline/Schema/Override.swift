@@ -59,6 +59,8 @@ public struct Override: Sendable {
         let childSchema: Schema
         var ignored: [Diagnostic] = []
         switch schema {
+        case .oneOrList(let element):
+            return set(in: &node, schema: node.list == nil ? element : .list(element), depth: depth, validator: validator)
         case .object(let object):
             guard let field = object.fields.first(where: { $0.name == key }) else {
                 return unknown(depth, "unknown key" + hint(key, object.fields.map(\.name)))

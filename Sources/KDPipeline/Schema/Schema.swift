@@ -16,6 +16,8 @@ public indirect enum Schema: Sendable {
     case registeredName(family: String)
     /// A list whose every element has the element schema.
     case list(Schema)
+    /// One value of the element schema, or a list of them (e.g. `data.train`: one source or several).
+    case oneOrList(Schema)
     /// A mapping from free-form string keys to values of one schema (e.g. `models`, `loss`).
     case map(Schema)
     /// A mapping with known fields.
@@ -104,6 +106,14 @@ public struct Variant: Sendable {
 }
 
 extension Schema {
+    /// Whether a value of this schema is written as a mapping.
+    var takesMapping: Bool {
+        switch self {
+        case .map, .object, .kinded, .variants, .oneOf: true
+        default: false
+        }
+    }
+
     /// How a type error names what was expected.
     var expectation: String {
         switch self {
@@ -114,6 +124,7 @@ extension Schema {
         case .bool: "true or false"
         case .enumeration(let names): "one of: \(names.joined(separator: ", "))"
         case .list: "a list"
+        case .oneOrList(let element): "\(element.expectation) or a list of them"
         case .map, .object, .kinded, .variants: "a mapping"
         case .oneOf: "a single-key mapping"
         case .any: "a value"

@@ -53,6 +53,10 @@ public struct SchemaValidator: Sendable {
             guard let items = value.list else { return typeError() }
             let checked = items.enumerated().map { check($1, element, path + ["\($0)"], &problems) }
             return YAMLValue(.list(checked), at: value.location)
+        case .oneOrList(let element):
+            if value.list != nil { return check(value, .list(element), path, &problems) }
+            if element.takesMapping && value.entries == nil { return typeError() }
+            return check(value, element, path, &problems)
         case .map(let element):
             guard let entries = value.entries else { return typeError() }
             let checked = entries.map { entry in

@@ -28,7 +28,8 @@ public enum PipelineSchema {
     ], doc: "a dataset split"))
 
     static let data: Schema = .object(ObjectSchema([
-        Field("train", dataSource, .required, doc: "training split; referenced as data.train"),
+        Field("train", .oneOrList(dataSource), .required,
+              doc: "training split, or a list of sources read as one (e.g. labelled + unlabeled); referenced as data.train"),
         Field("eval", dataSource, .optional, doc: "evaluation split; referenced as data.eval"),
         Field("batch", .int(min: 1), .required, doc: "training batch size"),
         Field("eval_batch", .int(min: 1), .optional, doc: "evaluation batch size (default: batch)"),

@@ -41,18 +41,23 @@ extension PipelineSpec {
     }
 
     private static func decodeData(_ node: YAMLValue?) -> DataSpec {
-        func source(_ split: String) -> DataSourceSpec? {
-            guard let entry = node?.entry(split) else { return nil }
-            let importer = entry.value["import"].flatMap { value in
+        func source(_ name: String, _ value: YAMLValue, at location: SourceLocation) -> DataSourceSpec {
+            let importer = value["import"].flatMap { value in
                 located(value["kind"]).map { ImporterSpec(kind: $0, path: value["path"]?.string ?? "", node: value) }
             }
-            return DataSourceSpec(name: "data.\(split)", location: entry.keyLocation,
-                                  shards: entry.value["shards"]?.string ?? "", importer: importer)
+            return DataSourceSpec(name: name, location: location, shards: value["shards"]?.string ?? "", importer: importer)
         }
         let unknown = SourceLocation(file: node?.location.file ?? "", line: 1, column: 1)
         let batch = node?["batch"]?.int ?? 1
-        return DataSpec(train: source("train") ?? DataSourceSpec(name: "data.train", location: unknown, shards: ""),
-                        eval: source("eval"), batch: batch, evalBatch: node?["eval_batch"]?.int ?? batch,
+        var train = [DataSourceSpec(name: "data.train", location: unknown, shards: "")]
+        if let entry = node?.entry("train") {
+            let listed = entry.value.list?.enumerated().map { source("data.train.\($0)", $1, at: $1.location) }
+            // An empty list keeps a placeholder at its key, so later checks have a location (the check reports it).
+            train = listed.map { $0.isEmpty ? [DataSourceSpec(name: "data.train", location: entry.keyLocation, shards: "")] : $0 }
+                ?? [source("data.train", entry.value, at: entry.keyLocation)]
+        }
+        return DataSpec(train: train,
+                        eval: node?.entry("eval").map { source("data.eval", $0.value, at: $0.keyLocation) }, batch: batch, evalBatch: node?["eval_batch"]?.int ?? batch,
                         shuffle: node?["shuffle"]?.bool ?? true, dropLast: node?["drop_last"]?.bool ?? false)
     }
 

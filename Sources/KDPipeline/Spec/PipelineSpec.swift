@@ -45,8 +45,8 @@ public struct PipelineSpec: Sendable {
 
 /// `data:` the training and evaluation splits and batching.
 public struct DataSpec: Sendable {
-    /// `data.train`
-    public var train: DataSourceSpec
+    /// `data.train`: one source, or each entry of its list (batches draw from their union).
+    public var train: [DataSourceSpec]
     /// `data.eval`, if given.
     public var eval: DataSourceSpec?
     /// `batch:` training batch size.
@@ -61,7 +61,7 @@ public struct DataSpec: Sendable {
 
 /// One data split: `{shards: dir, import: {kind: idx, path: …, …}}`.
 public struct DataSourceSpec: Sendable {
-    /// `data.train` or `data.eval`: the name references use.
+    /// Its key path: `data.train`, `data.train.1` (an entry of a list) or `data.eval`.
     public var name: String
     /// Where the split's key was written.
     public var location: SourceLocation

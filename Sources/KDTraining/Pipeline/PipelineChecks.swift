@@ -1,5 +1,6 @@
 import Foundation
 import KDData
+import KDNN
 import KDPipeline
 import KDTensor
 
@@ -22,9 +23,9 @@ enum PipelineChecks {
         let resolve = { (ref: Reference) in shape(of: ref, spec: spec, shapes: shapes) }
         for stage in spec.stages {
             guard case .connector(let c) = stage.kind, let from = resolve(c.from.value), let to = resolve(c.to.value) else { continue }
-            if from.rank != 4 || to.rank != 4 || from[2] != to[2] || from[3] != to[3] {
+            if !Connector.maps(from, to: to) {
                 out.append(Diagnostic(at: c.from.location, keyPath: "stages.\(stage.name)",
-                                      "connector '\(stage.name)' maps \(c.from.value) \(from) to \(c.to.value) \(to): a 1×1 conv needs NCHW tensors of equal height and width"))
+                                      "connector '\(stage.name)' maps \(c.from.value) \(from) to \(c.to.value) \(to): a 1×1 conv needs NCHW tensors of equal height and width, or [N, C] features"))
             }
         }
         for term in spec.loss {
@@ -45,6 +46,7 @@ enum PipelineChecks {
             }
         }
         out += checkInputSize(spec)
+        out += checkLabelReaders(spec)
         return out
     }
 
@@ -82,7 +84,7 @@ enum PipelineChecks {
 
     /// Models must accept what the augmentation emits (when the shards already exist).
     static func checkInputSize(_ spec: PipelineSpec) -> [Diagnostic] {
-        guard let layout = try? DatasetManifest.read(from: URL(fileURLWithPath: spec.data.train.shards)).layout else { return [] }
+        guard let layout = try? DatasetManifest.read(from: URL(fileURLWithPath: spec.data.train[0].shards)).layout else { return [] }
         var size = layout.height
         for stage in spec.stages {
             if case .augmentation(let a) = stage.kind {

@@ -25,8 +25,13 @@ public enum PipelineKinds {
                              doc: "hidden layer sizes"),
         ], doc: "multilayer perceptron over flattened pixels")
 
-        r.register("idx", in: f.importer, fields: [Field("split", .enumeration(["train", "test"]), .required)],
-                   doc: "MNIST-family IDX files (raw or gzip) in `path`, e.g. Fashion-MNIST")
+        r.register("idx", in: f.importer, fields: [
+            Field("split", .enumeration(["train", "test"]), .required),
+            Field("labeled_fraction", .float, .optional,
+                  doc: "keep this fraction of each class (seeded, as kdflow import --labeled-fraction); see part"),
+            Field("part", .enumeration(["labeled", "unlabeled"]), .defaultValue(.string("labeled")),
+                  doc: "with labeled_fraction: write the labelled fraction, or the rest without labels"),
+        ], doc: "MNIST-family IDX files (raw or gzip) in `path`, e.g. Fashion-MNIST")
 
         r.register("pad_crop", in: f.augmentation, value: .object(ObjectSchema([
             Field("size", .int(min: 1), .required), Field("pad", .int(min: 0), .defaultValue(.int(0))),

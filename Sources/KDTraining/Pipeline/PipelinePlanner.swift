@@ -23,24 +23,6 @@ public enum PipelinePlanner {
         public var description: String { "\(location): error: \(message)" }
     }
 
-    /// Imports the data splits whose shards are missing and have an `import:` entry.
-    public static func prepareData(_ spec: PipelineSpec, log: (String) -> Void) throws {
-        for source in [spec.data.train] + (spec.data.eval.map { [$0] } ?? []) {
-            let dir = URL(fileURLWithPath: source.shards)
-            guard !FileManager.default.fileExists(atPath: dir.appendingPathComponent(DatasetManifest.fileName).path) else { continue }
-            guard let importer = source.importer else {
-                throw PlanError(location: source.location, message: "\(source.name): no shards in \(source.shards) and no import: entry to make them")
-            }
-            let train = importer.node["split"]?.string != "test"
-            log("importing \(importer.path) (\(train ? "train" : "test")) into \(source.shards)")
-            try FileManager.default.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let from = URL(fileURLWithPath: importer.path)
-            let classes = FashionMNIST.isInstalled(directory: from) ? FashionMNIST.classes : nil
-            try DatasetImport.run(FashionMNIST.source(train: train, directory: from), name: dir.lastPathComponent,
-                                  to: dir, options: ImportOptions(classes: classes, overwrite: true))
-        }
-    }
-
     /// The typed plan of a loaded pipeline (data must exist: see `prepareData`).
     public static func plan(_ loaded: LoadedPipeline) throws -> TrainingPlan {
         let spec = loaded.spec
@@ -95,13 +77,14 @@ public enum PipelinePlanner {
         var plan = TrainingPlan(
             name: spec.name, seed: UInt64(spec.seed), phases: phases, batchSize: spec.data.batch,
             evalBatchSize: spec.data.evalBatch, shuffle: spec.data.shuffle, dropLast: spec.data.dropLast,
-            trainData: URL(fileURLWithPath: spec.data.train.shards), evalData: spec.data.eval.map { URL(fileURLWithPath: $0.shards) },
+            trainData: URL(fileURLWithPath: spec.data.train[0].shards), evalData: spec.data.eval.map { URL(fileURLWithPath: $0.shards) },
             augmentation: ops, views: augmentation.views, evalAugmentation: evalOps, models: models, connectors: connectors,
             loss: LossGraph(terms: terms), optimizers: optimizers, outputDirectory: URL(fileURLWithPath: spec.outputs.dir),
             exportModel: spec.outputs.export?.value ?? trainable.first ?? spec.models[0].name,
             checkpointEverySteps: spec.outputs.checkpointEvery, channelCapacity: spec.channelCapacity,
             augmentStage: augmentStage.name)
         plan.stores = stores
+        plan.extraTrainData = spec.data.train.dropFirst().map { URL(fileURLWithPath: $0.shards) }
         return plan
     }
 

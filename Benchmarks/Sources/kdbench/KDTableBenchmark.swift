@@ -1,0 +1,123 @@
+import Foundation
+
+/// `kdbench kd-table [--seeds 1,2,3] [--fresh]`: trains the teacher, the baseline students and
+/// every method pipeline once per seed under one budget, and writes the results table into
+/// README.md between `<!-- kd-table:begin -->` and `<!-- kd-table:end -->`. A finished run
+/// (its `kd-table.json` beside metrics.jsonl) is reused unless `--fresh`.
+func runKDTableBenchmark(_ args: [String]) throws {
+    let seeds = value(of: "--seeds", in: args)?.split(separator: ",").compactMap { Int($0) } ?? [1, 2, 3]
+    let fresh = args.contains("--fresh")
+    FileManager.default.changeCurrentDirectoryPath(repositoryRoot.path)
+    try runChecked("/usr/bin/env", ["swift", "build", "-c", "release", "--product", "kdflow"])
+    var results: [String: [KDTableRun]] = [:]
+    var fillSeconds = 0.0
+    for seed in seeds {
+        for method in kdTableMethods {
+            if method.name == "student" { fillSeconds += try fillTeacherStore(seed: seed, fresh: fresh) }
+            let run = try kdTableRun(method, seed: seed, fresh: fresh)
+            log("seed \(seed) \(method.name): " + String(format: "top-1 %.2f %%, %.0f s", run.top1 * 100, run.seconds))
+            results[method.name, default: []].append(run)
+        }
+    }
+    // Recorded times, so a table finished over several invocations still counts every run once.
+    let total = results.values.joined().reduce(fillSeconds) { $0 + $1.seconds }
+    let table = KDTableReport(methods: kdTableMethods, results: results, seeds: seeds, totalSeconds: total)
+    try table.writeIntoReadme(repositoryRoot.appendingPathComponent("README.md"))
+    print(table.markdown)
+    print(table.json)
+}
+
+/// One finished run: the final epoch's evaluation top-1 and the run's wall time.
+struct KDTableRun: Codable {
+    var top1: Double
+    var seconds: Double
+}
+
+/// The repository (the package above Benchmarks/).
+let repositoryRoot = referenceDirectory.deletingLastPathComponent().deletingLastPathComponent()
+
+/// The student budget every row shares (the pipelines agree; the override makes sure).
+let kdTableStudentEpochs = 10
+
+private func runDirectory(_ name: String, seed: Int) -> String { "runs/kd-table/\(name)-s\(seed)" }
+
+/// What points a pipeline's teacher at the seed's teacher and its store. Every teacher stage
+/// exposes the same taps, so the runs share one store (the key covers the taps).
+private func teacherOverrides(seed: Int) -> [String] {
+    ["models.teacher.weights=\(runDirectory("teacher", seed: seed))/teacher.safetensors",
+     "stages.teacher.taps=[logits, features, features.preact]",
+     "stages.teacher.store={dir: runs/kd-table/store-s\(seed), precision: fp16}"]
+}
+
+private func overrides(_ method: KDTableMethod, seed: Int) -> [String] {
+    var list = ["seed=\(seed)", "outputs.dir=\(runDirectory(method.name, seed: seed))"]
+    if method.name != "teacher" { list.append("epochs=\(kdTableStudentEpochs)") }
+    if method.usesTeacher { list += teacherOverrides(seed: seed) }
+    return list
+}
+
+/// Trains one row for one seed (or reuses its recorded result) and reads the final top-1.
+private func kdTableRun(_ method: KDTableMethod, seed: Int, fresh: Bool) throws -> KDTableRun {
+    let dir = runDirectory(method.name, seed: seed)
+    let record = URL(fileURLWithPath: "\(dir)/kd-table.json")
+    if !fresh, let data = try? Data(contentsOf: record), let run = try? JSONDecoder().decode(KDTableRun.self, from: data) {
+        return run
+    }
+    try? FileManager.default.removeItem(atPath: dir)
+    let started = Date()
+    try runChecked(".build/release/kdflow", ["run", method.pipeline] + overrides(method, seed: seed))
+    let seconds = Date().timeIntervalSince(started)
+    let top1 = try finalTop1(metrics: URL(fileURLWithPath: "\(dir)/metrics.jsonl"), model: method.model)
+    let run = KDTableRun(top1: top1, seconds: seconds)
+    try JSONEncoder().encode(run).write(to: record)
+    return run
+}
+
+/// Precomputes the seed's teacher outputs (both views) for the teacher-reading MLP students;
+/// returns the time it took (recorded in the store's `filled` marker, reused unless `fresh`).
+private func fillTeacherStore(seed: Int, fresh: Bool) throws -> Double {
+    let marker = "runs/kd-table/store-s\(seed)/filled"
+    if !fresh, let text = try? String(contentsOfFile: marker, encoding: .utf8),
+       let seconds = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+        return seconds
+    }
+    let started = Date()
+    try runChecked(".build/release/kdflow", ["cache", "fill", "pipelines/fashion-kd.yaml", "seed=\(seed)",
+                                             "outputs.dir=\(runDirectory("store-fill", seed: seed))"] + teacherOverrides(seed: seed))
+    let seconds = Date().timeIntervalSince(started)
+    try Data(String(format: "%.1f\n", seconds).utf8).write(to: URL(fileURLWithPath: marker))
+    log(String(format: "seed %d teacher store filled in %.0f s", seed, seconds))
+    return seconds
+}
+
+/// The evaluation top-1 of `model` in the last epoch record (the final weights, not the best epoch).
+func finalTop1(metrics: URL, model: String) throws -> Double {
+    let text = try String(contentsOf: metrics, encoding: .utf8)
+    for line in text.split(separator: "\n").reversed() {
+        guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              object["kind"] as? String == "epoch" else { continue }
+        guard let eval = object["eval"] as? [String: Any], let scores = eval[model] as? [String: Any],
+              let top1 = scores["top1"] as? Double else { break }
+        return top1
+    }
+    throw WorkerError(command: metrics.path, status: 1, output: "no epoch record with an evaluation of '\(model)'")
+}
+
+/// Runs a command with inherited output; throws on a non-zero exit.
+private func runChecked(_ executable: String, _ arguments: [String]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.standardError
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw WorkerError(command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus, output: "")
+    }
+}
+
+private func value(of option: String, in args: [String]) -> String? {
+    args.firstIndex(of: option).flatMap { args.indices.contains($0 + 1) ? args[$0 + 1] : nil }
+}
+
+private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }

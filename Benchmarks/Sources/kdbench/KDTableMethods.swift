@@ -1,0 +1,40 @@
+/// One row of the KD table: a pipeline trained once per seed under the shared budget.
+struct KDTableMethod {
+    /// Row name; the run of seed S goes to runs/kd-table/<name>-sS.
+    let name: String
+    /// The pipeline file, run as written apart from the table's overrides.
+    let pipeline: String
+    /// What the student learns from, for the table.
+    let distils: String
+    /// The row this one is compared with (nil: it is a baseline or the teacher).
+    let baseline: String?
+    /// Reads the seed's teacher (its weights and the seed's teacher-output store).
+    let usesTeacher: Bool
+    /// The model whose final evaluation is the row's top-1.
+    var model = "student"
+}
+
+/// The table's rows, in run order within a seed (the teacher first, then its store, then students).
+/// Not here: RKD (its angle term is O(N³·D) per batch: ~2.4 steps/s, ~35 min per seed on this
+/// machine) and AT (its student is a CNN and its teacher's conv maps are too large to store).
+let kdTableMethods: [KDTableMethod] = [
+    KDTableMethod(name: "teacher", pipeline: "pipelines/quickstart-teacher.yaml", distils: "— (`cnn`, trained alone, 3 epochs)",
+                  baseline: nil, usesTeacher: false, model: "teacher"),
+    KDTableMethod(name: "student", pipeline: "pipelines/fashion-student.yaml", distils: "— (cross-entropy alone: the baseline)",
+                  baseline: nil, usesTeacher: false),
+    KDTableMethod(name: "kd", pipeline: "pipelines/fashion-kd.yaml", distils: "teacher logits (Hinton)",
+                  baseline: "student", usesTeacher: true),
+    KDTableMethod(name: "dkd", pipeline: "pipelines/fashion-dkd.yaml", distils: "teacher logits, target / non-target parts",
+                  baseline: "student", usesTeacher: true),
+    KDTableMethod(name: "overhaul", pipeline: "pipelines/fashion-overhaul.yaml",
+                  distils: "pre-ReLU features via a 1×1-conv+BN connector (margin, partial L2)",
+                  baseline: "student", usesTeacher: true),
+    KDTableMethod(name: "dml", pipeline: "pipelines/fashion-dml.yaml", distils: "a peer's logits (no teacher)",
+                  baseline: "student", usesTeacher: false),
+    KDTableMethod(name: "udml", pipeline: "pipelines/fashion-udml.yaml", distils: "a peer's logits and features (no teacher)",
+                  baseline: "student", usesTeacher: false),
+    KDTableMethod(name: "ssld-baseline", pipeline: "pipelines/fashion-ssld-baseline.yaml",
+                  distils: "— (cross-entropy on the labelled 10 % alone)", baseline: nil, usesTeacher: false),
+    KDTableMethod(name: "ssld", pipeline: "pipelines/fashion-ssld.yaml",
+                  distils: "teacher soft targets on all images + CE on the labelled 10 %", baseline: "ssld-baseline", usesTeacher: true),
+]

@@ -1,0 +1,37 @@
+import Foundation
+import KDData
+import KDPipeline
+
+extension PipelinePlanner {
+    /// Imports the data sources whose shards are missing and have an `import:` entry. With
+    /// `labeled_fraction` the import writes one `part` of the seeded per-class split; the split is
+    /// the same every time, so a file's labelled and unlabeled sources are complementary.
+    public static func prepareData(_ spec: PipelineSpec, log: (String) -> Void) throws {
+        for source in spec.data.train + (spec.data.eval.map { [$0] } ?? []) {
+            let dir = URL(fileURLWithPath: source.shards)
+            guard !FileManager.default.fileExists(atPath: dir.appendingPathComponent(DatasetManifest.fileName).path) else { continue }
+            guard let importer = source.importer else {
+                throw PlanError(location: source.location, message: "\(source.name): no shards in \(source.shards) and no import: entry to make them")
+            }
+            let train = importer.node["split"]?.string != "test"
+            log("importing \(importer.path) (\(train ? "train" : "test")) into \(source.shards)")
+            try FileManager.default.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let from = URL(fileURLWithPath: importer.path)
+            let classes = FashionMNIST.isInstalled(directory: from) ? FashionMNIST.classes : nil
+            let raw = FashionMNIST.source(train: train, directory: from)
+            let options = ImportOptions(classes: classes, overwrite: true)
+            guard let fraction = importer.node["labeled_fraction"]?.double else {
+                try DatasetImport.run(raw, name: dir.lastPathComponent, to: dir, options: options)
+                continue
+            }
+            var split = options
+            split.split = .labeledFraction(fraction)
+            split.splitDirectory = dir
+            let parts = try DatasetImport.split(try raw.load(classes: classes), options: split, file: dir.path)
+            // A labelled-fraction split always has its unlabeled second part.
+            let unlabeled = importer.node["part"]?.string == "unlabeled"
+            try DatasetWriter.write(unlabeled ? parts.second! : parts.first,
+                                    name: dir.lastPathComponent, to: dir, shardSize: options.shardSize, overwrite: true)
+        }
+    }
+}
