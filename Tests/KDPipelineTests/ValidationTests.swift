@@ -40,6 +40,18 @@ import Testing
         ])
     }
 
+    @Test func plainOffIsTheChoiceOffNotABoolean() {
+        // YAML 1.1 reads a plain `off` as false; a choice list holding `off` takes it as that choice.
+        let stored = "  teacher: {forward: teacher, from: augment, taps: [logits, layer3.preact], store: {mode: off}}"
+        expectDiagnostics(Fixtures.valid(replacing: "teacher: {forward", with: stored), [])
+        expectDiagnostics(Fixtures.valid, [], overrides: ["stages.teacher.store.mode=off"])
+        // Where no choice is spelled like the boolean, it stays a type error.
+        expectDiagnostics(Fixtures.valid(replacing: "teacher: {forward", with:
+            "  teacher: {forward: teacher, from: augment, taps: [logits, layer3.preact], store: {precision: off}}"), [
+            "kd.yaml:15:96: error: stages.teacher.store.precision: expected one of: fp32, fp16, bf16, got boolean false",
+        ])
+    }
+
     @Test func unknownKindListsTheRegisteredKinds() {
         expectDiagnostics(Fixtures.valid(replacing: "kd:", with:
             "  kd:  {kind: kdd, student: student.logits, teacher: teacher.logits, temperature: 4, weight: 0.9}"), [

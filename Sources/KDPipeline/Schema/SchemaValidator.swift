@@ -36,13 +36,15 @@ public struct SchemaValidator: Sendable {
         case .bool:
             return value.bool == nil ? typeError() : value
         case .enumeration(let names):
-            guard let name = value.string else { return typeError() }
+            // YAML 1.1 reads a plain `off` (or `on`, `yes`, `no`) as a boolean; where the choices
+            // hold exactly one spelling of that boolean, the user meant that choice.
+            guard let name = value.string ?? value.bool.flatMap({ Self.spelling(of: $0, among: names) }) else { return typeError() }
             if !names.contains(name) {
                 problems.append(Diagnostic(at: value.location, keyPath: path.dotted,
                                            "'\(name)' is not one of: \(names.joined(separator: ", "))"
                                            + Suggestion.didYouMean(name, in: names)))
             }
-            return value
+            return YAMLValue(.string(name), at: value.location)
         case .registeredName(let family):
             guard let name = value.string else { return typeError() }
             if registry.kind(name, in: family) == nil {
@@ -169,4 +171,14 @@ public struct SchemaValidator: Sendable {
 extension [String] {
     /// `a.b.c`
     var dotted: String { joined(separator: ".") }
+}
+
+extension SchemaValidator {
+    /// The one choice in `names` that YAML 1.1 reads as `flag` (`off`, `no`, `false`, `n` or
+    /// their opposites), if exactly one is there.
+    static func spelling(of flag: Bool, among names: [String]) -> String? {
+        let spellings = flag ? ["on", "yes", "true", "y"] : ["off", "no", "false", "n"]
+        let matches = names.filter { spellings.contains($0.lowercased()) }
+        return matches.count == 1 ? matches[0] : nil
+    }
 }
