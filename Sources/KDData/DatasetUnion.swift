@@ -46,6 +46,12 @@ public final class DatasetUnion: Sendable {
         return (m, index - memberStarts[m])
     }
 
+    /// The shard, within its member, of the sample at a global index.
+    public func shard(of index: Int) -> Int {
+        let (m, i) = locate(index)
+        return members[m].location(of: i).shard
+    }
+
     /// The stable id of the sample at a global index.
     public func id(at index: Int) -> SampleID {
         let (m, i) = locate(index)

@@ -2,8 +2,8 @@ import Foundation
 import KDCache
 import KDData
 
-/// `kdflow cache fill`: precomputes every view of every sample (of a shard range) into the
-/// pipeline's stores, so training starts warm. Samples already stored are skipped, so a killed
+/// `kdflow cache fill`: precomputes every view of every sample of every training source (of a
+/// shard range, counted within each source) into the pipeline's stores, so training starts warm. Samples already stored are skipped, so a killed
 /// fill resumes where it stopped; disjoint shard ranges can be filled by separate processes.
 public enum StoreFill {
     /// What a fill did.
@@ -21,11 +21,11 @@ public enum StoreFill {
         let started = Date()
         guard !plan.stores.isEmpty else { throw ModelSet.BuildError(message: "\(plan.name): no stage has a store: entry") }
         guard plan.views > 0 else { throw ModelSet.BuildError(message: "\(plan.name): fill needs an augmentation with views: N > 0") }
-        let data = try ShardedDataset(directory: plan.trainData)
+        let data = try DatasetUnion(plan.trainSources.map { try ShardedDataset(directory: $0) })
         let augmenter = try Augmenter(ops: plan.augmentation, views: plan.views, seed: plan.seed, input: data.layout)
-        let loader = try DataLoader(dataset: data, batchSize: plan.batchSize, shuffle: false, seed: plan.seed,
+        let loader = try DataLoader(sources: data, batchSize: plan.batchSize, shuffle: false, seed: plan.seed,
                                     augmenter: augmenter, prefetch: 0)
-        let selected = (0..<data.count).filter { shards?.contains(data.location(of: $0).shard) ?? true }
+        let selected = (0..<data.count).filter { shards?.contains(data.shard(of: $0)) ?? true }
         let members = Array(selected[(selected.count * share.part / share.of)..<(selected.count * (share.part + 1) / share.of)])
         var writable = plan.stores
         for i in writable.indices where writable[i].mode == .read { writable[i].mode = .readwrite }

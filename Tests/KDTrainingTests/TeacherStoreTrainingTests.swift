@@ -55,4 +55,15 @@ import Testing
             #expect(abs(summary.final["student"]!.top1 - plain.final["student"]!.top1) < 0.02)
         }
     }
+
+    @Test func fillCoversEveryTrainingSource() throws {
+        // SSLD reads a labelled and an unlabeled source; a fill must store both.
+        var plan = kdPlan("fill-sources", store: StorePlan(model: "teacher", directory: runDirectory("fill-sources-store"),
+                                                           options: StoreOptions(encoding: .init(precision: .fp16))))
+        plan.views = 1
+        plan.extraTrainData = [fashionTrain]
+        let report = try StoreFill.run(plan: plan)
+        #expect(report.samples == 70_000)
+        #expect(report.metrics["teacher"]?.written == 70_000)
+    }
 }

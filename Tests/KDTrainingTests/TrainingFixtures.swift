@@ -11,6 +11,13 @@ let fashionTest: URL = {
     return DatasetPreparation.fashionMNIST(root: root).test
 }()
 
+/// Fashion-MNIST's training split (60,000 samples), imported with the test split.
+let fashionTrain: URL = {
+    _ = fashionTest
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("kdflow-training-tests-\(getpid())")
+    return DatasetPreparation.fashionMNIST(root: root).train
+}()
+
 /// A fresh run directory.
 func runDirectory(_ name: String) -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kdflow-run-\(getpid())-\(name)")
