@@ -11,14 +11,9 @@ public struct StoreKey: Hashable, Sendable, CustomStringConvertible {
 
     /// The key of `sample` seen as `view` by the teacher `fingerprint`.
     public init(fingerprint: TeacherFingerprint, sample: [UInt8], view: [UInt8]) {
-        self.init(fingerprintDigest: fingerprint.digest, sample: sample, view: view)
-    }
-
-    /// The key as a record of the teacher with digest `fingerprintDigest` names it.
-    init(fingerprintDigest: [UInt8], sample: [UInt8], view: [UInt8]) {
         self.sample = sample
         self.view = view
-        digest = KeyDigest(fingerprintDigest: fingerprintDigest, sample: sample, view: view)
+        digest = KeyDigest(fingerprintDigest: fingerprint.digest, sample: sample, view: view)
     }
 
     public var description: String { digest.description }

@@ -160,9 +160,3 @@ private func codecTable(_ plan: TrainingPlan) throws -> [[String: Any]] {
     }
     return rows
 }
-
-private func epochRecords(_ run: URL) throws -> [[String: Any]] {
-    try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
-        .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        .filter { $0["kind"] as? String == "epoch" }
-}

@@ -92,28 +92,11 @@ private func fillTeacherStore(seed: Int, fresh: Bool) throws -> Double {
 
 /// The evaluation top-1 of `model` in the last epoch record (the final weights, not the best epoch).
 func finalTop1(metrics: URL, model: String) throws -> Double {
-    let text = try String(contentsOf: metrics, encoding: .utf8)
-    for line in text.split(separator: "\n").reversed() {
-        guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              object["kind"] as? String == "epoch" else { continue }
-        guard let eval = object["eval"] as? [String: Any], let scores = eval[model] as? [String: Any],
-              let top1 = scores["top1"] as? Double else { break }
-        return top1
+    guard let eval = try epochRecords(metrics.deletingLastPathComponent()).last?["eval"] as? [String: Any],
+          let scores = eval[model] as? [String: Any], let top1 = scores["top1"] as? Double else {
+        throw WorkerError(command: metrics.path, status: 1, output: "no epoch record with an evaluation of '\(model)'")
     }
-    throw WorkerError(command: metrics.path, status: 1, output: "no epoch record with an evaluation of '\(model)'")
-}
-
-/// Runs a command with inherited output; throws on a non-zero exit.
-private func runChecked(_ executable: String, _ arguments: [String]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.standardOutput = FileHandle.standardError
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw WorkerError(command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus, output: "")
-    }
+    return top1
 }
 
 private func value(of option: String, in args: [String]) -> String? {

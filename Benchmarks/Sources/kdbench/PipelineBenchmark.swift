@@ -31,7 +31,9 @@ func runPipelineBenchmark(_ args: [String]) throws {
     for kind in [ExecutorKind.inline, .pipelined] {
         let trainer = try Trainer(plan: plan(kind.rawValue), log: { _ in })
         let summary = try trainer.run(executor: kind)
-        let record = try lastEpochRecord(trainer.plan.outputDirectory)
+        guard let record = try epochRecords(trainer.plan.outputDirectory).last else {
+            throw WorkerError(command: "pipeline benchmark", status: 1, output: "no epoch record in \(trainer.plan.outputDirectory.path)")
+        }
         let stages = (record["stages"] as? [[String: Any]] ?? []).map { ($0["name"] as! String, $0["busy_s"] as! Double) }
         results[kind] = (record["train_seconds"] as? Double ?? summary.seconds, stages)
     }
@@ -45,14 +47,4 @@ func runPipelineBenchmark(_ args: [String]) throws {
     print(String(format: "pipelined / busiest stage %.3f (target ≤ 1.1); pipelined / inline %.3f (target < 1)", overBusiest, overInline))
     printJSONLine(["pipelined_over_busiest": (overBusiest * 1000).rounded() / 1000,
                    "pipelined_over_inline": (overInline * 1000).rounded() / 1000])
-}
-
-private func lastEpochRecord(_ run: URL) throws -> [String: Any] {
-    let lines = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
-    for line in lines.reversed() {
-        if let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], obj["kind"] as? String == "epoch" {
-            return obj
-        }
-    }
-    throw WorkerError(command: "pipeline benchmark", status: 1, output: "no epoch record in \(run.path)")
 }

@@ -8,7 +8,7 @@ import KDTraining
 func runScaleBenchmark(_ args: [String]) throws {
     let root = referenceDirectory.deletingLastPathComponent().deletingLastPathComponent()
     let kdflow = root.appendingPathComponent(".build/release/kdflow").path
-    try run("/usr/bin/env", ["swift", "build", "-c", "release", "--product", "kdflow", "--package-path", root.path],
+    try runChecked("/usr/bin/env", ["swift", "build", "-c", "release", "--product", "kdflow", "--package-path", root.path],
             environment: ["KDFLOW_MPI": "1"])
     let dataRoot = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-data")
     try DatasetPreparation.ensureFashionMNIST(root: dataRoot)
@@ -27,13 +27,11 @@ func runScaleBenchmark(_ args: [String]) throws {
             let dir = out.appendingPathComponent("run-\(rates.count)")
             let arguments = ["run", workload.file.path, "outputs.dir=\(dir.path)", "--weight-check-every", "0"]
             if ranks == 1 {
-                try run(kdflow, arguments)
+                try runChecked(kdflow, arguments)
             } else {
-                try run("/usr/bin/env", ["mpirun", "-np", "2", "--oversubscribe", "--allow-run-as-root", kdflow] + arguments)
+                try runChecked("/usr/bin/env", ["mpirun", "-np", "2", "--oversubscribe", "--allow-run-as-root", kdflow] + arguments)
             }
-            let epochs = try String(contentsOf: dir.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
-                .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-                .filter { $0["kind"] as? String == "epoch" }
+            let epochs = try epochRecords(dir)
             // The last epoch: the first one also pays for starting threads and the teacher's first batches.
             let last = epochs[epochs.count - 1], steps = Double(last["global_step"] as! Int) / Double(epochs.count)
             let seconds = last["train_seconds"] as! Double, allreduce = last["allreduce_s"] as? Double
@@ -88,16 +86,3 @@ private func pipeline(data: URL, teacher: Bool) -> String {
     """
 }
 
-/// Runs a command with its output sent to standard error, throwing when it fails.
-private func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    process.standardOutput = FileHandle.standardError
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw WorkerError(command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus, output: "")
-    }
-}

@@ -21,9 +21,7 @@ func runStoreAccuracyBenchmark(_ args: [String]) throws {
         let dir = out.appendingPathComponent("run\(i)")
         try runChecked(kdflow, ["run", "pipelines/quickstart.yaml", "outputs.dir=\(dir.path)",
                                 "stages.teacher.store.dir=\(dir.appendingPathComponent("store").path)"] + config.store, in: root)
-        let epochs = try String(contentsOf: dir.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
-            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            .filter { $0["kind"] as? String == "epoch" }
+        let epochs = try epochRecords(dir)
         let top1 = ((epochs.last?["eval"] as? [String: Any])?["student"] as? [String: Any])?["top1"] as? Double ?? .nan
         rows.append((config.name, top1, try Data(contentsOf: dir.appendingPathComponent("student.safetensors"))))
     }
@@ -34,18 +32,4 @@ func runStoreAccuracyBenchmark(_ args: [String]) throws {
     }
     printJSONLine(["no_store_top1": rows[0].top1, "fp32_top1": rows[1].top1, "fp16_top1": rows[2].top1, "fp16_top3_top1": rows[3].top1,
                    "fp32_bit_identical": rows[1].bytes == rows[0].bytes])
-}
-
-/// Runs a command in `directory` with its output passed through, throwing when it fails.
-private func runChecked(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    process.standardOutput = FileHandle.standardError
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw WorkerError(command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus, output: "")
-    }
 }

@@ -24,6 +24,30 @@ func runJSONWorker(_ executable: String, _ arguments: [String], environment: [St
     return object
 }
 
+/// Runs a command (in `directory`, with `environment` added) with its output on standard error,
+/// throwing when it fails.
+func runChecked(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+                environment: [String: String] = [:]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    if let directory { process.currentDirectoryURL = directory }
+    process.standardOutput = FileHandle.standardError
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw WorkerError(command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus, output: "")
+    }
+}
+
+/// The epoch records of a run's `metrics.jsonl`, in order.
+func epochRecords(_ run: URL) throws -> [[String: Any]] {
+    try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        .filter { $0["kind"] as? String == "epoch" }
+}
+
 struct WorkerError: Error, CustomStringConvertible {
     let command: String
     let status: Int32
