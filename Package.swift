@@ -31,7 +31,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        .target(name: "KDTensor", swiftSettings: tensorFlags),
+        // Thread placement calls glibc declares only under _GNU_SOURCE.
+        .systemLibrary(name: "CSched"),
+        .target(name: "KDTensor", dependencies: ["CSched"], swiftSettings: tensorFlags),
         .target(name: "KDAutodiff", dependencies: ["KDTensor"], swiftSettings: kernelFlags),
         .target(name: "KDNN", dependencies: ["KDAutodiff"], swiftSettings: kernelFlags),
         .target(name: "KDLoss", dependencies: ["KDNN"], swiftSettings: kernelFlags),

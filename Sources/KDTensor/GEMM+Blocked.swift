@@ -7,7 +7,7 @@ extension GEMMProblem {
     func multiplyBlocked(threads: Int) {
         let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
         let kBlocks = (k + GEMMBlocking.kcMax - 1) / GEMMBlocking.kcMax
-        // Equal-depth blocks (e.g. 288 → 2×144, not 256+32) so no block is too shallow to
+        // Equal-depth blocks (e.g. 288 → 2×144, not 192+96) so no block is too shallow to
         // amortise its tile loads and stores.
         let kc = (k + kBlocks - 1) / kBlocks
         let totalPanels = (n + nr - 1) / nr
@@ -168,9 +168,20 @@ extension GEMMProblem {
                 }
                 // Later depth blocks add onto what the earlier ones wrote.
                 let blockBeta: Float = p0 == 0 ? beta : 1
-                for panel in panels {
-                    multiplyPanel(slab, panel: panel, rows: ic..<ic + mcb, p0: p0, kcb: kcb,
-                                  packedA: packedA, packsA: packsA, beta: blockBeta)
+                if packsA {
+                    for panel in panels {
+                        multiplyPanel(slab, panel: panel, rows: ic..<ic + mcb, p0: p0, kcb: kcb,
+                                      packedA: packedA, packsA: true, beta: blockBeta)
+                    }
+                } else {
+                    // Few panels: all of a tile row's panels in turn, so each row of C is
+                    // written whole while its cache lines are fresh.
+                    for i in stride(from: ic, to: ic + mcb, by: mr) {
+                        for panel in panels {
+                            multiplyPanel(slab, panel: panel, rows: i..<min(i + mr, ic + mcb), p0: p0,
+                                          kcb: kcb, packedA: packedA, packsA: false, beta: blockBeta)
+                        }
+                    }
                 }
                 p0 += kcb
             }

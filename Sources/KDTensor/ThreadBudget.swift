@@ -76,6 +76,9 @@ struct UncheckedBox<T>: @unchecked Sendable {
 
 /// Persistent kernel threads that spin briefly between jobs.
 ///
+/// A worker that finds itself on the core of the job's caller moves off it (`CorePlacement`),
+/// and a caller that wakes parked workers yields once so that such a worker runs at once.
+///
 /// Waking a parked thread takes up to ~1 ms on a virtualised core, longer than many kernel
 /// calls; so after each job a worker spins on the job word for `spinNanoseconds` before it
 /// parks on a condition variable. The caller always takes part in its own job, and indices are
@@ -108,6 +111,8 @@ final class WorkerPool: @unchecked Sendable {
     private let jobBody = Atomic<UInt>(0)
     private let done = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
+    /// The core of the thread that published the current job (see `CorePlacement`).
+    private let callerCore = Atomic<Int32>(-1)
     private let parking = NSCondition()
     private let growLock = NSLock()
     private let workerCount = Atomic<Int>(0)
@@ -131,11 +136,15 @@ final class WorkerPool: @unchecked Sendable {
                 jobBody.store(UInt(bitPattern: UnsafeMutableRawPointer(pointer)), ordering: .relaxed)
                 done.store(0, ordering: .relaxed)
                 let generation = (state.load(ordering: .relaxed) >> 32) &+ 1
+                callerCore.store(CorePlacement.currentCore(), ordering: .relaxed)
                 state.store(generation << 32, ordering: .sequentiallyConsistent)
                 if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
                     parking.lock()
                     parking.broadcast()
                     parking.unlock()
+                    // A woken worker may have been queued on this very core: let it run now,
+                    // so it can move off (see `workerLoop`) instead of waiting a time slice.
+                    sched_yield()
                 }
                 let claimed = work(generation: generation)
                 // Wait for the indices other threads claimed: a worker is usually a fraction of
@@ -229,6 +238,7 @@ final class WorkerPool: @unchecked Sendable {
                 }
             }
             seen = generation
+            CorePlacement.leave(core: callerCore.load(ordering: .relaxed))
             // Only the first `helpers` workers join, so a job never uses more threads than asked.
             if id < jobHelpers.load(ordering: .relaxed) {
                 let ran = work(generation: generation)
