@@ -52,3 +52,14 @@ extension Variable {
         }
     }
 }
+
+extension Variable {
+    /// Cosines of the angles ∠(xⱼ − xᵢ, xₖ − xᵢ) between the rows of a [N, D] variable, for every
+    /// triplet: [N, N, N]; 0 where xⱼ or xₖ equals xᵢ (RKD's angle-wise relation).
+    public func tripletAngleCosines() -> Variable {
+        let (cosines, geometry) = value.tripletAngleCosines()
+        return Tape.record(cosines, [self]) { g, _ in
+            [Tensor.tripletAngleCosinesBackward(g, cosines: cosines, geometry: geometry)]
+        }
+    }
+}

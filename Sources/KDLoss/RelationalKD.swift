@@ -34,11 +34,7 @@ public func rkdDistance(student: Variable, teacher: Tensor, normalization: RKDDi
 
 /// Cosines of the angles ∠(xⱼ − xᵢ, xₖ − xᵢ) for every triplet: [N, N, N].
 func tripletAngles(_ x: Variable) -> Variable {
-    let rows = x.rowsFlattened()
-    let (n, d) = (rows.shape[0], rows.shape[1])
-    let differences = rows.reshaped([1, n, d]) - rows.reshaped([n, 1, d])
-    let unit = differences.reshaped([n * n, d]).l2NormalizedRows().reshaped([n, n, d])
-    return unit.batchedMatmul(unit.permuted([0, 2, 1]))
+    x.rowsFlattened().tripletAngleCosines()
 }
 
 /// Park et al. 2019, angle-wise RKD: smooth-L1 (β = 1) between the triplet angle cosines of

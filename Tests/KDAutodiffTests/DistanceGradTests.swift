@@ -11,4 +11,8 @@ import Testing
     @Test func pairwiseDistances() {
         checkGradients([randomTensor([5, 3], seed: 101)]) { $0[0].pairwiseDistances() }
     }
+
+    @Test func tripletAngleCosines() {
+        checkGradients([randomTensor([5, 3], seed: 102)]) { $0[0].tripletAngleCosines() }
+    }
 }

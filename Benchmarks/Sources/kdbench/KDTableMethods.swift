@@ -15,8 +15,8 @@ struct KDTableMethod {
 }
 
 /// The table's rows, in run order within a seed (the teacher first, then its store, then students).
-/// Not here: RKD (its angle term is O(N³·D) per batch: ~2.4 steps/s, ~35 min per seed on this
-/// machine) and AT (its student is a CNN and its teacher's conv maps are too large to store).
+/// Not here: AT (its student must be a CNN to have attention maps, and a CNN student with its own
+/// CNN baseline under the 10-epoch budget costs about 25 minutes per run on this machine).
 let kdTableMethods: [KDTableMethod] = [
     KDTableMethod(name: "teacher", pipeline: "pipelines/quickstart-teacher.yaml", distils: "— (`cnn`, trained alone, 3 epochs)",
                   baseline: nil, usesTeacher: false, model: "teacher"),
@@ -28,6 +28,9 @@ let kdTableMethods: [KDTableMethod] = [
                   baseline: "student", usesTeacher: true),
     KDTableMethod(name: "overhaul", pipeline: "pipelines/fashion-overhaul.yaml",
                   distils: "pre-ReLU features via a 1×1-conv+BN connector (margin, partial L2)",
+                  baseline: "student", usesTeacher: true),
+    KDTableMethod(name: "rkd", pipeline: "pipelines/fashion-rkd.yaml",
+                  distils: "distance and angle relations of penultimate features, plus KD on logits",
                   baseline: "student", usesTeacher: true),
     KDTableMethod(name: "dml", pipeline: "pipelines/fashion-dml.yaml", distils: "a peer's logits (no teacher)",
                   baseline: "student", usesTeacher: false),
