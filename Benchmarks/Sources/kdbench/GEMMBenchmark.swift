@@ -5,8 +5,8 @@ import KDTensor
 /// im2col-shaped products, 1 and 2 threads. Each round times a batch of N calls of kdflow and
 /// then of NumPy for every case, so machine noise hits both alike; medians are over R·N calls.
 func runGEMMBenchmark(_ args: [String]) throws {
-    let rounds = intOption("--rounds", in: args) ?? 4
-    let reps = intOption("--reps", in: args) ?? 3
+    let rounds = intOption("--rounds", in: args) ?? 6
+    let reps = intOption("--reps", in: args) ?? 5
     let shapes: [(m: Int, n: Int, k: Int)] = [
         (256, 256, 256), (512, 512, 512), (1024, 1024, 1024),
         (128 * 26 * 26, 32, 9), (128 * 24 * 24, 64, 288),
