@@ -51,8 +51,11 @@ private func teacherOverrides(seed: Int) -> [String] {
 
 private func overrides(_ method: KDTableMethod, seed: Int) -> [String] {
     var list = ["seed=\(seed)", "outputs.dir=\(runDirectory(method.name, seed: seed))"]
-    if method.name != "teacher" { list.append("epochs=\(kdTableStudentEpochs)") }
-    if method.usesTeacher { list += teacherOverrides(seed: seed) }
+    if method.name != "teacher" { list.append("epochs=\(method.epochs ?? kdTableStudentEpochs)") }
+    if method.usesTeacher {
+        list += method.readsStore ? teacherOverrides(seed: seed)
+                                  : ["models.teacher.weights=\(runDirectory("teacher", seed: seed))/teacher.safetensors"]
+    }
     return list
 }
 
