@@ -1,3 +1,5 @@
+import Foundation
+
 /// Several datasets read as one training source (e.g. SSLD's labelled and unlabeled splits):
 /// global indices run through the members in order. A sample keeps its member's `SampleID`, so
 /// augmentation views and teacher-store keys are those of the member alone.
@@ -27,6 +29,11 @@ public final class DatasetUnion: Sendable {
         }
         self.members = members
         self.memberStarts = starts
+    }
+
+    /// The union of the datasets in `directories`.
+    public convenience init(directories: [URL]) throws {
+        try self.init(directories.map { try ShardedDataset(directory: $0) })
     }
 
     /// Number of samples over all members.

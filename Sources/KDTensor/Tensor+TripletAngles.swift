@@ -3,13 +3,12 @@
 /// O(N²·D + N³) instead of O(N³·D). Centring first (angles do not change under translation)
 /// keeps the Gram entries, and so their cancellation error, at the size of the spread.
 extension Tensor {
-    /// The rows of a [N, D] tensor, centred and with their Gram matrix and pairwise distances,
-    /// as both directions of the triplet-angle kernels need them.
+    /// What both directions of the triplet-angle kernels need of a [N, D] tensor's rows.
     public struct TripletGeometry: Sendable {
         /// The rows minus their mean: [N, D].
         public let centred: Tensor
-        /// ‖xⱼ − xᵢ‖ for every pair: [N, N], exactly 0 on the diagonal and for equal rows.
-        public let distances: Tensor
+        /// ρᵢⱼ = 1/‖xⱼ − xᵢ‖ for every pair: [N, N]; 0 on the diagonal and for equal rows.
+        public let inverseDistances: Tensor
     }
 
     /// Cosines of the angles ∠(xⱼ − xᵢ, xₖ − xᵢ) of a [N, D] tensor's rows, for every anchor i:
@@ -20,26 +19,28 @@ extension Tensor {
         let n = shape[0]
         let centred = self - mean(axes: [0], keepDims: true)
         let gram = centred.matmul(centred, transposeOther: true)
-        let distances = gram.withUnsafeBufferPointer { g in
-            Tensor(shape: [n, n]) { r in
+        // Equal rows have bit-equal Gram entries, so their squared distance is exactly 0.
+        let inverseDistances = gram.withUnsafeBufferPointer { g in
+            Tensor(shape: [n, n]) { rho in
                 for i in 0..<n {
                     for j in 0..<n {
-                        r[i * n + j] = i == j ? 0 : Swift.max(g[i * n + i] + g[j * n + j] - 2 * g[i * n + j], 0).squareRoot()
+                        let squared = i == j ? 0 : g[i * n + i] + g[j * n + j] - 2 * g[i * n + j]
+                        rho[i * n + j] = squared > 0 ? 1 / squared.squareRoot() : 0
                     }
                 }
             }
         }
         let cosines = gram.withUnsafeBufferPointer { g in
-            distances.withUnsafeBufferPointer { r in
+            inverseDistances.withUnsafeBufferPointer { rho in
                 Tensor(shape: [n, n, n]) { out in
                     ThreadBudget.parallelFor(n) { i in
-                        Self.anchorCosines(i, n: n, gram: g.baseAddress!, distances: r.baseAddress!,
+                        Self.anchorCosines(i, n: n, gram: g.baseAddress!, inverseDistances: rho.baseAddress! + i * n,
                                            into: out.baseAddress! + i * n * n)
                     }
                 }
             }
         }
-        return (cosines, TripletGeometry(centred: centred, distances: distances))
+        return (cosines, TripletGeometry(centred: centred, inverseDistances: inverseDistances))
     }
 
     /// Gradient of a loss with respect to the rows, given its gradient `g` [N, N, N] with
@@ -50,18 +51,13 @@ extension Tensor {
     /// Collecting the terms per row gives dx = (S − W − Wᵀ + diag(W·1)) · x̄ with S = Σᵢ Eᵢ and
     /// W[i][k] = Σⱼ Eᵢ[j][k] (x̄: the centred rows; the matrix annihilates constant shifts).
     public static func tripletAngleCosinesBackward(_ g: Tensor, cosines: Tensor, geometry: TripletGeometry) -> Tensor {
-        let n = geometry.distances.shape[0]
+        let n = geometry.inverseDistances.shape[0]
         precondition(g.shape == Shape([n, n, n]) && cosines.shape == g.shape,
                      "tripletAngleCosinesBackward: gradient \(g.shape), cosines \(cosines.shape), \(n) rows")
-        let inverse = geometry.distances.withUnsafeBufferPointer { r in
-            Tensor(shape: [n, n]) { rho in
-                for index in 0..<n * n { rho[index] = r[index] > 0 ? 1 / r[index] : 0 }
-            }
-        }
         // E, anchor by anchor, into one [N, N, N] table; each anchor's slice is written by one thread.
         let anchorMatrices = g.withUnsafeBufferPointer { gb in
             cosines.withUnsafeBufferPointer { cb in
-                inverse.withUnsafeBufferPointer { rho in
+                geometry.inverseDistances.withUnsafeBufferPointer { rho in
                     Tensor(shape: [n, n, n]) { e in
                         ThreadBudget.parallelFor(n) { i in
                             Self.anchorMatrix(i, n: n, g: gb.baseAddress! + i * n * n, cosines: cb.baseAddress! + i * n * n,
@@ -107,17 +103,14 @@ extension Tensor {
         return m.matmul(geometry.centred)
     }
 
-    /// cos[j][k] = (Gⱼₖ − bⱼ − bₖ)·ρⱼ·ρₖ for anchor i, with bⱼ = Gᵢⱼ − Gᵢᵢ/2 and ρⱼ = 1/‖xⱼ − xᵢ‖.
-    private static func anchorCosines(_ i: Int, n: Int, gram: UnsafePointer<Float>, distances: UnsafePointer<Float>,
+    /// cos[j][k] = (Gⱼₖ − bⱼ − bₖ)·ρⱼ·ρₖ for anchor i, with bⱼ = Gᵢⱼ − Gᵢᵢ/2 and ρ anchor i's row
+    /// of inverse distances.
+    private static func anchorCosines(_ i: Int, n: Int, gram: UnsafePointer<Float>, inverseDistances rho: UnsafePointer<Float>,
                                       into out: UnsafeMutablePointer<Float>) {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * n) { scratch in
-            let b = scratch.baseAddress!, rho = b + n
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { scratch in
+            let b = scratch.baseAddress!
             let half = gram[i * n + i] / 2
-            for j in 0..<n {
-                b[j] = gram[i * n + j] - half
-                let r = distances[i * n + j]
-                rho[j] = r > 0 ? 1 / r : 0
-            }
+            for j in 0..<n { b[j] = gram[i * n + j] - half }
             for j in 0..<n {
                 let row = out + j * n, gramRow = gram + j * n
                 let bj = b[j], rj = rho[j]

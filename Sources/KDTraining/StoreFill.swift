@@ -3,8 +3,9 @@ import KDCache
 import KDData
 
 /// `kdflow cache fill`: precomputes every view of every sample of every training source (of a
-/// shard range, counted within each source) into the pipeline's stores, so training starts warm. Samples already stored are skipped, so a killed
-/// fill resumes where it stopped; disjoint shard ranges can be filled by separate processes.
+/// shard range, counted within each source) into the pipeline's stores, so training starts warm.
+/// Samples already stored are skipped, so a killed fill resumes where it stopped; disjoint shard
+/// ranges can be filled by separate processes.
 public enum StoreFill {
     /// What a fill did.
     public struct Report: Sendable {
@@ -21,7 +22,7 @@ public enum StoreFill {
         let started = Date()
         guard !plan.stores.isEmpty else { throw ModelSet.BuildError(message: "\(plan.name): no stage has a store: entry") }
         guard plan.views > 0 else { throw ModelSet.BuildError(message: "\(plan.name): fill needs an augmentation with views: N > 0") }
-        let data = try DatasetUnion(plan.trainSources.map { try ShardedDataset(directory: $0) })
+        let data = try DatasetUnion(directories: plan.trainData)
         let augmenter = try Augmenter(ops: plan.augmentation, views: plan.views, seed: plan.seed, input: data.layout)
         let loader = try DataLoader(sources: data, batchSize: plan.batchSize, shuffle: false, seed: plan.seed,
                                     augmenter: augmenter, prefetch: 0)

@@ -43,7 +43,7 @@ public final class Trainer {
                 log: @escaping (String) -> Void = { print($0) }) throws {
         self.plan = plan
         self.log = log
-        let train = try DatasetUnion(plan.trainSources.map { try ShardedDataset(directory: $0) })
+        let train = try DatasetUnion(directories: plan.trainData)
         let augmenter = try Augmenter(ops: plan.augmentation, views: plan.views, seed: plan.seed, input: train.layout)
         loader = try DataLoader(sources: train, batchSize: plan.batchSize, dropLast: plan.dropLast, shuffle: plan.shuffle,
                                 seed: plan.seed, augmenter: augmenter, prefetch: 0)

@@ -82,10 +82,8 @@ public struct TrainingPlan: Sendable {
     public var evalBatchSize: Int
     public var shuffle: Bool
     public var dropLast: Bool
-    /// The training source (the first, when `data.train` lists several).
-    public var trainData: URL
-    /// The further training sources of a `data.train` list; batches draw from the union.
-    public var extraTrainData: [URL] = []
+    /// The training sources, in the file's order; batches draw from their union.
+    public var trainData: [URL]
     public var evalData: URL?
     public var augmentation: [AugmentOp]
     public var views: Int
@@ -107,15 +105,12 @@ public struct TrainingPlan: Sendable {
     /// Teacher-output stores, one per stored forward stage.
     public var stores: [StorePlan] = []
 
-    /// Every training source, in the file's order.
-    public var trainSources: [URL] { [trainData] + extraTrainData }
-
     /// Total epochs over all phases.
     public var epochs: Int { phases.reduce(0) { $0 + $1.epochs } }
 
     public init(name: String, seed: UInt64, phases: [Phase], batchSize: Int, evalBatchSize: Int? = nil,
                 shuffle: Bool = true, dropLast: Bool = true,
-                trainData: URL, evalData: URL?, augmentation: [AugmentOp], views: Int, evalAugmentation: [AugmentOp],
+                trainData: [URL], evalData: URL?, augmentation: [AugmentOp], views: Int, evalAugmentation: [AugmentOp],
                 models: [ModelPlan], connectors: [ConnectorPlan] = [], loss: LossGraph, optimizers: [OptimizerPlan],
                 outputDirectory: URL, exportModel: String, checkpointEverySteps: Int = 0, channelCapacity: Int = 2,
                 augmentStage: String = "augment") {

@@ -61,7 +61,7 @@ import Testing
         var plan = kdPlan("fill-sources", store: StorePlan(model: "teacher", directory: runDirectory("fill-sources-store"),
                                                            options: StoreOptions(encoding: .init(precision: .fp16))))
         plan.views = 1
-        plan.extraTrainData = [fashionTrain]
+        plan.trainData.append(fashionTrain)
         let report = try StoreFill.run(plan: plan)
         #expect(report.samples == 70_000)
         #expect(report.metrics["teacher"]?.written == 70_000)

@@ -30,7 +30,7 @@ func runDirectory(_ name: String) -> URL {
 func mlpPlan(_ name: String, epochs: Int = 2, checkpointEvery: Int = 0) -> TrainingPlan {
     TrainingPlan(
         name: name, seed: 11, phases: [.init(name: "main", epochs: epochs)], batchSize: 200,
-        trainData: fashionTest, evalData: fashionTest,
+        trainData: [fashionTest], evalData: fashionTest,
         augmentation: [.hflip(probability: 0.5), .normalize(mean: [0.286], std: [0.353])], views: 2,
         evalAugmentation: [.normalize(mean: [0.286], std: [0.353])],
         models: [.init(name: "student", arch: "mlp", inChannels: 1, classes: 10, hidden: [64])],

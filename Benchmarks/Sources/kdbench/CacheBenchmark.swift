@@ -46,7 +46,7 @@ func runCacheBenchmark(_ args: [String]) throws {
                                   bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(0.9)))
         }
         var p = TrainingPlan(
-            name: name, seed: 3, phases: [.init(name: "main", epochs: epochs)], batchSize: 128, trainData: data, evalData: nil,
+            name: name, seed: 3, phases: [.init(name: "main", epochs: epochs)], batchSize: 128, trainData: [data], evalData: nil,
             augmentation: [.padCrop(size: 28, pad: 2), .hflip(probability: 0.5), normalize], views: 4, evalAugmentation: [normalize],
             models: (teacher ? [TrainingPlan.ModelPlan(name: "teacher", arch: setup.teacher, inChannels: 1, classes: 10, weights: weights, frozen: true)] : [])
                 + [.init(name: "student", arch: setup.student, inChannels: 1, classes: 10, hidden: setup.hidden)],
@@ -116,7 +116,7 @@ func runCacheBenchmark(_ args: [String]) throws {
 /// logits of 2,048 sample·views, stored in batches of 128 as training does; decoding reads each
 /// record from the segment (no decoded-record cache), as a cold lookup does.
 private func codecTable(_ plan: TrainingPlan) throws -> [[String: Any]] {
-    let data = try ShardedDataset(directory: plan.trainData)
+    let data = try ShardedDataset(directory: plan.trainData[0])
     let augmenter = try Augmenter(ops: plan.augmentation, views: plan.views, seed: plan.seed, input: data.layout)
     let loader = try DataLoader(dataset: data, batchSize: 128, shuffle: false, seed: plan.seed, augmenter: augmenter, prefetch: 0)
     let teacher = try ModelSet(plan: plan).model("teacher")!

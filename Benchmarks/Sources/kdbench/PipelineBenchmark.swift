@@ -13,7 +13,7 @@ func runPipelineBenchmark(_ args: [String]) throws {
     func plan(_ name: String) -> TrainingPlan {
         TrainingPlan(
             name: name, seed: 3, phases: [.init(name: "main", epochs: 1)], batchSize: 128,
-            trainData: data, evalData: nil,
+            trainData: [data], evalData: nil,
             augmentation: [.padCrop(size: 28, pad: 2), .hflip(probability: 0.5), .normalize(mean: [0.286], std: [0.353])],
             views: 4, evalAugmentation: [.normalize(mean: [0.286], std: [0.353])],
             models: [.init(name: "teacher", arch: "cnn", inChannels: 1, classes: 10, frozen: true),

@@ -77,14 +77,13 @@ public enum PipelinePlanner {
         var plan = TrainingPlan(
             name: spec.name, seed: UInt64(spec.seed), phases: phases, batchSize: spec.data.batch,
             evalBatchSize: spec.data.evalBatch, shuffle: spec.data.shuffle, dropLast: spec.data.dropLast,
-            trainData: URL(fileURLWithPath: spec.data.train[0].shards), evalData: spec.data.eval.map { URL(fileURLWithPath: $0.shards) },
+            trainData: spec.data.train.map { URL(fileURLWithPath: $0.shards) }, evalData: spec.data.eval.map { URL(fileURLWithPath: $0.shards) },
             augmentation: ops, views: augmentation.views, evalAugmentation: evalOps, models: models, connectors: connectors,
             loss: LossGraph(terms: terms), optimizers: optimizers, outputDirectory: URL(fileURLWithPath: spec.outputs.dir),
             exportModel: spec.outputs.export?.value ?? trainable.first ?? spec.models[0].name,
             checkpointEverySteps: spec.outputs.checkpointEvery, channelCapacity: spec.channelCapacity,
             augmentStage: augmentStage.name)
         plan.stores = stores
-        plan.extraTrainData = spec.data.train.dropFirst().map { URL(fileURLWithPath: $0.shards) }
         return plan
     }
 
