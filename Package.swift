@@ -31,7 +31,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // Thread placement calls glibc declares only under _GNU_SOURCE.
+        // Thread placement calls that glibc declares only under _GNU_SOURCE, and a prefetch builtin.
         .systemLibrary(name: "CSched"),
         .target(name: "KDTensor", dependencies: ["CSched"], swiftSettings: tensorFlags),
         .target(name: "KDAutodiff", dependencies: ["KDTensor"], swiftSettings: kernelFlags),
