@@ -1,3 +1,4 @@
+import CSched
 import Foundation
 
 /// The packed, cache-blocked path: C is processed in column slabs; each slab's op(B) is packed
@@ -13,12 +14,19 @@ extension GEMMProblem {
         let totalPanels = (n + nr - 1) / nr
         let slabPanels = max(1, min(totalPanels, GEMMBlocking.slabMaxFloats / (k * nr)))
         let mPanels = (m + mr - 1) / mr
+        // Streaming pays only when it saves reading C: for whole cache lines (a partly written
+        // line costs a read of memory anyway; measured 3× slower than plain stores), so each
+        // 16-float tile row must be one line; and in one pass over the depth (a later depth
+        // block finds C's lines in cache, where a plain store is cheaper).
+        let streamsC = m * n * MemoryLayout<Float>.size >= GEMMBlocking.streamMinBytes
+            && Int(bitPattern: c) % 64 == 0 && ldc % 16 == 0 && kBlocks == 1
 
         GEMMWorkspace.withBuffer(floats: k * slabPanels * nr) { packedB in
             var firstPanel = 0
             while firstPanel < totalPanels {
                 let panels = min(slabPanels, totalPanels - firstPanel)
-                let slab = Slab(j0: firstPanel * nr, panels: panels, kc: kc, packedB: packedB)
+                let slab = Slab(j0: firstPanel * nr, panels: panels, kc: kc, packedB: packedB,
+                                streamsC: streamsC)
                 packB(slab, threads: threads)
                 let chunks = Chunks(mPanels: mPanels, nPanels: panels, threads: threads)
                 let queue = ChunkQueue(count: chunks.count)
@@ -31,6 +39,8 @@ extension GEMMProblem {
                                      panels: chunks.columnPanels(chunk), packedA: packedA)
                         }
                     }
+                    // This thread's streamed stores must land before the caller sees it done.
+                    if streamsC { kd_stream_fence() }
                 }
                 firstPanel += panels
             }
@@ -43,6 +53,8 @@ extension GEMMProblem {
         let panels: Int
         let kc: Int
         let packedB: UnsafeMutablePointer<Float>
+        /// Whether full tiles write C with streaming stores (k is one depth block then).
+        let streamsC: Bool
 
         /// The packed kcb×16 panel `panel` of the depth block starting at row p0.
         func panel(_ panel: Int, p0: Int, kcb: Int) -> UnsafeMutablePointer<Float> {
@@ -171,7 +183,7 @@ extension GEMMProblem {
                 if packsA {
                     for panel in panels {
                         multiplyPanel(slab, panel: panel, rows: ic..<ic + mcb, p0: p0, kcb: kcb,
-                                      packedA: packedA, packsA: true, beta: blockBeta)
+                                      packedA: packedA, packsA: true, beta: blockBeta, streams: slab.streamsC)
                     }
                 } else {
                     // Few panels: all of a tile row's panels in turn, so each row of C is
@@ -179,7 +191,8 @@ extension GEMMProblem {
                     for i in stride(from: ic, to: ic + mcb, by: mr) {
                         for panel in panels {
                             multiplyPanel(slab, panel: panel, rows: i..<min(i + mr, ic + mcb), p0: p0,
-                                          kcb: kcb, packedA: packedA, packsA: false, beta: blockBeta)
+                                          kcb: kcb, packedA: packedA, packsA: false, beta: blockBeta,
+                                          streams: slab.streamsC)
                         }
                     }
                 }
@@ -193,7 +206,7 @@ extension GEMMProblem {
     @inline(__always)
     private func multiplyPanel(
         _ slab: Slab, panel: Int, rows: Range<Int>, p0: Int, kcb: Int,
-        packedA: UnsafePointer<Float>, packsA: Bool, beta: Float
+        packedA: UnsafePointer<Float>, packsA: Bool, beta: Float, streams: Bool
     ) {
         let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
         let j = slab.j0 + panel * nr
@@ -215,7 +228,7 @@ extension GEMMProblem {
             }
             if tileRows == mr && cols == nr {
                 GEMM.microKernel6x16(kc: kcb, a: tileA, b: bPanel, c: tileC, ldc: ldc,
-                                     alpha: alpha, beta: beta)
+                                     alpha: alpha, beta: beta, streams: streams)
             } else if cols == nr, case .packed(let packed) = tileA {
                 GEMM.shortKernel(rows: tileRows, kc: kcb, a: packed, b: bPanel, c: tileC, ldc: ldc,
                                  alpha: alpha, beta: beta)

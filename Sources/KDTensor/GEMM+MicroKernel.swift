@@ -15,20 +15,24 @@ extension GEMM {
 
     /// C[0..<6][0..<16] = alpha · A·B + beta · C for a 6×kc tile of op(A) and a packed kc×16
     /// B micro-panel (32-byte aligned, 16 floats per p); beta == 0 never reads C.
+    /// `streams` writes C with streaming stores (each tile row one whole, 64-byte aligned cache
+    /// line; the caller fences).
     ///
     /// Every element's arithmetic is the same wherever the tile sits and wherever A is read
     /// from, which keeps results independent of how work is split across threads.
     static func microKernel6x16(
         kc: Int, a: TileA, b: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, streams: Bool
     ) {
         switch a {
         case .packed(let a):
-            packedKernel(kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+            packedKernel(kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta, streams: streams)
         case .rowMajor(let a, let ld):
-            rowMajorKernel(kc: kc, a: a, lda: ld, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+            rowMajorKernel(kc: kc, a: a, lda: ld, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta,
+                           streams: streams)
         case .columnMajor(let a, let ld):
-            columnMajorKernel(kc: kc, a: a, lda: ld, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
+            columnMajorKernel(kc: kc, a: a, lda: ld, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta,
+                              streams: streams)
         }
     }
 
@@ -38,28 +42,28 @@ extension GEMM {
     @inline(never)
     private static func packedKernel(
         kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, streams: Bool
     ) {
         kernelBody(kc: kc, a: a, rowStride: 1, depthStride: GEMMBlocking.mr, b: b,
-                   c: c, ldc: ldc, alpha: alpha, beta: beta)
+                   c: c, ldc: ldc, alpha: alpha, beta: beta, streams: streams)
     }
 
     @inline(never)
     private static func rowMajorKernel(
         kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, streams: Bool
     ) {
         kernelBody(kc: kc, a: a, rowStride: lda, depthStride: 1, b: b,
-                   c: c, ldc: ldc, alpha: alpha, beta: beta)
+                   c: c, ldc: ldc, alpha: alpha, beta: beta, streams: streams)
     }
 
     @inline(never)
     private static func columnMajorKernel(
         kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, streams: Bool
     ) {
         kernelBody(kc: kc, a: a, rowStride: 1, depthStride: lda, b: b,
-                   c: c, ldc: ldc, alpha: alpha, beta: beta)
+                   c: c, ldc: ldc, alpha: alpha, beta: beta, streams: streams)
     }
 
     /// The 12 accumulators (6 rows × 2 SIMD8 halves), the two B vectors and the broadcast A
@@ -67,7 +71,7 @@ extension GEMM {
     @inline(__always)
     private static func kernelBody(
         kc: Int, a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, b: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, streams: Bool
     ) {
         var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
         var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
@@ -79,10 +83,12 @@ extension GEMM {
         let a3 = a + 3 * rowStride, a4 = a + 4 * rowStride, a5 = a + 5 * rowStride
         // The tile's 6 rows of C (each 64 bytes, perhaps across two lines) are written after the
         // k loop; fetching them now hides their misses behind it (1024³: +3–20 % in A/B runs,
-        // where rows 4 KB apart share an L1 set).
-        for r in 0..<6 {
-            kd_prefetch_for_write(c + r * ldc)
-            kd_prefetch_for_write(c + r * ldc + 15)
+        // where rows 4 KB apart share an L1 set). Streamed rows bypass the cache: no fetch.
+        if !streams || beta != 0 {
+            for r in 0..<6 {
+                kd_prefetch_for_write(c + r * ldc)
+                kd_prefetch_for_write(c + r * ldc + 15)
+            }
         }
         var pb = UnsafeRawPointer(b)
         for p in 0..<kc {
@@ -103,12 +109,12 @@ extension GEMM {
             c50.addProduct(av, b0); c51.addProduct(av, b1)
             pb += 64
         }
-        storeRow(c00, c01, to: c, alpha: alpha, beta: beta)
-        storeRow(c10, c11, to: c + ldc, alpha: alpha, beta: beta)
-        storeRow(c20, c21, to: c + 2 * ldc, alpha: alpha, beta: beta)
-        storeRow(c30, c31, to: c + 3 * ldc, alpha: alpha, beta: beta)
-        storeRow(c40, c41, to: c + 4 * ldc, alpha: alpha, beta: beta)
-        storeRow(c50, c51, to: c + 5 * ldc, alpha: alpha, beta: beta)
+        storeRow(c00, c01, to: c, alpha: alpha, beta: beta, streams: streams)
+        storeRow(c10, c11, to: c + ldc, alpha: alpha, beta: beta, streams: streams)
+        storeRow(c20, c21, to: c + 2 * ldc, alpha: alpha, beta: beta, streams: streams)
+        storeRow(c30, c31, to: c + 3 * ldc, alpha: alpha, beta: beta, streams: streams)
+        storeRow(c40, c41, to: c + 4 * ldc, alpha: alpha, beta: beta, streams: streams)
+        storeRow(c50, c51, to: c + 5 * ldc, alpha: alpha, beta: beta, streams: streams)
     }
 
     /// The full-width tile for a ragged last row panel: only the first `rows` (1–5) rows of a
@@ -196,21 +202,26 @@ extension GEMM {
         if out > 4 { storeRow(c40, c41, to: c + 4 * ldc, alpha: alpha, beta: beta) }
     }
 
-    /// Writes one 16-wide row of a tile: alpha · acc + beta · old (old unread when beta == 0).
+    /// Writes one 16-wide row of a tile: alpha · acc + beta · old (old unread when beta == 0);
+    /// `streams` uses streaming stores, for a row that is one whole (64-byte aligned) cache line.
     @inline(__always)
     private static func storeRow(
         _ lo: SIMD8<Float>, _ hi: SIMD8<Float>, to row: UnsafeMutablePointer<Float>,
-        alpha: Float, beta: Float
+        alpha: Float, beta: Float, streams: Bool = false
     ) {
-        let raw = UnsafeMutableRawPointer(row)
-        if beta == 0 {
-            raw.storeBytes(of: lo * alpha, as: SIMD8<Float>.self)
-            raw.storeBytes(of: hi * alpha, toByteOffset: 32, as: SIMD8<Float>.self)
+        var lo = lo * alpha, hi = hi * alpha
+        if beta != 0 {
+            let old = UnsafeRawPointer(row)
+            lo += old.loadUnaligned(as: SIMD8<Float>.self) * beta
+            hi += old.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) * beta
+        }
+        if streams {
+            kd_stream_store8(row, lo)
+            kd_stream_store8(row + 8, hi)
         } else {
-            let oldLo = UnsafeRawPointer(raw).loadUnaligned(as: SIMD8<Float>.self)
-            let oldHi = UnsafeRawPointer(raw).loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-            raw.storeBytes(of: lo * alpha + oldLo * beta, as: SIMD8<Float>.self)
-            raw.storeBytes(of: hi * alpha + oldHi * beta, toByteOffset: 32, as: SIMD8<Float>.self)
+            let raw = UnsafeMutableRawPointer(row)
+            raw.storeBytes(of: lo, as: SIMD8<Float>.self)
+            raw.storeBytes(of: hi, toByteOffset: 32, as: SIMD8<Float>.self)
         }
     }
 
@@ -229,7 +240,7 @@ extension GEMM {
                     (tile + i * nr).update(from: c + i * ldc, count: cols)
                 }
             }
-            microKernel6x16(kc: kc, a: a, b: b, c: tile, ldc: nr, alpha: alpha, beta: beta)
+            microKernel6x16(kc: kc, a: a, b: b, c: tile, ldc: nr, alpha: alpha, beta: beta, streams: false)
             for i in 0..<rows {
                 (c + i * ldc).update(from: tile + i * nr, count: cols)
             }
