@@ -4,11 +4,14 @@ Runs as a server so the Swift driver can interleave its own measurements with th
 one JSON line describing the BLAS it found, then answers each request line
     time M N K THREADS REPS
 with a JSON list of REPS wall-clock seconds of C = A @ B (float32, row-major, A m×k, B k×n),
-after one untimed warm-up call. `quit` or end of input stops it.
+after WARM_UP_SECONDS of untimed calls (as kdbench warms kdflow up). `quit` or end of input
+stops it.
 """
 import json
 import sys
 import time
+
+WARM_UP_SECONDS = 0.02
 
 
 def aligned(array, alignment=64):
@@ -56,7 +59,10 @@ def main():
         a, b, c = operands[(m, n, k)]
         seconds = []
         with threadpool_limits(limits=threads, user_api="blas"):
+            warm_up_end = time.perf_counter() + WARM_UP_SECONDS
             np.matmul(a, b, out=c)
+            while time.perf_counter() < warm_up_end:
+                np.matmul(a, b, out=c)
             for _ in range(reps):
                 start = time.perf_counter()
                 np.matmul(a, b, out=c)

@@ -3,7 +3,12 @@ import KDTensor
 
 /// `kdbench gemm [--rounds R] [--reps N]`: kdflow's sgemm against NumPy/OpenBLAS on square and
 /// im2col-shaped products, 1 and 2 threads. Each round times a batch of N calls of kdflow and
-/// then of NumPy for every case, so machine noise hits both alike; medians are over R·N calls.
+/// one of NumPy for every case, so machine noise hits both alike; medians are over R·N calls.
+///
+/// Each batch follows a pause (so the other side's spinning threads have parked) and starts
+/// with `warmUpSeconds` of untimed calls: cores idle for the pause run the first calls up to
+/// 4× slower (measured for both libraries at 256³), which would otherwise time the waking
+/// machine. Rounds alternate which side goes first.
 func runGEMMBenchmark(_ args: [String]) throws {
     let rounds = intOption("--rounds", in: args) ?? 6
     let reps = intOption("--reps", in: args) ?? 5
@@ -27,13 +32,18 @@ func runGEMMBenchmark(_ args: [String]) throws {
 
     var kdflowSeconds = [[Double]](repeating: [], count: cases.count)
     var numpySeconds = [[Double]](repeating: [], count: cases.count)
-    for _ in 0..<rounds {
+    for round in 0..<rounds {
         for (index, test) in cases.enumerated() {
-            kdflowSeconds[index] += test.timeKDFlow(reps: reps)
-            numpySeconds[index] += try reference.time(test, reps: reps)
-            // OpenBLAS worker threads busy-wait for about 2^28 cycles (~0.1 s) after a call;
-            // let them park so they do not steal a core from kdflow's next batch.
-            Thread.sleep(forTimeInterval: 0.25)
+            for kdflowTurn in round % 2 == 0 ? [true, false] : [false, true] {
+                // OpenBLAS worker threads busy-wait for about 2^28 cycles (~0.1 s) after a call,
+                // kdflow's for 5 ms: let them park so they do not steal a core from the other.
+                Thread.sleep(forTimeInterval: 0.25)
+                if kdflowTurn {
+                    kdflowSeconds[index] += test.timeKDFlow(reps: reps)
+                } else {
+                    numpySeconds[index] += try reference.time(test, reps: reps)
+                }
+            }
         }
     }
 
@@ -52,12 +62,15 @@ func runGEMMBenchmark(_ args: [String]) throws {
     print(String(decoding: json, as: UTF8.self))
 }
 
+/// Untimed calls before each batch, on both sides (reference/gemm.py uses the same).
+private let warmUpSeconds = 0.02
+
 /// One benchmarked product C = A·B (row-major, no transposes) with its operands.
 private struct GEMMCase {
     let m: Int, n: Int, k: Int, threads: Int
     var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 
-    /// Seconds of `reps` calls, after one untimed warm-up call.
+    /// Seconds of `reps` calls, after `warmUpSeconds` of untimed calls.
     func timeKDFlow(reps: Int) -> [Double] {
         var state: UInt32 = 12345
         func next() -> Float {
@@ -73,7 +86,8 @@ private struct GEMMCase {
             GEMM.sgemm(transA: false, transB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n,
                        c: c, ldc: n, threads: threads)
         }
-        multiply()
+        let warmUpEnd = DispatchTime.now().uptimeNanoseconds + UInt64(warmUpSeconds * 1e9)
+        repeat { multiply() } while DispatchTime.now().uptimeNanoseconds < warmUpEnd
         return (0..<reps).map { _ in
             let start = DispatchTime.now().uptimeNanoseconds
             multiply()
