@@ -8,10 +8,11 @@ import KDTensor
 /// Each batch follows a pause (so the other side's spinning threads have parked) and starts
 /// with `warmUpSeconds` of untimed calls: cores idle for the pause run the first calls up to
 /// 4× slower (measured for both libraries at 256³), which would otherwise time the waking
-/// machine. Rounds alternate which side goes first.
+/// machine. Rounds alternate which side goes first. GFLOP/s are medians over all calls; the
+/// ratio is the median over rounds of each round's ratio of medians.
 func runGEMMBenchmark(_ args: [String]) throws {
-    let rounds = intOption("--rounds", in: args) ?? 6
-    let reps = intOption("--reps", in: args) ?? 5
+    let rounds = intOption("--rounds", in: args) ?? 10
+    let reps = intOption("--reps", in: args) ?? 3
     let shapes: [(m: Int, n: Int, k: Int)] = [
         (256, 256, 256), (512, 512, 512), (1024, 1024, 1024),
         (128 * 26 * 26, 32, 9), (128 * 24 * 24, 64, 288),
@@ -30,8 +31,8 @@ func runGEMMBenchmark(_ args: [String]) throws {
     defer { reference.close() }
     print("reference: \(reference.description)")
 
-    var kdflowSeconds = [[Double]](repeating: [], count: cases.count)
-    var numpySeconds = [[Double]](repeating: [], count: cases.count)
+    var kdflowSeconds = [[[Double]]](repeating: [], count: cases.count)
+    var numpySeconds = [[[Double]]](repeating: [], count: cases.count)
     for round in 0..<rounds {
         for (index, test) in cases.enumerated() {
             for kdflowTurn in round % 2 == 0 ? [true, false] : [false, true] {
@@ -39,9 +40,9 @@ func runGEMMBenchmark(_ args: [String]) throws {
                 // kdflow's for 5 ms: let them park so they do not steal a core from the other.
                 Thread.sleep(forTimeInterval: 0.25)
                 if kdflowTurn {
-                    kdflowSeconds[index] += test.timeKDFlow(reps: reps)
+                    kdflowSeconds[index].append(test.timeKDFlow(reps: reps))
                 } else {
-                    numpySeconds[index] += try reference.time(test, reps: reps)
+                    numpySeconds[index].append(try reference.time(test, reps: reps))
                 }
             }
         }
@@ -50,9 +51,11 @@ func runGEMMBenchmark(_ args: [String]) throws {
     print("shape (m×n×k)        threads  kdflow GFLOP/s  numpy GFLOP/s  ratio")
     var ratios: [String: Double] = [:]
     for (index, test) in cases.enumerated() {
-        let kdflow = test.flops / median(kdflowSeconds[index]) / 1e9
-        let numpy = test.flops / median(numpySeconds[index]) / 1e9
-        let ratio = kdflow / numpy
+        let kdflow = test.flops / median(kdflowSeconds[index].flatMap { $0 }) / 1e9
+        let numpy = test.flops / median(numpySeconds[index].flatMap { $0 }) / 1e9
+        // The machine's speed drifts between rounds; each round's two batches run within a
+        // second of each other, so the ratio is taken per round, then its median.
+        let ratio = median(zip(kdflowSeconds[index], numpySeconds[index]).map { median($1) / median($0) })
         ratios["gemm_\(test.m)x\(test.n)x\(test.k)_t\(test.threads)"] = (ratio * 1000).rounded() / 1000
         let shape = "\(test.m)×\(test.n)×\(test.k)".padding(toLength: 20, withPad: " ", startingAt: 0)
         print("\(shape) \(pad(test.threads, 7))  \(pad(kdflow, 14))  \(pad(numpy, 13))  \(pad(ratio, 5, digits: 3))")
