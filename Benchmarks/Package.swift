@@ -22,5 +22,6 @@ let package = Package(
                 .product(name: "KDTraining", package: "kdflow"),
             ],
             swiftSettings: flags),
+        .executableTarget(name: "kdtrace", dependencies: [.product(name: "KDTensor", package: "kdflow")], swiftSettings: flags),
     ]
 )

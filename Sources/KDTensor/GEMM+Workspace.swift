@@ -33,10 +33,26 @@ enum GEMMWorkspace {
             return buffer
         }
         lock.unlock()
-        let base = UnsafeMutableRawPointer.allocate(
-            byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        let huge = bytes >= hugePageBytes
+        let base = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: huge ? hugePageBytes : 64)
+        if huge { adviseHugePages(base, bytes: bytes) }
         base.bindMemory(to: Float.self, capacity: max(count, 1))
         return Buffer(base: base, floatCapacity: count)
+    }
+
+    /// Buffers of at least a huge page start on one and ask for huge pages: a packed B slab of
+    /// several MB is swept by every row block, and on 4 KB pages those sweeps overflow the TLB
+    /// (1024³, one thread: +1–3 % in 3 of 3 paired runs, ~0.91 → ~0.93 × OpenBLAS, which
+    /// NumPy's allocator gives huge pages).
+    private static let hugePageBytes = 2 << 20
+
+    private static func adviseHugePages(_ base: UnsafeMutableRawPointer, bytes: Int) {
+        #if os(Linux)
+        // The whole huge pages of the buffer; a tail shorter than one stays on 4 KB pages.
+        let advised = bytes / hugePageBytes * hugePageBytes
+        _ = madvise(base, advised, MADV_HUGEPAGE)
+        #endif
     }
 
     private static func giveBack(_ buffer: Buffer) {
