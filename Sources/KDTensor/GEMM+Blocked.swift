@@ -1,9 +1,10 @@
 import CSched
 import Foundation
+import Synchronization
 
-/// The packed, cache-blocked path: C is processed in column slabs; each slab's op(B) is packed
-/// once and shared, then the threads take chunks of C (row blocks, or column-panel groups when
-/// C has few rows) from a shared queue, each with privately packed A blocks.
+/// The packed, cache-blocked path: C is processed in column slabs; the threads pack each slab's
+/// op(B) once, together, then take chunks of C (row blocks, or column-panel groups when C has
+/// few rows) from a shared queue, each with privately packed A blocks.
 extension GEMMProblem {
     func multiplyBlocked(threads: Int) {
         let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
@@ -27,13 +28,23 @@ extension GEMMProblem {
                 let panels = min(slabPanels, totalPanels - firstPanel)
                 let slab = Slab(j0: firstPanel * nr, panels: panels, kc: kc, packedB: packedB,
                                 streamsC: streamsC)
-                packB(slab, threads: threads)
                 let chunks = Chunks(mPanels: mPanels, nPanels: panels, threads: threads)
-                let queue = ChunkQueue(count: chunks.count)
+                // One job packs B and then multiplies: its first tasks pack groups of B panels,
+                // the rest are chunks of C, which start once every group is packed.
+                let packTasks = (panels + GEMMBlocking.packTaskPanels - 1) / GEMMBlocking.packTaskPanels
+                let queue = TaskQueue(count: packTasks + chunks.count)
                 let workers = min(threads, chunks.count)
                 ThreadBudget.parallelFor(workers, threads: workers) { _ in
                     GEMMWorkspace.withBuffer(floats: GEMMBlocking.mc * kc) { packedA in
-                        while let chunk = queue.next() {
+                        while let task = queue.next() {
+                            if task < packTasks {
+                                let first = task * GEMMBlocking.packTaskPanels
+                                packB(slab, panels: first..<min(panels, first + GEMMBlocking.packTaskPanels))
+                                queue.finishedPack()
+                                continue
+                            }
+                            queue.waitForPacks(packTasks)
+                            let chunk = task - packTasks
                             let rows = chunks.rowPanels(chunk)
                             multiply(slab, rows: min(m, rows.lowerBound * mr)..<min(m, rows.upperBound * mr),
                                      panels: chunks.columnPanels(chunk), packedA: packedA)
@@ -85,7 +96,8 @@ extension GEMMProblem {
             if threads == 1 {
                 panelsPerChunk = byRows ? rowBlockPanels : nPanels
             } else {
-                let even = panels / (GEMMBlocking.chunksPerThread * threads)
+                // Rounded up: the last chunk is the short one, so it evens out the finish.
+                let even = (panels + GEMMBlocking.chunksPerThread * threads - 1) / (GEMMBlocking.chunksPerThread * threads)
                 panelsPerChunk = byRows ? min(rowBlockPanels, max(GEMMBlocking.minChunkRowPanels, even))
                                         : max(1, even)
             }
@@ -105,52 +117,69 @@ extension GEMMProblem {
         }
     }
 
-    /// Hands out chunk indices 0 ..< count, each once, to whichever thread asks first.
-    final class ChunkQueue {
+    /// Hands out task indices 0 ..< count, each once and in order, to whichever thread asks
+    /// first, and counts finished pack tasks.
+    ///
+    /// A thread waits for the packs only after the queue has handed all of them out, to threads
+    /// that are running them: the wait always ends, whichever threads join the job.
+    final class TaskQueue: @unchecked Sendable {
+        // @unchecked: `nextTask` is guarded by `lock`; `packsDone` is atomic.
         private let lock = NSLock()
-        private var nextChunk = 0
+        private var nextTask = 0
         private let count: Int
+        private let packsDone = Atomic<Int>(0)
 
         init(count: Int) { self.count = count }
 
         func next() -> Int? {
             lock.lock()
             defer { lock.unlock() }
-            guard nextChunk < count else { return nil }
-            nextChunk += 1
-            return nextChunk - 1
+            guard nextTask < count else { return nil }
+            nextTask += 1
+            return nextTask - 1
+        }
+
+        /// Publishes one pack task's writes to threads that then wait for the packs.
+        func finishedPack() {
+            packsDone.add(1, ordering: .releasing)
+        }
+
+        /// Returns once `total` pack tasks have finished (their writes visible here).
+        func waitForPacks(_ total: Int) {
+            var spins = 0
+            while packsDone.load(ordering: .acquiring) < total {
+                // A pack task takes microseconds; yield only if its thread seems descheduled.
+                spins += 1
+                if spins > 4096 { sched_yield() }
+            }
         }
     }
 
-    /// Packs every depth block of the slab's B panels, splitting panels across threads when the
-    /// slab is big enough to be worth it.
-    private func packB(_ slab: Slab, threads: Int) {
+    /// Packs every depth block of the slab's B panels `panels`.
+    private func packB(_ slab: Slab, panels: Range<Int>) {
         let nr = GEMMBlocking.nr
-        let packThreads = k * slab.panels * nr > GEMMBlocking.serialPackMaxFloats ? threads : 1
-        ThreadBudget.parallelChunks(slab.panels, threads: packThreads) { panels in
-            if transB {
-                // Panel by panel through all depth blocks: each of the panel's 16 stored rows
-                // is then read start to end, a stream long enough for the hardware prefetcher.
-                for panel in panels {
-                    var p0 = 0
-                    while p0 < k {
-                        let kcb = min(slab.kc, k - p0)
-                        GEMM.packB(trans: true, b: b, ldb: ldb, n: n, p0: p0, kc: kcb,
-                                   j0: slab.j0 + panel * nr, panels: 1,
-                                   into: slab.panel(panel, p0: p0, kcb: kcb))
-                        p0 += kcb
-                    }
+        if transB {
+            // Panel by panel through all depth blocks: each of the panel's 16 stored rows
+            // is then read start to end, a stream long enough for the hardware prefetcher.
+            for panel in panels {
+                var p0 = 0
+                while p0 < k {
+                    let kcb = min(slab.kc, k - p0)
+                    GEMM.packB(trans: true, b: b, ldb: ldb, n: n, p0: p0, kc: kcb,
+                               j0: slab.j0 + panel * nr, panels: 1,
+                               into: slab.panel(panel, p0: p0, kcb: kcb))
+                    p0 += kcb
                 }
-                return
             }
-            var p0 = 0
-            while p0 < k {
-                let kcb = min(slab.kc, k - p0)
-                GEMM.packB(trans: transB, b: b, ldb: ldb, n: n, p0: p0, kc: kcb,
-                           j0: slab.j0 + panels.lowerBound * nr, panels: panels.count,
-                           into: slab.panel(panels.lowerBound, p0: p0, kcb: kcb))
-                p0 += kcb
-            }
+            return
+        }
+        var p0 = 0
+        while p0 < k {
+            let kcb = min(slab.kc, k - p0)
+            GEMM.packB(trans: transB, b: b, ldb: ldb, n: n, p0: p0, kc: kcb,
+                       j0: slab.j0 + panels.lowerBound * nr, panels: panels.count,
+                       into: slab.panel(panels.lowerBound, p0: p0, kcb: kcb))
+            p0 += kcb
         }
     }
 

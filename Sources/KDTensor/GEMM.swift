@@ -48,9 +48,9 @@ enum GEMMBlocking {
     /// A thread covering at most this many column panels reads op(A) in place: each A tile
     /// would be reused too few times to repay packing it.
     static let inPlaceAMaxPanels = 4
-    /// Packed B slabs up to this many floats are packed by the calling thread alone, which is
-    /// cheaper than waking the others for it.
-    static let serialPackMaxFloats = 1 << 17
+    /// B panels per packing task (the non-transposed packer copies 4 panels per pass over B's
+    /// rows).
+    static let packTaskPanels = 4
     /// With several threads, C is cut into about this many chunks per thread: enough that a
     /// late thread still finds work, few enough that each chunk reuses its B panels over many
     /// rows (1024³ on 2 threads: 4 beat 8 in 6 of 6 paired runs, by 0.85 → 0.93 × OpenBLAS).
