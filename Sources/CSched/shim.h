@@ -26,3 +26,6 @@ static inline void kd_stream_fence(void) {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 #endif
 }
+
+// Prefetches the cache line at `p` for reading into L2 (and outer levels).
+static inline void kd_prefetch_to_l2(const void *p) { __builtin_prefetch(p, 0, 2); }

@@ -241,8 +241,20 @@ extension GEMMProblem {
         let j = slab.j0 + panel * nr
         let cols = min(nr, n - j)
         let bPanel = slab.panel(panel, p0: p0, kcb: kcb)
+        // With packed A (a panel spans a whole row block of tiles), the next panel's B (kcb
+        // lines) is fetched into L2 a few lines per tile, so the first tile of that panel does
+        // not wait on L3 for each line (1024³, one thread: ~0.90 → ~0.99 × OpenBLAS).
+        let nextB = packsA && panel + 1 < slab.panels
+            ? UnsafePointer(slab.panel(panel + 1, p0: p0, kcb: kcb)) : nil
+        let tiles = (rows.count + mr - 1) / mr
+        let linesPerTile = (kcb + tiles - 1) / tiles
+        var line = 0
         var i = rows.lowerBound
         while i < rows.upperBound {
+            if let nextB {
+                let end = min(kcb, line + linesPerTile)
+                while line < end { kd_prefetch_to_l2(nextB + line * nr); line += 1 }
+            }
             let tileRows = min(mr, rows.upperBound - i)
             let tileC = c + i * ldc + j
             let tileA: GEMM.TileA
