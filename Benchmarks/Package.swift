@@ -22,6 +22,5 @@ let package = Package(
                 .product(name: "KDTraining", package: "kdflow"),
             ],
             swiftSettings: flags),
-        .executableTarget(name: "kdtrace", dependencies: [.product(name: "KDTensor", package: "kdflow")], swiftSettings: flags),
     ]
 )

@@ -12,7 +12,7 @@ import KDTensor
 /// ratio is the median over rounds of each round's ratio of medians.
 func runGEMMBenchmark(_ args: [String]) throws {
     let rounds = intOption("--rounds", in: args) ?? 10
-    let reps = intOption("--reps", in: args) ?? 3
+    let reps = intOption("--reps", in: args) ?? 5
     let shapes: [(m: Int, n: Int, k: Int)] = [
         (256, 256, 256), (512, 512, 512), (1024, 1024, 1024),
         (128 * 26 * 26, 32, 9), (128 * 24 * 24, 64, 288),
