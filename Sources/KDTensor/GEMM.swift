@@ -4,7 +4,8 @@ public enum GEMM {
     ///
     /// op(A) is m×k (A is k×m when `transA`), op(B) is k×n (B is n×k when `transB`);
     /// `lda`, `ldb`, `ldc` are the row strides of the stored matrices. `beta == 0` ignores C's
-    /// previous contents (NaNs included). Uses up to `threads` threads (default: the budget).
+    /// previous contents (NaNs included). Uses up to `threads` threads (default: what the budget
+    /// has available, `ThreadBudget.available`).
     public static func sgemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float = 1,
@@ -26,7 +27,7 @@ public enum GEMM {
             // The thread count only decides who computes which tiles, never how: every element
             // of C is summed in the same order whatever the split.
             let flops = 2 * m * n * k
-            let budget = max(1, threads ?? ThreadBudget.threads)
+            let budget = max(1, threads ?? ThreadBudget.available)
             let useful = max(1, flops / GEMMBlocking.minFlopsPerThread)
             problem.multiplyBlocked(threads: min(budget, useful))
         }

@@ -22,11 +22,35 @@ public enum ThreadBudget {
         set { _threads.store(max(1, newValue), ordering: .relaxed) }
     }
 
-    /// Runs `body(i)` for i in 0..<count on up to `threads` threads; returns when all are done.
+    /// Concurrent callers inside `sharing` right now.
+    private static let sharers = Atomic<Int>(0)
+
+    /// Runs `body` as one of several concurrent callers (the stages of a pipelined epoch) that
+    /// split the budget: while n callers are inside `sharing`, kernels use `threads / n` threads
+    /// (at least 1) on each. Two stages that each asked for every core would otherwise run three
+    /// threads on two cores, and the kernels' spin-waits would burn the difference.
+    public static func sharing<R>(_ body: () throws -> R) rethrows -> R {
+        sharers.add(1, ordering: .relaxed)
+        defer { sharers.subtract(1, ordering: .relaxed) }
+        return try body()
+    }
+
+    /// Whether several callers split the budget now (a pool worker then parks at once after
+    /// a job instead of spinning on a core that another caller's thread needs).
+    static var isShared: Bool { sharers.load(ordering: .relaxed) > 1 }
+
+    /// Threads a kernel called now may use: the budget, split among the callers `sharing` it.
+    public static var available: Int {
+        let budget = threads, callers = sharers.load(ordering: .relaxed)
+        return callers > 1 ? max(1, budget / callers) : budget
+    }
+
+    /// Runs `body(i)` for i in 0..<count on up to `threads` threads (default: `available`);
+    /// returns when all are done.
     /// Each `i` must write disjoint memory, and what `body(i)` computes must not depend on which
     /// thread runs it: indices are handed out to whichever thread asks first.
     public static func parallelFor(_ count: Int, threads: Int? = nil, _ body: (Int) -> Void) {
-        let t = min(threads ?? self.threads, count)
+        let t = min(threads ?? available, count)
         if t <= 1 {
             for i in 0..<count { body(i) }
             return
@@ -54,7 +78,7 @@ public enum ThreadBudget {
     /// Splits 0..<count into at most `threads` contiguous chunks and runs them in parallel.
     public static func parallelChunks(_ count: Int, minChunk: Int = 1, threads: Int? = nil,
                                       _ body: (Range<Int>) -> Void) {
-        let t = max(1, min(threads ?? self.threads, (count + minChunk - 1) / max(minChunk, 1)))
+        let t = max(1, min(threads ?? available, (count + minChunk - 1) / max(minChunk, 1)))
         if t <= 1 {
             if count > 0 { body(0..<count) }
             return
@@ -222,7 +246,7 @@ final class WorkerPool: @unchecked Sendable {
                     if spins & 0x3F == 0 {
                         let now = DispatchTime.now().uptimeNanoseconds
                         yielding = now > start + Self.pureSpinNanoseconds
-                        if now > deadline {
+                        if now > deadline || ThreadBudget.isShared {
                             parking.lock()
                             sleepers.add(1, ordering: .sequentiallyConsistent)
                             while state.load(ordering: .sequentiallyConsistent) >> 32 == seen {

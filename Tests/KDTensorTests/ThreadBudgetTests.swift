@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import KDTensor
 import Testing
 
@@ -30,6 +31,24 @@ import Testing
         #expect(sums == [Int](repeating: 4950, count: 8))
     }
 
+    @Test func overlappingSharersSplitTheBudget() {
+        // Both callers read the share while both are inside `sharing` (two barriers); other
+        // suites may add sharers of their own, which only lowers the share further.
+        let inside = TwoPartyBarrier(), read = TwoPartyBarrier()
+        let shares = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2)
+        defer { shares.deallocate() }
+        let out = UncheckedPointer(shares.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: 2) { caller in
+            ThreadBudget.sharing {
+                inside.arrive()
+                out.pointer[caller] = ThreadBudget.available
+                read.arrive()
+            }
+        }
+        let most = max(1, ThreadBudget.threads / 2)
+        #expect(shares.allSatisfy { $0 >= 1 && $0 <= most }, "shares \(Array(shares)), budget \(ThreadBudget.threads)")
+    }
+
     @Test func concurrentCallersAllComplete() {
         // Several threads start loops at once: one gets the pool, the others run inline.
         let results = UnsafeMutableBufferPointer<Int>.allocate(capacity: 4)
@@ -50,6 +69,18 @@ import Testing
 }
 
 /// Each concurrent caller writes only its own slot.
+/// Each of two threads returns from `arrive` once both have called it.
+private final class TwoPartyBarrier: @unchecked Sendable {
+    private let first = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var arrived = 0
+
+    func arrive() {
+        let isFirst = lock.withLock { arrived += 1; return arrived == 1 }
+        if isFirst { first.wait() } else { first.signal() }
+    }
+}
+
 private struct UncheckedPointer: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Int>
     init(_ pointer: UnsafeMutablePointer<Int>) { self.pointer = pointer }
