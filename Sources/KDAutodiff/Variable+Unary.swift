@@ -41,7 +41,7 @@ extension Variable {
     /// max(x, 0).
     public func relu() -> Variable {
         let x = value
-        return Tape.record(x.relu(), [self]) { g, _ in [g.zipMap(x) { $1 > 0 ? $0 : 0 }] }
+        return Tape.record(x.relu(), [self]) { g, _ in [g.reluBackward(input: x)] }
     }
 
     /// x for x > 0, slope·x otherwise.

@@ -20,12 +20,24 @@ extension Tensor {
     @inlinable
     public func zipMap(_ other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
         precondition(shape == other.shape, "zipMap of shapes \(shape) and \(other.shape)")
-        return withUnsafeBufferPointer { a in
+        return combined(with: other) { a, b, d, range in
+            for i in range { d[i] = f(a[i], b[i]) }
+        }
+    }
+
+    /// A tensor of this shape whose elements `chunk` writes from this tensor's and `other`'s
+    /// (same count), a range of indices at a time, ranges split over the thread budget.
+    @usableFromInline
+    func combined(
+        with other: Tensor,
+        _ chunk: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Range<Int>) -> Void
+    ) -> Tensor {
+        withUnsafeBufferPointer { a in
             other.withUnsafeBufferPointer { b in
                 Tensor(shape: shape) { dst in
                     let pa = a.baseAddress, pb = b.baseAddress, d = dst.baseAddress
                     ThreadBudget.parallelChunks(a.count, minChunk: elementwiseMinChunk) { range in
-                        for i in range { d![i] = f(pa![i], pb![i]) }
+                        chunk(pa!, pb!, d!, range)
                     }
                 }
             }
@@ -74,13 +86,38 @@ extension Tensor {
     }
 
     /// Elementwise sum with broadcasting.
-    public static func + (a: Tensor, b: Tensor) -> Tensor { a.broadcastMap(b, +) }
+    public static func + (a: Tensor, b: Tensor) -> Tensor {
+        a.shape == b.shape ? a.sameShape(b, .add) : a.broadcastMap(b, +)
+    }
     /// Elementwise difference with broadcasting.
-    public static func - (a: Tensor, b: Tensor) -> Tensor { a.broadcastMap(b, -) }
+    public static func - (a: Tensor, b: Tensor) -> Tensor {
+        a.shape == b.shape ? a.sameShape(b, .subtract) : a.broadcastMap(b, -)
+    }
     /// Elementwise product with broadcasting.
-    public static func * (a: Tensor, b: Tensor) -> Tensor { a.broadcastMap(b, *) }
+    public static func * (a: Tensor, b: Tensor) -> Tensor {
+        a.shape == b.shape ? a.sameShape(b, .multiply) : a.broadcastMap(b, *)
+    }
     /// Elementwise quotient with broadcasting.
-    public static func / (a: Tensor, b: Tensor) -> Tensor { a.broadcastMap(b, /) }
+    public static func / (a: Tensor, b: Tensor) -> Tensor {
+        a.shape == b.shape ? a.sameShape(b, .divide) : a.broadcastMap(b, /)
+    }
+
+    /// The four arithmetic operators on two tensors of one shape.
+    enum Arithmetic { case add, subtract, multiply, divide }
+
+    /// `self op other` for tensors of one shape, one loop per operator: gradient sums and
+    /// residual additions are hot, and through `zipMap` each element would cost a closure call
+    /// (see `relu`). `combined` calls its closure once per range, which is fine.
+    func sameShape(_ other: Tensor, _ op: Arithmetic) -> Tensor {
+        combined(with: other) { a, b, d, range in
+            switch op {
+            case .add: for i in range { d[i] = a[i] + b[i] }
+            case .subtract: for i in range { d[i] = a[i] - b[i] }
+            case .multiply: for i in range { d[i] = a[i] * b[i] }
+            case .divide: for i in range { d[i] = a[i] / b[i] }
+            }
+        }
+    }
     /// Adds a scalar.
     public static func + (a: Tensor, s: Float) -> Tensor { a.map { $0 + s } }
     /// Multiplies by a scalar.
@@ -105,8 +142,29 @@ extension Tensor {
     public func abs() -> Tensor { map { Swift.abs($0) } }
     /// x².
     public func squared() -> Tensor { map { $0 * $0 } }
-    /// max(x, 0).
-    public func relu() -> Tensor { map { $0 > 0 ? $0 : 0 } }
+    /// max(x, 0) (0 for NaN).
+    public func relu() -> Tensor {
+        // The loop written here rather than through `map`: the optimiser does not inline a
+        // per-element closure that reaches the loop through `parallelChunks`, and a call per
+        // element cost ~4× the loop (resnet8 step: relu, its backward and same-shape sums went
+        // from ~18 % of the time to ~5 %).
+        withUnsafeBufferPointer { src in
+            Tensor(shape: shape) { dst in
+                let s = src.baseAddress, d = dst.baseAddress
+                ThreadBudget.parallelChunks(src.count, minChunk: elementwiseMinChunk) { range in
+                    for i in range { d![i] = s![i] > 0 ? s![i] : 0 }
+                }
+            }
+        }
+    }
+
+    /// ReLU's backward pass: `self` (the gradient of relu(input)) where input > 0, else 0.
+    public func reluBackward(input: Tensor) -> Tensor {
+        precondition(shape == input.shape, "reluBackward: gradient \(shape), input \(input.shape)")
+        return combined(with: input) { g, x, d, range in
+            for i in range { d[i] = x[i] > 0 ? g[i] : 0 }
+        }
+    }
     /// x for x > 0, slope·x otherwise.
     public func leakyRelu(slope: Float) -> Tensor { map { $0 > 0 ? $0 : slope * $0 } }
     /// 1 / (1 + e^-x).

@@ -42,4 +42,32 @@ import Testing
         b.withUnsafeMutableBufferPointer { $0[0] = 99 }
         #expect(a.scalars[0] == 1)
     }
+
+    @Test func reluAndItsBackwardFollowTheirDefinitions() {
+        // Large enough to be split over threads; NaN and signed zeros included.
+        let count = 3 * (1 << 16) + 5
+        let specials: [Float] = [.nan, 0, -0.0, .infinity, -.infinity, 1e-30, -1e-30]
+        let x = Tensor(shape: [count], scalars: (0..<count).map { i in
+            i < specials.count ? specials[i] : Float(i % 97) - 48.5
+        })
+        let g = Tensor(shape: [count], scalars: (0..<count).map { Float($0 % 13) - 6 })
+        let y = x.relu(), dx = g.reluBackward(input: x)
+        for i in 0..<count {
+            let xi = x.scalars[i]
+            #expect(y.scalars[i].bitPattern == (xi > 0 ? xi : 0).bitPattern, "relu at \(i) (x = \(xi))")
+            #expect(dx.scalars[i].bitPattern == (xi > 0 ? g.scalars[i] : 0).bitPattern, "backward at \(i)")
+        }
+    }
+
+    @Test func sameShapeArithmeticFollowsTheScalarOperators() {
+        let count = 3 * (1 << 16) + 3
+        let a = Tensor(shape: [3, count / 3], scalars: (0..<count).map { Float($0 % 101) - 50.25 })
+        let b = Tensor(shape: [3, count / 3], scalars: (0..<count).map { Float($0 % 7) - 3 })
+        let results = [a + b, a - b, a * b, a / b]
+        let operators: [(Float, Float) -> Float] = [(+), (-), (*), (/)]
+        for (result, op) in zip(results, operators) {
+            #expect(result.shape == a.shape)
+            #expect((0..<count).allSatisfy { result.scalars[$0].bitPattern == op(a.scalars[$0], b.scalars[$0]).bitPattern })
+        }
+    }
 }
