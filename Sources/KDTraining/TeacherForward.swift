@@ -35,10 +35,15 @@ struct TeacherForward {
     /// The taps a teacher emits (and stores): those the plan reads, and always `logits`.
     static func storedTaps(_ plan: TrainingPlan.ModelPlan) -> [String] { Array(Set(plan.taps + ["logits"])).sorted() }
 
-    func callAsFunction(_ batch: Batch) throws -> [String: Tensor] {
+    /// The teachers' outputs for `batch`, from their stores where they hold them. With
+    /// `sharingThreads`, teacher forwards (not store reads) take their share of the thread budget
+    /// (`ThreadBudget.sharing`), as a pipelined stage running beside the student.
+    func callAsFunction(_ batch: Batch, sharingThreads: Bool = false) throws -> [String: Tensor] {
         var out: [String: Tensor] = [:]
         for t in teachers {
-            for (tap, value) in try outputs(of: t, batch) { out["\(t.name).\(tap)"] = value }
+            for (tap, value) in try outputs(of: t, batch, sharingThreads: sharingThreads) {
+                out["\(t.name).\(tap)"] = value
+            }
         }
         return out
     }
@@ -55,8 +60,11 @@ struct TeacherForward {
         for t in teachers { try t.store?.flush() }
     }
 
-    private func outputs(of t: Teacher, _ batch: Batch) throws -> [String: Tensor] {
-        guard let store = t.store else { return forward(t, batch.images) }
+    private func outputs(of t: Teacher, _ batch: Batch, sharingThreads: Bool) throws -> [String: Tensor] {
+        func forward(_ images: Tensor) -> [String: Tensor] {
+            sharingThreads ? ThreadBudget.sharing { self.forward(t, images) } : self.forward(t, images)
+        }
+        guard let store = t.store else { return forward(batch.images) }
         let keys = zip(batch.ids, batch.views).map {
             StoreKey(fingerprint: store.fingerprint, sample: $0.stableBytes, view: $1.stableBytes)
         }
@@ -64,7 +72,7 @@ struct TeacherForward {
         if hits.isComplete { return hits.outputs }
         let served = Set(hits.positions)
         let missing = (0..<batch.count).filter { !served.contains($0) }
-        let computed = forward(t, hits.positions.isEmpty ? batch.images : batch.images.rows(missing))
+        let computed = forward(hits.positions.isEmpty ? batch.images : batch.images.rows(missing))
         if t.mode != .read { try store.append(missing.map { keys[$0] }, outputs: computed) }
         // Serve what a later hit would: the stored precision (and top-k), so results do not
         // depend on whether a sample was already in the store.

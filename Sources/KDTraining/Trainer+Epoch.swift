@@ -37,18 +37,17 @@ extension Trainer {
         let studentState = StageState((progress: progress, step: step, metrics: metrics, trainer: self))
         let cancellation = CancellationToken()
 
-        // Pipelined, the teacher and student stages run kernels at the same time: each gets its
-        // share of the thread budget while both do (the whole of it while the other waits).
-        @Sendable func compute<R>(_ body: () throws -> R) rethrows -> R {
-            executor == .pipelined ? try ThreadBudget.sharing(body) : try body()
-        }
+        // Pipelined, the teacher forward and the student step run kernels at the same time: each
+        // gets its share of the thread budget while both do (the whole of it while the other
+        // waits; a teacher served from its store is not computing).
+        let pipelined = executor == .pipelined
 
         var stages = ExecutionPlan<StageValue>()
         stages.addSource(augment) { i in .batch(loader.batch(first + i, epoch: epoch, order: order, share: share)) }
         if !teacher.isEmpty {
             stages.addStage("teacher", inputs: [augment]) { _, inputs in
                 guard case .batch(let batch) = inputs[0] else { preconditionFailure("teacher stage expects a batch") }
-                return .teacher(try compute { try teacherState.value(batch) })
+                return .teacher(try teacherState.value(batch, sharingThreads: pipelined))
             }
         }
         stages.addSink("student", inputs: teacher.isEmpty ? [augment] : [augment, "teacher"]) { _, inputs in
@@ -56,9 +55,8 @@ extension Trainer {
             var teacherOutputs: [String: Tensor] = [:]
             if inputs.count > 1, case .teacher(let outputs) = inputs[1] { teacherOutputs = outputs }
             let s = studentState.value
-            let record = try compute {
-                try s.step(batch, teacher: teacherOutputs, batchesPerEpoch: batches, stop: stop.isRaised)
-            }
+            let step = { try s.step(batch, teacher: teacherOutputs, batchesPerEpoch: batches, stop: stop.isRaised) }
+            let record = try pipelined ? ThreadBudget.sharing(step) : step()
             studentState.value.progress.batchInEpoch = batch.index + 1
             studentState.value.progress.globalStep = record.globalStep
             s.trainer.onStep(record)
