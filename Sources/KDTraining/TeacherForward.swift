@@ -61,10 +61,7 @@ struct TeacherForward {
     }
 
     private func outputs(of t: Teacher, _ batch: Batch, sharingThreads: Bool) throws -> [String: Tensor] {
-        func forward(_ images: Tensor) -> [String: Tensor] {
-            sharingThreads ? ThreadBudget.sharing { self.forward(t, images) } : self.forward(t, images)
-        }
-        guard let store = t.store else { return forward(batch.images) }
+        guard let store = t.store else { return forward(t, batch.images, sharingThreads: sharingThreads) }
         let keys = zip(batch.ids, batch.views).map {
             StoreKey(fingerprint: store.fingerprint, sample: $0.stableBytes, view: $1.stableBytes)
         }
@@ -72,7 +69,8 @@ struct TeacherForward {
         if hits.isComplete { return hits.outputs }
         let served = Set(hits.positions)
         let missing = (0..<batch.count).filter { !served.contains($0) }
-        let computed = forward(hits.positions.isEmpty ? batch.images : batch.images.rows(missing))
+        let computed = forward(t, hits.positions.isEmpty ? batch.images : batch.images.rows(missing),
+                               sharingThreads: sharingThreads)
         if t.mode != .read { try store.append(missing.map { keys[$0] }, outputs: computed) }
         // Serve what a later hit would: the stored precision (and top-k), so results do not
         // depend on whether a sample was already in the store.
@@ -86,8 +84,9 @@ struct TeacherForward {
         return merged
     }
 
-    private func forward(_ t: Teacher, _ images: Tensor) -> [String: Tensor] {
-        let taps = t.model.run(Variable(constant: images), ForwardContext(tape: nil, training: false))
+    private func forward(_ t: Teacher, _ images: Tensor, sharingThreads: Bool) -> [String: Tensor] {
+        let run = { t.model.run(Variable(constant: images), ForwardContext(tape: nil, training: false)) }
+        let taps = sharingThreads ? ThreadBudget.sharing(run) : run()
         var out: [String: Tensor] = [:]
         for name in t.taps { out[name] = taps[name]?.value }
         return out

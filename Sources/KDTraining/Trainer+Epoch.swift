@@ -55,8 +55,8 @@ extension Trainer {
             var teacherOutputs: [String: Tensor] = [:]
             if inputs.count > 1, case .teacher(let outputs) = inputs[1] { teacherOutputs = outputs }
             let s = studentState.value
-            let step = { try s.step(batch, teacher: teacherOutputs, batchesPerEpoch: batches, stop: stop.isRaised) }
-            let record = try pipelined ? ThreadBudget.sharing(step) : step()
+            let train = { try s.step(batch, teacher: teacherOutputs, batchesPerEpoch: batches, stop: stop.isRaised) }
+            let record = try pipelined ? ThreadBudget.sharing(train) : train()
             studentState.value.progress.batchInEpoch = batch.index + 1
             studentState.value.progress.globalStep = record.globalStep
             s.trainer.onStep(record)
