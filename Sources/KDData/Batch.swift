@@ -30,3 +30,20 @@ public struct Batch: Sendable {
     /// Number of samples.
     public var count: Int { ids.count }
 }
+
+/// The samples of one batch before any augmentation: which samples, in order, with their labels.
+public struct SampleBatch: Sendable {
+    /// The epoch the batch belongs to.
+    public var epoch: Int
+    /// The batch's position within the epoch.
+    public var index: Int
+    /// The samples' global indices in the loader's dataset.
+    public var members: [Int]
+    /// The stable id of each sample.
+    public var ids: [SampleID]
+    /// One class label per sample (`Batch.noLabel` where a source has none), or nil when no source is labelled.
+    public var labels: [Int]?
+
+    /// Number of samples.
+    public var count: Int { members.count }
+}

@@ -56,30 +56,40 @@ public struct DataLoader: Sendable {
         shuffle ? EpochOrder.permutation(count: dataset.count, seed: seed, epoch: UInt64(epoch)) : Array(0..<dataset.count)
     }
 
-    /// Batch `index` of `epoch`, given that epoch's `order`; of its n rows only `share`'s contiguous
-    /// part, rows part·n/of ..< (part+1)·n/of (a data-parallel rank's rows of the global batch).
+    /// Batch `index` of `epoch`, given that epoch's `order`, rendered by the loader's augmenter.
     public func batch(_ index: Int, epoch: Int, order: [Int], share: (part: Int, of: Int) = (0, 1)) -> Batch {
+        render(samples(index, epoch: epoch, order: order, share: share), with: augmenter)
+    }
+
+    /// The samples of batch `index` of `epoch`, given that epoch's `order`; of its n rows only
+    /// `share`'s contiguous part, rows part·n/of ..< (part+1)·n/of (a data-parallel rank's rows of
+    /// the global batch).
+    public func samples(_ index: Int, epoch: Int, order: [Int], share: (part: Int, of: Int) = (0, 1)) -> SampleBatch {
         let start = index * batchSize, rows = min(order.count, start + batchSize) - start
         let members = Array(order[(start + rows * share.part / share.of)..<(start + rows * (share.part + 1) / share.of)])
-        let view = augmenter.viewIndex(epoch: epoch)
+        return SampleBatch(epoch: epoch, index: index, members: members, ids: members.map(dataset.id(at:)),
+                           labels: dataset.isLabeled ? members.map { dataset.label(at: $0) ?? Batch.noLabel } : nil)
+    }
+
+    /// `samples` rendered by `augmenter` (one stream's view of the batch); `augmenter` must take
+    /// this dataset's layout.
+    public func render(_ samples: SampleBatch, with augmenter: Augmenter) -> Batch {
+        precondition(augmenter.input == dataset.layout, "augmenter expects \(augmenter.input), dataset holds \(dataset.layout)")
+        let view = augmenter.viewIndex(epoch: samples.epoch)
         let per = augmenter.outputCount
-        var ids = [SampleID](), views = [ViewParameters]()
-        ids.reserveCapacity(members.count)
-        views.reserveCapacity(members.count)
-        var labels: [Int]? = dataset.isLabeled ? [] : nil
+        var views = [ViewParameters]()
+        views.reserveCapacity(samples.count)
         var scratch = RenderScratch(capacity: augmenter.scratchCapacity)
-        let images = Tensor(shape: Shape([members.count] + augmenter.outputDims)) { out in
-            for (n, g) in members.enumerated() {
-                let id = dataset.id(at: g)
-                let params = augmenter.parameters(for: id, view: view)
+        let images = Tensor(shape: Shape([samples.count] + augmenter.outputDims)) { out in
+            for (n, g) in samples.members.enumerated() {
+                let params = augmenter.parameters(for: samples.ids[n], view: view)
                 let slot = UnsafeMutableBufferPointer(rebasing: out[(n * per)..<((n + 1) * per)])
                 dataset.withPixels(at: g) { augmenter.render($0, parameters: params, into: slot, scratch: &scratch) }
-                ids.append(id)
                 views.append(params)
-                labels?.append(dataset.label(at: g) ?? Batch.noLabel)
             }
         }
-        return Batch(epoch: epoch, index: index, images: images, labels: labels, ids: ids, views: views)
+        return Batch(epoch: samples.epoch, index: samples.index, images: images, labels: samples.labels, ids: samples.ids,
+                     views: views)
     }
 
     /// Re-renders a recorded view of sample `id` (byte-identical to the batch that carried it),

@@ -20,27 +20,36 @@ public enum StoreFill {
     public static func run(plan: TrainingPlan, shards: ClosedRange<Int>? = nil, share: (part: Int, of: Int) = (0, 1),
                            progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
         let started = Date()
-        guard !plan.stores.isEmpty else { throw ModelSet.BuildError(message: "\(plan.name): no stage has a store: entry") }
-        guard plan.views > 0 else { throw ModelSet.BuildError(message: "\(plan.name): fill needs an augmentation with views: N > 0") }
+        let stored = plan.forwards.filter { $0.store != nil }
+        guard !stored.isEmpty else { throw ModelSet.BuildError(message: "\(plan.name): no stage has a store: entry") }
         let data = try DatasetUnion(directories: plan.trainData)
-        let augmenter = try Augmenter(ops: plan.augmentation, views: plan.views, seed: plan.seed, input: data.layout)
-        let loader = try DataLoader(sources: data, batchSize: plan.batchSize, shuffle: false, seed: plan.seed,
-                                    augmenter: augmenter, prefetch: 0)
+        let loader = try DataLoader(sources: data, batchSize: plan.batchSize, shuffle: false, seed: plan.seed, prefetch: 0)
         let selected = (0..<data.count).filter { shards?.contains(data.shard(of: $0)) ?? true }
         let members = Array(selected[(selected.count * share.part / share.of)..<(selected.count * (share.part + 1) / share.of)])
-        var writable = plan.stores
-        for i in writable.indices where writable[i].mode == .read { writable[i].mode = .readwrite }
-        let teacher = try TeacherForward(models: try ModelSet(plan: plan), stores: writable)
+        let models = try ModelSet(plan: plan)
         let batches = (members.count + plan.batchSize - 1) / plan.batchSize
-        var report = Report(samples: members.count, views: plan.views)
-        for view in 0..<plan.views {
-            for b in 0..<batches {
-                _ = try teacher(loader.batch(b, epoch: view, order: members))
-                progress(view * batches + b + 1, plan.views * batches)
+        var work: [(forward: FrozenForward, augmenter: Augmenter)] = []
+        for var forward in stored {
+            guard let stream = plan.stream(named: forward.stream), stream.views > 0 else {
+                throw ModelSet.BuildError(message: "\(plan.name): stage '\(forward.name)' reads '\(forward.stream)', which draws fresh views (views: 0); fill needs views: N > 0")
             }
-            try teacher.flushStores()
+            if forward.store?.mode == .read { forward.store?.mode = .readwrite }
+            work.append((try FrozenForward(forward, models: models), try plan.augmenter(stream, input: data.layout)))
         }
-        report.metrics = teacher.takeStoreMetrics()
+        let total = work.reduce(0) { $0 + $1.augmenter.views * batches }
+        var report = Report(samples: members.count, views: work.map(\.augmenter.views).max() ?? 0)
+        var done = 0
+        for (forward, augmenter) in work {
+            for view in 0..<augmenter.views {
+                for b in 0..<batches {
+                    _ = try forward(loader.render(loader.samples(b, epoch: view, order: members), with: augmenter))
+                    done += 1
+                    progress(done, total)
+                }
+                try forward.store?.flush()
+            }
+            if let store = forward.store { report.metrics[forward.name] = store.takeMetrics() }
+        }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }

@@ -5,7 +5,7 @@ import KDTensor
 
 /// Which executor runs the stages of an epoch.
 public enum ExecutorKind: String, Sendable, CaseIterable {
-    /// Each stage on its own thread, joined by bounded channels.
+    /// Each stage on its own serial Dispatch queue, joined by bounded channels.
     case pipelined
     /// Stage after stage on the calling thread (the deterministic reference).
     case inline
@@ -13,76 +13,112 @@ public enum ExecutorKind: String, Sendable, CaseIterable {
 
 /// What flows between the stages of a training epoch.
 enum StageValue: Sendable {
-    case batch(Batch)
-    case teacher([String: Tensor])
+    /// The data node's batch of samples.
+    case samples(SampleBatch)
+    /// A stream's rendered views of them.
+    case stream(Batch)
+    /// A frozen forward's or an ensemble's outputs, by output name.
+    case values([String: Tensor])
+}
+
+/// A stage received a value of another kind than its plan wires to it (a planner bug, not a user error).
+struct StageWiringError: Error, CustomStringConvertible {
+    let stage: String, input: String, expected: String
+    var description: String { "stage '\(stage)' expected \(expected) from '\(input)'" }
+}
+
+extension [String: StageValue] {
+    func samples(_ input: String, for stage: String) throws -> SampleBatch {
+        guard case .samples(let samples)? = self[input] else { throw StageWiringError(stage: stage, input: input, expected: "samples") }
+        return samples
+    }
+
+    func stream(_ input: String, for stage: String) throws -> Batch {
+        guard case .stream(let batch)? = self[input] else { throw StageWiringError(stage: stage, input: input, expected: "a stream's batch") }
+        return batch
+    }
+
+    func values(_ input: String, for stage: String) throws -> [String: Tensor] {
+        guard case .values(let values)? = self[input] else { throw StageWiringError(stage: stage, input: input, expected: "tensors") }
+        return values
+    }
 }
 
 /// Carries the trainer's non-Sendable state into stage closures. Safe because each captured
-/// object is used by exactly one stage (the teacher models by the teacher stage; the trainable
-/// models, optimisers, metrics and progress by the student stage), which the executor never runs
+/// object is used by exactly one stage (a frozen model by its forward stage; the trainable
+/// models, optimisers, metrics and progress by the step), which the executor never runs
 /// concurrently with itself, and the trainer reads them only after the executor has returned.
 final class StageState<Value>: @unchecked Sendable {
-    var value: Value
+    let value: Value
     init(_ value: Value) { self.value = value }
 }
 
 extension Trainer {
-    /// One epoch (from the batch `progress` says) through augment → teacher → student.
-    func trainEpoch(_ epoch: Int, progress: inout TrainingProgress, teacher: TeacherForward, step: TrainingStep,
-                    metrics: MetricsLog?, executor: ExecutorKind, stop: StopSignal) throws -> RunReport {
-        let loader = self.loader, batches = loader.batchCount, first = progress.batchInEpoch, share = collective.share
+    /// One epoch (from the batch the student's progress says) through the plan's stages.
+    func trainEpoch(_ epoch: Int, student: StudentStage, frozen: [FrozenForward], executor: ExecutorKind,
+                    stop: StopSignal) throws -> RunReport {
+        let loader = self.loader, batches = loader.batchCount, first = student.progress.batchInEpoch, share = collective.share
         let order = loader.order(epoch: epoch)
-        let augment = plan.augmentStage
-        let teacherState = StageState(teacher)
-        let studentState = StageState((progress: progress, step: step, metrics: metrics, trainer: self))
         let cancellation = CancellationToken()
-
-        // Pipelined, the teacher forward and the student step run kernels at the same time: each
-        // gets its share of the thread budget while both do (the whole of it while the other
-        // waits; a teacher served from its store is not computing).
+        // Pipelined, frozen forwards and the step run kernels at the same time: each takes its share
+        // of the thread budget while others compute (a forward served from its store is not computing).
         let pipelined = executor == .pipelined
 
         var stages = ExecutionPlan<StageValue>()
-        stages.addSource(augment) { i in .batch(loader.batch(first + i, epoch: epoch, order: order, share: share)) }
-        if !teacher.isEmpty {
-            stages.addStage("teacher", inputs: [augment]) { _, inputs in
-                guard case .batch(let batch) = inputs[0] else { preconditionFailure("teacher stage expects a batch") }
-                return .teacher(try teacherState.value(batch, sharingThreads: pipelined))
+        for stage in plan.stages {
+            let name = stage.name
+            switch stage.kind {
+            case .data:
+                stages.addSource(name) { i in .samples(loader.samples(first + i, epoch: epoch, order: order, share: share)) }
+            case .stream(let stream):
+                guard let augmenter = augmenters[stream.name] else { throw StageWiringError(stage: name, input: name, expected: "an augmenter") }
+                stages.addStage(name, inputs: stage.inputs) { _, inputs in
+                    .stream(loader.render(try inputs.samples(TrainingPlan.dataStage, for: name), with: augmenter))
+                }
+            case .frozenForward(let forward):
+                guard let node = frozen.first(where: { $0.name == forward.name }) else {
+                    throw StageWiringError(stage: name, input: name, expected: "a frozen model")
+                }
+                let state = StageState(node)
+                stages.addStage(name, inputs: stage.inputs) { _, inputs in
+                    .values(try state.value(try inputs.stream(forward.stream, for: name), sharingThreads: pipelined))
+                }
+            case .ensemble(let ensemble):
+                stages.addStage(name, inputs: stage.inputs) { _, inputs in
+                    let members = try ensemble.members.map { member in
+                        let producer = TrainingPlan.stageName(of: member)
+                        let output = String(member.dropFirst(producer.count + 1))
+                        guard let value = try inputs.values(producer, for: name)[output] else {
+                            throw StageWiringError(stage: name, input: member, expected: "a tensor")
+                        }
+                        return value
+                    }
+                    return .values(["logits": ensemble.combine(members)])
+                }
+            case .step:
+                let state = StageState(student)
+                let streams = Set(plan.trainableForwards.map(\.stream))
+                stages.addSink(name, inputs: stage.inputs) { _, inputs in
+                    var images: [String: Tensor] = [:], values: [String: Tensor] = [:]
+                    for input in stage.inputs where input != TrainingPlan.dataStage {
+                        if streams.contains(input) {
+                            images[input] = try inputs.stream(input, for: name).images
+                        } else {
+                            for (output, value) in try inputs.values(input, for: name) { values["\(input).\(output)"] = value }
+                        }
+                    }
+                    let step = StepInputs(samples: try inputs.samples(TrainingPlan.dataStage, for: name), images: images, values: values)
+                    if try state.value.train(step, batchesPerEpoch: batches, stop: stop, sharingThreads: pipelined) {
+                        cancellation.cancel()
+                    }
+                }
             }
         }
-        stages.addSink("student", inputs: teacher.isEmpty ? [augment] : [augment, "teacher"]) { _, inputs in
-            guard case .batch(let batch) = inputs[0] else { preconditionFailure("student stage expects a batch") }
-            var teacherOutputs: [String: Tensor] = [:]
-            if inputs.count > 1, case .teacher(let outputs) = inputs[1] { teacherOutputs = outputs }
-            let s = studentState.value
-            let train = { try s.step(batch, teacher: teacherOutputs, batchesPerEpoch: batches, stop: stop.isRaised) }
-            let record = try pipelined ? ThreadBudget.sharing(train) : train()
-            studentState.value.progress.batchInEpoch = batch.index + 1
-            studentState.value.progress.globalStep = record.globalStep
-            s.trainer.onStep(record)
-            s.metrics?.append(["kind": "step", "epoch": epoch + 1, "batch": batch.index, "global_step": record.globalStep,
-                              "lr_factor": record.learningRateFactor, "loss": Double(record.total),
-                              "terms": record.terms.mapValues { Double($0) }])
-            let checkEvery = s.trainer.weightCheckEvery
-            if s.trainer.collective.size > 1, checkEvery > 0, record.globalStep % checkEvery == 0 {
-                try s.trainer.collective.checkIdentical(s.trainer.trainedParameters, step: record.globalStep)
-            }
-            // Ranks stop after the same step: on the request any rank had when its step began.
-            if s.trainer.collective.size > 1 ? record.stopRequested : stop.isRaised {
-                cancellation.cancel()
-            } else if s.trainer.plan.checkpointEverySteps > 0, record.globalStep % s.trainer.plan.checkpointEverySteps == 0,
-                      batch.index + 1 < batches {
-                try s.trainer.saveCheckpoint(studentState.value.progress, s.metrics)
-            }
-        }
-        let report: RunReport
         switch executor {
         case .pipelined:
-            report = try PipelinedExecutor(capacity: plan.channelCapacity).run(stages, batches: batches - first, cancellation: cancellation)
+            return try PipelinedExecutor(capacity: plan.channelCapacity).run(stages, batches: batches - first, cancellation: cancellation)
         case .inline:
-            report = try InlineExecutor().run(stages, batches: batches - first, cancellation: cancellation)
+            return try InlineExecutor().run(stages, batches: batches - first, cancellation: cancellation)
         }
-        progress = studentState.value.progress
-        return report
     }
 }

@@ -16,14 +16,18 @@ public struct TrainingSummary: Sendable {
     public var exported: URL
 }
 
-/// Runs a training plan: epochs of augment → teacher → student steps, evaluation every epoch,
-/// best/last checkpoints, metrics, resume.
+/// Runs a training plan: epochs of the plan's stages (`TrainingPlan.stages`), evaluation every
+/// epoch, best/last checkpoints, metrics, resume.
 public final class Trainer {
     public let plan: TrainingPlan
     let models: ModelSet
     let optimizers: [(name: String, optimizer: Optimizer, plan: TrainingPlan.OptimizerPlan)]
+    /// The training samples' order and batches (rendered by each stream's augmenter).
     let loader: DataLoader
-    let evaluator: Evaluator?
+    /// Each stream's augmenter, by stage name.
+    let augmenters: [String: Augmenter]
+    /// One evaluator per distinct evaluation preprocessing, with the models it evaluates.
+    let evaluators: [(evaluator: Evaluator, models: [String])]
     let classes: Int
     let log: (String) -> Void
     /// The ranks training together (data-parallel); rank 0 alone writes files and evaluates.
@@ -44,17 +48,26 @@ public final class Trainer {
         self.plan = plan
         self.log = log
         let train = try DatasetUnion(directories: plan.trainData)
-        let augmenter = try Augmenter(ops: plan.augmentation, views: plan.views, seed: plan.seed, input: train.layout)
         loader = try DataLoader(sources: train, batchSize: plan.batchSize, dropLast: plan.dropLast, shuffle: plan.shuffle,
-                                seed: plan.seed, augmenter: augmenter, prefetch: 0)
-        evaluator = try plan.evalData.map {
-            try Evaluator(dataset: try ShardedDataset(directory: $0), ops: plan.evalAugmentation,
-                          batchSize: plan.evalBatchSize, seed: plan.seed)
+                                seed: plan.seed, prefetch: 0)
+        augmenters = try Dictionary(uniqueKeysWithValues: plan.streams.map { ($0.name, try plan.augmenter($0, input: train.layout)) })
+        if let evalData = plan.evalData {
+            let dataset = try ShardedDataset(directory: evalData)
+            var groups: [(ops: [AugmentOp], models: [String])] = []
+            for m in plan.models {
+                let ops = plan.evalOps(model: m.name)
+                if let i = groups.firstIndex(where: { $0.ops == ops }) { groups[i].models.append(m.name) } else { groups.append((ops, [m.name])) }
+            }
+            evaluators = try groups.map {
+                (try Evaluator(dataset: dataset, ops: $0.ops, batchSize: plan.evalBatchSize, seed: plan.seed), $0.models)
+            }
+        } else {
+            evaluators = []
         }
         let models = try ModelSet(plan: plan)
         self.models = models
         optimizers = try plan.optimizers.map { ($0.name, try OptimizerFactory.make($0, models: models), $0) }
-        classes = plan.models.first { $0.name == plan.exportModel }?.classes ?? plan.models[0].classes
+        classes = plan.model(named: plan.exportModel)?.classes ?? plan.models[0].classes
         self.collective = collective
     }
 
@@ -76,52 +89,52 @@ public final class Trainer {
         }
         let metrics = collective.isLeader ? try MetricsLog(url: runDir.appendingPathComponent("metrics.jsonl"),
                                                            keepThroughStep: resume ? progress.globalStep : nil) : nil
-        let teacher = try TeacherForward(models: models, stores: plan.stores)
-        for t in teacher.teachers {
-            guard let store = t.store else { continue }
+        let frozen = try plan.frozenForwards.map { try FrozenForward($0, models: models) }
+        for f in frozen {
+            guard let store = f.store else { continue }
             let found = store.openReport
             log("teacher store \(store.directory.path): \(store.count) samples" + (found.rebuiltIndex ? ", index rebuilt" : "")
                 + (found.corrupt > 0 ? ", \(found.corrupt) damaged records skipped" : "")
                 + (found.tornTailBytes > 0 ? ", torn tail of \(found.tornTailBytes) bytes ignored" : ""))
         }
-        let step = TrainingStep(plan: plan, models: models, optimizers: optimizers, collective: collective)
-        step.restore(globalStep: progress.globalStep)
-        if collective.size > 1 { try collective.checkIdentical(trainedParameters, step: progress.globalStep) }
+        let student = StudentStage(step: TrainingStep(plan: plan, models: models, optimizers: optimizers, collective: collective),
+                                   progress: progress, metrics: metrics, weightCheckEvery: weightCheckEvery, onStep: onStep)
+        if collective.size > 1 { try collective.checkIdentical(student.trainedParameters, step: progress.globalStep) }
         var final: [String: ClassificationMetrics] = [:]
 
-        while progress.epoch < plan.epochs {
-            let epoch = progress.epoch
+        while student.progress.epoch < plan.epochs {
+            let epoch = student.progress.epoch
             let epochStart = Date()
-            let report = try trainEpoch(epoch, progress: &progress, teacher: teacher, step: step, metrics: metrics,
-                                        executor: executor, stop: stop)
-            try teacher.flushStores()
+            let report = try trainEpoch(epoch, student: student, frozen: frozen, executor: executor, stop: stop)
+            for f in frozen { try f.store?.flush() }
             if report.cancelled {
-                try saveCheckpoint(progress, metrics)
-                throw TrainingStopped(progress: progress)
+                try student.saveCheckpoint()
+                throw TrainingStopped(progress: student.progress)
             }
             let trainSeconds = Date().timeIntervalSince(epochStart)
             // Frozen models do not change: evaluate them once per process and keep their result.
             if collective.isLeader { final.merge(evaluate(includeFrozen: final.isEmpty)) { $1 } }
-            progress.epoch += 1
-            progress.batchInEpoch = 0
-            var record: [String: Any] = ["kind": "epoch", "epoch": epoch + 1, "global_step": progress.globalStep,
+            student.progress.epoch += 1
+            student.progress.batchInEpoch = 0
+            var record: [String: Any] = ["kind": "epoch", "epoch": epoch + 1, "global_step": student.progress.globalStep,
                                          "train_seconds": trainSeconds]
             record["stages"] = report.metrics.map {
                 ["name": $0.name, "items": $0.items, "busy_s": $0.busy, "input_wait_s": $0.waitingForInput,
                  "output_wait_s": $0.waitingForOutput, "items_per_s": $0.itemsPerSecond] as [String: Any]
             }
-            let stores = teacher.takeStoreMetrics()
-            if !stores.isEmpty { record["store"] = stores.mapValues(\.record) }
-            if collective.size > 1 { record["ranks"] = collective.size; record["allreduce_s"] = step.takeAverageSeconds() }
+            var stores: [String: Any] = [:]
+            for f in frozen { if let store = f.store { stores[f.name] = store.takeMetrics().record } }
+            if !stores.isEmpty { record["store"] = stores }
+            if collective.size > 1 { record["ranks"] = collective.size; record["allreduce_s"] = student.step.takeAverageSeconds() }
             record["eval"] = final.mapValues { ["top1": $0.top1, "top5": $0.top5, "loss": $0.meanLoss] }
             metrics?.append(record)
-            if let top1 = final[plan.exportModel]?.top1, top1 > progress.bestTop1 {
-                progress.bestTop1 = top1
-                progress.bestEpoch = epoch + 1
+            if let top1 = final[plan.exportModel]?.top1, top1 > student.progress.bestTop1 {
+                student.progress.bestTop1 = top1
+                student.progress.bestEpoch = epoch + 1
                 try Checkpoint.save(models.model(plan.exportModel)!, to: runDir.appendingPathComponent("best.safetensors"),
                                     metadata: ["epoch": String(epoch + 1), "top1": String(top1)])
             }
-            try saveCheckpoint(progress, metrics)
+            try student.saveCheckpoint()
             let accuracies = final.sorted { $0.key < $1.key }
                 .map { String(format: "%@ %.2f%%", $0.key, 100 * $0.value.top1) }.joined(separator: ", ")
             onEpoch()
@@ -132,23 +145,19 @@ public final class Trainer {
         if collective.isLeader { try Checkpoint.save(models.model(plan.exportModel)!, to: exported) }
         // The other ranks return once rank 0's files exist (a `trained_by` run's weights, say).
         try collective.barrier()
-        return TrainingSummary(final: final, bestTop1: progress.bestTop1, bestEpoch: progress.bestEpoch,
+        return TrainingSummary(final: final, bestTop1: student.progress.bestTop1, bestEpoch: student.progress.bestEpoch,
                                seconds: Date().timeIntervalSince(started), exported: exported)
     }
 
-    /// The parameters the optimisers update, by name (what must stay identical across ranks).
-    var trainedParameters: [(String, Parameter)] { optimizers.flatMap { $0.optimizer.groups.flatMap(\.parameters) } }
-
-    func saveCheckpoint(_ progress: TrainingProgress, _ metrics: MetricsLog?) throws {
-        guard collective.isLeader, let metrics else { return }
-        metrics.sync()
-        try TrainingCheckpoint.save(run: plan.outputDirectory, progress: progress, models: models, optimizers: optimizers)
-    }
-
-    /// Evaluates the trainable models (and, when asked, the frozen teachers).
+    /// Evaluates the trainable models (and, when asked, the frozen teachers), each with its stream's
+    /// evaluation preprocessing.
     private func evaluate(includeFrozen: Bool) -> [String: ClassificationMetrics] {
-        guard let evaluator else { return [:] }
-        let chosen = models.models.filter { includeFrozen || !$0.plan.frozen }.map { ($0.name, $0.model as Classifier) }
-        return evaluator.evaluate(chosen, classes: classes)
+        var out: [String: ClassificationMetrics] = [:]
+        for (evaluator, names) in evaluators {
+            let chosen = models.models.filter { names.contains($0.name) && (includeFrozen || !$0.plan.frozen) }
+                .map { ($0.name, $0.model as Classifier) }
+            if !chosen.isEmpty { out.merge(evaluator.evaluate(chosen, classes: classes)) { $1 } }
+        }
+        return out
     }
 }

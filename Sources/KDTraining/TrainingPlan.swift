@@ -17,13 +17,58 @@ public struct TrainingPlan: Sendable {
         public var weights: URL?
         /// Frozen models run in evaluation mode without gradients (teachers).
         public var frozen: Bool
-        /// The taps other stages read (`logits` is always available).
-        public var taps: [String]
 
         public init(name: String, arch: String, inChannels: Int, classes: Int, imageSize: Int = 28,
-                    hidden: [Int] = [1200, 1200], weights: URL? = nil, frozen: Bool = false, taps: [String] = ["logits"]) {
+                    hidden: [Int] = [1200, 1200], weights: URL? = nil, frozen: Bool = false) {
             self.name = name; self.arch = arch; self.inChannels = inChannels; self.classes = classes
-            self.imageSize = imageSize; self.hidden = hidden; self.weights = weights; self.frozen = frozen; self.taps = taps
+            self.imageSize = imageSize; self.hidden = hidden; self.weights = weights; self.frozen = frozen
+        }
+    }
+
+    /// An augmentation stage: its own ops and recorded views of the training samples.
+    public struct StreamPlan: Sendable {
+        public var name: String
+        public var ops: [AugmentOp]
+        /// 0: a fresh view every epoch; K: each sample cycles through K fixed views.
+        public var views: Int
+        public init(name: String, ops: [AugmentOp], views: Int) { self.name = name; self.ops = ops; self.views = views }
+    }
+
+    /// A forward stage: one model on one stream. Its values are named `<stage>.<tap>`.
+    public struct ForwardPlan: Sendable {
+        public var name: String
+        public var model: String
+        /// The stream whose images it reads.
+        public var stream: String
+        /// The taps other stages read (`logits` is always among them).
+        public var taps: [String]
+        /// The teacher-output store of a frozen model's forward.
+        public var store: StorePlan?
+        public init(name: String, model: String, stream: String, taps: [String] = ["logits"], store: StorePlan? = nil) {
+            self.name = name; self.model = model; self.stream = stream
+            self.taps = Array(Set(taps + ["logits"])).sorted(); self.store = store
+        }
+    }
+
+    /// An ensemble stage: one `logits` value from frozen forwards' logits.
+    public struct EnsemblePlan: Sendable {
+        /// What is averaged.
+        public enum Combination: String, Sendable {
+            /// Σ wᵢ·zᵢ.
+            case logits
+            /// log Σ wᵢ·softmax(zᵢ): logits whose softmax is the mean probability.
+            case probabilities
+        }
+        public var name: String
+        /// The members' values (`stage.logits`), in order.
+        public var members: [String]
+        /// One weight per member, summing to 1.
+        public var weights: [Float]
+        public var over: Combination
+        public init(name: String, members: [String], weights: [Float]? = nil, over: Combination = .logits) {
+            let raw = weights ?? Array(repeating: 1, count: members.count)
+            let total = raw.reduce(0, +)
+            self.name = name; self.members = members; self.weights = raw.map { $0 / total }; self.over = over
         }
     }
 
@@ -85,10 +130,13 @@ public struct TrainingPlan: Sendable {
     /// The training sources, in the file's order; batches draw from their union.
     public var trainData: [URL]
     public var evalData: URL?
-    public var augmentation: [AugmentOp]
-    public var views: Int
-    /// Evaluation-time preprocessing (normalisation only, no random ops).
-    public var evalAugmentation: [AugmentOp]
+    /// The augmentation stages, in the file's order.
+    public var streams: [StreamPlan]
+    /// The forward stages, in the file's order: frozen models' forwards run as stages of their own,
+    /// trainable models' forwards inside the step.
+    public var forwards: [ForwardPlan]
+    /// The ensemble stages, in the file's order.
+    public var ensembles: [EnsemblePlan] = []
     public var models: [ModelPlan]
     public var connectors: [ConnectorPlan]
     public var loss: LossGraph
@@ -100,27 +148,46 @@ public struct TrainingPlan: Sendable {
     public var checkpointEverySteps: Int
     /// Bounded-channel capacity between pipelined stages.
     public var channelCapacity: Int
-    /// The augmentation stage's name (its `labels` are the batch's labels).
-    public var augmentStage: String
+
     /// Teacher-output stores, one per stored forward stage.
-    public var stores: [StorePlan] = []
+    public var stores: [StorePlan] { forwards.compactMap(\.store) }
 
     /// Total epochs over all phases.
     public var epochs: Int { phases.reduce(0) { $0 + $1.epochs } }
 
+    /// A plan of the given stages; `streams`, `forwards` and `ensembles` name one another as a file's stages do.
     public init(name: String, seed: UInt64, phases: [Phase], batchSize: Int, evalBatchSize: Int? = nil,
-                shuffle: Bool = true, dropLast: Bool = true,
-                trainData: [URL], evalData: URL?, augmentation: [AugmentOp], views: Int, evalAugmentation: [AugmentOp],
+                shuffle: Bool = true, dropLast: Bool = true, trainData: [URL], evalData: URL?,
+                streams: [StreamPlan], forwards: [ForwardPlan], ensembles: [EnsemblePlan] = [],
                 models: [ModelPlan], connectors: [ConnectorPlan] = [], loss: LossGraph, optimizers: [OptimizerPlan],
-                outputDirectory: URL, exportModel: String, checkpointEverySteps: Int = 0, channelCapacity: Int = 2,
-                augmentStage: String = "augment") {
+                outputDirectory: URL, exportModel: String, checkpointEverySteps: Int = 0, channelCapacity: Int = 2) {
         self.name = name; self.seed = seed; self.phases = phases; self.batchSize = batchSize
         self.evalBatchSize = evalBatchSize ?? batchSize; self.shuffle = shuffle; self.dropLast = dropLast
-        self.trainData = trainData; self.evalData = evalData; self.augmentation = augmentation; self.views = views
-        self.evalAugmentation = evalAugmentation; self.models = models; self.connectors = connectors; self.loss = loss
+        self.trainData = trainData; self.evalData = evalData; self.streams = streams; self.forwards = forwards
+        self.ensembles = ensembles; self.models = models; self.connectors = connectors; self.loss = loss
         self.optimizers = optimizers; self.outputDirectory = outputDirectory; self.exportModel = exportModel
         self.checkpointEverySteps = checkpointEverySteps; self.channelCapacity = channelCapacity
-        self.augmentStage = augmentStage
+    }
+
+    /// The model called `name`.
+    public func model(named name: String) -> ModelPlan? { models.first { $0.name == name } }
+
+    /// The stream called `name`.
+    public func stream(named name: String) -> StreamPlan? { streams.first { $0.name == name } }
+
+    /// Evaluation-time preprocessing of `model`: the normalisation of the stream its first forward reads
+    /// (no random ops).
+    public func evalOps(model: String) -> [AugmentOp] {
+        let fed = forwards.first { $0.model == model }.flatMap { stream(named: $0.stream) }
+        return (fed?.ops ?? []).filter { if case .normalize = $0 { true } else { false } }
+    }
+
+    /// The augmenter of `stream`: its ops and views, seeded by the run seed and the stream's name, so
+    /// two streams draw independent views of the same samples.
+    public func augmenter(_ stream: StreamPlan, input: SampleLayout) throws -> Augmenter {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325   // FNV-1a of the name
+        for byte in stream.name.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return try Augmenter(ops: stream.ops, views: stream.views, seed: seed ^ h, input: input)
     }
 
     /// The phase an epoch belongs to.

@@ -25,14 +25,23 @@ public struct NonFiniteLoss: Error, CustomStringConvertible {
     }
 }
 
-/// The student stage: forwards the trainable models and connectors on one tape, evaluates the
-/// loss graph against the teacher's outputs, and applies every active optimiser.
+/// What one step reads: the batch's samples, each stream's images, and the frozen stages' values.
+struct StepInputs {
+    let samples: SampleBatch
+    /// Images by stream name.
+    let images: [String: Tensor]
+    /// Frozen forwards' and ensembles' values, named `<stage>.<output>`.
+    let values: [String: Tensor]
+}
+
+/// The trainable part of the DAG: forwards the trainable models (each forward stage on its own
+/// stream; a model forwarded by several stages shares one leaf per parameter, so their gradients
+/// add) and the connectors on one tape, evaluates the loss graph, and applies every active optimiser.
 final class TrainingStep {
     let plan: TrainingPlan
     let models: ModelSet
     let optimizers: [(name: String, optimizer: Optimizer, plan: TrainingPlan.OptimizerPlan)]
     let collective: any Collective
-    private(set) var globalStep = 0
     /// Seconds spent averaging steps over the ranks since the last `takeAverageSeconds`.
     private var averageSeconds = 0.0
 
@@ -44,29 +53,34 @@ final class TrainingStep {
         self.collective = collective
     }
 
-    func restore(globalStep: Int) { self.globalStep = globalStep }
-
     /// The allreduce time since the last call.
     func takeAverageSeconds() -> Double { defer { averageSeconds = 0 }; return averageSeconds }
 
-    /// One step on this rank's rows of a global batch; `stop` is this rank's stop request, and the
-    /// record says whether any rank made one.
-    func callAsFunction(_ batch: Batch, teacher: [String: Tensor], batchesPerEpoch: Int, stop: Bool = false) throws -> StepRecord {
+    /// Step `globalStep` (0-based) on this rank's rows of a global batch; `stop` is this rank's stop
+    /// request, and the record says whether any rank made one.
+    func callAsFunction(_ inputs: StepInputs, globalStep: Int, batchesPerEpoch: Int, stop: Bool = false) throws -> StepRecord {
+        let batch = inputs.samples
         let epochProgress = Double(batch.epoch) + Double(batch.index) / Double(max(batchesPerEpoch, 1))
         let phase = plan.phase(ofEpoch: batch.epoch)
         let tape = Tape()
         let random = CounterRandom(seed: plan.seed, stream: 0xD0_0D).substream(UInt64(globalStep))
-        var contexts: [ForwardContext] = []
-        var tensors: [String: Variable] = teacher.mapValues { Variable(constant: $0) }
-        let x = Variable(constant: batch.images)
+        var tensors: [String: Variable] = inputs.values.mapValues { Variable(constant: $0) }
+        // One context per trainable model, in model order, whatever stages forward it.
+        var contexts: [String: ForwardContext] = [:]
         for m in models.models where !m.plan.frozen {
-            let ctx = ForwardContext(tape: tape, training: true, random: random.substream(UInt64(contexts.count)))
-            contexts.append(ctx)
-            for (name, v) in m.model.run(x, ctx) { tensors["\(m.name).\(name)"] = v }
+            contexts[m.name] = ForwardContext(tape: tape, training: true, random: random.substream(UInt64(contexts.count)))
         }
+        for forward in plan.trainableForwards {
+            guard let model = models.model(forward.model), let ctx = contexts[forward.model],
+                  let images = inputs.images[forward.stream] else {
+                throw ModelSet.BuildError(message: "stage '\(forward.name)': model '\(forward.model)' or stream '\(forward.stream)' is missing")
+            }
+            for (name, v) in model.run(Variable(constant: images), ctx) { tensors["\(forward.name).\(name)"] = v }
+        }
+        var allContexts = models.models.compactMap { contexts[$0.name] }
         if !models.connectors.isEmpty {
             let ctx = ForwardContext(tape: tape, training: true, random: random)
-            contexts.append(ctx)
+            allContexts.append(ctx)
             for c in models.connectors {
                 guard let input = tensors[c.plan.from] else { throw LossGraph.MissingInput(term: c.name, role: "from", tensor: c.plan.from) }
                 tensors["\(c.name).out"] = c.connector(input, ctx)
@@ -78,7 +92,7 @@ final class TrainingStep {
             throw NonFiniteLoss(term: term, epoch: batch.epoch, batch: batch.index, value: value)
         }
         let grads = tape.gradients(of: total)
-        var gradient: (Parameter) -> Tensor? = { p in contexts.lazy.compactMap { $0.leaf(for: p) }.first.flatMap { grads[$0] } }
+        var gradient: (Parameter) -> Tensor? = { p in allContexts.lazy.compactMap { $0.leaf(for: p) }.first.flatMap { grads[$0] } }
         var record = StepRecord(epoch: batch.epoch, batch: batch.index, globalStep: globalStep + 1, learningRateFactor: 1,
                                 total: total.value.scalar, terms: terms, stopRequested: stop)
         let active = optimizers.filter { phase.optimizers?.contains($0.name) ?? true }
@@ -96,7 +110,6 @@ final class TrainingStep {
             o.optimizer.scheduleFactor = Float(record.learningRateFactor)
             o.optimizer.step(gradient: gradient)
         }
-        globalStep += 1
         return record
     }
 }

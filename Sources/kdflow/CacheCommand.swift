@@ -9,15 +9,16 @@ struct CacheCommand: ParsableCommand {
         commandName: "cache", abstract: "Teacher-output store maintenance: stats, verify, prune, fill.",
         subcommands: [Stats.self, Verify.self, Prune.self, Fill.self])
 
-    /// The store directories of a pipeline's `store:` entries.
-    static func stores(_ arguments: PipelineArguments) throws -> [StorePlan] {
+    /// The pipeline's plan and its stored forward stages.
+    static func storedForwards(_ arguments: PipelineArguments) throws -> (TrainingPlan, [(forward: TrainingPlan.ForwardPlan, store: StorePlan)]) {
         let loaded = try arguments.load()
         let plan = try PipelinePlanner.plan(loaded)
-        guard !plan.stores.isEmpty else {
+        let stored = plan.forwards.compactMap { f in f.store.map { (f, $0) } }
+        guard !stored.isEmpty else {
             printError("\(arguments.file): no stage has a store: entry")
             throw ExitCode(1)
         }
-        return plan.stores
+        return (plan, stored)
     }
 
     struct Stats: ParsableCommand {
@@ -25,9 +26,9 @@ struct CacheCommand: ParsableCommand {
         @OptionGroup var pipeline: PipelineArguments
 
         func run() throws {
-            for store in try CacheCommand.stores(pipeline) {
+            for (forward, store) in try CacheCommand.storedForwards(pipeline).1 {
                 let s = try StoreInspection.inspect(store.directory, decode: false)
-                print("\(store.model) store \(store.directory.path): \(s.segments) segments (\(s.lockedSegments) being written), \(s.records) records, \(s.samples) samples (\(s.distinctKeys) distinct), \(s.bytes) bytes, index \(s.indexIsCurrent ? "current" : "stale or missing (rebuilt on open)")")
+                print("\(forward.name) store \(store.directory.path): \(s.segments) segments (\(s.lockedSegments) being written), \(s.records) records, \(s.samples) samples (\(s.distinctKeys) distinct), \(s.bytes) bytes, index \(s.indexIsCurrent ? "current" : "stale or missing (rebuilt on open)")")
                 if s.distinctKeys > 0 { print(String(format: "  %.1f bytes per sample·view on disk", Double(s.bytes) / Double(s.distinctKeys))) }
                 for (fp, v) in s.byFingerprint.sorted(by: { $0.key < $1.key }) {
                     print("  teacher \(fp): \(v.samples) samples, \(v.storedBytes) stored bytes")
@@ -47,9 +48,9 @@ struct CacheCommand: ParsableCommand {
 
         func run() throws {
             var damaged = 0
-            for store in try CacheCommand.stores(pipeline) {
+            for (forward, store) in try CacheCommand.storedForwards(pipeline).1 {
                 let s = try StoreInspection.inspect(store.directory, decode: true)
-                print("\(store.model) store \(store.directory.path): \(s.records) records, \(s.samples) samples verified; \(s.corrupt.count) damaged; \(s.tornTails.count) torn tails")
+                print("\(forward.name) store \(store.directory.path): \(s.records) records, \(s.samples) samples verified; \(s.corrupt.count) damaged; \(s.tornTails.count) torn tails")
                 for d in s.corrupt { print("  damaged: \(d)") }
                 for d in s.tornTails { print("  torn: \(d) (never served; dropped by prune)") }
                 damaged += s.corrupt.count
@@ -66,12 +67,11 @@ struct CacheCommand: ParsableCommand {
         var allTeachers = false
 
         func run() throws {
-            let loaded = try pipeline.load()
-            let plan = try PipelinePlanner.plan(loaded)
-            for store in try CacheCommand.stores(pipeline) {
-                let keep = allTeachers ? nil : try TrainingStores.fingerprint(plan: plan, store: store)
+            let (plan, stored) = try CacheCommand.storedForwards(pipeline)
+            for (forward, store) in stored {
+                let keep = allTeachers ? nil : try TrainingStores.fingerprint(plan: plan, forward: forward)
                 let r = try StoreCompaction.prune(store.directory, keep: keep)
-                print("\(store.model) store: kept \(r.keptRecords) records, dropped \(r.droppedRecords); \(r.bytesBefore) → \(r.bytesAfter) bytes"
+                print("\(forward.name) store: kept \(r.keptRecords) records, dropped \(r.droppedRecords); \(r.bytesBefore) → \(r.bytesAfter) bytes"
                       + (r.skippedLockedSegments > 0 ? "; \(r.skippedLockedSegments) segments in use left alone" : ""))
             }
         }

@@ -28,7 +28,7 @@ struct EvalCommand: ParsableCommand {
                                     imageSize: modelPlan.imageSize, hidden: modelPlan.hidden, seed: plan.seed)
         let url = weights.map { URL(fileURLWithPath: $0) } ?? modelPlan.weights ?? plan.outputDirectory.appendingPathComponent("best.safetensors")
         try Checkpoint.load(net, from: url)
-        let evaluator = try Evaluator(dataset: try ShardedDataset(directory: evalData), ops: plan.evalAugmentation,
+        let evaluator = try Evaluator(dataset: try ShardedDataset(directory: evalData), ops: plan.evalOps(model: name),
                                       batchSize: plan.batchSize, seed: plan.seed)
         let m = evaluator.evaluate([(name, net)], classes: modelPlan.classes)[name]!
         print(String(format: "%@ (%@): top-1 %.2f%%  top-5 %.2f%%  loss %.4f  on %d samples", name, url.lastPathComponent,

@@ -43,6 +43,7 @@ let fashionTest: URL = {
           student: {forward: student, from: augment, taps: [logits, conv2, features.preact, features]}
         loss:
           term: \(term)
+          reads_teacher: {kind: kd, student: student.logits, teacher: teacher.logits}
         optimisers:
           student: {kind: sgd, lr: 0.1, params: [student]}
         """

@@ -31,13 +31,14 @@ private struct Boom: Error, CustomStringConvertible {
         plan.addSource("source") { batch in batch * 7 + 1 }
         plan.addStage("running", inputs: ["source"]) { _, inputs in
             if delay > 0 { Thread.sleep(forTimeInterval: delay) }
-            let state = recorder.add(inputs[0], to: "sum")
-            return state &* 31 &+ inputs[0]
+            let state = recorder.add(inputs["source"]!, to: "sum")
+            return state &* 31 &+ inputs["source"]!
         }
         plan.addStage("mix", inputs: ["source", "running"]) { batch, inputs in
-            inputs[0] &* 1_000_003 ^ inputs[1] &+ batch
+            let source = inputs["source"]!, running = inputs["running"]!
+            return source &* 1_000_003 ^ running &+ batch
         }
-        plan.addSink("sink", inputs: ["mix"]) { _, inputs in recorder.append(inputs[0], to: "out") }
+        plan.addSink("sink", inputs: ["mix"]) { _, inputs in recorder.append(inputs["mix"]!, to: "out") }
         return plan
     }
 
@@ -64,8 +65,8 @@ private struct Boom: Error, CustomStringConvertible {
             return value
         }
         plan.addSource("a") { body($0) }
-        plan.addStage("b", inputs: ["a"]) { body($1[0]) }
-        plan.addStage("c", inputs: ["b"]) { body($1[0]) }
+        plan.addStage("b", inputs: ["a"]) { body($1["a"]!) }
+        plan.addStage("c", inputs: ["b"]) { body($1["b"]!) }
         _ = try PipelinedExecutor(capacity: 2, threads: 1).run(plan, batches: 30)
         #expect(recorder.values("peaks").max() == 1)
     }
@@ -76,7 +77,7 @@ private struct Boom: Error, CustomStringConvertible {
         plan.addSource("source") { batch in recorder.add(1, to: "produced"); return batch }
         plan.addStage("middle", inputs: ["source"]) { batch, inputs in
             if batch == 5 { throw Boom() }
-            return inputs[0]
+            return inputs["source"]!
         }
         plan.addSink("sink", inputs: ["middle"]) { _, _ in
             Thread.sleep(forTimeInterval: 0.01)
@@ -102,9 +103,9 @@ private struct Boom: Error, CustomStringConvertible {
             let token = CancellationToken()
             var plan = ExecutionPlan<Int>()
             plan.addSource("source") { $0 }
-            plan.addStage("double", inputs: ["source"]) { $1[0] * 2 }
+            plan.addStage("double", inputs: ["source"]) { $1["source"]! * 2 }
             plan.addSink("sink", inputs: ["double"]) { batch, inputs in
-                recorder.append(inputs[0], to: "out")
+                recorder.append(inputs["double"]!, to: "out")
                 if batch == 3 { token.cancel() }
             }
             let report = executor == "inline"

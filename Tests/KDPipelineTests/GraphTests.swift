@@ -22,25 +22,4 @@ import Testing
         #expect(order.firstIndex(of: "augment")! < order.firstIndex(of: "student")!)
     }
 
-    @Test func textRenderingListsInputs() throws {
-        let text = try Fixtures.loader.load(yaml: Fixtures.valid, file: "kd.yaml").graph.renderText()
-        let lines = text.split(separator: "\n").map(String.init)
-        #expect(lines.count == 10)
-        #expect(lines[2] == "augment             [augment pad_crop, hflip, normalize, views 4]  <- data.train")
-        #expect(lines[5] == "align               [connector conv1x1_bn]  <- student.layer3.preact, teacher.layer3.preact")
-        #expect(lines[7] == "loss.kd             [loss kd ×0.9]  <- student.logits, teacher.logits")
-    }
-
-    @Test func dotHasOneStatementPerNodeAndEdge() throws {
-        let graph = try Fixtures.loader.load(yaml: Fixtures.valid, file: "kd.yaml").graph
-        let dot = graph.renderDOT(name: "fashion-kd")
-        let lines = dot.split(separator: "\n").map(String.init)
-        #expect(lines.first == "digraph \"fashion-kd\" {")
-        #expect(lines.last == "}")
-        #expect(lines.filter { $0.contains(" -> ") }.count == graph.edges.count)
-        #expect(lines.filter { $0.contains("[shape=") }.count == graph.nodes.count)
-        #expect(lines.contains("  \"data.train\" [shape=cylinder, label=\"data.train\\nshards data/fashion-mnist/train\"];"))
-        #expect(lines.contains("  \"augment\" -> \"teacher\";"))
-        #expect(lines.contains("  \"student\" -> \"loss.kd\" [label=\"logits\"];"))
-    }
 }

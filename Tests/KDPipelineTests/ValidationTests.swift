@@ -73,6 +73,7 @@ import Testing
     @Test func cycleIsNamed() {
         expectDiagnostics(Fixtures.valid(replacing: "augment:", with:
             "  augment: {from: student, ops: [{pad_crop: {size: 28, pad: 2}}, {hflip: 0.5}, {normalize: {mean: [0.286], std: [0.353]}}], views: 4}"), [
+            "kd.yaml:14:19: error: stages.augment.from: augmentation stage 'augment' reads 'student'; an augmentation stage renders its own views of data.train (write from: data.train)",
             "kd.yaml:16:37: error: stages.student: cycle: augment -> student -> augment",
         ])
     }
@@ -94,10 +95,11 @@ import Testing
           student: {arch: resnet8, classes: 10}
           spare: {arch: resnet8, classes: 10}
         stages:
-          student: {forward: student, from: data.train}
-          spare: {forward: spare, from: data.train}
+          augment: {from: data.train, ops: []}
+          student: {forward: student, from: augment}
+          spare: {forward: spare, from: augment}
         loss:
-          ce: {kind: cross_entropy, input: student.logits, target: data.train.labels}
+          ce: {kind: cross_entropy, input: student.logits, target: augment.labels}
         optimisers:
           sgd: {kind: sgd, lr: 0.1, params: [student, spare]}
         """
@@ -140,8 +142,9 @@ import Testing
           teacher: &net {arch: resnet8, in_channels: 1, classes: 10, frozen: true}
           student: {<<: *net, frozen: false}
         stages:
-          teacher: {forward: teacher, from: data.train, taps: &taps [logits, layer3.preact]}
-          student: {forward: student, from: data.train, taps: *taps}
+          augment: {from: data.train, ops: []}
+          teacher: {forward: teacher, from: augment, taps: &taps [logits, layer3.preact]}
+          student: {forward: student, from: augment, taps: *taps}
         loss:
           kd: {kind: kd, student: student.logits, teacher: teacher.logits, temperature: 4}
         optimisers:

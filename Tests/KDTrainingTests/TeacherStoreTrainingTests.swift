@@ -11,19 +11,13 @@ import Testing
     func kdPlan(_ name: String, store: StorePlan?) -> TrainingPlan {
         var plan = mlpPlan(name, epochs: 3)
         plan.models.insert(.init(name: "teacher", arch: "mlp", inChannels: 1, classes: 10, hidden: [32], frozen: true), at: 0)
+        plan.forwards.insert(.init(name: "teacher", model: "teacher", stream: "augment", store: store), at: 0)
         plan.loss = LossGraph(terms: [
             LossTerm(name: "ce", function: CrossEntropyLoss(), bindings: ["input": "student.logits"], weight: LossWeight(0.1)),
             LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4),
                      bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(0.9)),
         ])
-        plan.stores = store.map { [$0] } ?? []
         return plan
-    }
-
-    func epochRecords(_ run: URL) throws -> [[String: Any]] {
-        try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
-            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            .filter { $0["kind"] as? String == "epoch" }
     }
 
     @Test func fp32StoreGivesIdenticalStudentAndHitsFromEpochViews() throws {
@@ -60,7 +54,7 @@ import Testing
         // SSLD reads a labelled and an unlabeled source; a fill must store both.
         var plan = kdPlan("fill-sources", store: StorePlan(model: "teacher", directory: runDirectory("fill-sources-store"),
                                                            options: StoreOptions(encoding: .init(precision: .fp16))))
-        plan.views = 1
+        plan.streams[0].views = 1
         plan.trainData.append(fashionTrain)
         let report = try StoreFill.run(plan: plan)
         #expect(report.samples == 70_000)

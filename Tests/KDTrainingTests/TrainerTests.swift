@@ -60,7 +60,7 @@ import Testing
             _ = try Trainer(plan: plan, log: { _ in }).run()
             Issue.record("training with lr 1e30 did not stop")
         } catch let failure as StageFailure {
-            #expect(failure.stage == "student")
+            #expect(failure.stage == "step")
             #expect((failure.underlying as? NonFiniteLoss)?.term == "ce")
             #expect("\(failure)".contains("loss term 'ce'"))
         }

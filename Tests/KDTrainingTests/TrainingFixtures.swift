@@ -31,8 +31,8 @@ func mlpPlan(_ name: String, epochs: Int = 2, checkpointEvery: Int = 0) -> Train
     TrainingPlan(
         name: name, seed: 11, phases: [.init(name: "main", epochs: epochs)], batchSize: 200,
         trainData: [fashionTest], evalData: fashionTest,
-        augmentation: [.hflip(probability: 0.5), .normalize(mean: [0.286], std: [0.353])], views: 2,
-        evalAugmentation: [.normalize(mean: [0.286], std: [0.353])],
+        streams: [.init(name: "augment", ops: [.hflip(probability: 0.5), .normalize(mean: [0.286], std: [0.353])], views: 2)],
+        forwards: [.init(name: "student", model: "student", stream: "augment")],
         models: [.init(name: "student", arch: "mlp", inChannels: 1, classes: 10, hidden: [64])],
         loss: LossGraph(terms: [LossTerm(name: "ce", function: CrossEntropyLoss(), bindings: ["input": "student.logits"],
                                          weight: LossWeight(1))]),
@@ -68,4 +68,11 @@ func runKdflow(_ arguments: [String], ranks: Int? = nil) throws -> (status: Int3
     let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     p.waitUntilExit()
     return (p.terminationStatus, output)
+}
+
+/// The `epoch` records of a run's `metrics.jsonl`.
+func epochRecords(_ run: URL) throws -> [[String: Any]] {
+    try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        .filter { $0["kind"] as? String == "epoch" }
 }

@@ -45,20 +45,20 @@ func runCacheBenchmark(_ args: [String]) throws {
             terms.append(LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4),
                                   bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(0.9)))
         }
-        var p = TrainingPlan(
+        return TrainingPlan(
             name: name, seed: 3, phases: [.init(name: "main", epochs: epochs)], batchSize: 128, trainData: [data], evalData: nil,
-            augmentation: [.padCrop(size: 28, pad: 2), .hflip(probability: 0.5), normalize], views: 4, evalAugmentation: [normalize],
+            streams: [.init(name: "augment", ops: [.padCrop(size: 28, pad: 2), .hflip(probability: 0.5), normalize], views: 4)],
+            forwards: (teacher ? [TrainingPlan.ForwardPlan(
+                name: "teacher", model: "teacher", stream: "augment",
+                store: StorePlan(model: "teacher", directory: storeDir,
+                                 options: StoreOptions(codec: .zstd, level: 3, encoding: PayloadEncoding(precision: .fp16))))] : [])
+                + [.init(name: "student", model: "student", stream: "augment")],
             models: (teacher ? [TrainingPlan.ModelPlan(name: "teacher", arch: setup.teacher, inChannels: 1, classes: 10, weights: weights, frozen: true)] : [])
                 + [.init(name: "student", arch: setup.student, inChannels: 1, classes: 10, hidden: setup.hidden)],
             loss: LossGraph(terms: terms),
             optimizers: [.init(name: "student", learningRate: 0.05, momentum: 0.9, parameters: ["student"])],
             outputDirectory: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-cache-\(name)"),
             exportModel: "student")
-        if teacher {
-            p.stores = [StorePlan(model: "teacher", directory: storeDir,
-                                  options: StoreOptions(codec: .zstd, level: 3, encoding: PayloadEncoding(precision: .fp16)))]
-        }
-        return p
     }
 
     func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(max(v.count, 1)) }
@@ -117,7 +117,7 @@ func runCacheBenchmark(_ args: [String]) throws {
 /// record from the segment (no decoded-record cache), as a cold lookup does.
 private func codecTable(_ plan: TrainingPlan) throws -> [[String: Any]] {
     let data = try ShardedDataset(directory: plan.trainData[0])
-    let augmenter = try Augmenter(ops: plan.augmentation, views: plan.views, seed: plan.seed, input: data.layout)
+    let augmenter = try plan.augmenter(plan.streams[0], input: data.layout)
     let loader = try DataLoader(dataset: data, batchSize: 128, shuffle: false, seed: plan.seed, augmenter: augmenter, prefetch: 0)
     let teacher = try ModelSet(plan: plan).model("teacher")!
     var batches: [(keys: [StoreKey], logits: Tensor)] = []

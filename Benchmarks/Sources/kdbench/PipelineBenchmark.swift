@@ -3,48 +3,63 @@ import KDData
 import KDLoss
 import KDTraining
 
-/// `pipeline`: one epoch of a frozen CNN teacher + MLP KD student on Fashion-MNIST's test split,
-/// run pipelined and inline with the same seed: epoch times, each stage's busy time, and the
-/// pipelined epoch over the busiest stage.
+/// `pipeline`: one epoch on Fashion-MNIST's test split, run pipelined and inline with the same seed,
+/// for two DAGs: the chain (a frozen CNN teacher + MLP KD student on one stream) and a DAG (two live
+/// CNN teachers on two augmentation streams, their ensemble, the student on the strong stream).
+/// Prints epoch times, each stage's busy time, and the pipelined epoch over the busiest stage.
 func runPipelineBenchmark(_ args: [String]) throws {
     let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-data")
     try DatasetPreparation.ensureFashionMNIST(root: root)
     let data = DatasetPreparation.fashionMNIST(root: root).test
-    func plan(_ name: String) -> TrainingPlan {
-        TrainingPlan(
-            name: name, seed: 3, phases: [.init(name: "main", epochs: 1)], batchSize: 128,
-            trainData: [data], evalData: nil,
-            augmentation: [.padCrop(size: 28, pad: 2), .hflip(probability: 0.5), .normalize(mean: [0.286], std: [0.353])],
-            views: 4, evalAugmentation: [.normalize(mean: [0.286], std: [0.353])],
-            models: [.init(name: "teacher", arch: "cnn", inChannels: 1, classes: 10, frozen: true),
-                     .init(name: "student", arch: "mlp", inChannels: 1, classes: 10, hidden: [1200, 1200])],
-            loss: LossGraph(terms: [
-                LossTerm(name: "ce", function: CrossEntropyLoss(), bindings: ["input": "student.logits"], weight: LossWeight(0.1)),
-                LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4),
-                         bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(0.9)),
-            ]),
+    let normalize = AugmentOp.normalize(mean: [0.286], std: [0.353])
+    let student = TrainingPlan.ModelPlan(name: "student", arch: "mlp", inChannels: 1, classes: 10, hidden: [1200, 1200])
+    let ce = LossTerm(name: "ce", function: CrossEntropyLoss(), bindings: ["input": "student.logits"], weight: LossWeight(0.1))
+    func plan(_ name: String, dag: Bool) -> TrainingPlan {
+        let teachers = (dag ? ["t1", "t2"] : ["teacher"]).map {
+            TrainingPlan.ModelPlan(name: $0, arch: "cnn", inChannels: 1, classes: 10, frozen: true)
+        }
+        let streams: [TrainingPlan.StreamPlan] = dag
+            ? [.init(name: "weak", ops: [.hflip(probability: 0.5), normalize], views: 0),
+               .init(name: "strong", ops: [.padCrop(size: 28, pad: 2), .hflip(probability: 0.5), .cutout(size: 8, probability: 1), normalize], views: 0)]
+            : [.init(name: "augment", ops: [.padCrop(size: 28, pad: 2), .hflip(probability: 0.5), normalize], views: 4)]
+        let forwards: [TrainingPlan.ForwardPlan] = dag
+            ? [.init(name: "t1", model: "t1", stream: "weak"), .init(name: "t2", model: "t2", stream: "strong"),
+               .init(name: "student", model: "student", stream: "strong")]
+            : [.init(name: "teacher", model: "teacher", stream: "augment"), .init(name: "student", model: "student", stream: "augment")]
+        let kd = LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4),
+                          bindings: ["student": "student.logits", "teacher": dag ? "ensemble.logits" : "teacher.logits"], weight: LossWeight(0.9))
+        return TrainingPlan(
+            name: name, seed: 3, phases: [.init(name: "main", epochs: 1)], batchSize: 128, trainData: [data], evalData: nil,
+            streams: streams, forwards: forwards, ensembles: dag ? [.init(name: "ensemble", members: ["t1.logits", "t2.logits"])] : [],
+            models: teachers + [student], loss: LossGraph(terms: [ce, kd]),
             optimizers: [.init(name: "student", learningRate: 0.05, momentum: 0.9, parameters: ["student"])],
             outputDirectory: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-\(name)"),
             exportModel: "student")
     }
-    var results: [ExecutorKind: (seconds: Double, stages: [(String, Double)])] = [:]
-    for kind in [ExecutorKind.inline, .pipelined] {
-        let trainer = try Trainer(plan: plan(kind.rawValue), log: { _ in })
-        let summary = try trainer.run(executor: kind)
-        guard let record = try epochRecords(trainer.plan.outputDirectory).last else {
-            throw WorkerError(command: "pipeline benchmark", status: 1, output: "no epoch record in \(trainer.plan.outputDirectory.path)")
+    var json: [String: Any] = [:]
+    for dag in [false, true] {
+        var results: [ExecutorKind: (seconds: Double, stages: [(String, Double)])] = [:]
+        for kind in [ExecutorKind.inline, .pipelined] {
+            let trainer = try Trainer(plan: plan((dag ? "dag-" : "") + kind.rawValue, dag: dag), log: { _ in })
+            let summary = try trainer.run(executor: kind)
+            guard let record = try epochRecords(trainer.plan.outputDirectory).last else {
+                throw WorkerError(command: "pipeline benchmark", status: 1, output: "no epoch record in \(trainer.plan.outputDirectory.path)")
+            }
+            let stages = (record["stages"] as? [[String: Any]] ?? []).map { ($0["name"] as! String, $0["busy_s"] as! Double) }
+            results[kind] = (record["train_seconds"] as? Double ?? summary.seconds, stages)
         }
-        let stages = (record["stages"] as? [[String: Any]] ?? []).map { ($0["name"] as! String, $0["busy_s"] as! Double) }
-        results[kind] = (record["train_seconds"] as? Double ?? summary.seconds, stages)
+        let pipelined = results[.pipelined]!, inline = results[.inline]!
+        let busiest = pipelined.stages.map(\.1).max() ?? .nan
+        print((dag ? "DAG: two live teachers on two streams, their ensemble, the student" : "chain: one teacher, one stream, the student"))
+        print("executor    epoch s   " + pipelined.stages.map { String(format: "%14@", "\($0.0) busy s") }.joined())
+        for (name, r) in [("inline", inline), ("pipelined", pipelined)] {
+            print(String(format: "%-10@ %8.2f   ", name, r.seconds) + r.stages.map { String(format: "%14.2f", $0.1) }.joined())
+        }
+        let overBusiest = pipelined.seconds / busiest, overInline = pipelined.seconds / inline.seconds
+        print(String(format: "pipelined / busiest stage %.3f (target ≤ 1.1); pipelined / inline %.3f (target < 1)", overBusiest, overInline))
+        let prefix = dag ? "dag_" : ""
+        json[prefix + "pipelined_over_busiest"] = (overBusiest * 1000).rounded() / 1000
+        json[prefix + "pipelined_over_inline"] = (overInline * 1000).rounded() / 1000
     }
-    let pipelined = results[.pipelined]!, inline = results[.inline]!
-    let busiest = pipelined.stages.map(\.1).max() ?? .nan
-    print("executor    epoch s   " + pipelined.stages.map { String(format: "%16@", "\($0.0) busy s") }.joined())
-    for (name, r) in [("inline", inline), ("pipelined", pipelined)] {
-        print(String(format: "%-10@ %8.2f   ", name, r.seconds) + r.stages.map { String(format: "%16.2f", $0.1) }.joined())
-    }
-    let overBusiest = pipelined.seconds / busiest, overInline = pipelined.seconds / inline.seconds
-    print(String(format: "pipelined / busiest stage %.3f (target ≤ 1.1); pipelined / inline %.3f (target < 1)", overBusiest, overInline))
-    printJSONLine(["pipelined_over_busiest": (overBusiest * 1000).rounded() / 1000,
-                   "pipelined_over_inline": (overInline * 1000).rounded() / 1000])
+    printJSONLine(json)
 }

@@ -14,7 +14,8 @@ public struct InlineExecutor: Sendable {
             if cancellation.isCancelled { break }
             var values: [String: Value] = [:]
             for (index, step) in plan.steps.enumerated() {
-                let inputs = step.inputs.map { values[$0]! }
+                var inputs: [String: Value] = [:]
+                for name in step.inputs { inputs[name] = values[name] }
                 let begin = monotonicSeconds()
                 do {
                     values[step.name] = try step.run(batch: batch, inputs: inputs)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs each step of a plan on its own thread, joined by bounded channels, so step k works on batch i
+/// Runs each step of a plan on its own serial Dispatch queue, joined by bounded channels, so step k works on batch i
 /// while step k-1 prepares batch i+1. Each step still sees batches strictly in order, one at a time,
 /// so results equal the inline executor's.
 public struct PipelinedExecutor: Sendable {
@@ -24,15 +24,12 @@ public struct PipelinedExecutor: Sendable {
                                      cancellation: CancellationToken = CancellationToken()) throws(StageFailure) -> RunReport {
         let run = PipelineRun(plan: plan, capacity: capacity, threads: threads ?? plan.steps.count)
         let group = DispatchGroup()
+        // Each step's loop blocks on its channels, so each gets its own serial queue (which targets
+        // the overcommitting global queue: a thread of its own, not one of the cores' worker slots).
         for index in plan.steps.indices {
-            group.enter()
-            let thread = Thread {
+            DispatchQueue(label: "kdflow.stage.\(plan.steps[index].name)").async(group: group) {
                 run.runStep(index, batches: batches, cancellation: cancellation)
-                group.leave()
             }
-            thread.name = "kdflow.stage.\(plan.steps[index].name)"
-            thread.stackSize = 8 << 20
-            thread.start()
         }
         group.wait()
         if let failure = run.failure { throw failure }
@@ -49,7 +46,7 @@ public struct PipelinedExecutor: Sendable {
 /// read and written only under `lock` (each step writes its own metrics slot once, at its end).
 private final class PipelineRun<Value: Sendable>: @unchecked Sendable {
     let plan: ExecutionPlan<Value>
-    let inputs: [[BoundedChannel<Value>]]    // per step, one channel per input, in input order
+    let inputs: [[(name: String, channel: BoundedChannel<Value>)]]    // per step, one channel per input
     let outputs: [[BoundedChannel<Value>]]   // per step, one channel per consumer
     let budget: DispatchSemaphore
     private let lock = NSLock()
@@ -64,7 +61,7 @@ private final class PipelineRun<Value: Sendable>: @unchecked Sendable {
             step.inputs.map { name in
                 let channel = BoundedChannel<Value>(capacity: capacity)
                 outputs[index[name]!].append(channel)
-                return channel
+                return (name, channel)
             }
         }
         self.outputs = outputs
@@ -82,11 +79,11 @@ private final class PipelineRun<Value: Sendable>: @unchecked Sendable {
         let start = monotonicSeconds()
         batchLoop: for batch in 0..<batches {
             if cancellation.isCancelled || failure != nil { break }
-            var values: [Value] = []
+            var values: [String: Value] = [:]
             var mark = monotonicSeconds()
-            for channel in inputs[index] {
+            for (name, channel) in inputs[index] {
                 guard let value = channel.receive() else { break batchLoop }
-                values.append(value)
+                values[name] = value
             }
             var now = monotonicSeconds()
             metrics.waitingForInput += now - mark
@@ -114,7 +111,7 @@ private final class PipelineRun<Value: Sendable>: @unchecked Sendable {
             metrics.waitingForOutput += monotonicSeconds() - mark
         }
         for channel in outputs[index] { channel.close() }
-        for channel in inputs[index] { channel.abandon() }
+        for (_, channel) in inputs[index] { channel.abandon() }
         metrics.wall = monotonicSeconds() - start
         lock.withLock { stepMetrics[index] = metrics }
     }
@@ -122,6 +119,6 @@ private final class PipelineRun<Value: Sendable>: @unchecked Sendable {
     /// Records the first failure and releases every blocked step.
     private func fail(_ failure: StageFailure) {
         lock.withLock { if firstFailure == nil { firstFailure = failure } }
-        for channel in (inputs + outputs).joined() { channel.abort() }
+        for channel in inputs.joined().map(\.channel) + outputs.joined() { channel.abort() }
     }
 }

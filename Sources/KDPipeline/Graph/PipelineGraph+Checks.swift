@@ -18,6 +18,7 @@ extension PipelineGraph {
         checkOptimisers(spec, &problems)
         checkStores(spec, &problems)
         checkPhases(spec, &problems)
+        checkDataflow(spec, &problems)
         if reachability { checkReachability(spec, &problems) }
         return problems
     }
@@ -70,6 +71,10 @@ extension PipelineGraph {
             case .connector(let connector):
                 checkReference(connector.from, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).from", spec, &problems)
                 checkReference(connector.to, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).to", spec, &problems)
+            case .ensemble(let ensemble):
+                for member in ensemble.inputs {
+                    checkReference(member, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).ensemble", spec, &problems)
+                }
             }
         }
         for term in spec.loss {

@@ -4,7 +4,7 @@ public struct PipelineGraph: Sendable {
     public struct Node: Sendable, Hashable {
         /// What a node is.
         public enum Kind: String, Sendable, Hashable {
-            case source, augmentation, forward, connector, lossTerm, optimiser
+            case source, augmentation, forward, connector, ensemble, lossTerm, optimiser
         }
 
         /// Unique id: `data.train`, a stage name, `loss.<term>` or `optimisers.<name>`.
@@ -64,6 +64,8 @@ public struct PipelineGraph: Sendable {
                 (.forward, "forward \(forward.model.value)" + (forward.store == nil ? "" : ", stored"))
             case .connector(let connector):
                 (.connector, "connector \(connector.connector.value)")
+            case .ensemble(let ensemble):
+                (.ensemble, "ensemble over \(ensemble.over.rawValue)")
             }
             declared.append(Node(id: stage.name, kind: kind, location: stage.location, detail: detail))
         }

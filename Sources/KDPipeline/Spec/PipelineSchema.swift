@@ -79,6 +79,12 @@ public enum PipelineSchema {
             Field("from", .reference, .required, doc: "the feature to transform (e.g. student.layer3.preact)"),
             Field("to", .reference, .required, doc: "the feature whose shape it must match (e.g. teacher.layer3.preact)"),
         ], doc: "alignment stage with trainable parameters; output: out")),
+        Variant(key: "ensemble", schema: ObjectSchema([
+            Field("ensemble", .list(.reference), .required, doc: "frozen forwards' logits to combine (e.g. [t1.logits, t2.logits])"),
+            Field("weights", .list(.float), .optional, doc: "one weight ≥ 0 per input (default: equal); normalised to sum 1"),
+            Field("over", .enumeration(["logits", "probabilities"]), .defaultValue(.string("logits")),
+                  doc: "logits: the weighted mean of the logits; probabilities: the log of the weighted mean of the softmaxes"),
+        ], doc: "combines teachers' logits into one; output: logits")),
     ])
 
     static let lossTerm: Schema = .kinded(KindedSchema(family: SchemaRegistry.Family.loss, commonFields: [

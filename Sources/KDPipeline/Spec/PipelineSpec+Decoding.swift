@@ -71,9 +71,16 @@ extension PipelineSpec {
 
     private static func decodeStage(_ entry: YAMLValue.Entry) -> StageSpec? {
         let node = entry.value
-        guard let from = reference(node["from"]) else { return nil }
-        let kinds = ["ops", "forward", "connector"].filter { node[$0] != nil }
+        let kinds = ["ops", "forward", "connector", "ensemble"].filter { node[$0] != nil }
         guard kinds.count == 1 else { return nil }
+        if kinds[0] == "ensemble" {
+            guard let members = node["ensemble"]?.list else { return nil }
+            let weights = node["weights"].flatMap { value in value.list.map { Located($0.compactMap(\.double), at: value.location) } }
+            let ensemble = EnsembleSpec(inputs: members.compactMap(reference), weights: weights,
+                                        over: EnsembleSpec.Combination(rawValue: node["over"]?.string ?? "") ?? .logits)
+            return StageSpec(name: entry.key, location: entry.keyLocation, kind: .ensemble(ensemble), node: node)
+        }
+        guard let from = reference(node["from"]) else { return nil }
         let kind: StageSpec.Kind
         switch kinds[0] {
         case "ops":

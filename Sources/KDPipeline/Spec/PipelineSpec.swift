@@ -111,6 +111,8 @@ public struct StageSpec: Sendable {
         case forward(ForwardSpec)
         /// `connector:` — a trainable alignment of one feature to another's shape.
         case connector(ConnectorSpec)
+        /// `ensemble:` — a weighted combination of frozen forwards' logits.
+        case ensemble(EnsembleSpec)
     }
 
     /// The key under `stages:`.
@@ -128,6 +130,7 @@ public struct StageSpec: Sendable {
         case .augmentation(let augmentation): [augmentation.from]
         case .forward(let forward): [forward.from]
         case .connector(let connector): [connector.from, connector.to]
+        case .ensemble(let ensemble): ensemble.inputs
         }
     }
 
@@ -137,6 +140,7 @@ public struct StageSpec: Sendable {
         case .augmentation: ["images", "labels"]
         case .forward(let forward): forward.taps.map(\.value)
         case .connector: ["out"]
+        case .ensemble: ["logits"]
         }
     }
 }
@@ -199,6 +203,24 @@ public struct ConnectorSpec: Sendable {
     public var from: Located<Reference>
     /// `to:` the feature whose shape the output matches.
     public var to: Located<Reference>
+}
+
+/// `{ensemble: [t1.logits, t2.logits], weights: [0.5, 0.5], over: logits}`.
+public struct EnsembleSpec: Sendable {
+    /// How members are combined.
+    public enum Combination: String, Sendable {
+        /// The weighted mean of the logits.
+        case logits
+        /// The log of the weighted mean of the members' softmax probabilities.
+        case probabilities
+    }
+
+    /// `ensemble:` the members, in the order written.
+    public var inputs: [Located<Reference>]
+    /// `weights:` one per member, as written (nil: equal weights).
+    public var weights: Located<[Double]>?
+    /// `over:` what is averaged.
+    public var over: Combination
 }
 
 /// One entry of `loss:`.

@@ -28,6 +28,14 @@ enum PipelineChecks {
                                       "connector '\(stage.name)' maps \(c.from.value) \(from) to \(c.to.value) \(to): a 1×1 conv needs NCHW tensors of equal height and width, or [N, C] features"))
             }
         }
+        for stage in spec.stages {
+            guard case .ensemble(let e) = stage.kind else { continue }
+            let members = e.inputs.compactMap { member in resolve(member.value).map { (member, $0) } }
+            for (member, memberShape) in members.dropFirst() where memberShape != members[0].1 || memberShape.rank != 2 {
+                out.append(Diagnostic(at: member.location, keyPath: "stages.\(stage.name).ensemble",
+                                      "ensemble '\(stage.name)' combines \(members[0].0.value) \(members[0].1) with \(member.value) \(memberShape): members need logits of one shape [N, classes]"))
+            }
+        }
         for term in spec.loss {
             let inputs = term.inputs.filter { $0.field != "target" }
             let resolved = inputs.compactMap { input in resolve(input.reference.value).map { (input, $0) } }
@@ -78,6 +86,7 @@ enum PipelineChecks {
         switch stage.kind {
         case .forward(let f): return shapes.byModel[f.model.value]?[ref.output ?? "logits"]
         case .connector(let c): return shape(of: c.to.value, spec: spec, shapes: shapes)
+        case .ensemble(let e): return e.inputs.first.flatMap { shape(of: $0.value, spec: spec, shapes: shapes) }
         case .augmentation: return nil
         }
     }

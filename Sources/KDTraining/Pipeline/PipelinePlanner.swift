@@ -23,68 +23,78 @@ public enum PipelinePlanner {
         public var description: String { "\(location): error: \(message)" }
     }
 
-    /// The typed plan of a loaded pipeline (data must exist: see `prepareData`).
+    /// The typed plan of a loaded pipeline (data must exist: see `prepareData`): one stage plan per
+    /// stage of the file, values named `<stage>.<output>` as the file references them.
     public static func plan(_ loaded: LoadedPipeline) throws -> TrainingPlan {
         let spec = loaded.spec
-        let augmentations = spec.stages.compactMap { s -> (StageSpec, AugmentationSpec)? in
-            if case .augmentation(let a) = s.kind, a.from.value.node == "data.train" { return (s, a) }
-            return nil
+        var streams: [TrainingPlan.StreamPlan] = [], forwards: [TrainingPlan.ForwardPlan] = []
+        var ensembles: [TrainingPlan.EnsemblePlan] = [], connectors: [TrainingPlan.ConnectorPlan] = []
+        for s in spec.stages {
+            switch s.kind {
+            case .augmentation(let a):
+                streams.append(.init(name: s.name, ops: try a.ops.map(augmentOp), views: a.views))
+            case .forward(let f):
+                let store = try f.store.map { try storePlan($0, stage: s.name, model: f.model.value, outputs: spec.outputs.dir) }
+                forwards.append(.init(name: s.name, model: f.model.value, stream: f.from.value.node, taps: f.taps.map(\.value),
+                                      store: store))
+            case .connector(let c):
+                connectors.append(.init(name: s.name, from: valueName(c.from.value, spec), to: valueName(c.to.value, spec)))
+            case .ensemble(let e):
+                ensembles.append(.init(name: s.name, members: e.inputs.map { valueName($0.value, spec) },
+                                       weights: e.weights?.value.map { Float($0) },
+                                       over: TrainingPlan.EnsemblePlan.Combination(rawValue: e.over.rawValue) ?? .logits))
+            }
         }
-        guard let (augmentStage, augmentation) = augmentations.first else {
+        guard !streams.isEmpty else {
             throw PlanError(location: SourceLocation(file: spec.file, line: 1, column: 1), message: "stages: no augmentation stage reads data.train")
-        }
-        let ops = try augmentation.ops.map(augmentOp)
-        let stores = try spec.stages.compactMap { s -> StorePlan? in
-            guard case .forward(let forward) = s.kind, let store = forward.store else { return nil }
-            return try storePlan(store, stage: s.name, model: forward.model.value, outputs: spec.outputs.dir)
-        }
-        let forwards = spec.stages.compactMap { s -> (StageSpec, ForwardSpec)? in
-            if case .forward(let f) = s.kind { return (s, f) }
-            return nil
         }
         let models = spec.models.map { m in
             TrainingPlan.ModelPlan(
                 name: m.name, arch: m.arch.value, inChannels: m.inChannels, classes: m.classes,
                 imageSize: m.node["image_size"]?.int ?? 28,
                 hidden: m.node["hidden"]?.list?.compactMap(\.int) ?? [1200, 1200],
-                weights: m.weights.map { URL(fileURLWithPath: $0.value) }, frozen: m.frozen,
-                taps: forwards.filter { $0.1.model.value == m.name }.flatMap { $0.1.taps.map(\.value) })
-        }
-        // References name stages; the trainer keys tensors by model (`student.logits`) and connector (`align.out`).
-        func tensorName(_ ref: Reference) -> String {
-            if let f = forwards.first(where: { $0.0.name == ref.node }) { return "\(f.1.model.value).\(ref.output ?? "logits")" }
-            return ref.description
-        }
-        var connectors: [TrainingPlan.ConnectorPlan] = []
-        for s in spec.stages {
-            if case .connector(let c) = s.kind {
-                connectors.append(.init(name: s.name, from: tensorName(c.from.value), to: tensorName(c.to.value)))
-            }
+                weights: m.weights.map { URL(fileURLWithPath: $0.value) }, frozen: m.frozen)
         }
         let terms = try spec.loss.map { term -> LossTerm in
             let function = try lossFunction(term, spec: spec)
             var bindings: [String: String] = [:]
-            for input in term.inputs where input.field != "target" { bindings[input.field] = tensorName(input.reference.value) }
+            for input in term.inputs where input.field != "target" { bindings[input.field] = valueName(input.reference.value, spec) }
             return LossTerm(name: term.name, function: function, bindings: bindings, weight: LossWeight(Float(term.weight), warmupEpochs: term.node["warmup_epochs"]?.double ?? 0))
         }
         let optimizers = try spec.optimisers.map(optimizerPlan)
-        let evalOps = ops.filter { if case .normalize = $0 { return true } else { return false } }
         let phases = spec.phases.map {
             TrainingPlan.Phase(name: $0.name, epochs: $0.epochs, loss: $0.loss.map { Set($0.map(\.value)) },
                                optimizers: $0.optimisers.map { Set($0.map(\.value)) })
         }
         let trainable = spec.models.filter { !$0.frozen }.map(\.name)
-        var plan = TrainingPlan(
+        return TrainingPlan(
             name: spec.name, seed: UInt64(spec.seed), phases: phases, batchSize: spec.data.batch,
             evalBatchSize: spec.data.evalBatch, shuffle: spec.data.shuffle, dropLast: spec.data.dropLast,
             trainData: spec.data.train.map { URL(fileURLWithPath: $0.shards) }, evalData: spec.data.eval.map { URL(fileURLWithPath: $0.shards) },
-            augmentation: ops, views: augmentation.views, evalAugmentation: evalOps, models: models, connectors: connectors,
+            streams: streams, forwards: forwards, ensembles: producersFirst(ensembles), models: models, connectors: connectors,
             loss: LossGraph(terms: terms), optimizers: optimizers, outputDirectory: URL(fileURLWithPath: spec.outputs.dir),
             exportModel: spec.outputs.export?.value ?? trainable.first ?? spec.models[0].name,
-            checkpointEverySteps: spec.outputs.checkpointEvery, channelCapacity: spec.channelCapacity,
-            augmentStage: augmentStage.name)
-        plan.stores = stores
-        return plan
+            checkpointEverySteps: spec.outputs.checkpointEvery, channelCapacity: spec.channelCapacity)
+    }
+
+    /// The value a reference names, `<stage>.<output>`; a whole forward or ensemble means its
+    /// `logits`, a whole connector its `out`.
+    static func valueName(_ reference: Reference, _ spec: PipelineSpec) -> String {
+        if let output = reference.output { return "\(reference.node).\(output)" }
+        if case .connector? = spec.stage(named: reference.node)?.kind { return "\(reference.node).out" }
+        return "\(reference.node).logits"
+    }
+
+    /// Ensembles ordered so each comes after the ensembles it reads (validation rejected cycles).
+    static func producersFirst(_ ensembles: [TrainingPlan.EnsemblePlan]) -> [TrainingPlan.EnsemblePlan] {
+        var ordered: [TrainingPlan.EnsemblePlan] = [], pending = ensembles
+        while !pending.isEmpty {
+            let names = Set(pending.map(\.name))
+            let ready = pending.filter { e in !e.members.contains { names.contains(TrainingPlan.stageName(of: $0)) } }
+            ordered += ready.isEmpty ? pending : ready
+            pending = ready.isEmpty ? [] : pending.filter { e in !ready.contains { $0.name == e.name } }
+        }
+        return ordered
     }
 
     /// A `store:` entry as a plan; its directory defaults to `<outputs.dir>/store/<stage>`.

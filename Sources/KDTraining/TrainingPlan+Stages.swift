@@ -1,0 +1,64 @@
+extension TrainingPlan {
+    /// One node of the executor plan an epoch runs; `Trainer` builds exactly these, and `kdflow graph`
+    /// draws them.
+    public struct Stage: Sendable {
+        /// What a node runs.
+        public enum Kind: Sendable {
+            /// The loader: each batch's samples and labels, in the epoch's seeded order.
+            case data
+            /// An augmentation stage rendering its views of the batch.
+            case stream(StreamPlan)
+            /// A frozen model's forward (served from its store where it has one).
+            case frozenForward(ForwardPlan)
+            /// An ensemble of frozen forwards' logits.
+            case ensemble(EnsemblePlan)
+            /// Trainable forwards, connectors, the loss graph and the optimisers: one node, as backward spans them.
+            case step
+        }
+
+        /// The node's name: `data.train`, a stage's name, or `step`.
+        public var name: String
+        public var kind: Kind
+        /// The nodes whose values it reads.
+        public var inputs: [String]
+    }
+
+    /// The data node's name (as files reference it).
+    public static let dataStage = "data.train"
+    /// The step node's name.
+    public static let stepStage = "step"
+
+    /// The stage part of a value name (`teacher` of `teacher.logits`).
+    static func stageName(of value: String) -> String {
+        String(value.split(separator: ".", maxSplits: 1).first ?? Substring(value))
+    }
+
+    /// The forwards of trainable models, in plan order (they run inside the step).
+    public var trainableForwards: [ForwardPlan] {
+        forwards.filter { model(named: $0.model)?.frozen == false }
+    }
+
+    /// The forwards of frozen models, in plan order (each a node of its own).
+    public var frozenForwards: [ForwardPlan] {
+        forwards.filter { model(named: $0.model)?.frozen != false }
+    }
+
+    /// The executor's nodes, producers first.
+    public var stages: [Stage] {
+        var out = [Stage(name: Self.dataStage, kind: .data, inputs: [])]
+        out += streams.map { Stage(name: $0.name, kind: .stream($0), inputs: [Self.dataStage]) }
+        out += frozenForwards.map { Stage(name: $0.name, kind: .frozenForward($0), inputs: [$0.stream]) }
+        out += ensembles.map { e in Stage(name: e.name, kind: .ensemble(e), inputs: unique(e.members.map(Self.stageName))) }
+        let read = Set(loss.terms.flatMap { $0.bindings.values.map(Self.stageName) }
+            + connectors.flatMap { [Self.stageName(of: $0.from), Self.stageName(of: $0.to)] })
+        let fed = unique(trainableForwards.map(\.stream))
+        let values = (frozenForwards.map(\.name) + ensembles.map(\.name)).filter(read.contains)
+        out.append(Stage(name: Self.stepStage, kind: .step, inputs: [Self.dataStage] + fed + values))
+        return out
+    }
+
+    private func unique(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+}
