@@ -25,7 +25,7 @@ extension TrainingPlan {
         }
         out += connectors.map { ($0.name, "connector conv1x1_bn", [$0.from, $0.to]) }
         out += loss.terms.map { t in
-            ("loss.\(t.name)", "loss ×\(t.weight.value)", t.bindings.sorted { $0.key < $1.key }.map(\.value)
+            ("loss.\(t.name)", "loss \(type(of: t.function)) ×\(t.weight.value)", t.bindings.sorted { $0.key < $1.key }.map(\.value)
                 + (t.function.needsLabels ? ["\(Self.dataStage).labels"] : []))
         }
         out += optimizers.map { o in

@@ -50,13 +50,13 @@ private func teacherOverrides(seed: Int) -> [String] {
 }
 
 private func overrides(_ method: KDTableMethod, seed: Int) -> [String] {
-    var list = ["seed=\(seed)", "outputs.dir=\(runDirectory(method.name, seed: seed))"]
-    if method.name != "teacher" { list.append("epochs=\(method.epochs ?? kdTableStudentEpochs)") }
+    var list = ["seed=\(seed + method.seedOffset)", "outputs.dir=\(runDirectory(method.name, seed: seed))"]
+    if method.model != "teacher" { list.append("epochs=\(method.epochs ?? kdTableStudentEpochs)") }
     if method.usesTeacher {
         list += method.readsStore ? teacherOverrides(seed: seed)
                                   : ["models.teacher.weights=\(runDirectory("teacher", seed: seed))/teacher.safetensors"]
     }
-    return list
+    return list + method.extraOverrides(seed)
 }
 
 /// Trains one row for one seed (or reuses its recorded result) and reads the final top-1.

@@ -16,12 +16,19 @@ struct KDTableMethod {
     var epochs: Int? = nil
     /// Whether its teacher outputs come from the seed's store (else its teacher runs every step).
     var readsStore = true
+    /// Added to the table's seed (a second teacher of the same recipe must not be the first one again).
+    var seedOffset = 0
+    /// Overrides beyond the seed's teacher, given the table's seed (a second teacher's weights, say).
+    var extraOverrides: @Sendable (Int) -> [String] = { _ in [] }
 }
 
 /// The table's rows, in run order within a seed (the teacher first, then its store, then students).
 let kdTableMethods: [KDTableMethod] = [
     KDTableMethod(name: "teacher", pipeline: "pipelines/quickstart-teacher.yaml", distils: "— (`cnn`, trained alone, 3 epochs)",
                   baseline: nil, usesTeacher: false, model: "teacher"),
+    KDTableMethod(name: "teacher-b", pipeline: "pipelines/quickstart-teacher-b.yaml",
+                  distils: "— (the same `cnn` recipe from seed S + 100: the ensemble's second teacher)",
+                  baseline: nil, usesTeacher: false, model: "teacher", seedOffset: 100),
     KDTableMethod(name: "student", pipeline: "pipelines/fashion-student.yaml", distils: "— (cross-entropy alone: the baseline)",
                   baseline: nil, usesTeacher: false),
     KDTableMethod(name: "kd", pipeline: "pipelines/fashion-kd.yaml", distils: "teacher logits (Hinton)",
@@ -33,6 +40,16 @@ let kdTableMethods: [KDTableMethod] = [
                   baseline: "student", usesTeacher: true),
     KDTableMethod(name: "rkd", pipeline: "pipelines/fashion-rkd.yaml",
                   distils: "distance and angle relations of penultimate features, plus KD on logits",
+                  baseline: "student", usesTeacher: true),
+    KDTableMethod(name: "ensemble", pipeline: "pipelines/fashion-ensemble.yaml",
+                  distils: "mean probabilities of two `cnn` teachers (teacher and teacher-b), each from its store",
+                  baseline: "student", usesTeacher: true,
+                  extraOverrides: { seed in
+                      ["models.teacher_b.weights=runs/kd-table/teacher-b-s\(seed)/teacher.safetensors",
+                       "stages.teacher_b.store={dir: runs/kd-table/store-b-s\(seed), precision: fp16}"]
+                  }),
+    KDTableMethod(name: "weak-strong", pipeline: "pipelines/fashion-weak-strong.yaml",
+                  distils: "teacher logits on a weak stored stream; the student on its own pad-crop + flip + cutout stream",
                   baseline: "student", usesTeacher: true),
     KDTableMethod(name: "dml", pipeline: "pipelines/fashion-dml.yaml", distils: "a peer's logits (no teacher)",
                   baseline: "student", usesTeacher: false),
