@@ -153,6 +153,8 @@ import Testing
              "stages.ens.ensemble: ensemble 'ens' reads 'student.logits'; it combines the logits of frozen forwards"),
             ("ens: {ensemble: [teacher.logits, teacher.logits], weights: [1]}",
              "stages.ens.weights: 1 weights for 2 members; give one per member"),
+            ("a: {forward: teacher, from: plain, store: {dir: shared}}\n  b: {forward: teacher, from: plain, store: {dir: shared}}",
+             "stages.b.store: stage 'b' stores into shared, as stage 'a' does; give each stored stage its own dir"),
         ]
         for (stage, message) in added {
             do {

@@ -51,9 +51,12 @@ func runPipelineBenchmark(_ args: [String]) throws {
         let pipelined = results[.pipelined]!, inline = results[.inline]!
         let busiest = pipelined.stages.map(\.1).max() ?? .nan
         print((dag ? "DAG: two live teachers on two streams, their ensemble, the student" : "chain: one teacher, one stream, the student"))
-        print("executor    epoch s   " + pipelined.stages.map { String(format: "%14@", "\($0.0) busy s") }.joined())
+        let widths = pipelined.stages.map { max(10, $0.0.count + 2) }
+        func cell(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
+        print("executor     epoch s" + zip(pipelined.stages, widths).map { cell($0.0, $1) }.joined() + "   (busy s per stage)")
         for (name, r) in [("inline", inline), ("pipelined", pipelined)] {
-            print(String(format: "%-10@ %8.2f   ", name, r.seconds) + r.stages.map { String(format: "%14.2f", $0.1) }.joined())
+            print(name.padding(toLength: 10, withPad: " ", startingAt: 0) + cell(String(format: "%.2f", r.seconds), 10)
+                  + zip(r.stages, widths).map { cell(String(format: "%.2f", $0.1), $1) }.joined())
         }
         let overBusiest = pipelined.seconds / busiest, overInline = pipelined.seconds / inline.seconds
         print(String(format: "pipelined / busiest stage %.3f (target ≤ 1.1); pipelined / inline %.3f (target < 1)", overBusiest, overInline))

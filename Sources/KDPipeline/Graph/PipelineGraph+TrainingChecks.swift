@@ -32,9 +32,18 @@ extension PipelineGraph {
     }
 
     func checkStores(_ spec: PipelineSpec, _ problems: inout [Diagnostic]) {
+        var directories: [String: String] = [:]
         for stage in spec.stages {
             guard case .forward(let forward) = stage.kind, let store = forward.store else { continue }
             let keyPath = "stages.\(stage.name).store"
+            // Two stages writing one store directory would race on its index.
+            let directory = store.dir ?? "\(spec.outputs.dir)/store/\(stage.name)"
+            if let first = directories[directory] {
+                problems.append(Diagnostic(at: store.location, keyPath: keyPath,
+                                           "stage '\(stage.name)' stores into \(directory), as stage '\(first)' does; give each stored stage its own dir"))
+            } else {
+                directories[directory] = stage.name
+            }
             if let model = spec.model(named: forward.model.value), !model.frozen {
                 problems.append(Diagnostic(at: store.location, keyPath: keyPath,
                                            "stage '\(stage.name)' stores outputs of trainable model '\(model.name)': they change every step, so stored outputs would be stale"))
