@@ -10,29 +10,35 @@ public enum DatasetImport {
                            options: ImportOptions = ImportOptions()) throws -> [DatasetManifest] {
         let table = try source.load(classes: options.classes)
         let parts = try split(table, options: options, file: directory.path)
-        // Refuse before writing anything, so a clash cannot leave half a split behind.
-        for dir in [directory] + (parts.second == nil ? [] : [options.splitDirectory].compactMap { $0 }) {
-            if FileManager.default.fileExists(atPath: dir.path) && !options.overwrite {
-                throw DataError.invalid(file: dir.path, reason: "already exists (pass overwrite to replace it)")
-            }
-        }
         if parts.second != nil, options.splitDirectory?.standardizedFileURL == directory.standardizedFileURL {
             throw DataError.invalid(file: directory.path, reason: "both parts of the split would go to the same directory")
         }
-        var written = [DatasetManifest]()
         var targets = [(parts.first, name, directory)]
         if let second = parts.second, let dir = options.splitDirectory {
             targets.append((second, name + (parts.secondIsUnlabeled ? "-unlabeled" : "-heldout"), dir))
         }
+        // Refuse before writing anything, and stage every part before any replaces its target, so a
+        // clash or a failure leaves the old datasets as they were.
+        for (_, _, dir) in targets { try DatasetWriter.checkTarget(dir, overwrite: options.overwrite) }
+        var staged: [(staging: URL, manifest: DatasetManifest, target: URL)] = []
         do {
             for (part, partName, dir) in targets {
-                written.append(try DatasetWriter.write(part, name: partName, to: dir,
-                                                       shardSize: options.shardSize, overwrite: options.overwrite))
+                let (staging, manifest) = try DatasetWriter.stage(part, name: partName, beside: dir, shardSize: options.shardSize)
+                staged.append((staging, manifest, dir))
             }
         } catch {
-            // Leave nothing behind: remove a first part already moved into place.
-            for (_, _, dir) in targets.prefix(written.count) { try? FileManager.default.removeItem(at: dir) }
+            for s in staged { try? FileManager.default.removeItem(at: s.staging) }
             throw error
+        }
+        var written = [DatasetManifest]()
+        for (index, s) in staged.enumerated() {
+            do {
+                try DatasetWriter.commit(s.staging, to: s.target)
+            } catch {
+                for rest in staged.dropFirst(index + 1) { try? FileManager.default.removeItem(at: rest.staging) }
+                throw error
+            }
+            written.append(s.manifest)
         }
         return written
     }

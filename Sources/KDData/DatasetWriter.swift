@@ -15,22 +15,45 @@ public enum DatasetWriter {
     }
 
     /// Writes `table` as dataset `name` into `directory` (which must not exist unless
-    /// `overwrite`), returning its manifest.
+    /// `overwrite`, and then must be a dataset kdflow wrote), returning its manifest.
     @discardableResult
     public static func write(_ table: SampleTable, name: String, to directory: URL,
                              shardSize: Int = 10_000, overwrite: Bool = false) throws -> DatasetManifest {
+        try checkTarget(directory, overwrite: overwrite)
+        let (staging, manifest) = try stage(table, name: name, beside: directory, shardSize: shardSize)
+        try commit(staging, to: directory)
+        return manifest
+    }
+
+    /// Throws unless `directory` may be written: it does not exist, or (with `overwrite`) it is an
+    /// empty directory or a dataset kdflow wrote (its manifest says so). kdflow never replaces
+    /// anything else.
+    public static func checkTarget(_ directory: URL, overwrite: Bool) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory) else { return }
+        guard overwrite else { throw DataError.invalid(file: directory.path, reason: "already exists (pass overwrite to replace it)") }
+        guard isDirectory.boolValue else {
+            throw DataError.invalid(file: directory.path, reason: "is a file, not a dataset directory; kdflow will not replace it")
+        }
+        let entries = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
+        guard entries.isEmpty || (try? DatasetManifest.read(from: directory)) != nil else {
+            throw DataError.invalid(file: directory.path, reason: "holds \(entries.count) entries (\(entries.prefix(3).joined(separator: ", "))\(entries.count > 3 ? ", …" : "")) and no kdflow manifest; kdflow replaces only datasets it wrote: move them away or choose another directory")
+        }
+    }
+
+    /// Writes `table` into a hidden staging directory beside `directory`; nothing under the
+    /// target name changes. Returns the staging directory and the manifest written there.
+    static func stage(_ table: SampleTable, name: String, beside directory: URL, shardSize: Int) throws -> (URL, DatasetManifest) {
         guard shardSize > 0 else { throw DataError.invalid(file: directory.path, reason: "shard size must be positive") }
         let fm = FileManager.default
-        if fm.fileExists(atPath: directory.path) && !overwrite {
-            throw DataError.invalid(file: directory.path, reason: "already exists (pass overwrite to replace it)")
-        }
         let parent = directory.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(AtomicFile.temporaryName(for: directory.lastPathComponent))
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
             try fm.createDirectory(at: staging, withIntermediateDirectories: false)
         } catch {
-            throw DataError.io(file: staging.path, reason: "cannot create directory: \(error)")
+            throw DataError.io(file: staging.path, reason: "cannot create directory: \(error.localizedDescription)")
         }
         do {
             var entries = [DatasetManifest.ShardEntry]()
@@ -51,16 +74,31 @@ public enum DatasetWriter {
                 labeled: table.labels != nil, classes: table.classes, classCounts: table.classCounts,
                 sampleCount: table.count, shardSize: shardSize, shards: entries, sources: table.sources)
             try AtomicFile.write(try manifest.encoded(), to: staging.appendingPathComponent(DatasetManifest.fileName))
-            if fm.fileExists(atPath: directory.path) { try fm.removeItem(at: directory) }
-            guard rename(staging.path, directory.path) == 0 else {
-                throw DataError.io(file: directory.path, reason: "cannot move the staged dataset into place")
-            }
-            AtomicFile.syncDirectory(parent)
-            return manifest
+            return (staging, manifest)
         } catch {
             try? fm.removeItem(at: staging)
             if let e = error as? DataError { throw e }
-            throw DataError.io(file: directory.path, reason: "\(error)")
+            throw DataError.io(file: directory.path, reason: "\(error.localizedDescription)")
         }
+    }
+
+    /// Moves a staged dataset into place. An old dataset is renamed aside first and removed only
+    /// once the new one is in place, so a failure leaves the old one (or, renamed back, nothing changed).
+    static func commit(_ staging: URL, to directory: URL) throws {
+        let fm = FileManager.default
+        let parent = directory.deletingLastPathComponent()
+        let aside = parent.appendingPathComponent(AtomicFile.temporaryName(for: directory.lastPathComponent + ".old"))
+        let replacing = fm.fileExists(atPath: directory.path)
+        if replacing, rename(directory.path, aside.path) != 0 {
+            try? fm.removeItem(at: staging)
+            throw DataError.io(file: directory.path, reason: "cannot move the old dataset aside")
+        }
+        guard rename(staging.path, directory.path) == 0 else {
+            if replacing { _ = rename(aside.path, directory.path) }
+            try? fm.removeItem(at: staging)
+            throw DataError.io(file: directory.path, reason: "cannot move the staged dataset into place")
+        }
+        AtomicFile.syncDirectory(parent)
+        if replacing { try? fm.removeItem(at: aside) }
     }
 }

@@ -82,10 +82,18 @@ public final class Trainer {
             guard let restored = try TrainingCheckpoint.load(run: runDir, models: models, optimizers: optimizers) else {
                 throw ModelSet.BuildError(message: "--resume: no checkpoint in \(TrainingCheckpoint.directory(runDir).path)")
             }
+            // The pointer is a file: its progress must fit this plan before anything trusts it.
+            guard restored.epoch >= 0, restored.epoch <= plan.epochs, restored.batchInEpoch >= 0,
+                  restored.batchInEpoch < max(loader.batchCount, 1), restored.globalStep >= 0,
+                  restored.globalStep <= plan.epochs * loader.batchCount else {
+                throw TrainingCheckpoint.DamagedCheckpoint(
+                    file: TrainingCheckpoint.pointerURL(runDir),
+                    reason: "progress (epoch \(restored.epoch), batch \(restored.batchInEpoch), step \(restored.globalStep)) does not fit this pipeline's \(plan.epochs) epochs of \(loader.batchCount) batches")
+            }
             progress = restored
             log("resuming at epoch \(progress.epoch + 1), batch \(progress.batchInEpoch) (step \(progress.globalStep))")
         } else if collective.isLeader {
-            try? FileManager.default.removeItem(at: TrainingCheckpoint.directory(runDir))
+            try TrainingCheckpoint.clear(run: runDir)
         }
         let metrics = collective.isLeader ? try MetricsLog(url: runDir.appendingPathComponent("metrics.jsonl"),
                                                            keepThroughStep: resume ? progress.globalStep : nil) : nil

@@ -1,4 +1,5 @@
 import Foundation
+import KDCache
 import KDNN
 import KDTensor
 
@@ -22,21 +23,34 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
 
 /// Checkpoints of a whole run in `<run>/checkpoints/`: step-numbered files for the weights
 /// (every model and connector) and each optimiser, and `last.json` naming the newest complete
-/// set. Every file is written atomically and the pointer last, so a kill at any moment leaves
-/// the previous complete checkpoint in place.
+/// set with each file's SHA-256. Every file is written atomically and the pointer last, so a kill
+/// at any moment leaves the previous complete checkpoint in place. Only files a pointer names
+/// are ever removed: kdflow deletes nothing it did not write.
 enum TrainingCheckpoint {
     struct Pointer: Codable {
         var progress: TrainingProgress
         var weights: String
         var optimizers: [String: String]
+        /// SHA-256 (hex) of each file above, checked before a resume reads it.
+        var sha256: [String: String]
+
+        var files: [String] { [weights] + optimizers.values.sorted() }
+    }
+
+    /// A checkpoint that cannot be resumed: damaged, from an older kdflow, or from another plan.
+    struct DamagedCheckpoint: Error, CustomStringConvertible {
+        let file: URL, reason: String
+        var description: String { "\(file.path): \(reason)" }
     }
 
     static func directory(_ run: URL) -> URL { run.appendingPathComponent("checkpoints") }
+    static func pointerURL(_ run: URL) -> URL { directory(run).appendingPathComponent("last.json") }
 
     static func save(run: URL, progress: TrainingProgress, models: ModelSet,
                      optimizers: [(name: String, optimizer: Optimizer, plan: TrainingPlan.OptimizerPlan)]) throws {
         let dir = directory(run)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let previous = try? readPointer(run)
         let tag = String(format: "step-%08d", progress.globalStep)
         let weights = "\(tag).safetensors"
         try AtomicFile.write(models.stateDict().serialized(), to: dir.appendingPathComponent(weights))
@@ -46,23 +60,38 @@ enum TrainingCheckpoint {
             try Checkpoint.saveOptimizer(o.optimizer, to: dir.appendingPathComponent(file))
             optimizerFiles[o.name] = file
         }
-        let pointer = Pointer(progress: progress, weights: weights, optimizers: optimizerFiles)
+        var pointer = Pointer(progress: progress, weights: weights, optimizers: optimizerFiles, sha256: [:])
+        for file in pointer.files { pointer.sha256[file] = try digest(dir.appendingPathComponent(file)) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(pointer), to: dir.appendingPathComponent("last.json"))
-        let keep = Set([weights, "last.json"] + optimizerFiles.values)
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where !keep.contains(name) && name.hasPrefix("step-") {
-            try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))
+        try AtomicFile.write(try encoder.encode(pointer), to: pointerURL(run))
+        for file in previous?.files ?? [] where !pointer.files.contains(file) {
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent(file))
         }
     }
 
-    /// Restores the newest checkpoint, or returns nil when the run has none.
+    /// Removes the checkpoint a previous run left (the files its pointer names, and the pointer),
+    /// before a fresh run starts; anything else in the directory stays.
+    static func clear(run: URL) throws {
+        guard FileManager.default.fileExists(atPath: pointerURL(run).path) else { return }
+        let pointer = try readPointer(run)
+        for file in pointer.files { try? FileManager.default.removeItem(at: directory(run).appendingPathComponent(file)) }
+        try FileManager.default.removeItem(at: pointerURL(run))
+    }
+
+    /// Restores the newest checkpoint after checking every file's digest, or returns nil when the
+    /// run has none.
     static func load(run: URL, models: ModelSet,
                      optimizers: [(name: String, optimizer: Optimizer, plan: TrainingPlan.OptimizerPlan)]) throws -> TrainingProgress? {
+        guard FileManager.default.fileExists(atPath: pointerURL(run).path) else { return nil }
+        let pointer = try readPointer(run)
         let dir = directory(run)
-        let pointerURL = dir.appendingPathComponent("last.json")
-        guard FileManager.default.fileExists(atPath: pointerURL.path) else { return nil }
-        let pointer = try JSONDecoder().decode(Pointer.self, from: Data(contentsOf: pointerURL))
+        for file in pointer.files {
+            let url = dir.appendingPathComponent(file)
+            guard try digest(url) == pointer.sha256[file] else {
+                throw DamagedCheckpoint(file: url, reason: "its SHA-256 differs from the one last.json recorded: the checkpoint is damaged")
+            }
+        }
         try models.load(try Safetensors(contentsOf: dir.appendingPathComponent(pointer.weights)))
         for o in optimizers {
             guard let file = pointer.optimizers[o.name] else { continue }
@@ -70,15 +99,37 @@ enum TrainingCheckpoint {
         }
         return pointer.progress
     }
+
+    static func readPointer(_ run: URL) throws -> Pointer {
+        let url = pointerURL(run)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw DamagedCheckpoint(file: url, reason: "cannot be read (\(error.localizedDescription))")
+        }
+        let pointer: Pointer
+        do { pointer = try JSONDecoder().decode(Pointer.self, from: data) } catch {
+            throw DamagedCheckpoint(file: url, reason: "is not a checkpoint pointer of this kdflow (\(error)); start a fresh run")
+        }
+        // Names must stay inside the checkpoint directory.
+        for file in pointer.files where file.contains("/") || file.hasPrefix(".") {
+            throw DamagedCheckpoint(file: url, reason: "names '\(file)', not a file of this directory")
+        }
+        return pointer
+    }
+
+    private static func digest(_ url: URL) throws -> String {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw DamagedCheckpoint(file: url, reason: "cannot be read (\(error.localizedDescription))")
+        }
+        return SHA256.hash([UInt8](data)).map { String(format: "%02x", $0) }.joined()
+    }
 }
 
 /// Read access to a run's checkpoints for the CLI.
 public enum RunCheckpoints {
     /// The newest checkpoint's weights file (every model, prefixed by its name).
     public static func lastWeights(run: URL) throws -> URL {
-        let dir = TrainingCheckpoint.directory(run)
-        let pointer = try JSONDecoder().decode(TrainingCheckpoint.Pointer.self,
-                                               from: Data(contentsOf: dir.appendingPathComponent("last.json")))
-        return dir.appendingPathComponent(pointer.weights)
+        TrainingCheckpoint.directory(run).appendingPathComponent(try TrainingCheckpoint.readPointer(run).weights)
     }
 }

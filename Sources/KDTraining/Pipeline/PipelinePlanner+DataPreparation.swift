@@ -3,7 +3,8 @@ import KDData
 import KDPipeline
 
 extension PipelinePlanner {
-    /// Imports the data sources whose shards are missing and have an `import:` entry. With
+    /// Imports the data sources whose shards are missing (no directory, or an empty one) and have
+    /// an `import:` entry. With
     /// `labeled_fraction` the import writes one `part` of the seeded per-class split; the split is
     /// the same every time, so a file's labelled and unlabeled sources are complementary.
     public static func prepareData(_ spec: PipelineSpec, log: (String) -> Void) throws {
@@ -12,6 +13,12 @@ extension PipelinePlanner {
             guard !FileManager.default.fileExists(atPath: dir.appendingPathComponent(DatasetManifest.fileName).path) else { continue }
             guard let importer = source.importer else {
                 throw PlanError(location: source.location, message: "\(source.name): no shards in \(source.shards) and no import: entry to make them")
+            }
+            // Only a missing or empty directory is imported into: never one holding something else.
+            do {
+                try DatasetWriter.checkTarget(dir, overwrite: true)
+            } catch {
+                throw PlanError(location: source.location, message: "\(source.name).shards: \(error)")
             }
             let train = importer.node["split"]?.string != "test"
             log("importing \(importer.path) (\(train ? "train" : "test")) into \(source.shards)")
