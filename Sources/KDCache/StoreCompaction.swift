@@ -11,9 +11,13 @@ public enum StoreCompaction {
         public var keptRecords = 0, droppedRecords = 0
         public var bytesBefore = 0, bytesAfter = 0
         public var skippedLockedSegments = 0
+        /// Files with a segment's name that kdflow did not write (left in place).
+        public var foreignFiles: [String] = []
     }
 
-    /// Compacts `directory`, keeping only records of fingerprint `keep` when given.
+    /// Compacts `directory`, keeping only records of fingerprint `keep` when given. A file named
+    /// like a segment that does not start with a record frame is not kdflow's: it is left alone
+    /// and named in `foreignFiles`.
     public static func prune(_ directory: URL, keep: TeacherFingerprint?) throws -> Report {
         var report = Report()
         let names = SegmentFile.list(directory).filter { name in
@@ -24,12 +28,16 @@ public enum StoreCompaction {
         var scans: [(name: String, bytes: [UInt8], scan: SegmentScan)] = []
         let codec = BlockCodec()
         var latest: [KeyDigest: (segment: Int, offset: Int)] = [:]
-        for (i, name) in names.enumerated() {
+        for name in names {
             let bytes = try SegmentFile.readTail(directory.appendingPathComponent(name).path, from: 0)
+            guard bytes.isEmpty || bytes.starts(with: RecordFrame.magic) else {
+                report.foreignFiles.append(name)
+                continue
+            }
             report.bytesBefore += bytes.count
             let scan = bytes.withUnsafeBytes { SegmentScan.scan($0, base: 0, codec: codec) }
             for (offset, frame, digests) in scan.records where keep.map({ $0.digest == frame.fingerprint }) ?? true {
-                for digest in digests { latest[digest] = (i, offset) }
+                for digest in digests { latest[digest] = (scans.count, offset) }
             }
             scans.append((name, bytes, scan))
         }

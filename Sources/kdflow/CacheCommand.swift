@@ -72,7 +72,8 @@ struct CacheCommand: ParsableCommand {
                 let keep = allTeachers ? nil : try TrainingStores.fingerprint(plan: plan, forward: forward)
                 let r = try StoreCompaction.prune(store.directory, keep: keep)
                 print("\(forward.name) store: kept \(r.keptRecords) records, dropped \(r.droppedRecords); \(r.bytesBefore) → \(r.bytesAfter) bytes"
-                      + (r.skippedLockedSegments > 0 ? "; \(r.skippedLockedSegments) segments in use left alone" : ""))
+                      + (r.skippedLockedSegments > 0 ? "; \(r.skippedLockedSegments) segments in use left alone" : "")
+                      + (r.foreignFiles.isEmpty ? "" : "; left alone, not written by kdflow: " + r.foreignFiles.joined(separator: ", ")))
             }
         }
     }

@@ -27,23 +27,31 @@ struct RunCommand: ParsableCommand {
             stop.raise()
         }
         source.resume()
-        try Ranks.run { try train(pipeline, resume: resume, executor: kind, stop: stop, ranks: $0) }
+        try Ranks.run { try train(pipeline, resume: resume, executor: kind, stop: stop, ranks: $0, chain: []) }
     }
 
-    /// Trains a pipeline, first training any model's `trained_by` pipeline whose weights are missing.
+    /// Trains a pipeline, first training any model's `trained_by` pipeline whose weights are missing;
+    /// `chain` holds the files that asked for this one, so a cycle is named instead of followed.
     /// Every rank trains; rank 0 alone prepares the data and prints.
     private func train(_ arguments: PipelineArguments, resume: Bool, executor: ExecutorKind, stop: StopSignal,
-                       ranks: any Collective) throws {
+                       ranks: any Collective, chain: [String]) throws {
         let say: (String) -> Void = ranks.isLeader ? { emit($0) } : { _ in }
         let loaded = try arguments.load()
+        let chain = chain + [arguments.file]
         for model in loaded.spec.models {
-            guard let producer = model.node["trained_by"]?.string, let weights = model.weights?.value,
+            guard let producer = model.node["trained_by"], let producerFile = producer.string, let weights = model.weights?.value,
                   !FileManager.default.fileExists(atPath: weights) else { continue }
-            say("\(model.name): \(weights) is missing; training it with \(producer) first")
+            let canonical = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+            if chain.map(canonical).contains(canonical(producerFile)) {
+                printError("\(producer.location): error: models.\(model.name).trained_by: cycle: "
+                           + (chain + [producerFile]).joined(separator: " → ") + "; none of them can produce \(weights)")
+                throw ExitCode(1)
+            }
+            say("\(model.name): \(weights) is missing; training it with \(producerFile) first")
             var prerequisite = arguments
-            prerequisite.file = producer
+            prerequisite.file = producerFile
             prerequisite.overrides = []
-            try train(prerequisite, resume: false, executor: executor, stop: stop, ranks: ranks)
+            try train(prerequisite, resume: false, executor: executor, stop: stop, ranks: ranks, chain: chain)
         }
         if ranks.isLeader { try PipelinePlanner.prepareData(loaded.spec, log: say) }
         try ranks.barrier()

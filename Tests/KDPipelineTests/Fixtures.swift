@@ -12,25 +12,25 @@ enum Fixtures {
         registry.register("pad_crop", in: family.augmentation, value: .object(ObjectSchema([
             Field("size", .int(min: 1), .required), Field("pad", .int(min: 0), .defaultValue(.int(0))),
         ])))
-        registry.register("hflip", in: family.augmentation, value: .float)
+        registry.register("hflip", in: family.augmentation, value: .number(.probability))
         registry.register("normalize", in: family.augmentation, value: .object(ObjectSchema([
-            Field("mean", .list(.float), .required), Field("std", .list(.float), .required),
+            Field("mean", .list(.number(.finite)), .required), Field("std", .list(.number(.finite)), .required),
         ])))
         registry.register("conv1x1_bn", in: family.connector)
         registry.register("cross_entropy", in: family.loss, fields: [
             Field("input", .reference, .required), Field("target", .reference, .required),
-            Field("label_smoothing", .float, .defaultValue(.float(0))),
+            Field("label_smoothing", .number(.finite), .defaultValue(.float(0))),
         ])
         registry.register("kd", in: family.loss, fields: [
             Field("student", .reference, .required), Field("teacher", .reference, .required),
-            Field("temperature", .float, .required),
+            Field("temperature", .number(.finite), .required),
         ])
         registry.register("overhaul", in: family.loss, fields: [
             Field("student", .reference, .required), Field("teacher", .reference, .required),
         ])
         registry.register("sgd", in: family.optimiser, fields: [
-            Field("momentum", .float, .defaultValue(.float(0))), Field("nesterov", .bool, .defaultValue(.bool(false))),
-            Field("weight_decay", .float, .defaultValue(.float(0))),
+            Field("momentum", .number(.finite), .defaultValue(.float(0))), Field("nesterov", .bool, .defaultValue(.bool(false))),
+            Field("weight_decay", .number(.finite), .defaultValue(.float(0))),
         ])
         registry.register("cosine", in: family.schedule, value: .object(ObjectSchema([
             Field("warmup_epochs", .int(min: 0), .defaultValue(.int(0))),

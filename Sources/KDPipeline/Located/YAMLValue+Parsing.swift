@@ -14,7 +14,8 @@ extension YAMLValue {
         }
         guard let root else { return YAMLValue(.null, at: SourceLocation(file: file, line: 1, column: 1)) }
         var problems: [Diagnostic] = []
-        let value = convert(root, file: file, path: [], problems: &problems)
+        var limits = Limits()
+        let value = convert(root, file: file, path: [], problems: &problems, limits: &limits)
         if !problems.isEmpty { throw PipelineDiagnostics(problems) }
         return value
     }
@@ -23,18 +24,38 @@ extension YAMLValue {
         SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    private static func convert(_ node: Node, file: String, path: [String], problems: inout [Diagnostic]) -> YAMLValue {
+    /// Aliases repeat their anchor's whole subtree: a small file can expand without bound ("billion
+    /// laughs"). A pipeline has a few hundred values; these bounds stop expansion long before memory
+    /// or time run out.
+    struct Limits {
+        static let maxValues = 100_000
+        static let maxDepth = 64
+        var values = 0
+        var exceeded = false
+    }
+
+    private static func convert(_ node: Node, file: String, path: [String], problems: inout [Diagnostic],
+                                limits: inout Limits) -> YAMLValue {
         let at = location(node.mark, file: file)
+        limits.values += 1
+        if limits.values > Limits.maxValues || path.count > Limits.maxDepth {
+            if !limits.exceeded {
+                limits.exceeded = true
+                problems.append(Diagnostic(at: at, keyPath: path.joined(separator: "."),
+                                           "the document expands to more than \(Limits.maxValues) values or \(Limits.maxDepth) levels (aliases repeat their anchor's subtree); a pipeline file needs far fewer"))
+            }
+            return YAMLValue(.null, at: at)
+        }
         switch node {
         case .scalar(let scalar):
             return YAMLValue(scalarContent(scalar, node: node), at: at)
         case .sequence(let sequence):
             let items = sequence.enumerated().map { index, item in
-                convert(item, file: file, path: path + ["\(index)"], problems: &problems)
+                convert(item, file: file, path: path + ["\(index)"], problems: &problems, limits: &limits)
             }
             return YAMLValue(.list(items), at: at)
         case .mapping(let mapping):
-            return YAMLValue(.map(entries(of: mapping, file: file, path: path, problems: &problems)), at: at)
+            return YAMLValue(.map(entries(of: mapping, file: file, path: path, problems: &problems, limits: &limits)), at: at)
         case .alias:
             // `compose` resolves aliases; an unresolved one cannot be located more precisely.
             return YAMLValue(.null, at: at)
@@ -55,7 +76,7 @@ extension YAMLValue {
     /// Entries with merge keys (`<<: *base` or `<<: [*a, *b]`) expanded: explicit keys win over merged
     /// ones, and earlier merged mappings win over later ones, as the YAML merge-key spec says.
     private static func entries(of mapping: Node.Mapping, file: String, path: [String],
-                                problems: inout [Diagnostic]) -> [Entry] {
+                                problems: inout [Diagnostic], limits: inout Limits) -> [Entry] {
         var result: [Entry] = []
         for (keyNode, valueNode) in mapping {
             if isMergeKey(keyNode) {
@@ -66,7 +87,7 @@ extension YAMLValue {
                                                    "a merge key (<<) takes a mapping or a list of mappings"))
                         continue
                     }
-                    let merged = convert(source, file: file, path: path, problems: &problems)
+                    let merged = convert(source, file: file, path: path, problems: &problems, limits: &limits)
                     for entry in merged.entries ?? [] where !result.contains(where: { $0.key == entry.key }) {
                         result.append(entry)
                     }
@@ -74,7 +95,7 @@ extension YAMLValue {
                 continue
             }
             let key = keyNode.scalar?.string ?? "\(keyNode.any)"
-            let value = convert(valueNode, file: file, path: path + [key], problems: &problems)
+            let value = convert(valueNode, file: file, path: path + [key], problems: &problems, limits: &limits)
             let entry = Entry(key: key, keyLocation: location(keyNode.mark, file: file), value: value)
             if let merged = result.firstIndex(where: { $0.key == key }) {
                 result[merged] = entry

@@ -2,10 +2,10 @@
 public indirect enum Schema: Sendable {
     /// A string scalar (a quoted number is a string; a plain number is not).
     case string
-    /// An integer, at least `min` when given.
-    case int(min: Int? = nil)
-    /// A number; integers are accepted.
-    case float
+    /// An integer, at least `min` and at most `max` when given.
+    case int(min: Int? = nil, max: Int? = nil)
+    /// A finite number within `range`; integers are accepted.
+    case number(NumberRange)
     /// `true` or `false`.
     case bool
     /// One string of a fixed list.
@@ -119,8 +119,14 @@ extension Schema {
         switch self {
         case .string, .registeredName: "a string"
         case .reference: "a reference (node or node.output)"
-        case .int(let min): min.map { "an integer ≥ \($0)" } ?? "an integer"
-        case .float: "a number"
+        case .int(let min, let max):
+            switch (min, max) {
+            case let (min?, max?): "an integer in [\(min), \(max)]"
+            case let (min?, nil): "an integer ≥ \(min)"
+            case let (nil, max?): "an integer ≤ \(max)"
+            case (nil, nil): "an integer"
+            }
+        case .number(let range): range.lower == nil && range.upper == nil ? "a number" : "a number \(range)"
         case .bool: "true or false"
         case .enumeration(let names): "one of: \(names.joined(separator: ", "))"
         case .list: "a list"
@@ -128,6 +134,46 @@ extension Schema {
         case .map, .object, .kinded, .variants: "a mapping"
         case .oneOf: "a single-key mapping"
         case .any: "a value"
+        }
+    }
+}
+
+/// The numbers a `.number` field accepts: each bound optional, inclusive or not; never NaN or infinite.
+public struct NumberRange: Sendable, CustomStringConvertible {
+    public var lower: Double?
+    public var lowerInclusive: Bool
+    public var upper: Double?
+    public var upperInclusive: Bool
+
+    /// x ≥ `value`.
+    public static func atLeast(_ value: Double) -> NumberRange { NumberRange(lower: value, lowerInclusive: true, upper: nil, upperInclusive: false) }
+    /// x > `value`.
+    public static func above(_ value: Double) -> NumberRange { NumberRange(lower: value, lowerInclusive: false, upper: nil, upperInclusive: false) }
+    /// 0 ≤ x ≤ 1: a probability.
+    public static let probability = NumberRange(lower: 0, lowerInclusive: true, upper: 1, upperInclusive: true)
+    /// 0 ≤ x < 1.
+    public static let unitHalfOpen = NumberRange(lower: 0, lowerInclusive: true, upper: 1, upperInclusive: false)
+    /// Any finite number.
+    public static let finite = NumberRange(lower: nil, lowerInclusive: false, upper: nil, upperInclusive: false)
+    /// 0 < x < 1.
+    public static let unitOpen = NumberRange(lower: 0, lowerInclusive: false, upper: 1, upperInclusive: false)
+
+    /// Whether `x` is finite and within the bounds.
+    public func contains(_ x: Double) -> Bool {
+        guard x.isFinite else { return false }
+        if let lower, lowerInclusive ? x < lower : x <= lower { return false }
+        if let upper, upperInclusive ? x > upper : x >= upper { return false }
+        return true
+    }
+
+    public var description: String {
+        func text(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
+        switch (lower, upper) {
+        case let (lower?, upper?):
+            return "in " + (lowerInclusive ? "[" : "(") + text(lower) + ", " + text(upper) + (upperInclusive ? "]" : ")")
+        case let (lower?, nil): return (lowerInclusive ? "≥ " : "> ") + text(lower)
+        case let (nil, upper?): return (upperInclusive ? "≤ " : "< ") + text(upper)
+        case (nil, nil): return "finite"
         }
     }
 }

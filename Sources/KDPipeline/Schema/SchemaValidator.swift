@@ -27,12 +27,17 @@ public struct SchemaValidator: Sendable {
             return value
         case .string, .reference:
             return value.string == nil ? typeError() : value
-        case .int(let minimum):
+        case .int(let minimum, let maximum):
             guard let number = value.int else { return typeError() }
             if let minimum, number < minimum { return typeError() }
+            if let maximum, number > maximum { return typeError() }
             return value
-        case .float:
-            return value.double == nil ? typeError() : value
+        case .number(let range):
+            guard let number = value.double else { return typeError() }
+            if !range.contains(number) {
+                problems.append(Diagnostic(at: value.location, keyPath: path.dotted, "must be \(range), got \(value.int.map(String.init) ?? String(number))"))
+            }
+            return value
         case .bool:
             return value.bool == nil ? typeError() : value
         case .enumeration(let names):

@@ -81,18 +81,18 @@ public enum PipelineSchema {
         ], doc: "alignment stage with trainable parameters; output: out")),
         Variant(key: "ensemble", schema: ObjectSchema([
             Field("ensemble", .list(.reference), .required, doc: "frozen forwards' logits to combine (e.g. [t1.logits, t2.logits])"),
-            Field("weights", .list(.float), .optional, doc: "one weight ≥ 0 per input (default: equal); normalised to sum 1"),
+            Field("weights", .list(.number(.atLeast(0))), .optional, doc: "one weight ≥ 0 per input (default: equal); normalised to sum 1"),
             Field("over", .enumeration(["logits", "probabilities"]), .defaultValue(.string("logits")),
                   doc: "logits: the weighted mean of the logits; probabilities: the log of the weighted mean of the softmaxes"),
         ], doc: "combines teachers' logits into one; output: logits")),
     ])
 
     static let lossTerm: Schema = .kinded(KindedSchema(family: SchemaRegistry.Family.loss, commonFields: [
-        Field("weight", .float, .defaultValue(.float(1)), doc: "the term's weight in the sum"),
+        Field("weight", .number(.atLeast(0)), .defaultValue(.float(1)), doc: "the term's weight in the sum (≥ 0)"),
     ]))
 
     static let optimiser: Schema = .kinded(KindedSchema(family: SchemaRegistry.Family.optimiser, commonFields: [
-        Field("lr", .float, .required, doc: "base learning rate"),
+        Field("lr", .number(.above(0)), .required, doc: "base learning rate (> 0)"),
         Field("params", .list(.string), .required, doc: "models and connector stages whose parameters it updates"),
         Field("schedule", .oneOf(family: SchemaRegistry.Family.schedule), .optional,
               doc: "learning-rate schedule, a single-key mapping {name: arguments}; default constant"),
@@ -106,7 +106,7 @@ public enum PipelineSchema {
     ]))
 
     static let channels: Schema = .object(ObjectSchema([
-        Field("capacity", .int(min: 1), .defaultValue(.int(2)), doc: "batches each channel between stages holds"),
+        Field("capacity", .int(min: 1, max: 64), .defaultValue(.int(2)), doc: "batches each channel between stages holds"),
     ]))
 
     static let outputs: Schema = .object(ObjectSchema([

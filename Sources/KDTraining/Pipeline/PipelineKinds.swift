@@ -16,61 +16,61 @@ public enum PipelineKinds {
     public static let registry: SchemaRegistry = {
         var r = SchemaRegistry()
         let f = SchemaRegistry.Family.self
-        let imageSize = Field("image_size", .int(min: 4), .defaultValue(.int(28)), doc: "input height = width")
+        let imageSize = Field("image_size", .int(min: 4, max: 1024), .defaultValue(.int(28)), doc: "input height = width")
         for arch in architectures where arch != "mlp" {
             r.register(arch, in: f.architecture, fields: [imageSize], doc: "model zoo: \(arch)")
         }
         r.register("mlp", in: f.architecture, fields: [
-            imageSize, Field("hidden", .list(.int(min: 1)), .defaultValue(.list([builtIn(.int(1200)), builtIn(.int(1200))])),
+            imageSize, Field("hidden", .list(.int(min: 1, max: 65_536)), .defaultValue(.list([builtIn(.int(1200)), builtIn(.int(1200))])),
                              doc: "hidden layer sizes"),
         ], doc: "multilayer perceptron over flattened pixels")
 
         r.register("idx", in: f.importer, fields: [
             Field("split", .enumeration(["train", "test"]), .required),
-            Field("labeled_fraction", .float, .optional,
+            Field("labeled_fraction", .number(.unitOpen), .optional,
                   doc: "keep this fraction of each class (seeded, as kdflow import --labeled-fraction); see part"),
             Field("part", .enumeration(["labeled", "unlabeled"]), .defaultValue(.string("labeled")),
                   doc: "with labeled_fraction: write the labelled fraction, or the rest without labels"),
         ], doc: "MNIST-family IDX files (raw or gzip) in `path`, e.g. Fashion-MNIST")
 
         r.register("pad_crop", in: f.augmentation, value: .object(ObjectSchema([
-            Field("size", .int(min: 1), .required), Field("pad", .int(min: 0), .defaultValue(.int(0))),
+            Field("size", .int(min: 1, max: 4096), .required), Field("pad", .int(min: 0, max: 4096), .defaultValue(.int(0))),
         ])), doc: "zero-pad then random crop")
         r.register("random_resized_crop", in: f.augmentation, value: .object(ObjectSchema([
-            Field("size", .int(min: 1), .required),
-            Field("scale", .list(.float), .optional), Field("ratio", .list(.float), .optional),
+            Field("size", .int(min: 1, max: 4096), .required),
+            Field("scale", .list(.number(.above(0))), .optional), Field("ratio", .list(.number(.above(0))), .optional),
         ])), doc: "random area/aspect crop resized to size")
-        r.register("hflip", in: f.augmentation, value: .float, doc: "horizontal flip with this probability")
+        r.register("hflip", in: f.augmentation, value: .number(.probability), doc: "horizontal flip with this probability")
         r.register("normalize", in: f.augmentation, value: .object(ObjectSchema([
-            Field("mean", .list(.float), .required), Field("std", .list(.float), .required),
+            Field("mean", .list(.number(.finite)), .required), Field("std", .list(.number(.above(0))), .required),
         ])), doc: "per-channel (x − mean) / std of [0, 1] pixels")
         r.register("cutout", in: f.augmentation, value: .object(ObjectSchema([
-            Field("size", .int(min: 1), .required), Field("probability", .float, .defaultValue(.float(1))),
+            Field("size", .int(min: 1, max: 4096), .required), Field("probability", .number(.probability), .defaultValue(.float(1))),
         ])), doc: "zero a random square")
 
         r.register("conv1x1_bn", in: f.connector, doc: "1×1 conv + BN to the target's channel count")
 
         registerLossKinds(&r)
 
-        let decay = Field("weight_decay", .float, .defaultValue(.float(5e-4)))
+        let decay = Field("weight_decay", .number(.atLeast(0)), .defaultValue(.float(5e-4)))
         let noDecay = Field("no_decay_norm_bias", .bool, .defaultValue(.bool(false)), doc: "no weight decay on BN and biases")
         r.register("sgd", in: f.optimiser, fields: [
-            Field("momentum", .float, .defaultValue(.float(0.9))), Field("nesterov", .bool, .defaultValue(.bool(false))),
+            Field("momentum", .number(.unitHalfOpen), .defaultValue(.float(0.9))), Field("nesterov", .bool, .defaultValue(.bool(false))),
             decay, noDecay,
         ])
-        r.register("adam", in: f.optimiser, fields: [Field("weight_decay", .float, .defaultValue(.float(0))), noDecay])
-        r.register("adamw", in: f.optimiser, fields: [Field("weight_decay", .float, .defaultValue(.float(0.01))), noDecay])
+        r.register("adam", in: f.optimiser, fields: [Field("weight_decay", .number(.atLeast(0)), .defaultValue(.float(0))), noDecay])
+        r.register("adamw", in: f.optimiser, fields: [Field("weight_decay", .number(.atLeast(0)), .defaultValue(.float(0.01))), noDecay])
 
-        let warmup = Field("warmup_epochs", .float, .defaultValue(.float(0)), doc: "linear warm-up epochs")
+        let warmup = Field("warmup_epochs", .number(.atLeast(0)), .defaultValue(.float(0)), doc: "linear warm-up epochs")
         r.register("constant", in: f.schedule, value: .object(ObjectSchema([warmup])))
         r.register("cosine", in: f.schedule, value: .object(ObjectSchema([
-            warmup, Field("min_factor", .float, .defaultValue(.float(0))),
+            warmup, Field("min_factor", .number(.probability), .defaultValue(.float(0))),
         ])))
         r.register("step", in: f.schedule, value: .object(ObjectSchema([
-            warmup, Field("every", .int(min: 1), .required), Field("gamma", .float, .defaultValue(.float(0.1))),
+            warmup, Field("every", .int(min: 1), .required), Field("gamma", .number(.above(0)), .defaultValue(.float(0.1))),
         ])))
         r.register("multistep", in: f.schedule, value: .object(ObjectSchema([
-            warmup, Field("milestones", .list(.int(min: 0)), .required), Field("gamma", .float, .defaultValue(.float(0.1))),
+            warmup, Field("milestones", .list(.int(min: 0)), .required), Field("gamma", .number(.above(0)), .defaultValue(.float(0.1))),
         ])))
         return r
     }()
