@@ -42,6 +42,9 @@ public final class DatasetUnion: Sendable {
     public var layout: SampleLayout { members[0].layout }
     /// Whether any member carries labels (samples of the others then have none).
     public var isLabeled: Bool { members.contains { $0.isLabeled } }
+
+    /// Classes the labels index: the most any labelled member's manifest names (0 when none is labelled).
+    public var classCount: Int { members.filter(\.isLabeled).map(\.manifest.classes.count).max() ?? 0 }
     /// The member directories, for messages.
     public var path: String { members.map(\.directory.path).joined(separator: " + ") }
 

@@ -13,7 +13,7 @@ public final class ShardedDataset: Sendable {
     /// Global index of each shard's first record (plus the total at the end).
     private let shardStarts: [Int]
 
-    /// Opens `directory`, reading and verifying every shard (checksums, sizes, headers).
+    /// Opens `directory`, reading and verifying every shard (checksums, sizes, headers, labels).
     public init(directory: URL) throws {
         let manifest = try DatasetManifest.read(from: directory)
         var shards = [Shard]()
@@ -32,6 +32,10 @@ public final class ShardedDataset: Sendable {
             }
             guard shard.checksum == entry.crc32, bytes.count == entry.bytes else {
                 throw DataError.mismatch(file: url.path, reason: "shard checksum \(hex(shard.checksum)) differs from the manifest's \(hex(entry.crc32))")
+            }
+            // Labels index the manifest's classes everywhere downstream (logits rows, metrics).
+            if let bad = (0..<shard.count).first(where: { shard.label(at: $0).map { !(0..<manifest.classes.count).contains($0) } ?? false }) {
+                throw DataError.mismatch(file: url.path, reason: "record \(bad) has label \(shard.label(at: bad)!), outside the manifest's \(manifest.classes.count) classes")
             }
             shards.append(shard)
             starts.append(starts[starts.count - 1] + shard.count)

@@ -64,6 +64,13 @@ public final class Trainer {
         } else {
             evaluators = []
         }
+        let evalClasses = try plan.evalData.map { try ShardedDataset(directory: $0) }.map { $0.isLabeled ? $0.manifest.classes.count : 0 } ?? 0
+        for m in plan.models where m.classes < max(train.classCount, evalClasses) {
+            throw ModelSet.BuildError(message: "model '\(m.name)' outputs \(m.classes) classes, but the labels of \(train.classCount >= evalClasses ? train.path : plan.evalData!.path) take \(max(train.classCount, evalClasses)); set classes: \(max(train.classCount, evalClasses))")
+        }
+        guard plan.batchSize <= train.count else {
+            throw ModelSet.BuildError(message: "data.batch \(plan.batchSize) is larger than the \(train.count) training samples of \(train.path)")
+        }
         let models = try ModelSet(plan: plan)
         self.models = models
         optimizers = try plan.optimizers.map { ($0.name, try OptimizerFactory.make($0, models: models), $0) }

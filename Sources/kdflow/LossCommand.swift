@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import KDLoss
+import KDPipeline
+import KDTraining
 import KDTensor
 
 /// `kdflow loss`: one loss kind on NumPy arrays — prints the value, writes the gradients.
@@ -23,10 +25,36 @@ struct LossCommand: ParsableCommand {
     var gradOut: String?
 
     func run() throws {
+        guard LossCatalog.kinds.contains(kind) else {
+            throw InputError("unknown loss kind '\(kind)'; kinds: \(LossCatalog.kinds.joined(separator: ", "))")
+        }
         var inputs = ["student": try NPYTensor.read(URL(fileURLWithPath: student))]
         if let teacher { inputs["teacher"] = try NPYTensor.read(URL(fileURLWithPath: teacher)) }
-        let labelValues = try labels.map { try NPYTensor.read(URL(fileURLWithPath: $0)).scalars.map { Int($0) } }
-        let result = try LossEvaluation.evaluate(kind: kind, options: try LossOptions(parsing: options),
+        // The arrays are the boundary: shapes and labels are checked here, once.
+        let described = [("student", student), ("teacher", teacher)].compactMap { role, path in
+            path.flatMap { p in inputs[role].map { LossShapeRules.Input(role: role, name: "\(p) \(role)", shape: $0.shape) } }
+        }
+        if let (_, message) = LossShapeRules.problem(kind: kind, described) { throw InputError(message) }
+        let labelValues = try labels.map { path -> [Int] in
+            let array = try NPYTensor.read(URL(fileURLWithPath: path))
+            guard array.shape.rank == 1 else { throw InputError("\(path): labels must be one-dimensional, got shape \(array.shape)") }
+            let values = array.scalars.compactMap { Int(exactly: $0) }
+            guard values.count == array.scalars.count else { throw InputError("\(path): labels must be integers") }
+            if let problem = LossShapeRules.labelProblem(values, logits: inputs["student"]!.shape, ignored: kind == "cross_entropy" ? -1 : nil) {
+                throw InputError("\(path): \(problem) of \(student)")
+            }
+            return values
+        }
+        let parsed = try LossOptions(parsing: options)
+        // The ranges a pipeline file's options must respect hold here too.
+        if case .object(let fields)? = PipelineKinds.registry.kind(kind, in: SchemaRegistry.Family.loss)?.schema {
+            for (key, value) in parsed.values {
+                guard case .number(let number) = value, case .number(let range)? = fields.fields.first(where: { $0.name == key })?.schema,
+                      !range.contains(number) else { continue }
+                throw InputError("--set \(key)=\(number): must be \(range)")
+            }
+        }
+        let result = try LossEvaluation.evaluate(kind: kind, options: parsed,
                                                  inputs: inputs, labels: labelValues)
         print(result.value)
         guard let gradOut else { return }

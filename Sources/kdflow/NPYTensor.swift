@@ -6,8 +6,9 @@ import KDTensor
 /// labels on read; f4 on write).
 enum NPYTensor {
     static func read(_ url: URL) throws -> Tensor {
-        let bytes = [UInt8](try Data(contentsOf: url))
-        func fail(_ why: String) -> ValidationError { ValidationError("\(url.path): \(why)") }
+        func fail(_ why: String) -> InputError { InputError("\(url.path): \(why)") }
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw fail("cannot be read") }
+        let bytes = [UInt8](data)
         guard bytes.count >= 10, bytes[0] == 0x93, String(decoding: bytes[1..<6], as: UTF8.self) == "NUMPY" else {
             throw fail("not a .npy file")
         }
@@ -20,8 +21,11 @@ enum NPYTensor {
         guard !header.contains("'fortran_order': True") else { throw fail("Fortran order is not supported; save C order") }
         guard let descr = header.firstMatch(of: /'descr':\s*'([^']+)'/)?.1,
               let shapeText = header.firstMatch(of: /'shape':\s*\(([^)]*)\)/)?.1 else { throw fail("unreadable header \(header)") }
-        let shape = shapeText.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        let count = shape.reduce(1, *)
+        let parts = shapeText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let shape = parts.compactMap { Int($0) }
+        guard shape.count == parts.count, shape.allSatisfy({ $0 >= 0 }) else { throw fail("unreadable shape (\(shapeText))") }
+        guard let count = shape.reduce(Optional(1), { total, dim in total.flatMap { $0.multipliedReportingOverflow(by: dim) }.flatMap { $0.overflow ? nil : $0.partialValue } }),
+              count <= bytes.count else { throw fail("shape \(shape) holds more elements than the file has bytes") }
         let size: Int
         let decode: (UnsafeRawBufferPointer, Int) -> Float
         switch descr {

@@ -32,3 +32,10 @@ func printError(_ text: String) {
 func emit(_ text: String) {
     FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
+
+/// A file or array the command was given is not usable: printed as `Error: …`, exit status 1
+/// (`ValidationError`, status 64, is for misused options).
+struct InputError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import KDData
+import KDLoss
 import KDNN
 import KDPipeline
 import KDTensor
@@ -37,47 +38,46 @@ enum PipelineChecks {
             }
         }
         for term in spec.loss {
-            let inputs = term.inputs.filter { $0.field != "target" }
-            let resolved = inputs.compactMap { input in resolve(input.reference.value).map { (input, $0) } }
-            switch term.kind.value {
-            case "kd" where resolved.contains { $0.1.rank != 2 }:
-                let bad = resolved.first { $0.1.rank != 2 }!
-                out.append(Diagnostic(at: bad.0.reference.location, keyPath: "loss.\(term.name)",
-                                      "kd needs logits [N, classes]; \(bad.0.reference.value) is \(bad.1)"))
-            case "kd" where resolved.count == 2 && resolved[0].1 != resolved[1].1:
-                out.append(Diagnostic(at: resolved[0].0.reference.location, keyPath: "loss.\(term.name)",
-                                      "kd compares \(resolved[0].0.reference.value) \(resolved[0].1) with \(resolved[1].0.reference.value) \(resolved[1].1): shapes differ"))
-            case "cross_entropy" where resolved.count == 1 && resolved[0].1.rank != 2:
-                out.append(Diagnostic(at: resolved[0].0.reference.location, keyPath: "loss.\(term.name).input",
-                                      "cross_entropy needs logits [N, classes]; \(resolved[0].0.reference.value) is \(resolved[0].1)"))
-            default: out += lossShapeMismatch(term, resolved)
+            let inputs = term.inputs.filter { $0.field != "target" }.compactMap { input in
+                resolve(input.reference.value).map { (input, LossShapeRules.Input(role: input.field, name: "\(input.reference.value)", shape: $0)) }
             }
+            guard inputs.count == term.inputs.filter({ $0.field != "target" }).count,
+                  let (bad, message) = LossShapeRules.problem(kind: term.kind.value, inputs.map(\.1)),
+                  let input = inputs.first(where: { $0.1.role == bad.role })?.0 else { continue }
+            out.append(Diagnostic(at: input.reference.location, keyPath: "loss.\(term.name).\(input.field)", message))
         }
         out += checkInputSize(spec)
         out += checkLabelReaders(spec)
+        out += checkDataSize(spec)
         return out
     }
 
-    /// Shape rules of the distillation kinds beyond kd: response kinds compare equal logits,
-    /// elementwise feature kinds equal shapes, attention transfer equal NCHW spatial sizes.
-    static func lossShapeMismatch(_ term: LossTermSpec,
-                                  _ inputs: [((field: String, reference: Located<Reference>), Shape)]) -> [Diagnostic] {
-        guard inputs.count == 2 else { return [] }
-        let ((a, sa), (b, sb)) = (inputs[0], inputs[1])
-        let kind = term.kind.value
-        let problem: String?
-        switch kind {
-        case "soft_ce", "dml", "dkd":
-            problem = sa.rank != 2 ? "\(kind) needs logits [N, classes]; \(a.reference.value) is \(sa)"
-                : sa != sb ? "\(kind) compares \(a.reference.value) \(sa) with \(b.reference.value) \(sb): shapes differ" : nil
-        case "distance", "overhaul":
-            problem = sa != sb ? "\(kind) compares \(a.reference.value) \(sa) with \(b.reference.value) \(sb) elementwise: shapes differ (add a connector)" : nil
-        case "at":
-            problem = sa.rank != 4 || sb.rank != 4 || sa[2] != sb[2] || sa[3] != sb[3]
-                ? "at needs NCHW features of equal height and width; \(a.reference.value) is \(sa), \(b.reference.value) is \(sb)" : nil
-        default: problem = nil
+    /// Models must output every class the labels take, and a batch must fit the training data
+    /// (when the shards already exist; the trainer checks again once they do).
+    static func checkDataSize(_ spec: PipelineSpec) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        var samples = 0, allKnown = true
+        var labelled: (classes: Int, source: DataSourceSpec)?
+        for source in spec.data.train + [spec.data.eval].compactMap({ $0 }) {
+            guard let manifest = try? DatasetManifest.read(from: URL(fileURLWithPath: source.shards)) else {
+                if spec.data.train.contains(where: { $0.name == source.name }) { allKnown = false }
+                continue
+            }
+            if spec.data.train.contains(where: { $0.name == source.name }) { samples += manifest.sampleCount }
+            if manifest.labeled, manifest.classes.count > (labelled?.classes ?? 0) { labelled = (manifest.classes.count, source) }
         }
-        return problem.map { [Diagnostic(at: a.reference.location, keyPath: "loss.\(term.name)", $0)] } ?? []
+        if let (classes, source) = labelled {
+            for m in spec.models where m.classes < classes {
+                out.append(Diagnostic(at: m.node.entry("classes")?.value.location ?? m.location, keyPath: "models.\(m.name).classes",
+                                      "model '\(m.name)' outputs \(m.classes) classes, but the labels of \(source.name) (\(source.shards)) take \(classes); set classes: \(classes)"))
+            }
+        }
+        let batch = spec.root["data"]?.entry("batch")
+        if allKnown, let batch, spec.data.batch > samples {
+            out.append(Diagnostic(at: batch.value.location, keyPath: "data.batch",
+                                  "batch \(spec.data.batch) is larger than the \(samples) training samples"))
+        }
+        return out
     }
 
     /// The per-sample shape (batch 1) of a referenced tensor, when it can be known.
