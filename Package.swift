@@ -7,10 +7,13 @@ import Foundation
 // (default `native`; e.g. `x86-64-v3` for a portable AVX2+FMA build, `generic` for none).
 let targetCPU = ProcessInfo.processInfo.environment["KDFLOW_TARGET_CPU"] ?? "native"
 let cpuFlags: [SwiftSetting] = targetCPU == "generic" ? [] : [.unsafeFlags(["-target-cpu", targetCPU])]
-let kernelFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-// The tensor kernels are optimised in debug builds too, so `swift test` trains real models in
-// seconds; the layers above stay debuggable.
-let tensorFlags: [SwiftSetting] = kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+// Only the kernels (KDTensor: loops over buffers whose sizes the layers above have checked) drop
+// Swift's runtime checks; every target that reads files, arrays or options keeps them. The tensor
+// kernels are optimised in debug builds too, so `swift test` trains real models in seconds.
+let kernelFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+                                             .unsafeFlags(["-O"], .when(configuration: .debug))]
+// Hashing, checksums and fp16 packing run per sample on the teacher stage: optimised in debug too.
+let cacheFlags: [SwiftSetting] = cpuFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "kdflow",
@@ -33,22 +36,21 @@ let package = Package(
     targets: [
         // Thread placement calls that glibc declares only under _GNU_SOURCE, and a prefetch builtin.
         .systemLibrary(name: "CSched"),
-        .target(name: "KDTensor", dependencies: ["CSched"], swiftSettings: tensorFlags),
-        .target(name: "KDAutodiff", dependencies: ["KDTensor"], swiftSettings: kernelFlags),
-        .target(name: "KDNN", dependencies: ["KDAutodiff"], swiftSettings: kernelFlags),
-        .target(name: "KDLoss", dependencies: ["KDNN"], swiftSettings: kernelFlags),
+        .target(name: "KDTensor", dependencies: ["CSched"], swiftSettings: kernelFlags),
+        .target(name: "KDAutodiff", dependencies: ["KDTensor"], swiftSettings: cpuFlags),
+        .target(name: "KDNN", dependencies: ["KDAutodiff"], swiftSettings: cpuFlags),
+        .target(name: "KDLoss", dependencies: ["KDNN"], swiftSettings: cpuFlags),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "KDData", dependencies: ["KDTensor", "CZlib"], swiftSettings: kernelFlags),
+        .target(name: "KDData", dependencies: ["KDTensor", "CZlib"], swiftSettings: cpuFlags),
         .target(name: "KDPipeline", dependencies: [.product(name: "Yams", package: "Yams")]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
-        // Hashing, checksums and fp16 packing run per sample on the teacher stage: optimised in debug too.
-        .target(name: "KDCache", dependencies: ["KDTensor", "CZstd", "CLZ4"], swiftSettings: tensorFlags),
-        .target(name: "KDTraining", dependencies: ["KDNN", "KDLoss", "KDData", "KDPipeline", "KDCache"], swiftSettings: kernelFlags),
+        .target(name: "KDCache", dependencies: ["KDTensor", "CZstd", "CLZ4"], swiftSettings: cacheFlags),
+        .target(name: "KDTraining", dependencies: ["KDNN", "KDLoss", "KDData", "KDPipeline", "KDCache"], swiftSettings: cpuFlags),
         .executableTarget(
             name: "kdflow",
             dependencies: ["KDTraining", "KDCache", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: kernelFlags),
+            swiftSettings: cpuFlags),
         .testTarget(name: "KDTensorTests", dependencies: ["KDTensor"], resources: [.copy("Fixtures")]),
         // Seeded inputs and the finite-difference gradient check, shared by the test targets.
         .target(name: "KDGradCheck", dependencies: ["KDAutodiff"], path: "Tests/KDGradCheck"),
