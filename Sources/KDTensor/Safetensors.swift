@@ -33,6 +33,7 @@ public struct Safetensors: Sendable {
         case badHeader(String, reason: String)
         case badEntry(String, tensor: String, reason: String)
         case missing(String, tensor: String)
+        case unreadable(String, reason: String)
 
         public var description: String {
             switch self {
@@ -41,6 +42,7 @@ public struct Safetensors: Sendable {
             case let .badHeader(file, reason): "\(file): bad safetensors header: \(reason)"
             case let .badEntry(file, tensor, reason): "\(file): tensor '\(tensor)': \(reason)"
             case let .missing(file, tensor): "\(file): no tensor named '\(tensor)'"
+            case let .unreadable(file, reason): "\(file): cannot be read (\(reason))"
             }
         }
     }
@@ -137,7 +139,11 @@ public struct Safetensors: Sendable {
 
     /// Reads a safetensors file.
     public init(contentsOf url: URL) throws {
-        try self.init(data: try Data(contentsOf: url), origin: url.path)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw FormatError.unreadable(url.path, reason: FileManager.default.fileExists(atPath: url.path) ? error.localizedDescription : "no such file")
+        }
+        try self.init(data: data, origin: url.path)
     }
 
     /// The file's bytes, tensors laid out in name order.

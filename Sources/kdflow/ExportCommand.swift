@@ -20,17 +20,26 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let plan = try PipelinePlanner.plan(try pipeline.load())
         let name = model ?? plan.exportModel
+        guard let modelPlan = plan.model(named: name) else { throw ValidationError("no model '\(name)' in \(pipeline.file)") }
         let target = out.map { URL(fileURLWithPath: $0) } ?? plan.outputDirectory.appendingPathComponent("\(name)-\(from).safetensors")
+        let source: Safetensors, prefix: String
         switch from {
         case "best":
             guard name == plan.exportModel else { throw ValidationError("best.safetensors holds only '\(plan.exportModel)'; use --from last") }
-            let source = try Safetensors(contentsOf: plan.outputDirectory.appendingPathComponent("best.safetensors"))
-            try AtomicFile.write(source.serialized(), to: target)
+            (source, prefix) = (try Safetensors(contentsOf: plan.outputDirectory.appendingPathComponent("best.safetensors")), "")
         case "last":
-            let checkpoint = try RunCheckpoints.lastWeights(run: plan.outputDirectory)
-            try Checkpoint.export(from: try Safetensors(contentsOf: checkpoint), prefix: name + ".", to: target)
+            (source, prefix) = (try Safetensors(contentsOf: try RunCheckpoints.lastWeights(run: plan.outputDirectory)), name + ".")
         default:
             throw ValidationError("--from is best or last")
+        }
+        // The weights must be this pipeline's model (every name and shape), not another architecture's.
+        let net = try ModelZoo.make(modelPlan.arch, inChannels: modelPlan.inChannels, classes: modelPlan.classes,
+                                    imageSize: modelPlan.imageSize, hidden: modelPlan.hidden, seed: plan.seed)
+        try Checkpoint.load(net, from: source, prefix: prefix)
+        if prefix.isEmpty {
+            try AtomicFile.write(source.serialized(), to: target)
+        } else {
+            try Checkpoint.export(from: source, prefix: prefix, to: target)
         }
         print("exported \(name) to \(target.path)")
     }

@@ -14,11 +14,14 @@ public enum RunSummary {
     /// Reads `<run>/metrics.jsonl` and writes `loss.svg`, `accuracy.svg` and `summary.md` beside it.
     public static func write(run: URL) throws -> Output {
         let url = run.appendingPathComponent("metrics.jsonl")
-        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+        guard let contents = FileManager.default.contents(atPath: url.path).map({ String(decoding: $0, as: UTF8.self) }) else {
+            throw ReportError(message: "\(url.path): cannot be read (is \(run.path) a kdflow run directory?)")
+        }
+        let lines = contents.split(separator: "\n")
         var steps: [[String: Any]] = [], epochs: [[String: Any]] = []
         for (i, line) in lines.enumerated() {
-            guard let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-                throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: "\(url.path):\(i + 1)"])
+            guard let obj = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+                throw ReportError(message: "\(url.path):\(i + 1): not a JSON object")
             }
             if obj["kind"] as? String == "step" { steps.append(obj) } else { epochs.append(obj) }
         }
@@ -61,4 +64,10 @@ public enum RunSummary {
         try AtomicFile.write(Data(text.utf8), to: summary)
         return Output(lossCurve: loss, accuracyCurve: accuracy, summary: summary, text: text)
     }
+}
+
+/// A run's metrics could not be read.
+public struct ReportError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
