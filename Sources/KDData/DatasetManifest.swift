@@ -59,7 +59,7 @@ public struct DatasetManifest: Codable, Hashable, Sendable {
         do {
             manifest = try JSONDecoder().decode(DatasetManifest.self, from: Data(bytes))
         } catch {
-            throw DataError.invalid(file: url.path, reason: "unreadable manifest: \(error)")
+            throw DataError.invalid(file: url.path, reason: "not a kdflow dataset manifest (\(Self.decodingProblem(error)))")
         }
         guard manifest.format == formatName, manifest.version == 1 else {
             throw DataError.invalid(file: url.path, reason: "not a version-1 kdflow dataset manifest")
@@ -68,5 +68,19 @@ public struct DatasetManifest: Codable, Hashable, Sendable {
             throw DataError.mismatch(file: url.path, reason: "shard counts do not add up to sampleCount \(manifest.sampleCount)")
         }
         return manifest
+    }
+}
+
+extension DatasetManifest {
+    /// What a JSON decoding error says, without Foundation's type names.
+    static func decodingProblem(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, _)?: return "no '\(key.stringValue)'"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
+        case .dataCorrupted(let context)?:
+            return context.codingPath.isEmpty ? "not JSON" : "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' is invalid"
+        default: return error.localizedDescription
+        }
     }
 }

@@ -12,7 +12,7 @@ enum FileBytes {
             let data = try handle.readToEnd() ?? Data()
             return [UInt8](data)
         } catch {
-            throw DataError.io(file: url.path, reason: "read failed: \(error)")
+            throw DataError.io(file: url.path, reason: "read failed: \(error.localizedDescription)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import KDData
+import KDLoss
 import KDNN
 import KDTensor
 
@@ -70,6 +71,14 @@ public final class Trainer {
         }
         guard plan.batchSize <= train.count else {
             throw ModelSet.BuildError(message: "data.batch \(plan.batchSize) is larger than the \(train.count) training samples of \(train.path)")
+        }
+        // OverHaul's BN margins come from the teacher's weights file: read them now, so a missing
+        // file or tensor is an error before training rather than a failure mid-step.
+        for term in plan.loss.terms {
+            guard let overhaul = term.function as? OverhaulLoss, case .teacherBatchNorm(let source) = overhaul.margin else { continue }
+            do { _ = try source.resolve() } catch {
+                throw ModelSet.BuildError(message: "loss.\(term.name): OverHaul margins from \(source.weights.path) [\(source.prefix)]: \(error)")
+            }
         }
         let models = try ModelSet(plan: plan)
         self.models = models
