@@ -92,6 +92,15 @@ import Testing
         for (override, message) in cases { try expectError(["validate", file, override], message) }
     }
 
+    @Test func aDamagedManifestIsLocated() throws {
+        let dir = try scratch("manifest")
+        let shards = dir.appendingPathComponent("shards")
+        try FileManager.default.createDirectory(at: shards, withIntermediateDirectories: true)
+        try Data("{\"format\": 3".utf8).write(to: shards.appendingPathComponent("manifest.json"))
+        let file = try pipeline(in: dir, ["train: {shards: \(fashionTest.path)}": "train: {shards: \(shards.path)}"])
+        try expectError(["validate", file], "error: data.train.shards: \(shards.path)/manifest.json: not a kdflow dataset manifest (not JSON)")
+    }
+
     @Test func anAliasBombIsRefusedQuickly() throws {
         let dir = try scratch("bomb")
         var lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]

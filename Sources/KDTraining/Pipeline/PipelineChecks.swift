@@ -59,7 +59,13 @@ enum PipelineChecks {
         var samples = 0, allKnown = true
         var labelled: (classes: Int, source: DataSourceSpec)?
         for source in spec.data.train + [spec.data.eval].compactMap({ $0 }) {
-            guard let manifest = try? DatasetManifest.read(from: URL(fileURLWithPath: source.shards)) else {
+            let directory = URL(fileURLWithPath: source.shards)
+            let manifest: DatasetManifest
+            do { manifest = try DatasetManifest.read(from: directory) } catch {
+                // No manifest yet is the import's business; one that exists must be readable.
+                if FileManager.default.fileExists(atPath: directory.appendingPathComponent(DatasetManifest.fileName).path) {
+                    out.append(Diagnostic(at: source.location, keyPath: "\(source.name).shards", "\(error)"))
+                }
                 if spec.data.train.contains(where: { $0.name == source.name }) { allKnown = false }
                 continue
             }
