@@ -124,6 +124,15 @@ public struct Safetensors: Sendable {
                 throw FormatError.badEntry(origin, tensor: name, reason: "unsupported dtype \(dtypeName)")
             }
             guard dims.allSatisfy({ $0 >= 0 }) else { throw FormatError.badEntry(origin, tensor: name, reason: "negative dimension in \(dims)") }
+            // This target compiles without overflow checks: bound the element count explicitly.
+            var elements = 1
+            for d in dims {
+                let (product, overflow) = elements.multipliedReportingOverflow(by: d)
+                guard !overflow, product <= body.count else {
+                    throw FormatError.badEntry(origin, tensor: name, reason: "shape \(dims) holds more elements than the file has bytes")
+                }
+                elements = product
+            }
             let shape = Shape(dims)
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, end >= begin, end <= body.count else {
