@@ -131,6 +131,17 @@ import Testing
         }
         #expect(top1["blank"]! <= 25, "student on the blank stream: \(top1["blank"]!) %")
         #expect(top1["plain"]! >= 70, "student on the plain stream: \(top1["plain"]!) %")
+        // The same file pipelined exports the same student, and its graph draws every stage.
+        let run = FileManager.default.temporaryDirectory.appendingPathComponent("kdflow-run-\(getpid())-streams-blank")
+        let file = run.path.replacingOccurrences(of: "streams-blank", with: "streams-file-blank") + ".yaml"
+        let inlineStudent = try Data(contentsOf: run.appendingPathComponent("student.safetensors"))
+        let (status, output) = try runKdflow(["run", file, "--executor", "pipelined"])
+        #expect(status == 0, "\(output)")
+        #expect(try Data(contentsOf: run.appendingPathComponent("student.safetensors")) == inlineStudent)
+        let (_, dot) = try runKdflow(["graph", file, "--dot"])
+        for node in ["data.train", "plain", "blank", "teacher", "student", "loss.ce", "loss.kd", "optimisers.student"] {
+            #expect(dot.contains("\"\(node)\" [") || dot.contains("\"\(node)\" [shape"), "\(node) missing from\n\(dot)")
+        }
     }
 
     /// What the file wires and the executor could not honour is a located error.
