@@ -23,7 +23,7 @@ public struct AttentionTransferLoss: LossFunction {
     /// The exponent p of the attention map (2 in the paper).
     public var p: Float
 
-    public init(p: Float = 2) { self.p = p }
+    public init(p: Float) { self.p = p }
 
     public var roles: [String] { ["student", "teacher"] }
     public var needsLabels: Bool { false }
@@ -31,4 +31,11 @@ public struct AttentionTransferLoss: LossFunction {
     public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
         attentionTransfer(student: inputs["student"]!, teacher: inputs["teacher"]!.value, p: p)
     }
+}
+
+extension LossKind {
+    static let attention = LossKind(
+        name: "at", doc: "attention transfer: mean squared difference of normalised Σ_c f^p maps (NCHW, equal H×W)",
+        inputs: [.student, .teacher], options: [.number("p", 2, .above(0), "the power of each activation")],
+        shapes: .spatialMaps) { o throws(LossOptionError) in AttentionTransferLoss(p: try o.number("p")) }
 }

@@ -26,10 +26,18 @@ public func crossEntropy(logits: Variable, labels: [Int], labelSmoothing: Float 
 public struct CrossEntropyLoss: LossFunction {
     /// ε of label smoothing.
     public var labelSmoothing: Float
-    public init(labelSmoothing: Float = 0) { self.labelSmoothing = labelSmoothing }
+    public init(labelSmoothing: Float) { self.labelSmoothing = labelSmoothing }
     public var roles: [String] { ["input"] }
     public var needsLabels: Bool { true }
     public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
         crossEntropy(logits: inputs["input"]!, labels: labels!, labelSmoothing: labelSmoothing)
     }
+}
+
+extension LossKind {
+    static let crossEntropy = LossKind(
+        name: "cross_entropy", doc: "hard labels (rows labelled `noLabel` are skipped)",
+        inputs: [LossInput(name: "input", required: true, doc: "logits"), .target],
+        options: [.number("label_smoothing", 0, .unitHalfOpen, "mass spread uniformly over the classes")],
+        shapes: .logits) { o throws(LossOptionError) in CrossEntropyLoss(labelSmoothing: try o.number("label_smoothing")) }
 }

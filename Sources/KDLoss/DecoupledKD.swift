@@ -45,7 +45,7 @@ public struct DecoupledKDLoss: LossFunction {
     /// Softening temperature T.
     public var temperature: Float
 
-    public init(alpha: Float = 1, beta: Float = 8, temperature: Float = 4) {
+    public init(alpha: Float, beta: Float, temperature: Float) {
         self.alpha = alpha
         self.beta = beta
         self.temperature = temperature
@@ -58,4 +58,15 @@ public struct DecoupledKDLoss: LossFunction {
         decoupledKnowledgeDistillation(student: inputs["student"]!, teacher: inputs["teacher"]!.value, labels: labels!,
                                        alpha: alpha, beta: beta, temperature: temperature)
     }
+}
+
+extension LossKind {
+    static let decoupled = LossKind(
+        name: "dkd", doc: "Zhao et al.: α·TCKD + β·NCKD; warm up with warmup_epochs",
+        inputs: [.student, .teacher, .target],
+        options: [.number("alpha", 1, .atLeast(0), "target-class (TCKD) weight"),
+                  .number("beta", 8, .atLeast(0), "non-target-class (NCKD) weight"), .temperature(4)],
+        shapes: .logits) { o throws(LossOptionError) in
+            DecoupledKDLoss(alpha: try o.number("alpha"), beta: try o.number("beta"), temperature: try o.number("temperature"))
+        }
 }

@@ -32,7 +32,7 @@ public struct FeatureDistanceLoss: LossFunction {
     /// The smooth-L1 threshold β.
     public var beta: Float
 
-    public init(mode: DistanceMode = .l2, activation: OutputActivation = .none, beta: Float = 1) {
+    public init(mode: DistanceMode, activation: OutputActivation, beta: Float) {
         self.mode = mode
         self.activation = activation
         self.beta = beta
@@ -45,4 +45,16 @@ public struct FeatureDistanceLoss: LossFunction {
     public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
         featureDistance(inputs["student"]!, inputs["teacher"]!, mode: mode, activation: activation, beta: beta)
     }
+}
+
+extension LossKind {
+    static let distance = LossKind(
+        name: "distance", doc: "l1 / l2 / smooth-l1 between features (FitNets hints through a connector)",
+        inputs: [.student, .teacher],
+        options: [.choice("mode", "l2", DistanceMode.allCases.map(\.rawValue), "the elementwise distance, averaged"),
+                  .choice("activation", "none", OutputActivation.allCases.map(\.rawValue), "applied to both inputs first"),
+                  .number("beta", 1, .above(0), "smooth-L1 threshold")],
+        shapes: .sameShape) { o throws(LossOptionError) in
+            FeatureDistanceLoss(mode: try o.choice("mode"), activation: try o.choice("activation"), beta: try o.number("beta"))
+        }
 }

@@ -17,10 +17,17 @@ public func knowledgeDistillation(student: Variable, teacher: Tensor, temperatur
 public struct KnowledgeDistillationLoss: LossFunction {
     /// Softening temperature T.
     public var temperature: Float
-    public init(temperature: Float = 4) { self.temperature = temperature }
+    public init(temperature: Float) { self.temperature = temperature }
     public var roles: [String] { ["student", "teacher"] }
     public var needsLabels: Bool { false }
     public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
         knowledgeDistillation(student: inputs["student"]!, teacher: inputs["teacher"]!.value, temperature: temperature)
     }
+}
+
+extension LossKind {
+    static let kd = LossKind(
+        name: "kd", doc: "Hinton: KL(softmax(t/T) ‖ softmax(s/T)) · T², batch mean",
+        inputs: [.student, .teacher], options: [.temperature(4)],
+        shapes: .logits) { o throws(LossOptionError) in KnowledgeDistillationLoss(temperature: try o.number("temperature")) }
 }

@@ -14,7 +14,12 @@ public struct LossEvaluation: Sendable {
     /// kinds that need them.
     public static func evaluate(kind: String, options: LossOptions, inputs: [String: Tensor],
                                 labels: [Int]?) throws -> LossEvaluation {
-        let function = try LossCatalog.make(kind, options)
+        try evaluate(try LossCatalog.make(kind, options), kind: kind, inputs: inputs, labels: labels)
+    }
+
+    /// Evaluates `function` (of kind `kind`, for messages) on `inputs` by role.
+    public static func evaluate(_ function: any LossFunction, kind: String, inputs: [String: Tensor],
+                                labels: [Int]?) throws -> LossEvaluation {
         if function.needsLabels && labels == nil { throw LossEvaluationError.missingLabels(kind: kind) }
         let tape = Tape()
         var variables: [String: Variable] = [:], inputName: [String: String] = [:]

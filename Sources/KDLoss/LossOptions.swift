@@ -29,50 +29,43 @@ public struct LossOptions: Sendable {
         self.values = values
     }
 
-    func number(_ key: String, default value: Float) throws(LossOptionError) -> Float {
-        switch values[key] {
-        case nil: return value
-        case .number(let d): return Float(d)
-        default: throw .wrongType(key: key, expected: "a number")
-        }
+    // Accessors for a kind's `build`: `LossKind.make` has checked every value and filled the
+    // declared defaults, so a missing or mistyped value is a declaration bug.
+    func number(_ key: String) throws(LossOptionError) -> Float {
+        guard case .number(let d)? = values[key] else { throw .undeclared(key: key) }
+        return Float(d)
     }
 
-    func choice<E: RawRepresentable & CaseIterable>(_ key: String, default value: E) throws(LossOptionError) -> E
-    where E.RawValue == String {
-        switch values[key] {
-        case nil: return value
-        case .text(let t):
-            guard let e = E(rawValue: t) else {
-                throw .wrongType(key: key, expected: "one of " + E.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            return e
-        default: throw .wrongType(key: key, expected: "one of " + E.allCases.map(\.rawValue).joined(separator: ", "))
-        }
+    func choice<E: RawRepresentable>(_ key: String) throws(LossOptionError) -> E where E.RawValue == String {
+        guard case .text(let t)? = values[key], let e = E(rawValue: t) else { throw .undeclared(key: key) }
+        return e
     }
 
-    func numbers(_ key: String) throws(LossOptionError) -> [Float]? {
-        switch values[key] {
-        case nil: return nil
-        case .number(let d): return [Float(d)]
-        case .numbers(let ds): return ds.map { Float($0) }
-        default: throw .wrongType(key: key, expected: "a list of numbers")
-        }
+    func numbers(_ key: String) -> [Float]? {
+        guard case .numbers(let ds)? = values[key] else { return nil }
+        return ds.map { Float($0) }
     }
 }
 
 /// A loss kind or option that cannot be built.
 public enum LossOptionError: Error, Equatable, CustomStringConvertible {
     case unknownKind(String)
-    case unknownOption(kind: String, key: String)
+    case unknownOption(kind: String, key: String, known: [String])
     case wrongType(key: String, expected: String)
+    case outOfRange(key: String, value: Double, bounds: String)
+    case missing(kind: String, key: String, reason: String)
+    case undeclared(key: String)
     case malformed(String)
 
     public var description: String {
         switch self {
-        case .unknownKind(let k): "unknown loss kind '\(k)'; known: \(LossCatalog.kinds.joined(separator: ", "))"
-        case .unknownOption(let kind, let key):
-            "\(kind) has no option '\(key)'; its options: \(LossCatalog.options[kind, default: []].joined(separator: ", "))"
+        case .unknownKind(let k): "unknown loss kind '\(k)'; known: \(LossCatalog.names.joined(separator: ", "))"
+        case .unknownOption(let kind, let key, let known):
+            "\(kind) has no option '\(key)'" + (known.isEmpty ? "" : "; its options: \(known.joined(separator: ", "))")
         case .wrongType(let key, let expected): "option '\(key)' must be \(expected)"
+        case .outOfRange(let key, let value, let bounds): "option '\(key)' must be \(bounds), got \(value)"
+        case .missing(let kind, let key, let reason): "\(kind) needs '\(key)': \(reason)"
+        case .undeclared(let key): "option '\(key)' is not declared with a value of this type"
         case .malformed(let pair): "'\(pair)' is not key=value"
         }
     }

@@ -1,8 +1,8 @@
 import KDTensor
 
-/// The shapes each loss kind accepts: one rule set for every boundary that hands a kind tensors
-/// (pipeline validation on the models' tap shapes, `kdflow loss` on arrays). Kernels past it
-/// index by these shapes without checking.
+/// The check of each kind's declared `LossShapeRule`, for every boundary that hands a kind
+/// tensors (pipeline validation on the models' tap shapes, `kdflow loss` on arrays). Kernels past
+/// it index by these shapes without checking.
 public enum LossShapeRules {
     /// One input as the boundary knows it: the role it fills, where it came from, its shape.
     public struct Input {
@@ -10,35 +10,34 @@ public enum LossShapeRules {
         public init(role: String, name: String, shape: Shape) { self.role = role; self.name = name; self.shape = shape }
     }
 
-    /// The first input `kind` cannot take and why, or nil when the shapes fit.
-    public static func problem(kind: String, _ inputs: [Input]) -> (input: Input, message: String)? {
+    /// The first input kind `name` cannot take and why, or nil when the shapes fit (or the kind is unknown).
+    public static func problem(kind name: String, _ inputs: [Input]) -> (input: Input, message: String)? {
+        guard let rule = LossCatalog.kind(named: name)?.shapes else { return nil }
         if let bad = inputs.first(where: { $0.shape.rank == 0 || $0.shape[0] == 0 }) {
-            return (bad, "\(kind) needs a batch of rows [N, …] with N ≥ 1; \(bad.name) is \(bad.shape)")
+            return (bad, "\(name) needs a batch of rows [N, …] with N ≥ 1; \(bad.name) is \(bad.shape)")
         }
         let pair = inputs.count == 2 ? (inputs[0], inputs[1]) : nil
-        switch kind {
-        case "cross_entropy", "kd", "soft_ce", "dml", "dkd":
+        switch rule {
+        case .logits:
             if let bad = inputs.first(where: { $0.shape.rank != 2 || $0.shape[1] == 0 }) {
-                return (bad, "\(kind) needs logits [N, classes]; \(bad.name) is \(bad.shape)")
+                return (bad, "\(name) needs logits [N, classes]; \(bad.name) is \(bad.shape)")
             }
             if let (a, b) = pair, a.shape != b.shape {
-                return (a, "\(kind) compares \(a.name) \(a.shape) with \(b.name) \(b.shape): shapes differ")
+                return (a, "\(name) compares \(a.name) \(a.shape) with \(b.name) \(b.shape): shapes differ")
             }
-        case "distance", "overhaul":
+        case .sameShape:
             if let (a, b) = pair, a.shape != b.shape {
-                return (a, "\(kind) compares \(a.name) \(a.shape) with \(b.name) \(b.shape) elementwise: shapes differ (add a connector)")
+                return (a, "\(name) compares \(a.name) \(a.shape) with \(b.name) \(b.shape) elementwise: shapes differ (add a connector)")
             }
-        case "at":
+        case .spatialMaps:
             if let (a, b) = pair, a.shape.rank != 4 || b.shape.rank != 4 || a.shape[0] != b.shape[0]
                 || a.shape[2] != b.shape[2] || a.shape[3] != b.shape[3] {
-                return (a, "at needs NCHW features of equal batch, height and width; \(a.name) is \(a.shape), \(b.name) is \(b.shape)")
+                return (a, "\(name) needs NCHW features of equal batch, height and width; \(a.name) is \(a.shape), \(b.name) is \(b.shape)")
             }
-        case "rkd_distance", "rkd_angle", "pkt":
+        case .sameRows:
             if let (a, b) = pair, a.shape[0] != b.shape[0] {
-                return (a, "\(kind) relates the rows of two batches; \(a.name) is \(a.shape), \(b.name) is \(b.shape): row counts differ")
+                return (a, "\(name) relates the rows of two batches; \(a.name) is \(a.shape), \(b.name) is \(b.shape): row counts differ")
             }
-        default:
-            break
         }
         return nil
     }

@@ -36,7 +36,7 @@ public struct MutualLearningLoss: LossFunction {
     /// ε inside the logarithms.
     public var eps: Float
 
-    public init(activation: OutputActivation = .softmax, eps: Float = 1e-12) {
+    public init(activation: OutputActivation, eps: Float) {
         self.activation = activation
         self.eps = eps
     }
@@ -48,4 +48,15 @@ public struct MutualLearningLoss: LossFunction {
     public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
         mutualLearning(inputs["student"]!, inputs["teacher"]!, activation: activation, eps: eps)
     }
+}
+
+extension LossKind {
+    static let mutualLearning = LossKind(
+        name: "dml", doc: "PaddleClas DMLLoss: (KL(p‖q) + KL(q‖p)) / 2, both peers trained",
+        inputs: [.student, .teacher],
+        options: [.choice("activation", "softmax", OutputActivation.allCases.map(\.rawValue), "applied to both inputs first"),
+                  .number("eps", 1e-12, .atLeast(0), "added inside the logarithms")],
+        shapes: .logits) { o throws(LossOptionError) in
+            MutualLearningLoss(activation: try o.choice("activation"), eps: try o.number("eps"))
+        }
 }

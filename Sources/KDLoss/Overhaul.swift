@@ -22,7 +22,7 @@ public struct OverhaulLoss: LossFunction {
     /// Where the per-channel margin comes from.
     public var margin: OverhaulMargin
 
-    public init(margin: OverhaulMargin = .batchStatistics) { self.margin = margin }
+    public init(margin: OverhaulMargin) { self.margin = margin }
 
     public var roles: [String] { ["student", "teacher"] }
     public var needsLabels: Bool { false }
@@ -31,4 +31,27 @@ public struct OverhaulLoss: LossFunction {
         let teacher = inputs["teacher"]!.value
         return overhaulDistillation(student: inputs["student"]!, teacher: teacher, margin: margin.values(for: teacher))
     }
+}
+
+extension LossKind {
+    static let overhaul = LossKind(
+        name: "overhaul", doc: "Heo et al.: teacher target max(t, m), partial L2, ÷ batch",
+        inputs: [.student, .teacher],
+        options: [.choice("margin", "batch", ["batch", "bn", "values"],
+                          "batch: μ/σ of the teacher tap per batch; bn: the teacher BN's β/|γ| (pipelines); values: margin_values"),
+                  LossOption(name: "margin_values", kind: .numbers, defaultValue: nil, doc: "one margin per channel (margin: values)"),
+                  LossOption(name: "bn", kind: .text, defaultValue: nil,
+                             doc: "the teacher BN's parameter prefix (margin: bn; default: derived from the tap for resnets)")],
+        shapes: .sameShape) { o throws(LossOptionError) in
+            switch try o.choice("margin") as OverhaulMargin.Source {
+            case .batch: return OverhaulLoss(margin: .batchStatistics)
+            case .values:
+                guard let values = o.numbers("margin_values") else {
+                    throw .missing(kind: "overhaul", key: "margin_values", reason: "margin: values takes one margin per channel")
+                }
+                return OverhaulLoss(margin: .values(values))
+            case .bn:
+                throw .missing(kind: "overhaul", key: "bn", reason: "margin: bn reads the teacher's batch-norm, which only a pipeline has")
+            }
+        }
 }

@@ -6,6 +6,11 @@ import KDTensor
 /// responses, E[x | x < 0] for x ~ N(μ, σ²), i.e. μ − σ·φ(μ/σ)/Φ(−μ/σ), or −3σ when
 /// Φ(−μ/σ) ≤ 0.001 (overhaul-distillation's get_margin_from_BN).
 public enum OverhaulMargin: Sendable {
+    /// Where the margins come from, as the `margin` option names it.
+    public enum Source: String, Sendable {
+        case batch, bn, values
+    }
+
     /// Fixed values, one per channel (e.g. computed once from a teacher's BN).
     case values([Float])
     /// μ = β, σ = |γ| of the BN that produced the teacher's tap, read from a weights file when

@@ -25,7 +25,7 @@ public struct ProbabilisticKTLoss: LossFunction {
     /// ε of the normalisation and the logarithm.
     public var eps: Float
 
-    public init(eps: Float = 1e-7) { self.eps = eps }
+    public init(eps: Float) { self.eps = eps }
 
     public var roles: [String] { ["student", "teacher"] }
     public var needsLabels: Bool { false }
@@ -33,4 +33,11 @@ public struct ProbabilisticKTLoss: LossFunction {
     public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
         probabilisticKnowledgeTransfer(student: inputs["student"]!, teacher: inputs["teacher"]!.value, eps: eps)
     }
+}
+
+extension LossKind {
+    static let probabilistic = LossKind(
+        name: "pkt", doc: "probabilistic knowledge transfer: KL between cosine-similarity distributions",
+        inputs: [.student, .teacher], options: [.number("eps", 1e-7, .above(0), "added to norms and probabilities")],
+        shapes: .sameRows) { o throws(LossOptionError) in ProbabilisticKTLoss(eps: try o.number("eps")) }
 }

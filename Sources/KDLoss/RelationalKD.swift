@@ -52,7 +52,7 @@ public struct RKDDistanceLoss: LossFunction {
     /// ε of the all-pairs normalisation.
     public var eps: Float
 
-    public init(normalization: RKDDistanceNormalization = .positivePairs, eps: Float = 1e-12) {
+    public init(normalization: RKDDistanceNormalization, eps: Float) {
         self.normalization = normalization
         self.eps = eps
     }
@@ -74,4 +74,20 @@ public struct RKDAngleLoss: LossFunction {
     public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
         rkdAngle(student: inputs["student"]!, teacher: inputs["teacher"]!.value)
     }
+}
+
+extension LossKind {
+    static let rkdDistance = LossKind(
+        name: "rkd_distance", doc: "Park et al.: smooth-L1 between normalised pairwise distances",
+        inputs: [.student, .teacher],
+        options: [.choice("normalization", "positive_pairs", RKDDistanceNormalization.allCases.map(\.rawValue),
+                          "mean over distinct pairs (Park et al.) or over all N² pairs + eps (PaddleClas)"),
+                  .number("eps", 1e-12, .atLeast(0), "added to the mean distance")],
+        shapes: .sameRows) { o throws(LossOptionError) in
+            RKDDistanceLoss(normalization: try o.choice("normalization"), eps: try o.number("eps"))
+        }
+
+    static let rkdAngle = LossKind(
+        name: "rkd_angle", doc: "Park et al.: smooth-L1 between triplet angle cosines",
+        inputs: [.student, .teacher], shapes: .sameRows) { _ throws(LossOptionError) in RKDAngleLoss() }
 }

@@ -27,7 +27,7 @@ public struct SoftTargetLoss: LossFunction {
     /// Which divergence to minimise.
     public var divergence: Divergence
 
-    public init(temperature: Float = 1, divergence: Divergence = .crossEntropy) {
+    public init(temperature: Float, divergence: Divergence) {
         self.temperature = temperature
         self.divergence = divergence
     }
@@ -46,4 +46,16 @@ public struct SoftTargetLoss: LossFunction {
                 * (temperature * temperature)
         }
     }
+}
+
+extension LossKind {
+    static let softTarget = LossKind(
+        name: "soft_ce", doc: "SSLD: the teacher's soft targets, no labels (works on unlabeled shards)",
+        inputs: [.student, .teacher],
+        options: [.temperature(1),
+                  .choice("divergence", "cross_entropy", SoftTargetLoss.Divergence.allCases.map(\.rawValue),
+                          "cross_entropy: −Σ softmax(t/T)·log softmax(s/T); dml: PaddleClas' symmetric recipe")],
+        shapes: .logits) { o throws(LossOptionError) in
+            SoftTargetLoss(temperature: try o.number("temperature"), divergence: try o.choice("divergence"))
+        }
 }

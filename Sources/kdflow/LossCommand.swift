@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import KDLoss
-import KDPipeline
-import KDTraining
 import KDTensor
 
 /// `kdflow loss`: one loss kind on NumPy arrays — prints the value, writes the gradients.
@@ -11,7 +9,7 @@ struct LossCommand: ParsableCommand {
         commandName: "loss",
         abstract: "Evaluate one loss kind on .npy arrays; print its value and write each trainable input's gradient.")
 
-    @Argument(help: "Loss kind: \(LossCatalog.kinds.joined(separator: ", ")).")
+    @Argument(help: "Loss kind: \(LossCatalog.names.joined(separator: ", ")).")
     var kind: String
     @Option(help: "Student tensor (.npy, float32/float64, C order); cross_entropy's logits.")
     var student: String
@@ -25,8 +23,8 @@ struct LossCommand: ParsableCommand {
     var gradOut: String?
 
     func run() throws {
-        guard LossCatalog.kinds.contains(kind) else {
-            throw InputError("unknown loss kind '\(kind)'; kinds: \(LossCatalog.kinds.joined(separator: ", "))")
+        guard let declaration = LossCatalog.kind(named: kind) else {
+            throw ValidationError("unknown loss kind '\(kind)'; kinds: \(LossCatalog.names.joined(separator: ", "))")
         }
         var inputs = ["student": try NPYTensor.read(URL(fileURLWithPath: student))]
         if let teacher { inputs["teacher"] = try NPYTensor.read(URL(fileURLWithPath: teacher)) }
@@ -45,17 +43,9 @@ struct LossCommand: ParsableCommand {
             }
             return values
         }
-        let parsed = try LossOptions(parsing: options)
-        // The ranges a pipeline file's options must respect hold here too.
-        if case .object(let fields)? = PipelineKinds.registry.kind(kind, in: SchemaRegistry.Family.loss)?.schema {
-            for (key, value) in parsed.values {
-                guard case .number(let number) = value, case .number(let range)? = fields.fields.first(where: { $0.name == key })?.schema,
-                      !range.contains(number) else { continue }
-                throw InputError("--set \(key)=\(number): must be \(range)")
-            }
-        }
-        let result = try LossEvaluation.evaluate(kind: kind, options: parsed,
-                                                 inputs: inputs, labels: labelValues)
+        let function: any LossFunction
+        do { function = try declaration.make(try LossOptions(parsing: options)) } catch { throw InputError("--set: \(error)") }
+        let result = try LossEvaluation.evaluate(function, kind: kind, inputs: inputs, labels: labelValues)
         print(result.value)
         guard let gradOut else { return }
         let dir = URL(fileURLWithPath: gradOut)

@@ -1,3 +1,4 @@
+import Foundation
 import KDLoss
 import KDTensor
 import Testing
@@ -30,11 +31,29 @@ import Testing
         #expect(throws: LossOptionError.unknownKind("nope")) {
             try LossEvaluation.evaluate(kind: "nope", options: LossOptions(), inputs: ["student": logits], labels: nil)
         }
-        #expect(throws: LossOptionError.unknownOption(kind: "kd", key: "temp")) {
+        #expect(throws: LossOptionError.unknownOption(kind: "kd", key: "temp", known: ["temperature"])) {
             try LossEvaluation.evaluate(kind: "kd", options: LossOptions(["temp": .number(2)]), inputs: ["student": logits], labels: nil)
+        }
+        #expect(throws: LossOptionError.outOfRange(key: "temperature", value: -2, bounds: "> 0")) {
+            try LossEvaluation.evaluate(kind: "kd", options: LossOptions(["temperature": .number(-2)]), inputs: ["student": logits], labels: nil)
         }
         #expect(throws: (any Error).self) {
             try LossEvaluation.evaluate(kind: "dkd", options: LossOptions(), inputs: ["student": logits, "teacher": other], labels: nil)
+        }
+    }
+}
+
+/// The README's loss table is checked against the declarations: every kind has a row that names
+/// each of its options.
+@Suite struct LossTableTests {
+    @Test func readmeListsEveryKindWithItsOptions() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let rows = try String(contentsOf: readme, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("| `") }
+        for kind in LossCatalog.kinds {
+            let row = rows.first { $0.split(separator: "|").first?.contains("`\(kind.name)`") ?? false }
+            #expect(row != nil, "README has no loss-table row for \(kind.name)")
+            for option in kind.options { #expect(row?.contains("`\(option.name)") ?? false, "README's \(kind.name) row lacks \(option.name)") }
         }
     }
 }

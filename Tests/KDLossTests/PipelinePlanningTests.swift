@@ -49,7 +49,7 @@ let fashionTest: URL = {
         """
     }
 
-    @Test(arguments: LossCatalog.kinds) func kindPlans(_ kind: String) throws {
+    @Test(arguments: LossCatalog.names) func kindPlans(_ kind: String) throws {
         let term = try #require(Self.terms[kind], "no pipeline term for \(kind)")
         let plan = try PipelinePlanner.plan(try PipelinePlanner.loader.load(yaml: Self.yaml(term), file: "\(kind).yaml"))
         let planned = try #require(plan.loss.terms.first)

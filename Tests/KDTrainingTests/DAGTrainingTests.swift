@@ -32,7 +32,7 @@ import Testing
         ]
         plan.ensembles = [.init(name: "both", members: ["t1.logits", "t2.logits"], weights: [1, 3], over: .probabilities)]
         plan.loss = LossGraph(terms: [
-            LossTerm(name: "ce", function: CrossEntropyLoss(), bindings: ["input": "s_strong.logits"], weight: LossWeight(0.5)),
+            LossTerm(name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "s_strong.logits"], weight: LossWeight(0.5)),
             LossTerm(name: "kd_ens", function: KnowledgeDistillationLoss(temperature: 4),
                      bindings: ["student": "s_weak.logits", "teacher": "both.logits"], weight: LossWeight(0.5)),
             LossTerm(name: "kd_t2", function: KnowledgeDistillationLoss(temperature: 2),
@@ -64,7 +64,7 @@ import Testing
         var twice = mlpPlan("forward-twice", epochs: 1)
         twice.forwards = [.init(name: "a", model: "student", stream: "augment"), .init(name: "b", model: "student", stream: "augment")]
         twice.loss = LossGraph(terms: ["a", "b"].map {
-            LossTerm(name: "ce_\($0)", function: CrossEntropyLoss(), bindings: ["input": "\($0).logits"], weight: LossWeight(0.5))
+            LossTerm(name: "ce_\($0)", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "\($0).logits"], weight: LossWeight(0.5))
         })
         let summary = try Trainer(plan: twice, log: { _ in }).run(executor: .pipelined)
         #expect(try Data(contentsOf: single.exported) == Data(contentsOf: summary.exported))

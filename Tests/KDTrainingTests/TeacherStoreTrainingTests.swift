@@ -13,7 +13,7 @@ import Testing
         plan.models.insert(.init(name: "teacher", arch: "mlp", inChannels: 1, classes: 10, hidden: [32], frozen: true), at: 0)
         plan.forwards.insert(.init(name: "teacher", model: "teacher", stream: "augment", store: store), at: 0)
         plan.loss = LossGraph(terms: [
-            LossTerm(name: "ce", function: CrossEntropyLoss(), bindings: ["input": "student.logits"], weight: LossWeight(0.1)),
+            LossTerm(name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "student.logits"], weight: LossWeight(0.1)),
             LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4),
                      bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(0.9)),
         ])

@@ -34,7 +34,7 @@ func mlpPlan(_ name: String, epochs: Int = 2, checkpointEvery: Int = 0) -> Train
         streams: [.init(name: "augment", ops: [.hflip(probability: 0.5), .normalize(mean: [0.286], std: [0.353])], views: 2)],
         forwards: [.init(name: "student", model: "student", stream: "augment")],
         models: [.init(name: "student", arch: "mlp", inChannels: 1, classes: 10, hidden: [64])],
-        loss: LossGraph(terms: [LossTerm(name: "ce", function: CrossEntropyLoss(), bindings: ["input": "student.logits"],
+        loss: LossGraph(terms: [LossTerm(name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "student.logits"],
                                          weight: LossWeight(1))]),
         optimizers: [.init(name: "student", learningRate: 0.05, momentum: 0.9, nesterov: true, parameters: ["student"])],
         outputDirectory: runDirectory(name), exportModel: "student", checkpointEverySteps: checkpointEvery)

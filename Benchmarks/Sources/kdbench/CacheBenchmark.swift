@@ -40,7 +40,7 @@ func runCacheBenchmark(_ args: [String]) throws {
     if !warmOnly { try? FileManager.default.removeItem(at: storeDir) }
     let normalize = AugmentOp.normalize(mean: [0.286], std: [0.353])
     func plan(_ name: String, teacher: Bool, epochs: Int) -> TrainingPlan {
-        var terms = [LossTerm(name: "ce", function: CrossEntropyLoss(), bindings: ["input": "student.logits"], weight: LossWeight(teacher ? 0.1 : 1))]
+        var terms = [LossTerm(name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "student.logits"], weight: LossWeight(teacher ? 0.1 : 1))]
         if teacher {
             terms.append(LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4),
                                   bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(0.9)))

@@ -13,7 +13,7 @@ func runPipelineBenchmark(_ args: [String]) throws {
     let data = DatasetPreparation.fashionMNIST(root: root).test
     let normalize = AugmentOp.normalize(mean: [0.286], std: [0.353])
     let student = TrainingPlan.ModelPlan(name: "student", arch: "mlp", inChannels: 1, classes: 10, hidden: [1200, 1200])
-    let ce = LossTerm(name: "ce", function: CrossEntropyLoss(), bindings: ["input": "student.logits"], weight: LossWeight(0.1))
+    let ce = LossTerm(name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "student.logits"], weight: LossWeight(0.1))
     func plan(_ name: String, dag: Bool) -> TrainingPlan {
         let teachers = (dag ? ["t1", "t2"] : ["teacher"]).map {
             TrainingPlan.ModelPlan(name: $0, arch: "cnn", inChannels: 1, classes: 10, frozen: true)

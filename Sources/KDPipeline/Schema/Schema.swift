@@ -145,6 +145,11 @@ public struct NumberRange: Sendable, CustomStringConvertible {
     public var upper: Double?
     public var upperInclusive: Bool
 
+    /// Bounds as given; nil is unbounded on that side.
+    public init(lower: Double?, lowerInclusive: Bool, upper: Double?, upperInclusive: Bool) {
+        self.lower = lower; self.lowerInclusive = lowerInclusive; self.upper = upper; self.upperInclusive = upperInclusive
+    }
+
     /// x ≥ `value`.
     public static func atLeast(_ value: Double) -> NumberRange { NumberRange(lower: value, lowerInclusive: true, upper: nil, upperInclusive: false) }
     /// x > `value`.

@@ -3,44 +3,41 @@ import KDLoss
 import KDPipeline
 
 extension PipelinePlanner {
-    /// The loss function of a `loss:` term, its options read from the file.
+    /// The loss function of a `loss:` term, its declared options read from the file (validation
+    /// has filled their defaults). OverHaul's `margin: bn` reads the teacher's batch-norm, which
+    /// only a pipeline names.
     static func lossFunction(_ term: LossTermSpec, spec: PipelineSpec) throws -> any LossFunction {
-        let kind = term.kind.value
-        if kind == "overhaul" { return try overhaulLoss(term, spec: spec) }
-        var options = LossOptions()
-        for key in LossCatalog.options[kind] ?? [] {
-            guard let value = term.node[key] else { continue }
-            if let text = value.string { options.values[key] = .text(text) }
-            else if let number = value.double { options.values[key] = .number(number) }
+        guard let kind = LossCatalog.kind(named: term.kind.value) else {
+            throw PlanError(location: term.kind.location, message: "loss.\(term.name): unknown kind '\(term.kind.value)'")
         }
-        do { return try LossCatalog.make(kind, options) } catch {
+        if kind.name == "overhaul", term.node["margin"]?.string == OverhaulMargin.Source.bn.rawValue {
+            return try overhaulBatchNormLoss(term, spec: spec)
+        }
+        var options = LossOptions()
+        for option in kind.options {
+            guard let value = term.node[option.name] else { continue }
+            if let number = value.double { options.values[option.name] = .number(number) }
+            else if let text = value.string { options.values[option.name] = .text(text) }
+            else if let list = value.list { options.values[option.name] = .numbers(list.compactMap(\.double)) }
+        }
+        do { return try kind.make(options) } catch {
             throw PlanError(location: term.kind.location, message: "loss.\(term.name): \(error)")
         }
     }
 
-    /// OverHaul with its margin source; `bn` margins come from the frozen teacher's weights file
-    /// (read when training starts, so planning works before the teacher is trained).
-    static func overhaulLoss(_ term: LossTermSpec, spec: PipelineSpec) throws -> any LossFunction {
-        switch term.node["margin"]?.string ?? "batch" {
-        case "values":
-            guard let values = term.node["margin_values"]?.list?.compactMap(\.double), !values.isEmpty else {
-                throw PlanError(location: term.kind.location, message: "loss.\(term.name): margin: values needs margin_values")
-            }
-            return OverhaulLoss(margin: .values(values.map { Float($0) }))
-        case "bn":
-            guard let input = term.inputs.first(where: { $0.field == "teacher" })?.reference,
-                  case .forward(let forward)? = spec.stage(named: input.value.node)?.kind,
-                  let model = spec.model(named: forward.model.value), let weights = model.weights?.value else {
-                throw PlanError(location: term.kind.location, message: "loss.\(term.name): margin: bn needs a teacher tap of a model with weights")
-            }
-            let tap = input.value.output ?? "logits"
-            guard let prefix = term.node["bn"]?.string ?? batchNormPrefix(arch: model.arch.value, tap: tap) else {
-                throw PlanError(location: input.location, message: "loss.\(term.name): no BN known before \(model.arch.value)'s '\(tap)'; name it with bn: <prefix>")
-            }
-            return OverhaulLoss(margin: .teacherBatchNorm(TeacherBatchNorm(weights: URL(fileURLWithPath: weights), prefix: prefix)))
-        default:
-            return OverhaulLoss(margin: .batchStatistics)
+    /// OverHaul with margins from the frozen teacher's BN (its weights file is read when training
+    /// starts, so planning works before the teacher is trained).
+    static func overhaulBatchNormLoss(_ term: LossTermSpec, spec: PipelineSpec) throws -> any LossFunction {
+        guard let input = term.inputs.first(where: { $0.field == "teacher" })?.reference,
+              case .forward(let forward)? = spec.stage(named: input.value.node)?.kind,
+              let model = spec.model(named: forward.model.value), let weights = model.weights?.value else {
+            throw PlanError(location: term.kind.location, message: "loss.\(term.name): margin: bn needs a teacher tap of a model with weights")
         }
+        let tap = input.value.output ?? "logits"
+        guard let prefix = term.node["bn"]?.string ?? batchNormPrefix(arch: model.arch.value, tap: tap) else {
+            throw PlanError(location: input.location, message: "loss.\(term.name): no BN known before \(model.arch.value)'s '\(tap)'; name it with bn: <prefix>")
+        }
+        return OverhaulLoss(margin: .teacherBatchNorm(TeacherBatchNorm(weights: URL(fileURLWithPath: weights), prefix: prefix)))
     }
 
     /// The BN whose output a CIFAR ResNet's `layerN.preact` sums with the shortcut: the stage's

@@ -213,7 +213,7 @@ bn_beta = torch.tensor([0.3, -0.5, 4.0])  # the last channel takes the −3σ br
 margin = bn_margin(bn_gamma, bn_beta)
 margin_text = ",".join(repr(float(np.float32(m))) for m in margin.tolist())
 margin32 = torch.tensor([float(np.float32(m)) for m in margin.tolist()])
-case("overhaul_bn", "overhaul", {"margin": margin_text}, lambda s, t: overhaul(s, t, margin32), feat_s, feat_t)
+case("overhaul_bn", "overhaul", {"margin": "values", "margin_values": margin_text}, lambda s, t: overhaul(s, t, margin32), feat_s, feat_t)
 tensors["overhaul_bn.gamma"], tensors["overhaul_bn.beta"] = bn_gamma.float(), bn_beta.float()
 tensors["overhaul_bn.margin"] = margin
 pre_t = inputs(4, 3, 5, 6) + torch.tensor([0.5, -1.0, 2.0]).view(1, 3, 1, 1)
