@@ -44,19 +44,24 @@ public struct DecoupledKDLoss: LossFunction {
     public var beta: Float
     /// Softening temperature T.
     public var temperature: Float
+    /// Z-score each row of both logits first (logit standardisation).
+    public var standardize: Bool
 
-    public init(alpha: Float, beta: Float, temperature: Float) {
+    public init(alpha: Float, beta: Float, temperature: Float, standardize: Bool) {
         self.alpha = alpha
         self.beta = beta
         self.temperature = temperature
+        self.standardize = standardize
     }
 
     public var roles: [String] { ["student", "teacher"] }
     public var needsLabels: Bool { true }
 
     public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
-        decoupledKnowledgeDistillation(student: inputs["student"]!, teacher: inputs["teacher"]!.value, labels: labels!,
-                                       alpha: alpha, beta: beta, temperature: temperature)
+        let (s, t) = (inputs["student"]!, inputs["teacher"]!)
+        return decoupledKnowledgeDistillation(student: standardize ? s.standardizedRows() : s,
+                                              teacher: standardize ? t.standardizedRows().value : t.value, labels: labels!,
+                                              alpha: alpha, beta: beta, temperature: temperature)
     }
 }
 
@@ -65,8 +70,9 @@ extension LossKind {
         name: "dkd", doc: "Zhao et al.: α·TCKD + β·NCKD; warm up with warmup_epochs",
         inputs: [.student, .teacher, .target],
         options: [.number("alpha", 1, .atLeast(0), "target-class (TCKD) weight"),
-                  .number("beta", 8, .atLeast(0), "non-target-class (NCKD) weight"), .temperature(4)],
+                  .number("beta", 8, .atLeast(0), "non-target-class (NCKD) weight"), .temperature(4), .standardize],
         shapes: .logits) { o throws(LossOptionError) in
-            DecoupledKDLoss(alpha: try o.number("alpha"), beta: try o.number("beta"), temperature: try o.number("temperature"))
+            DecoupledKDLoss(alpha: try o.number("alpha"), beta: try o.number("beta"), temperature: try o.number("temperature"),
+                            standardize: try o.flag("standardize"))
         }
 }

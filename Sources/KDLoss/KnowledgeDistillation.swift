@@ -17,17 +17,23 @@ public func knowledgeDistillation(student: Variable, teacher: Tensor, temperatur
 public struct KnowledgeDistillationLoss: LossFunction {
     /// Softening temperature T.
     public var temperature: Float
-    public init(temperature: Float) { self.temperature = temperature }
+    /// Z-score each row of both logits first (logit standardisation).
+    public var standardize: Bool
+    public init(temperature: Float, standardize: Bool) { self.temperature = temperature; self.standardize = standardize }
     public var roles: [String] { ["student", "teacher"] }
     public var needsLabels: Bool { false }
     public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
-        knowledgeDistillation(student: inputs["student"]!, teacher: inputs["teacher"]!.value, temperature: temperature)
+        let (s, t) = (inputs["student"]!, inputs["teacher"]!)
+        return knowledgeDistillation(student: standardize ? s.standardizedRows() : s,
+                                     teacher: standardize ? t.standardizedRows().value : t.value, temperature: temperature)
     }
 }
 
 extension LossKind {
     static let kd = LossKind(
         name: "kd", doc: "Hinton: KL(softmax(t/T) ‖ softmax(s/T)) · T², batch mean",
-        inputs: [.student, .teacher], options: [.temperature(4)],
-        shapes: .logits) { o throws(LossOptionError) in KnowledgeDistillationLoss(temperature: try o.number("temperature")) }
+        inputs: [.student, .teacher], options: [.temperature(4), .standardize],
+        shapes: .logits) { o throws(LossOptionError) in
+            KnowledgeDistillationLoss(temperature: try o.number("temperature"), standardize: try o.flag("standardize"))
+        }
 }

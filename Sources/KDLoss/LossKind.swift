@@ -57,6 +57,8 @@ public struct LossOption: Sendable {
         case numbers
         /// Free text (a name).
         case text
+        /// true or false.
+        case flag
     }
 
     public let name: String
@@ -75,6 +77,10 @@ public struct LossOption: Sendable {
 
     static func temperature(_ value: Double) -> LossOption { .number("temperature", value, .above(0), "softening temperature T") }
 
+    /// Logit standardisation (Sun et al., CVPR 2024): each row z-scored before the temperature.
+    static let standardize = LossOption(name: "standardize", kind: .flag, defaultValue: .flag(false),
+                                        doc: "z-score each row of logits (unbiased std, + 1e-7) before the temperature (LSKD)")
+
     /// `value` if it fits the declaration (a lone number is a one-element list).
     func checked(_ value: LossOptions.Value) throws(LossOptionError) -> LossOptions.Value {
         switch (kind, value) {
@@ -88,12 +94,13 @@ public struct LossOption: Sendable {
             return .numbers([x])
         case (.numbers, .numbers(let xs)) where xs.allSatisfy(\.isFinite):
             return value
-        case (.text, .text):
+        case (.text, .text), (.flag, .flag):
             return value
         case (.number(let bounds), _): throw .wrongType(key: name, expected: "a number \(bounds)")
         case (.choice(let names), _): throw .wrongType(key: name, expected: "one of " + names.joined(separator: ", "))
         case (.numbers, _): throw .wrongType(key: name, expected: "a list of finite numbers")
         case (.text, _): throw .wrongType(key: name, expected: "text")
+        case (.flag, _): throw .wrongType(key: name, expected: "true or false")
         }
     }
 }
@@ -135,6 +142,10 @@ public enum LossShapeRule: Sendable {
     case sameShape
     /// NCHW maps of equal batch, height and width (channels may differ).
     case spatialMaps
+    /// NCHW maps of equal batch, each square (H = W); channels and sizes may differ.
+    case squareMaps
+    /// NCHW maps of one shape.
+    case sameMaps
     /// [N, …] batches with equal N (the rows are related, not the features).
     case sameRows
 }

@@ -41,6 +41,11 @@ public struct LossOptions: Sendable {
         return e
     }
 
+    func flag(_ key: String) throws(LossOptionError) -> Bool {
+        guard case .flag(let b)? = values[key] else { throw .undeclared(key: key) }
+        return b
+    }
+
     func numbers(_ key: String) -> [Float]? {
         guard case .numbers(let ds)? = values[key] else { return nil }
         return ds.map { Float($0) }

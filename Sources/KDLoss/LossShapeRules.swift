@@ -34,6 +34,15 @@ public enum LossShapeRules {
                 || a.shape[2] != b.shape[2] || a.shape[3] != b.shape[3] {
                 return (a, "\(name) needs NCHW features of equal batch, height and width; \(a.name) is \(a.shape), \(b.name) is \(b.shape)")
             }
+        case .squareMaps:
+            if let (a, b) = pair, a.shape.rank != 4 || b.shape.rank != 4 || a.shape[0] != b.shape[0]
+                || a.shape[2] != a.shape[3] || b.shape[2] != b.shape[3] {
+                return (a, "\(name) needs square NCHW maps of equal batch; \(a.name) is \(a.shape), \(b.name) is \(b.shape)")
+            }
+        case .sameMaps:
+            if let (a, b) = pair, a.shape.rank != 4 || a.shape != b.shape {
+                return (a, "\(name) needs NCHW maps of one shape; \(a.name) is \(a.shape), \(b.name) is \(b.shape) (add a connector)")
+            }
         case .sameRows:
             if let (a, b) = pair, a.shape[0] != b.shape[0] {
                 return (a, "\(name) relates the rows of two batches; \(a.name) is \(a.shape), \(b.name) is \(b.shape): row counts differ")

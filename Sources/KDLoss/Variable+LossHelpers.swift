@@ -5,6 +5,44 @@ extension Variable {
     /// The batch's samples as rows: [N, …] → [N, D].
     func rowsFlattened() -> Variable { reshaped([shape[0], -1]) }
 
+    /// Each row of [N, C] z-scored: (z − mean) / (std + 1e-7), std unbiased (logit-standardization-KD
+    /// `normalize`).
+    func standardizedRows() -> Variable {
+        let centred = self - mean(axes: [1], keepDims: true)
+        let std = (centred.squared().sum(axes: [1], keepDims: true) * (1 / Float(shape[1] - 1))).sqrt()
+        return centred / (std + 1e-7)
+    }
+
+    /// Rows of [N, D] centred to mean 0.
+    func centredRows() -> Variable { self - mean(axes: [1], keepDims: true) }
+
+    /// Row-wise cosine similarity of two [N, D] variables, each norm product + `eps` (DIST_KD's).
+    func rowCosine(_ other: Variable, eps: Float) -> Variable {
+        let dot = (self * other).sum(axes: [1])
+        let norms = squared().sum(axes: [1]).sqrt() * other.squared().sum(axes: [1]).sqrt()
+        return dot / (norms + eps)
+    }
+
+    /// PyTorch's adaptive average pooling of [N, C, H, W] to [N, C, size, size]: bin i covers
+    /// ⌊i·H/size⌋ ..< ⌈(i+1)·H/size⌉ (bins overlap when H is not a multiple), as one matmul with a
+    /// constant pooling matrix.
+    func adaptiveAvgPooled(to size: Int) -> Variable {
+        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+        if h == size && w == size { return self }
+        let pool = Tensor(shape: [size * size, h * w]) { m in
+            m.update(repeating: 0)
+            for i in 0..<size {
+                let (y0, y1) = (i * h / size, ((i + 1) * h + size - 1) / size)
+                for j in 0..<size {
+                    let (x0, x1) = (j * w / size, ((j + 1) * w + size - 1) / size)
+                    let weight = 1 / Float((y1 - y0) * (x1 - x0))
+                    for y in y0..<y1 { for x in x0..<x1 { m[(i * size + j) * h * w + y * w + x] = weight } }
+                }
+            }
+        }
+        return reshaped([n * c, h * w]).matmul(Variable(constant: pool), transposeOther: true).reshaped([n, c, size, size])
+    }
+
     /// Elementwise smooth-L1 of `self − target` (PyTorch's F.smooth_l1_loss with `beta`):
     /// ½z²/β where |z| < β, |z| − ½β elsewhere. Built as ½·min(|z|, β)²/β + (|z| − min(|z|, β)),
     /// which has the same value and gradient and needs no select op.

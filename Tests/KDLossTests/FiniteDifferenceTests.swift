@@ -30,6 +30,9 @@ import Testing
         try Self.check("dml", inputs: Self.logits)
         try Self.check("dml", ["activation=sigmoid"], inputs: Self.logits)
         try Self.check("dkd", inputs: Self.logits, labels: Self.labels)
+        try Self.check("kd", ["standardize=true", "temperature=2"], inputs: Self.logits)
+        try Self.check("dkd", ["standardize=true"], inputs: Self.logits, labels: Self.labels)
+        try Self.check("dist", ["temperature=2", "beta=2", "gamma=0.5"], inputs: Self.logits)
     }
 
     @Test func featureKinds() throws {
@@ -39,6 +42,10 @@ import Testing
         try Self.check("overhaul", inputs: Self.features)
         try Self.check("at", inputs: Self.features)
         try Self.check("pkt", inputs: Self.features)
+        try Self.check("sp", inputs: [randomTensor([4, 3, 2, 2], seed: 7), randomTensor([4, 5, 3, 3], seed: 8)])
+        try Self.check("nst", inputs: [randomTensor([3, 2, 5, 5], seed: 9), randomTensor([3, 4, 3, 3], seed: 10)])
+        try Self.check("hcl", inputs: [randomTensor([3, 2, 5, 5], seed: 11), randomTensor([3, 2, 5, 5], seed: 12)])
+        try Self.check("cc", inputs: [randomTensor([5, 4], seed: 13), randomTensor([5, 4], seed: 14)])
     }
 
     @Test func relationKinds() throws {

@@ -31,7 +31,7 @@ import Testing
         #expect(throws: LossOptionError.unknownKind("nope")) {
             try LossEvaluation.evaluate(kind: "nope", options: LossOptions(), inputs: ["student": logits], labels: nil)
         }
-        #expect(throws: LossOptionError.unknownOption(kind: "kd", key: "temp", known: ["temperature"])) {
+        #expect(throws: LossOptionError.unknownOption(kind: "kd", key: "temp", known: ["temperature", "standardize"])) {
             try LossEvaluation.evaluate(kind: "kd", options: LossOptions(["temp": .number(2)]), inputs: ["student": logits], labels: nil)
         }
         #expect(throws: LossOptionError.outOfRange(key: "temperature", value: -2, bounds: "> 0")) {

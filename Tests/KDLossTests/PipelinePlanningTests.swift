@@ -26,6 +26,11 @@ let fashionTest: URL = {
         "dkd": "{kind: dkd, student: student.logits, teacher: teacher.logits, target: augment.labels, warmup_epochs: 2}",
         "at": "{kind: at, student: student.conv2, teacher: teacher.conv2}",
         "pkt": "{kind: pkt, student: student.features, teacher: teacher.features}",
+        "dist": "{kind: dist, student: student.logits, teacher: teacher.logits, temperature: 4}",
+        "sp": "{kind: sp, student: student.features, teacher: teacher.conv2}",
+        "nst": "{kind: nst, student: student.conv2, teacher: teacher.conv2}",
+        "cc": "{kind: cc, student: student.features, teacher: teacher.features}",
+        "hcl": "{kind: hcl, student: student.conv2, teacher: teacher.conv2}",
     ]
 
     static func yaml(_ term: String) -> String {

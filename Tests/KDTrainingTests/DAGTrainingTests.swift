@@ -33,9 +33,9 @@ import Testing
         plan.ensembles = [.init(name: "both", members: ["t1.logits", "t2.logits"], weights: [1, 3], over: .probabilities)]
         plan.loss = LossGraph(terms: [
             LossTerm(name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "s_strong.logits"], weight: LossWeight(0.5)),
-            LossTerm(name: "kd_ens", function: KnowledgeDistillationLoss(temperature: 4),
+            LossTerm(name: "kd_ens", function: KnowledgeDistillationLoss(temperature: 4, standardize: false),
                      bindings: ["student": "s_weak.logits", "teacher": "both.logits"], weight: LossWeight(0.5)),
-            LossTerm(name: "kd_t2", function: KnowledgeDistillationLoss(temperature: 2),
+            LossTerm(name: "kd_t2", function: KnowledgeDistillationLoss(temperature: 2, standardize: false),
                      bindings: ["student": "s_strong.logits", "teacher": "t2.logits"], weight: LossWeight(0.2)),
         ])
         return plan

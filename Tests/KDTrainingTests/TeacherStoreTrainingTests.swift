@@ -14,7 +14,7 @@ import Testing
         plan.forwards.insert(.init(name: "teacher", model: "teacher", stream: "augment", store: store), at: 0)
         plan.loss = LossGraph(terms: [
             LossTerm(name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "student.logits"], weight: LossWeight(0.1)),
-            LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4),
+            LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4, standardize: false),
                      bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(0.9)),
         ])
         return plan

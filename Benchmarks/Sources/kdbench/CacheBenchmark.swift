@@ -42,7 +42,7 @@ func runCacheBenchmark(_ args: [String]) throws {
     func plan(_ name: String, teacher: Bool, epochs: Int) -> TrainingPlan {
         var terms = [LossTerm(name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "student.logits"], weight: LossWeight(teacher ? 0.1 : 1))]
         if teacher {
-            terms.append(LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4),
+            terms.append(LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4, standardize: false),
                                   bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(0.9)))
         }
         return TrainingPlan(

@@ -26,7 +26,7 @@ func runPipelineBenchmark(_ args: [String]) throws {
             ? [.init(name: "t1", model: "t1", stream: "weak"), .init(name: "t2", model: "t2", stream: "strong"),
                .init(name: "student", model: "student", stream: "strong")]
             : [.init(name: "teacher", model: "teacher", stream: "augment"), .init(name: "student", model: "student", stream: "augment")]
-        let kd = LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4),
+        let kd = LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4, standardize: false),
                           bindings: ["student": "student.logits", "teacher": dag ? "ensemble.logits" : "teacher.logits"], weight: LossWeight(0.9))
         return TrainingPlan(
             name: name, seed: 3, phases: [.init(name: "main", epochs: 1)], batchSize: 128, trainData: [data], evalData: nil,

@@ -18,6 +18,7 @@ extension PipelineKinds {
         switch option.defaultValue {
         case .number(let x)?: requirement = .defaultValue(.float(x))
         case .text(let t)?: requirement = .defaultValue(.string(t))
+        case .flag(let b)?: requirement = .defaultValue(.bool(b))
         default: requirement = .optional
         }
         switch option.kind {
@@ -27,6 +28,7 @@ extension PipelineKinds {
         case .choice(let names): return Field(option.name, .enumeration(names), requirement, doc: option.doc)
         case .numbers: return Field(option.name, .list(.number(.finite)), requirement, doc: option.doc)
         case .text: return Field(option.name, .string, requirement, doc: option.doc)
+        case .flag: return Field(option.name, .bool, requirement, doc: option.doc)
         }
     }
 }

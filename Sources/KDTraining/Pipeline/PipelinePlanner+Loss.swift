@@ -16,7 +16,8 @@ extension PipelinePlanner {
         var options = LossOptions()
         for option in kind.options {
             guard let value = term.node[option.name] else { continue }
-            if let number = value.double { options.values[option.name] = .number(number) }
+            if let flag = value.bool { options.values[option.name] = .flag(flag) }
+            else if let number = value.double { options.values[option.name] = .number(number) }
             else if let text = value.string { options.values[option.name] = .text(text) }
             else if let list = value.list { options.values[option.name] = .numbers(list.compactMap(\.double)) }
         }

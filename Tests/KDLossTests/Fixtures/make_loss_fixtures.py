@@ -242,5 +242,88 @@ case("at", "at", {}, lambda s, t: at(s, t, 2), feat_s, at_t)
 case("at_p3", "at", {"p": 3}, lambda s, t: at(s, t, 3), feat_s, at_t)
 case("pkt", "pkt", {}, pkt, emb_s, emb_t)
 
+
+
+# --- kinds added later: their inputs are drawn after all of the above, so earlier cases keep their numbers
+
+
+def standardize(z):  # sunshangquan/logit-standardization-KD utils.py normalize
+    mean = z.mean(dim=-1, keepdims=True)
+    stdv = z.std(dim=-1, keepdims=True)
+    return (z - mean) / (1e-7 + stdv)
+
+
+def dist(s, t, beta, gamma, tau):  # hunto/DIST_KD classification/lib/models/losses/dist_kd.py
+    def cosine_similarity(a, b, eps=1e-8):
+        return (a * b).sum(1) / (a.norm(dim=1) * b.norm(dim=1) + eps)
+
+    def pearson_correlation(a, b, eps=1e-8):
+        return cosine_similarity(a - a.mean(1).unsqueeze(1), b - b.mean(1).unsqueeze(1), eps)
+
+    def inter_class_relation(y_s, y_t):
+        return 1 - pearson_correlation(y_s, y_t).mean()
+
+    def intra_class_relation(y_s, y_t):
+        return inter_class_relation(y_s.transpose(0, 1), y_t.transpose(0, 1))
+
+    y_s, y_t = (s / tau).softmax(dim=1), (t / tau).softmax(dim=1)
+    return beta * tau ** 2 * inter_class_relation(y_s, y_t) + gamma * tau ** 2 * intra_class_relation(y_s, y_t)
+
+
+def sp(f_s, f_t):  # RepDistiller distiller_zoo/SP.py similarity_loss
+    bsz = f_s.shape[0]
+    f_s, f_t = f_s.view(bsz, -1), f_t.view(bsz, -1)
+    g_s = F.normalize(torch.mm(f_s, torch.t(f_s)))
+    g_t = F.normalize(torch.mm(f_t, torch.t(f_t)))
+    g_diff = g_t - g_s
+    return (g_diff * g_diff).view(-1, 1).sum(0)[0] / (bsz * bsz)
+
+
+def cc(f_s, f_t):  # RepDistiller distiller_zoo/CC.py Correlation
+    delta = torch.abs(f_s - f_t)
+    return torch.mean((delta[:-1] * delta[1:]).sum(1))
+
+
+def nst(f_s, f_t):  # RepDistiller distiller_zoo/NST.py nst_loss (full_loss)
+    s_h, t_h = f_s.shape[2], f_t.shape[2]
+    if s_h > t_h:
+        f_s = F.adaptive_avg_pool2d(f_s, (t_h, t_h))
+    elif s_h < t_h:
+        f_t = F.adaptive_avg_pool2d(f_t, (s_h, s_h))
+    f_s = F.normalize(f_s.view(f_s.shape[0], f_s.shape[1], -1), dim=2)
+    f_t = F.normalize(f_t.view(f_t.shape[0], f_t.shape[1], -1), dim=2)
+
+    def poly_kernel(a, b):
+        return (a.unsqueeze(1) * b.unsqueeze(2)).sum(-1).pow(2)
+
+    return poly_kernel(f_t, f_t).mean().detach() + poly_kernel(f_s, f_s).mean() - 2 * poly_kernel(f_s, f_t).mean()
+
+
+def hcl(fs, ft):  # mdistiller distillers/ReviewKD.py hcl_loss, one pair
+    n, c, h, w = fs.shape
+    loss = F.mse_loss(fs, ft, reduction="mean")
+    cnt, tot = 1.0, 1.0
+    for l in [4, 2, 1]:
+        if l >= h:
+            continue
+        cnt /= 2.0
+        loss += F.mse_loss(F.adaptive_avg_pool2d(fs, (l, l)), F.adaptive_avg_pool2d(ft, (l, l)), reduction="mean") * cnt
+        tot += cnt
+    return loss / tot
+
+
+case("kd_standardized", "kd", {"temperature": 2, "standardize": "true"},
+     lambda s, t: kd(standardize(s), standardize(t), 2), logits_s, logits_t)
+case("dkd_standardized", "dkd", {"temperature": 2, "standardize": "true"},
+     lambda s, t, y: dkd(standardize(s), standardize(t), y, 1.0, 8.0, 2.0), logits_s, logits_t, labels)
+case("dist", "dist", {}, lambda s, t: dist(s, t, 1.0, 1.0, 1.0), logits_s, logits_t)
+case("dist_t4", "dist", {"beta": 2, "gamma": 0.5, "temperature": 4}, lambda s, t: dist(s, t, 2.0, 0.5, 4.0), logits_s, logits_t)
+case("sp", "sp", {}, sp, inputs(8, 4, 3, 3), inputs(8, 6, 2, 2))
+case("cc", "cc", {}, cc, inputs(8, 6), inputs(8, 6, scale=2))
+case("nst", "nst", {}, nst, inputs(4, 3, 6, 6), inputs(4, 5, 3, 3))
+case("nst_uneven", "nst", {}, nst, inputs(4, 3, 5, 5), inputs(4, 2, 3, 3))
+case("hcl", "hcl", {}, hcl, inputs(4, 3, 6, 6), inputs(4, 3, 6, 6))
+case("hcl_small", "hcl", {}, hcl, inputs(4, 3, 3, 3), inputs(4, 3, 3, 3))
+
 save_file({k: v.contiguous() for k, v in tensors.items()}, "losses.safetensors", metadata=metadata)
 print(f"wrote {len(metadata)} cases, {len(tensors)} tensors")

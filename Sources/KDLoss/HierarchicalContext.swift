@@ -1,0 +1,34 @@
+import KDAutodiff
+import KDTensor
+
+/// ReviewKD's hierarchical context loss on one map pair (mdistiller `ReviewKD.py` `hcl_loss`): the
+/// MSE of the [N, C, H, W] maps, plus the MSE of their adaptive average pools to 4×4, 2×2 and 1×1
+/// (each level smaller than H), weighted ½, ¼, ⅛, all ÷ the weights' sum. The teacher carries no
+/// gradient.
+public func hierarchicalContext(student: Variable, teacher: Tensor) -> Variable {
+    let t = Variable(constant: teacher)
+    var total = (student - t).squared().mean()
+    var weight: Float = 1, weights: Float = 1
+    for level in [4, 2, 1] where level < student.shape[2] {
+        weight /= 2
+        total = total + (student.adaptiveAvgPooled(to: level) - t.adaptiveAvgPooled(to: level)).squared().mean() * weight
+        weights += weight
+    }
+    return total * (1 / weights)
+}
+
+/// The `hcl` kind: square NCHW maps of one shape (a connector aligns the student's).
+public struct HierarchicalContextLoss: LossFunction {
+    public init() {}
+    public var roles: [String] { ["student", "teacher"] }
+    public var needsLabels: Bool { false }
+    public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
+        hierarchicalContext(student: inputs["student"]!, teacher: inputs["teacher"]!.value)
+    }
+}
+
+extension LossKind {
+    static let hierarchicalContext = LossKind(
+        name: "hcl", doc: "ReviewKD's hierarchical context loss: MSE of the maps and of their 4/2/1 pooled pyramid",
+        inputs: [.student, .teacher], shapes: .sameMaps) { _ throws(LossOptionError) in HierarchicalContextLoss() }
+}
