@@ -22,8 +22,8 @@ public enum LossShapeRules {
             if let bad = inputs.first(where: { $0.shape.rank != 2 || $0.shape[1] == 0 }) {
                 return (bad, "\(name) needs logits [N, classes]; \(bad.name) is \(bad.shape)")
             }
-            if let (a, b) = pair, a.shape != b.shape {
-                return (a, "\(name) compares \(a.name) \(a.shape) with \(b.name) \(b.shape): shapes differ")
+            if let b = inputs.dropFirst().first(where: { $0.shape != inputs[0].shape }) {
+                return (inputs[0], "\(name) compares \(inputs[0].name) \(inputs[0].shape) with \(b.name) \(b.shape): shapes differ")
             }
         case .sameShape:
             if let (a, b) = pair, a.shape != b.shape {

@@ -15,6 +15,8 @@ struct LossCommand: ParsableCommand {
     var student: String
     @Option(help: "Teacher tensor (.npy); the second peer for dml and distance.")
     var teacher: String?
+    @Option(name: .customLong("input"), help: "A further input of the kind, ROLE=FILE.npy (repeatable), e.g. student_strong=s2.npy for mlkd.")
+    var extraInputs: [String] = []
     @Option(help: "Class labels (.npy, integers or integral floats) for cross_entropy and dkd.")
     var labels: String?
     @Option(name: .customLong("set"), help: "A kind option, key=value (repeatable), e.g. temperature=4.")
@@ -28,9 +30,20 @@ struct LossCommand: ParsableCommand {
         }
         var inputs = ["student": try NPYTensor.read(URL(fileURLWithPath: student))]
         if let teacher { inputs["teacher"] = try NPYTensor.read(URL(fileURLWithPath: teacher)) }
+        var paths = ["student": student, "teacher": teacher].compactMapValues { $0 }
+        for pair in extraInputs {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, declaration.inputs.contains(where: { $0.name == parts[0] }) else {
+                throw ValidationError("--input \(pair): expected ROLE=FILE with a role of \(kind): \(declaration.inputs.map(\.name).joined(separator: ", "))")
+            }
+            inputs[parts[0]] = try NPYTensor.read(URL(fileURLWithPath: parts[1]))
+            paths[parts[0]] = parts[1]
+        }
         // The arrays are the boundary: shapes and labels are checked here, once.
-        let described = [("student", student), ("teacher", teacher)].compactMap { role, path in
-            path.flatMap { p in inputs[role].map { LossShapeRules.Input(role: role, name: "\(p) \(role)", shape: $0.shape) } }
+        // --student fills a kind's first role when it has no student (cross_entropy's input).
+        let described = declaration.inputs.map(\.name).compactMap { role -> LossShapeRules.Input? in
+            let given = paths[role] == nil && role == declaration.inputs.first?.name ? "student" : role
+            return paths[given].flatMap { p in inputs[given].map { LossShapeRules.Input(role: role, name: "\(p) \(role)", shape: $0.shape) } }
         }
         if let (_, message) = LossShapeRules.problem(kind: kind, described) { throw InputError(message) }
         let labelValues = try labels.map { path -> [Int] in

@@ -48,6 +48,17 @@ import Testing
         try Self.check("cc", inputs: [randomTensor([5, 4], seed: 13), randomTensor([5, 4], seed: 14)])
     }
 
+    @Test func multiLevelKD() throws {
+        let teachers = [randomTensor([4, 6], seed: 15, scale: 2), randomTensor([4, 6], seed: 16, scale: 2)]
+        for options in [[], ["standardize=true", "temperature=2"]] {
+            let function = try LossCatalog.make("mlkd", LossOptions(parsing: options))
+            checkGradients(Self.logits) { v in
+                function.loss(["student": v[0], "student_strong": v[1], "teacher": Variable(constant: teachers[0]),
+                               "teacher_strong": Variable(constant: teachers[1])], labels: nil)
+            }
+        }
+    }
+
     @Test func relationKinds() throws {
         let embeddings = [randomTensor([5, 4], seed: 5), randomTensor([5, 3], seed: 6)]
         try Self.check("rkd_distance", inputs: embeddings)

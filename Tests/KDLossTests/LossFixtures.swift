@@ -18,7 +18,11 @@ struct LossCase: CustomStringConvertible {
 
     func tensor(_ suffix: String) -> Tensor? { try? lossFixtures.tensor("\(name).\(suffix)") }
     var labels: [Int]? { tensor("labels")?.scalars.map { Int($0) } }
-    var inputs: [String: Tensor] { ["student": tensor("student")!, "teacher": tensor("teacher")!] }
+    /// The tensors of every role the case stores (`student`, `teacher`, and a kind's further roles).
+    var inputs: [String: Tensor] {
+        let roles = ["student", "teacher"] + (LossCatalog.kind(named: kind)?.inputs.map(\.name) ?? [])
+        return Dictionary(roles.compactMap { role in tensor(role).map { (role, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
 
     /// Every case of the fixture file, by name.
     static let all: [LossCase] = lossFixtures.metadata.keys.filter { $0.hasPrefix("case.") }.sorted().map { key in

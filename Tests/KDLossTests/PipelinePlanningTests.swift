@@ -31,6 +31,7 @@ let fashionTest: URL = {
         "nst": "{kind: nst, student: student.conv2, teacher: teacher.conv2}",
         "cc": "{kind: cc, student: student.features, teacher: teacher.features}",
         "hcl": "{kind: hcl, student: student.conv2, teacher: teacher.conv2}",
+        "mlkd": "{kind: mlkd, student: student.logits, teacher: teacher.logits, student_strong: student.logits, teacher_strong: teacher.logits}",
     ]
 
     static func yaml(_ term: String) -> String {

@@ -312,6 +312,44 @@ def hcl(fs, ft):  # mdistiller distillers/ReviewKD.py hcl_loss, one pair
     return loss / tot
 
 
+def mlkd(s_weak, t_weak, s_strong, t_strong, T, stand):  # logit-standardization-KD distillers/MLKD.py forward_train
+    def kd_loss(s, t, temperature):
+        s, t = (standardize(s), standardize(t)) if stand else (s, t)
+        return kd(s, t, temperature)
+
+    def cc_loss(s, t, temperature):
+        ps, pt = F.softmax(s / temperature, dim=1), F.softmax(t / temperature, dim=1)
+        return ((pt.t() @ pt - ps.t() @ ps) ** 2).sum() / s.shape[1]
+
+    def bc_loss(s, t, temperature):
+        ps, pt = F.softmax(s / temperature, dim=1), F.softmax(t / temperature, dim=1)
+        return ((pt @ pt.t() - ps @ ps.t()) ** 2).sum() / s.shape[0]
+
+    pred = F.softmax(t_weak, dim=1)
+    confidence = pred.max(dim=1)[0]
+    mask = confidence.le(float(np.percentile(confidence.numpy(), 50))).double()
+    class_confidence = pred.sum(dim=0)
+    class_mask = class_confidence.le(float(np.percentile(class_confidence.numpy(), 50))).double()
+    temps = [T, 3.0, 5.0, 2.0, 6.0]
+    loss_kd = sum((kd_loss(s_weak, t_weak, u) * mask).mean() for u in temps)
+    loss_kd = loss_kd + sum(kd_loss(s_strong, t_strong, u) for u in temps[:3]) + sum(kd_loss(s_weak, t_weak, u) for u in temps[3:])
+    loss_cc = sum((cc_loss(s_weak, t_weak, u) * class_mask).mean() for u in temps)
+    loss_bc = sum((bc_loss(s_weak, t_weak, u) * mask).mean() for u in temps)
+    return loss_kd + loss_cc + loss_bc
+
+
+def mlkd_case(name, options, T, stand):
+    s_weak, t_weak, s_strong, t_strong = inputs(8, 6, scale=2), inputs(8, 6, scale=3), inputs(8, 6, scale=2), inputs(8, 6, scale=3)
+    sw, ss = s_weak.clone().requires_grad_(True), s_strong.clone().requires_grad_(True)
+    value = mlkd(sw, t_weak, ss, t_strong, T, stand)
+    value.backward()
+    for role, tensor in [("student", s_weak), ("teacher", t_weak), ("student_strong", s_strong), ("teacher_strong", t_strong)]:
+        tensors[f"{name}.{role}"] = tensor.float()
+    tensors[f"{name}.loss"] = value.detach().reshape([])
+    tensors[f"{name}.grad_student"], tensors[f"{name}.grad_student_strong"] = sw.grad, ss.grad
+    metadata[f"case.{name}"] = ";".join(["kind=mlkd"] + [f"{k}={v}" for k, v in options.items()])
+
+
 case("kd_standardized", "kd", {"temperature": 2, "standardize": "true"},
      lambda s, t: kd(standardize(s), standardize(t), 2), logits_s, logits_t)
 case("dkd_standardized", "dkd", {"temperature": 2, "standardize": "true"},
@@ -324,6 +362,8 @@ case("nst", "nst", {}, nst, inputs(4, 3, 6, 6), inputs(4, 5, 3, 3))
 case("nst_uneven", "nst", {}, nst, inputs(4, 3, 5, 5), inputs(4, 2, 3, 3))
 case("hcl", "hcl", {}, hcl, inputs(4, 3, 6, 6), inputs(4, 3, 6, 6))
 case("hcl_small", "hcl", {}, hcl, inputs(4, 3, 3, 3), inputs(4, 3, 3, 3))
+mlkd_case("mlkd", {}, 4.0, False)
+mlkd_case("mlkd_standardized", {"temperature": 2, "standardize": "true"}, 2.0, True)
 
 save_file({k: v.contiguous() for k, v in tensors.items()}, "losses.safetensors", metadata=metadata)
 print(f"wrote {len(metadata)} cases, {len(tensors)} tensors")
