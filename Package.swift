@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "KDTensor", dependencies: ["CSched"], swiftSettings: kernelFlags),
         .target(name: "KDAutodiff", dependencies: ["KDTensor"], swiftSettings: cpuFlags),
         .target(name: "KDNN", dependencies: ["KDAutodiff"], swiftSettings: cpuFlags),
-        .target(name: "KDLoss", dependencies: ["KDNN"], swiftSettings: cpuFlags),
+        .target(name: "KDLoss", dependencies: ["KDAutodiff"], swiftSettings: cpuFlags),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "KDData", dependencies: ["KDTensor", "CZlib"], swiftSettings: cpuFlags),
         .target(name: "KDPipeline", dependencies: [.product(name: "Yams", package: "Yams")]),

@@ -1,5 +1,4 @@
 import Foundation
-import KDNN
 import KDTensor
 
 /// The per-channel margin of OverHaul distillation: the expected value of a channel's negative
@@ -13,8 +12,7 @@ public enum OverhaulMargin: Sendable {
 
     /// Fixed values, one per channel (e.g. computed once from a teacher's BN).
     case values([Float])
-    /// μ = β, σ = |γ| of the BN that produced the teacher's tap, read from a weights file when
-    /// first needed (the file may be written after planning, by the teacher's `trained_by` run).
+    /// μ = β, σ = |γ| of the BN that produced the teacher's tap, from the loaded teacher.
     case teacherBatchNorm(TeacherBatchNorm)
     /// μ, σ of each channel of the teacher's tap in the current batch: the same Gaussian model for
     /// teachers without a BN before the tap (the small CNN's `features.preact`).
@@ -68,33 +66,31 @@ public enum OverhaulMargin: Sendable {
     }
 }
 
-/// A teacher BN's γ/β in a safetensors weights file, resolved once and cached.
+/// The BN of a frozen teacher whose β/|γ| give the margins: named at planning, resolved from the
+/// loaded teacher's parameters when training starts (the weights may not exist when the plan is
+/// made: a `trained_by` run writes them).
 public final class TeacherBatchNorm: @unchecked Sendable {
-    /// The weights file.
-    public let weights: URL
-    /// The BN's parameter prefix, e.g. `layer3.2.bn2` (reads `.weight` and `.bias`).
+    /// The teacher model's name in the plan.
+    public let model: String
+    /// The BN's parameter prefix, e.g. `layer3.2.bn2` (its `.weight` and `.bias`).
     public let prefix: String
-    // Guards `cached`: loss functions are shared with the training stage's thread.
+    // Guards `resolved`: loss functions are shared with the training stage's thread.
     private let lock = NSLock()
-    private var cached: [Float]?
+    private var resolved: [Float]?
 
-    public init(weights: URL, prefix: String) {
-        self.weights = weights
+    public init(model: String, prefix: String) {
+        self.model = model
         self.prefix = prefix
     }
 
-    /// Reads γ/β and computes the margins; throws when the file or tensors are missing.
-    public func resolve() throws -> [Float] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached { return cached }
-        let file = try Safetensors(contentsOf: weights)
-        let m = OverhaulMargin.margins(gamma: try file.tensor(prefix + ".weight"), beta: try file.tensor(prefix + ".bias"))
-        cached = m
-        return m
+    /// Computes the margins from the BN's loaded γ and β.
+    public func resolve(gamma: Tensor, beta: Tensor) {
+        lock.withLock { resolved = OverhaulMargin.margins(gamma: gamma, beta: beta) }
     }
 
     func margins() -> [Float] {
-        do { return try resolve() } catch { preconditionFailure("overhaul margins from \(weights.path) [\(prefix)]: \(error)") }
+        // The trainer resolves every TeacherBatchNorm of its plan before the first step.
+        guard let margins = lock.withLock({ resolved }) else { preconditionFailure("overhaul: \(model)'s \(prefix) margins were never resolved") }
+        return margins
     }
 }

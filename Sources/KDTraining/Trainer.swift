@@ -72,16 +72,18 @@ public final class Trainer {
         guard plan.batchSize <= train.count else {
             throw ModelSet.BuildError(message: "data.batch \(plan.batchSize) is larger than the \(train.count) training samples of \(train.path)")
         }
-        // OverHaul's BN margins come from the teacher's weights file: read them now, so a missing
-        // file or tensor is an error before training rather than a failure mid-step.
-        for term in plan.loss.terms {
-            guard let overhaul = term.function as? OverhaulLoss, case .teacherBatchNorm(let source) = overhaul.margin else { continue }
-            do { _ = try source.resolve() } catch {
-                throw ModelSet.BuildError(message: "loss.\(term.name): OverHaul margins from \(source.weights.path) [\(source.prefix)]: \(error)")
-            }
-        }
         let models = try ModelSet(plan: plan)
         self.models = models
+        // OverHaul's BN margins come from the loaded teacher's parameters.
+        for term in plan.loss.terms {
+            guard let overhaul = term.function as? OverhaulLoss, case .teacherBatchNorm(let source) = overhaul.margin else { continue }
+            let parameters = Dictionary(models.model(source.model)?.namedParameters().map { ($0.0, $0.1.value) } ?? [],
+                                        uniquingKeysWith: { first, _ in first })
+            guard let gamma = parameters[source.prefix + ".weight"], let beta = parameters[source.prefix + ".bias"] else {
+                throw ModelSet.BuildError(message: "loss.\(term.name): model '\(source.model)' has no batch-norm '\(source.prefix)' (weight and bias)")
+            }
+            source.resolve(gamma: gamma, beta: beta)
+        }
         optimizers = try plan.optimizers.map { ($0.name, try OptimizerFactory.make($0, models: models), $0) }
         classes = plan.model(named: plan.exportModel)?.classes ?? plan.models[0].classes
         self.collective = collective

@@ -1,4 +1,5 @@
 import Foundation
+import KDLoss
 import KDNN
 import KDPipeline
 import KDTensor
@@ -64,5 +65,24 @@ import Testing
             #expect((failure.underlying as? NonFiniteLoss)?.term == "ce")
             #expect("\(failure)".contains("loss term 'ce'"))
         }
+    }
+}
+
+/// OverHaul's `margin: bn` margins come from the loaded teacher's batch-norm when the trainer starts.
+@Suite struct OverhaulMarginTests {
+    func plan(prefix: String) -> TrainingPlan {
+        var plan = mlpPlan("overhaul-bn-\(prefix)", epochs: 1)
+        plan.models.insert(.init(name: "teacher", arch: "resnet8", inChannels: 1, classes: 10, frozen: true), at: 0)
+        plan.forwards.insert(.init(name: "teacher", model: "teacher", stream: "augment", taps: ["logits"]), at: 0)
+        plan.loss.terms.append(LossTerm(name: "ofd", function: OverhaulLoss(margin: .teacherBatchNorm(TeacherBatchNorm(model: "teacher", prefix: prefix))),
+                                        bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(1)))
+        return plan
+    }
+
+    @Test func marginsResolveFromTheLoadedTeacherOrNameTheMissingBatchNorm() throws {
+        _ = try Trainer(plan: plan(prefix: "layer3.0.bn2"), log: { _ in })
+        #expect {
+            _ = try Trainer(plan: plan(prefix: "layer9.bn"), log: { _ in })
+        } throws: { "\($0)".contains("loss.ofd: model 'teacher' has no batch-norm 'layer9.bn' (weight and bias)") }
     }
 }

@@ -26,19 +26,19 @@ extension PipelinePlanner {
         }
     }
 
-    /// OverHaul with margins from the frozen teacher's BN (its weights file is read when training
-    /// starts, so planning works before the teacher is trained).
+    /// OverHaul with margins from the frozen teacher's BN (resolved from the loaded teacher when
+    /// training starts, so planning works before the teacher is trained).
     static func overhaulBatchNormLoss(_ term: LossTermSpec, spec: PipelineSpec) throws -> any LossFunction {
         guard let input = term.inputs.first(where: { $0.field == "teacher" })?.reference,
               case .forward(let forward)? = spec.stage(named: input.value.node)?.kind,
-              let model = spec.model(named: forward.model.value), let weights = model.weights?.value else {
+              let model = spec.model(named: forward.model.value), model.weights != nil else {
             throw PlanError(location: term.kind.location, message: "loss.\(term.name): margin: bn needs a teacher tap of a model with weights")
         }
         let tap = input.value.output ?? "logits"
         guard let prefix = term.node["bn"]?.string ?? batchNormPrefix(arch: model.arch.value, tap: tap) else {
             throw PlanError(location: input.location, message: "loss.\(term.name): no BN known before \(model.arch.value)'s '\(tap)'; name it with bn: <prefix>")
         }
-        return OverhaulLoss(margin: .teacherBatchNorm(TeacherBatchNorm(weights: URL(fileURLWithPath: weights), prefix: prefix)))
+        return OverhaulLoss(margin: .teacherBatchNorm(TeacherBatchNorm(model: model.name, prefix: prefix)))
     }
 
     /// The BN whose output a CIFAR ResNet's `layerN.preact` sums with the shortcut: the stage's
