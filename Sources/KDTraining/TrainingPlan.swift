@@ -18,8 +18,11 @@ public struct TrainingPlan: Sendable {
         /// Frozen models run in evaluation mode without gradients (teachers).
         public var frozen: Bool
 
+        /// The `mlp`'s hidden sizes when a file gives none (the other architectures ignore `hidden`).
+        public static let defaultHidden = [1200, 1200]
+
         public init(name: String, arch: String, inChannels: Int, classes: Int, imageSize: Int = 28,
-                    hidden: [Int] = [1200, 1200], weights: URL? = nil, frozen: Bool = false) {
+                    hidden: [Int] = defaultHidden, weights: URL? = nil, frozen: Bool = false) {
             self.name = name; self.arch = arch; self.inChannels = inChannels; self.classes = classes
             self.imageSize = imageSize; self.hidden = hidden; self.weights = weights; self.frozen = frozen
         }

@@ -74,3 +74,14 @@ let fashionTest: URL = {
         }
     }
 }
+
+/// The plan takes the schema's defaults, not defaults of its own.
+@Suite struct PlanDefaultsTests {
+    @Test func omittedOptionsTakeTheSchemasDefaults() throws {
+        let yaml = PipelinePlanningTests.yaml("{kind: kd, student: student.logits, teacher: teacher.logits}")
+        let plan = try PipelinePlanner.plan(try PipelinePlanner.loader.load(yaml: yaml, file: "defaults.yaml"))
+        let sgd = try #require(plan.optimizers.first)
+        #expect(sgd.momentum == 0.9 && sgd.weightDecay == 5e-4 && !sgd.nesterov)
+        #expect((plan.loss.terms.first?.function as? KnowledgeDistillationLoss)?.temperature == 4)
+    }
+}

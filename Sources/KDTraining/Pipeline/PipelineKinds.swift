@@ -21,7 +21,8 @@ public enum PipelineKinds {
             r.register(arch, in: f.architecture, fields: [imageSize], doc: "model zoo: \(arch)")
         }
         r.register("mlp", in: f.architecture, fields: [
-            imageSize, Field("hidden", .list(.int(min: 1, max: 65_536)), .defaultValue(.list([builtIn(.int(1200)), builtIn(.int(1200))])),
+            imageSize, Field("hidden", .list(.int(min: 1, max: 65_536)),
+                             .defaultValue(.list(TrainingPlan.ModelPlan.defaultHidden.map { builtIn(.int($0)) })),
                              doc: "hidden layer sizes"),
         ], doc: "multilayer perceptron over flattened pixels")
 
@@ -38,7 +39,10 @@ public enum PipelineKinds {
         ])), doc: "zero-pad then random crop")
         r.register("random_resized_crop", in: f.augmentation, value: .object(ObjectSchema([
             Field("size", .int(min: 1, max: 4096), .required),
-            Field("scale", .list(.number(.above(0))), .optional), Field("ratio", .list(.number(.above(0))), .optional),
+            Field("scale", .list(.number(.above(0))), .defaultValue(.list([builtIn(.float(0.08)), builtIn(.float(1))])),
+                  doc: "area fraction [low, high]"),
+            Field("ratio", .list(.number(.above(0))), .defaultValue(.list([builtIn(.float(3.0 / 4.0)), builtIn(.float(4.0 / 3.0))])),
+                  doc: "aspect ratio [low, high]"),
         ])), doc: "random area/aspect crop resized to size")
         r.register("hflip", in: f.augmentation, value: .number(.probability), doc: "horizontal flip with this probability")
         r.register("normalize", in: f.augmentation, value: .object(ObjectSchema([

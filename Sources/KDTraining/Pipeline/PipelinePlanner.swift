@@ -48,18 +48,19 @@ public enum PipelinePlanner {
         guard !streams.isEmpty else {
             throw PlanError(location: SourceLocation(file: spec.file, line: 1, column: 1), message: "stages: no augmentation stage reads data.train")
         }
-        let models = spec.models.map { m in
+        let models = try spec.models.map { m in
             TrainingPlan.ModelPlan(
                 name: m.name, arch: m.arch.value, inChannels: m.inChannels, classes: m.classes,
-                imageSize: m.node["image_size"]?.int ?? 28,
-                hidden: m.node["hidden"]?.list?.compactMap(\.int) ?? [1200, 1200],
+                imageSize: try int(m.node, "image_size"),
+                hidden: m.arch.value == "mlp" ? try ints(m.node, "hidden") : TrainingPlan.ModelPlan.defaultHidden,
                 weights: m.weights.map { URL(fileURLWithPath: $0.value) }, frozen: m.frozen)
         }
         let terms = try spec.loss.map { term -> LossTerm in
             let function = try lossFunction(term, spec: spec)
             var bindings: [String: String] = [:]
             for input in term.inputs where input.field != "target" { bindings[input.field] = valueName(input.reference.value, spec) }
-            return LossTerm(name: term.name, function: function, bindings: bindings, weight: LossWeight(Float(term.weight), warmupEpochs: term.node["warmup_epochs"]?.double ?? 0))
+            return LossTerm(name: term.name, function: function, bindings: bindings,
+                            weight: LossWeight(Float(term.weight), warmupEpochs: try double(term.node, "warmup_epochs")))
         }
         let optimizers = try spec.optimisers.map(optimizerPlan)
         let phases = spec.phases.map {
@@ -112,26 +113,20 @@ public enum PipelinePlanner {
     static func augmentOp(_ op: AugmentationOp) throws -> AugmentOp {
         let args = op.arguments
         switch op.name.value {
-        case "pad_crop": return .padCrop(size: integer(args, "size"), pad: integer(args, "pad"))
-        case "hflip": return .hflip(probability: Float(number(args) ?? 0.5))
-        case "normalize": return .normalize(mean: floats(args, "mean"), std: floats(args, "std"))
-        case "cutout": return .cutout(size: integer(args, "size"), probability: Float(number(args["probability"]) ?? 1))
+        case "pad_crop": return .padCrop(size: try int(args, "size"), pad: try int(args, "pad"))
+        case "hflip":
+            guard let p = args.double else { throw PlanError(location: args.location, message: "hflip takes a probability") }
+            return .hflip(probability: Float(p))
+        case "normalize": return .normalize(mean: try floats(args, "mean"), std: try floats(args, "std"))
+        case "cutout": return .cutout(size: try int(args, "size"), probability: Float(try double(args, "probability")))
         case "random_resized_crop":
-            let scale = args["scale"] == nil ? [0.08, 1] : floats(args, "scale")
-            let ratio = args["ratio"] == nil ? [3.0 / 4.0, 4.0 / 3.0] : floats(args, "ratio")
+            let scale = try floats(args, "scale"), ratio = try floats(args, "ratio")
             guard scale.count == 2, ratio.count == 2, scale[0] <= scale[1], ratio[0] <= ratio[1] else {
                 throw PlanError(location: op.name.location, message: "random_resized_crop: scale and ratio take [low, high]")
             }
-            return .randomResizedCrop(size: integer(args, "size"), scale: scale[0]...scale[1], ratio: ratio[0]...ratio[1])
+            return .randomResizedCrop(size: try int(args, "size"), scale: scale[0]...scale[1], ratio: ratio[0]...ratio[1])
         default: throw PlanError(location: op.name.location, message: "augmentation '\(op.name.value)' is not implemented")
         }
-    }
-
-    // Small accessors (validation already checked the types).
-    private static func number(_ value: YAMLValue?) -> Double? { value?.double }
-    private static func integer(_ value: YAMLValue, _ key: String) -> Int { value[key]?.int ?? 0 }
-    private static func floats(_ value: YAMLValue, _ key: String) -> [Float] {
-        (value[key]?.list ?? []).compactMap { number($0).map(Float.init) }
     }
 
     static func optimizerPlan(_ o: OptimiserSpec) throws -> TrainingPlan.OptimizerPlan {
@@ -139,21 +134,23 @@ public enum PipelinePlanner {
             throw PlanError(location: o.kind.location, message: "optimiser '\(o.kind.value)' is not implemented")
         }
         var decay = LearningRateSchedule.Decay.constant
-        var warmup = 0.0
+        var warmup = 0.0   // no schedule: a constant rate from the first step
         if let (name, args) = o.schedule {
-            warmup = args["warmup_epochs"]?.double ?? 0
+            warmup = try double(args, "warmup_epochs")
             switch name.value {
-            case "cosine": decay = .cosine(minFactor: args["min_factor"]?.double ?? 0)
-            case "step": decay = .step(every: args["every"]?.int ?? 1, gamma: args["gamma"]?.double ?? 0.1)
-            case "multistep": decay = .multiStep(milestones: args["milestones"]?.list?.compactMap(\.int) ?? [],
-                                                 gamma: args["gamma"]?.double ?? 0.1)
-            default: decay = .constant
+            case "cosine": decay = .cosine(minFactor: try double(args, "min_factor"))
+            case "step": decay = .step(every: try int(args, "every"), gamma: try double(args, "gamma"))
+            case "multistep": decay = .multiStep(milestones: try ints(args, "milestones"), gamma: try double(args, "gamma"))
+            case "constant": decay = .constant
+            default: throw PlanError(location: name.location, message: "schedule '\(name.value)' is not implemented")
             }
         }
+        // Momentum and Nesterov are SGD's; Adam's moments are its own.
+        let sgd = kind == .sgd
         return TrainingPlan.OptimizerPlan(
-            name: o.name, kind: kind, learningRate: Float(o.lr), momentum: Float(o.node["momentum"]?.double ?? 0),
-            nesterov: o.node["nesterov"]?.bool ?? false, weightDecay: Float(o.node["weight_decay"]?.double ?? 0),
-            noDecayOnNormAndBias: o.node["no_decay_norm_bias"]?.bool ?? false, schedule: decay, warmupEpochs: warmup,
+            name: o.name, kind: kind, learningRate: Float(o.lr), momentum: sgd ? Float(try double(o.node, "momentum")) : 0,
+            nesterov: sgd ? try bool(o.node, "nesterov") : false, weightDecay: Float(try double(o.node, "weight_decay")),
+            noDecayOnNormAndBias: try bool(o.node, "no_decay_norm_bias"), schedule: decay, warmupEpochs: warmup,
             parameters: o.params.map(\.value))
     }
 }
