@@ -31,8 +31,9 @@ enum TrainingCheckpoint {
         var progress: TrainingProgress
         var weights: String
         var optimizers: [String: String]
-        /// SHA-256 (hex) of each file above, checked before a resume reads it.
-        var sha256: [String: String]
+        /// SHA-256 (hex) of each file above, checked before a resume reads it (absent in pointers
+        /// of kdflow versions before digests: such a checkpoint is cleared, never resumed).
+        var sha256: [String: String]?
 
         var files: [String] { [weights] + optimizers.values.sorted() }
     }
@@ -61,7 +62,9 @@ enum TrainingCheckpoint {
             optimizerFiles[o.name] = file
         }
         var pointer = Pointer(progress: progress, weights: weights, optimizers: optimizerFiles, sha256: [:])
-        for file in pointer.files { pointer.sha256[file] = try digest(dir.appendingPathComponent(file)) }
+        var digests: [String: String] = [:]
+        for file in pointer.files { digests[file] = try digest(dir.appendingPathComponent(file)) }
+        pointer.sha256 = digests
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(pointer), to: pointerURL(run))
@@ -86,9 +89,12 @@ enum TrainingCheckpoint {
         guard FileManager.default.fileExists(atPath: pointerURL(run).path) else { return nil }
         let pointer = try readPointer(run)
         let dir = directory(run)
+        guard let digests = pointer.sha256 else {
+            throw DamagedCheckpoint(file: pointerURL(run), reason: "was written by a kdflow without checkpoint digests; start a fresh run")
+        }
         for file in pointer.files {
             let url = dir.appendingPathComponent(file)
-            guard try digest(url) == pointer.sha256[file] else {
+            guard try digest(url) == digests[file] else {
                 throw DamagedCheckpoint(file: url, reason: "its SHA-256 differs from the one last.json recorded: the checkpoint is damaged")
             }
         }
@@ -108,7 +114,7 @@ enum TrainingCheckpoint {
         }
         let pointer: Pointer
         do { pointer = try JSONDecoder().decode(Pointer.self, from: data) } catch {
-            throw DamagedCheckpoint(file: url, reason: "is not a checkpoint pointer of this kdflow (\(error)); start a fresh run")
+            throw DamagedCheckpoint(file: url, reason: "is not a checkpoint pointer kdflow can read (\(error.localizedDescription)); move the run directory aside")
         }
         // Names must stay inside the checkpoint directory.
         for file in pointer.files where file.contains("/") || file.hasPrefix(".") {

@@ -172,6 +172,22 @@ import Testing
         try expectError(["run", file, "--resume"], "its SHA-256 differs from the one last.json recorded")
     }
 
+    @Test func aRunLeftByAnOlderKdflowIsReplacedOrRefusedClearly() throws {
+        let dir = try scratch("older-run")
+        let file = try pipeline(in: dir)
+        let checkpoints = dir.appendingPathComponent("run/checkpoints")
+        try FileManager.default.createDirectory(at: checkpoints, withIntermediateDirectories: true)
+        let old = ["step-00000007.safetensors", "step-00000007.student.optim.safetensors"]
+        for name in old { try Data("old".utf8).write(to: checkpoints.appendingPathComponent(name)) }
+        let pointer = #"{"progress": {"epoch": 0, "batchInEpoch": 7, "globalStep": 7, "bestTop1": -1, "bestEpoch": -1},"#
+            + #" "weights": "step-00000007.safetensors", "optimizers": {"student": "step-00000007.student.optim.safetensors"}}"#
+        try Data(pointer.utf8).write(to: checkpoints.appendingPathComponent("last.json"))
+        try expectError(["run", file, "--resume"], "was written by a kdflow without checkpoint digests; start a fresh run")
+        let (status, output) = try kdflow(["run", file])
+        #expect(status == 0, "\(output)")
+        for name in old { #expect(!FileManager.default.fileExists(atPath: checkpoints.appendingPathComponent(name).path)) }
+    }
+
     /// A float32 `.npy` of `shape`, values 0.1, 0.2, …
     func npy(_ url: URL, shape: [Int], values: [Double]? = nil, descr: String = "<f4") throws {
         let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
