@@ -18,18 +18,10 @@ public func correlationCongruence(student: Variable, teacher: Tensor) -> Variabl
     return (rows(from: 0) * rows(from: 1)).sum(axes: [1]).mean()
 }
 
-/// The `cc` kind: embeddings [N, D] of equal shape, N ≥ 2.
-public struct CorrelationCongruenceLoss: LossFunction {
-    public init() {}
-    public var roles: [String] { ["student", "teacher"] }
-    public var needsLabels: Bool { false }
-    public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
-        correlationCongruence(student: inputs["student"]!, teacher: inputs["teacher"]!.value)
-    }
-}
-
 extension LossKind {
     static let correlation = LossKind(
         name: "cc", doc: "correlation congruence (RepDistiller's CC): mean Σ_d |Δ|ᵢ·|Δ|ᵢ₊₁ over neighbouring samples",
-        inputs: [.student, .teacher], shapes: .sameShape) { _ throws(LossOptionError) in CorrelationCongruenceLoss() }
+        inputs: [.student, .teacher], shapes: .sameShape) { _ throws(LossOptionError) in
+            TeacherPairLoss { KDLoss.correlationCongruence(student: $0, teacher: $1) }
+        }
 }

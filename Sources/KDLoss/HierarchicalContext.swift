@@ -17,18 +17,10 @@ public func hierarchicalContext(student: Variable, teacher: Tensor) -> Variable 
     return total * (1 / weights)
 }
 
-/// The `hcl` kind: square NCHW maps of one shape (a connector aligns the student's).
-public struct HierarchicalContextLoss: LossFunction {
-    public init() {}
-    public var roles: [String] { ["student", "teacher"] }
-    public var needsLabels: Bool { false }
-    public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
-        hierarchicalContext(student: inputs["student"]!, teacher: inputs["teacher"]!.value)
-    }
-}
-
 extension LossKind {
     static let hierarchicalContext = LossKind(
         name: "hcl", doc: "ReviewKD's hierarchical context loss: MSE of the maps and of their 4/2/1 pooled pyramid",
-        inputs: [.student, .teacher], shapes: .sameMaps) { _ throws(LossOptionError) in HierarchicalContextLoss() }
+        inputs: [.student, .teacher], shapes: .sameMaps) { _ throws(LossOptionError) in
+            TeacherPairLoss { KDLoss.hierarchicalContext(student: $0, teacher: $1) }
+        }
 }

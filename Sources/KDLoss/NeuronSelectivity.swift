@@ -17,18 +17,10 @@ public func neuronSelectivityTransfer(student: Variable, teacher: Tensor) -> Var
     return kernel(t, t) + kernel(s, s) - kernel(s, t) * 2
 }
 
-/// The `nst` kind: NCHW maps of equal batch; square maps (H = W).
-public struct NeuronSelectivityLoss: LossFunction {
-    public init() {}
-    public var roles: [String] { ["student", "teacher"] }
-    public var needsLabels: Bool { false }
-    public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
-        neuronSelectivityTransfer(student: inputs["student"]!, teacher: inputs["teacher"]!.value)
-    }
-}
-
 extension LossKind {
     static let neuronSelectivity = LossKind(
         name: "nst", doc: "neuron selectivity transfer: polynomial-kernel MMD of normalised channel maps (pooled to the smaller map)",
-        inputs: [.student, .teacher], shapes: .squareMaps) { _ throws(LossOptionError) in NeuronSelectivityLoss() }
+        inputs: [.student, .teacher], shapes: .squareMaps) { _ throws(LossOptionError) in
+            TeacherPairLoss { KDLoss.neuronSelectivityTransfer(student: $0, teacher: $1) }
+        }
 }

@@ -65,17 +65,6 @@ public struct RKDDistanceLoss: LossFunction {
     }
 }
 
-/// The `rkd_angle` kind.
-public struct RKDAngleLoss: LossFunction {
-    public init() {}
-    public var roles: [String] { ["student", "teacher"] }
-    public var needsLabels: Bool { false }
-
-    public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
-        rkdAngle(student: inputs["student"]!, teacher: inputs["teacher"]!.value)
-    }
-}
-
 extension LossKind {
     static let rkdDistance = LossKind(
         name: "rkd_distance", doc: "Park et al.: smooth-L1 between normalised pairwise distances",
@@ -89,5 +78,7 @@ extension LossKind {
 
     static let rkdAngle = LossKind(
         name: "rkd_angle", doc: "Park et al.: smooth-L1 between triplet angle cosines",
-        inputs: [.student, .teacher], shapes: .sameRows) { _ throws(LossOptionError) in RKDAngleLoss() }
+        inputs: [.student, .teacher], shapes: .sameRows) { _ throws(LossOptionError) in
+            TeacherPairLoss { KDLoss.rkdAngle(student: $0, teacher: $1) }
+        }
 }

@@ -14,18 +14,10 @@ public func similarityPreserving(student: Variable, teacher: Tensor) -> Variable
     return (gram(Variable(constant: teacher)) - gram(student)).squared().sum() * (1 / (n * n))
 }
 
-/// The `sp` kind: features [N, …] of either model, any sizes.
-public struct SimilarityPreservingLoss: LossFunction {
-    public init() {}
-    public var roles: [String] { ["student", "teacher"] }
-    public var needsLabels: Bool { false }
-    public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
-        similarityPreserving(student: inputs["student"]!, teacher: inputs["teacher"]!.value)
-    }
-}
-
 extension LossKind {
     static let similarity = LossKind(
         name: "sp", doc: "similarity-preserving: row-normalised batch Gram matrices, squared difference ÷ N²",
-        inputs: [.student, .teacher], shapes: .sameRows) { _ throws(LossOptionError) in SimilarityPreservingLoss() }
+        inputs: [.student, .teacher], shapes: .sameRows) { _ throws(LossOptionError) in
+            TeacherPairLoss { KDLoss.similarityPreserving(student: $0, teacher: $1) }
+        }
 }
