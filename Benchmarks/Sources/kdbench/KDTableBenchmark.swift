@@ -7,7 +7,9 @@ import Foundation
 func runKDTableBenchmark(_ args: [String]) throws {
     let seeds = value(of: "--seeds", in: args)?.split(separator: ",").compactMap { Int($0) } ?? [1, 2, 3]
     let fresh = args.contains("--fresh")
-    FileManager.default.changeCurrentDirectoryPath(repositoryRoot.path)
+    guard FileManager.default.changeCurrentDirectoryPath(repositoryRoot.path) else {
+        throw WorkerError(command: "kd-table", status: 1, output: "cannot enter \(repositoryRoot.path)")
+    }
     try runChecked("/usr/bin/env", ["swift", "build", "-c", "release", "--product", "kdflow"])
     var results: [String: [KDTableRun]] = [:]
     var fillSeconds = 0.0
