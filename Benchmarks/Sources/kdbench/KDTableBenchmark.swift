@@ -2,7 +2,7 @@ import Foundation
 
 /// `kdbench kd-table [--seeds 1,2,3] [--fresh]`: trains the teacher, the baseline students and
 /// every method pipeline once per seed under one budget, and writes the results table into
-/// README.md between `<!-- kd-table:begin -->` and `<!-- kd-table:end -->`. A finished run
+/// RESULTS.md between `<!-- kd-table:begin -->` and `<!-- kd-table:end -->`. A finished run
 /// (its `kd-table.json` beside metrics.jsonl) is reused unless `--fresh`.
 func runKDTableBenchmark(_ args: [String]) throws {
     let seeds = value(of: "--seeds", in: args)?.split(separator: ",").compactMap { Int($0) } ?? [1, 2, 3]
@@ -24,7 +24,7 @@ func runKDTableBenchmark(_ args: [String]) throws {
     // Recorded times, so a table finished over several invocations still counts every run once.
     let total = results.values.joined().reduce(fillSeconds) { $0 + $1.seconds }
     let table = KDTableReport(methods: kdTableMethods, results: results, seeds: seeds, totalSeconds: total)
-    try table.writeIntoReadme(repositoryRoot.appendingPathComponent("README.md"))
+    try table.write(into: repositoryRoot.appendingPathComponent("RESULTS.md"))
     print(table.markdown)
     print(table.json)
 }
