@@ -84,12 +84,11 @@ extension Trainer {
                     .values(try state.value(try inputs.stream(forward.stream, for: name), sharingThreads: pipelined))
                 }
             case .ensemble(let ensemble):
+                let references = ensemble.members.map(Reference.init(parsing:))
                 stages.addStage(name, inputs: stage.inputs) { _, inputs in
-                    let members = try ensemble.members.map { member in
-                        let producer = TrainingPlan.stageName(of: member)
-                        let output = String(member.dropFirst(producer.count + 1))
-                        guard let value = try inputs.values(producer, for: name)[output] else {
-                            throw StageWiringError(stage: name, input: member, expected: "a tensor")
+                    let members = try references.map { member in
+                        guard let value = try inputs.values(member.node, for: name)[member.output ?? "logits"] else {
+                            throw StageWiringError(stage: name, input: member.description, expected: "a tensor")
                         }
                         return value
                     }

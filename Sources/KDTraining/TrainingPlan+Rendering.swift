@@ -1,4 +1,5 @@
 import KDData
+import KDPipeline
 
 extension TrainingPlan {
     /// What a node does, in a few words.
@@ -73,10 +74,9 @@ extension TrainingPlan {
         }
         for m in members {
             for read in m.reads {
-                let source = memberNames.contains(read) ? read
-                    : read.hasPrefix(Self.dataStage + ".") ? Self.dataStage : Self.stageName(of: read)
-                let output = source == read ? "" : String(read.dropFirst(source.count + 1))
-                lines.append("  \(quoted(source)) -> \(quoted(m.name))" + (output.isEmpty ? "" : " [label=\(quoted(output))]") + ";")
+                let value = Reference(parsing: read)
+                let (source, output) = memberNames.contains(read) ? (read, nil) : (value.node, value.output)
+                lines.append("  \(quoted(source)) -> \(quoted(m.name))" + (output.map { " [label=\(quoted($0))]" } ?? "") + ";")
             }
         }
         lines.append("}")

@@ -1,3 +1,5 @@
+import KDPipeline
+
 extension TrainingPlan {
     /// One node of the executor plan an epoch runs; `Trainer` builds exactly these, and `kdflow graph`
     /// draws them.
@@ -28,10 +30,8 @@ extension TrainingPlan {
     /// The step node's name.
     public static let stepStage = "step"
 
-    /// The stage part of a value name (`teacher` of `teacher.logits`).
-    static func stageName(of value: String) -> String {
-        String(value.split(separator: ".", maxSplits: 1).first ?? Substring(value))
-    }
+    /// The stage part of a value name (`teacher` of `teacher.logits`, `data.train` of `data.train.labels`).
+    static func stageName(of value: String) -> String { Reference(parsing: value).node }
 
     /// The forwards of trainable models, in plan order (they run inside the step).
     public var trainableForwards: [ForwardPlan] {

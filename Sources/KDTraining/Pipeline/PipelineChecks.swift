@@ -46,31 +46,23 @@ enum PipelineChecks {
                   let input = inputs.first(where: { $0.1.role == bad.role })?.0 else { continue }
             out.append(Diagnostic(at: input.reference.location, keyPath: "loss.\(term.name).\(input.field)", message))
         }
-        out += checkInputSize(spec)
-        out += checkLabelReaders(spec)
-        out += checkDataSize(spec)
+        let manifests = SourceManifests(spec)
+        out += manifests.problems
+        out += checkInputSize(spec, manifests)
+        out += checkLabelReaders(spec, manifests)
+        out += checkDataSize(spec, manifests)
         return out
     }
 
     /// Models must output every class the labels take, and a batch must fit the training data
     /// (when the shards already exist; the trainer checks again once they do).
-    static func checkDataSize(_ spec: PipelineSpec) -> [Diagnostic] {
+    static func checkDataSize(_ spec: PipelineSpec, _ manifests: SourceManifests) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        var samples = 0, allKnown = true
+        let train = spec.data.train.map { manifests[$0] }
         var labelled: (classes: Int, source: DataSourceSpec)?
         for source in spec.data.train + [spec.data.eval].compactMap({ $0 }) {
-            let directory = URL(fileURLWithPath: source.shards)
-            let manifest: DatasetManifest
-            do { manifest = try DatasetManifest.read(from: directory) } catch {
-                // No manifest yet is the import's business; one that exists must be readable.
-                if FileManager.default.fileExists(atPath: directory.appendingPathComponent(DatasetManifest.fileName).path) {
-                    out.append(Diagnostic(at: source.location, keyPath: "\(source.name).shards", "\(error)"))
-                }
-                if spec.data.train.contains(where: { $0.name == source.name }) { allKnown = false }
-                continue
-            }
-            if spec.data.train.contains(where: { $0.name == source.name }) { samples += manifest.sampleCount }
-            if manifest.labeled, manifest.classes.count > (labelled?.classes ?? 0) { labelled = (manifest.classes.count, source) }
+            guard let manifest = manifests[source], manifest.labeled, manifest.classes.count > (labelled?.classes ?? 0) else { continue }
+            labelled = (manifest.classes.count, source)
         }
         if let (classes, source) = labelled {
             for m in spec.models where m.classes < classes {
@@ -79,7 +71,8 @@ enum PipelineChecks {
             }
         }
         let batch = spec.root["data"]?.entry("batch")
-        if allKnown, let batch, spec.data.batch > samples {
+        let samples = train.reduce(0) { $0 + ($1?.sampleCount ?? 0) }
+        if !train.contains(where: { $0 == nil }), let batch, spec.data.batch > samples {
             out.append(Diagnostic(at: batch.value.location, keyPath: "data.batch",
                                   "batch \(spec.data.batch) is larger than the \(samples) training samples"))
         }
@@ -98,8 +91,8 @@ enum PipelineChecks {
     }
 
     /// Models must accept what the augmentation emits (when the shards already exist).
-    static func checkInputSize(_ spec: PipelineSpec) -> [Diagnostic] {
-        guard let layout = try? DatasetManifest.read(from: URL(fileURLWithPath: spec.data.train[0].shards)).layout else { return [] }
+    static func checkInputSize(_ spec: PipelineSpec, _ manifests: SourceManifests) -> [Diagnostic] {
+        guard let layout = manifests[spec.data.train[0]]?.layout else { return [] }
         var size = layout.height
         for stage in spec.stages {
             if case .augmentation(let a) = stage.kind {
