@@ -8,7 +8,8 @@ import KDTensor
 /// and on the weak views at 2, 6 unscaled; class-level consistency of the Cᵀ·C prediction Gram
 /// matrices on the weak views scaled by the share of classes whose summed teacher probability is at
 /// most the median; batch-level consistency of the N×N Gram matrices on the weak views scaled like
-/// the instance term. Medians are NumPy's (linear interpolation). The teachers carry no gradient.
+/// the instance term (class level ‖PₜᵀPₜ − PₛᵀPₛ‖²/C, batch level ‖PₜPₜᵀ − PₛPₛᵀ‖²/N, P = softmax(z/T)).
+/// Medians are NumPy's (linear interpolation). The teachers carry no gradient.
 public func multiLevelDistillation(studentWeak: Variable, teacherWeak: Tensor, studentStrong: Variable, teacherStrong: Tensor,
                                    temperature: Float, standardize: Bool) -> Variable {
     let confidence = teacherWeak.softmax()
@@ -25,13 +26,16 @@ public func multiLevelDistillation(studentWeak: Variable, teacherWeak: Tensor, s
         knowledgeDistillation(student: s, teacher: t, temperature: temperature)
     }
     var total = Variable(constant: Tensor(scalar: 0))
-    for temperature in [temperature, 3, 5, 2, 6] {
-        total = total + kd(sw, teacherW, temperature) * sampleShare
-        total = total + classConsistency(studentWeak, teacherWeak, temperature) * classShare
-        total = total + batchConsistency(studentWeak, teacherWeak, temperature) * sampleShare
+    for (index, temperature) in [temperature, 3, 5, 2, 6].enumerated() {
+        // The anchor adds the weak-view KD of its last two temperatures (2, 6) a second time, unscaled.
+        let weakKD = kd(sw, teacherW, temperature) * (sampleShare + (index >= 3 ? 1 : 0))
+        let ps = (studentWeak * (1 / temperature)).softmax()
+        let pt = Variable(constant: (teacherWeak * (1 / temperature)).softmax())
+        let classLevel = (pt.matmul(pt, transposeSelf: true) - ps.matmul(ps, transposeSelf: true)).squared().sum() * (1 / Float(c))
+        let batchLevel = (pt.matmul(pt, transposeOther: true) - ps.matmul(ps, transposeOther: true)).squared().sum() * (1 / Float(n))
+        total = total + weakKD + classLevel * classShare + batchLevel * sampleShare
     }
     for temperature in [temperature, 3, 5] { total = total + kd(ss, teacherS, temperature) }
-    for temperature: Float in [2, 6] { total = total + kd(sw, teacherW, temperature) }
     return total
 }
 
@@ -42,20 +46,6 @@ private func share(atMostMedian values: [Float]) -> Float {
     let low = Int(position.rounded(.down)), high = Int(position.rounded(.up))
     let median = sorted[low] + (sorted[high] - sorted[low]) * (position - Float(low))
     return Float(values.filter { $0 <= median }.count) / Float(values.count)
-}
-
-/// ‖PₜᵀPₜ − PₛᵀPₛ‖² / C with P = softmax(z/T) (class-level).
-private func classConsistency(_ s: Variable, _ t: Tensor, _ temperature: Float) -> Variable {
-    let ps = (s * (1 / temperature)).softmax(), pt = Variable(constant: (t * (1 / temperature)).softmax())
-    let difference = pt.matmul(pt, transposeSelf: true) - ps.matmul(ps, transposeSelf: true)
-    return difference.squared().sum() * (1 / Float(s.shape[1]))
-}
-
-/// ‖PₜPₜᵀ − PₛPₛᵀ‖² / N with P = softmax(z/T) (batch-level).
-private func batchConsistency(_ s: Variable, _ t: Tensor, _ temperature: Float) -> Variable {
-    let ps = (s * (1 / temperature)).softmax(), pt = Variable(constant: (t * (1 / temperature)).softmax())
-    let difference = pt.matmul(pt, transposeOther: true) - ps.matmul(ps, transposeOther: true)
-    return difference.squared().sum() * (1 / Float(s.shape[0]))
 }
 
 /// The `mlkd` kind: the student's and the teacher's logits on a weak and on a strong view of the
