@@ -52,8 +52,8 @@ public final class Trainer {
         loader = try DataLoader(sources: train, batchSize: plan.batchSize, dropLast: plan.dropLast, shuffle: plan.shuffle,
                                 seed: plan.seed, prefetch: 0)
         augmenters = try Dictionary(uniqueKeysWithValues: plan.streams.map { ($0.name, try plan.augmenter($0, input: train.layout)) })
-        if let evalData = plan.evalData {
-            let dataset = try ShardedDataset(directory: evalData)
+        let evalDataset = try plan.evalData.map { try ShardedDataset(directory: $0) }
+        if let dataset = evalDataset {
             var groups: [(ops: [AugmentOp], models: [String])] = []
             for m in plan.models {
                 let ops = plan.evalOps(model: m.name)
@@ -65,9 +65,11 @@ public final class Trainer {
         } else {
             evaluators = []
         }
-        let evalClasses = try plan.evalData.map { try ShardedDataset(directory: $0) }.map { $0.isLabeled ? $0.manifest.classes.count : 0 } ?? 0
-        for m in plan.models where m.classes < max(train.classCount, evalClasses) {
-            throw ModelSet.BuildError(message: "model '\(m.name)' outputs \(m.classes) classes, but the labels of \(train.classCount >= evalClasses ? train.path : plan.evalData!.path) take \(max(train.classCount, evalClasses)); set classes: \(max(train.classCount, evalClasses))")
+        // Labels index the logits: every model must output each class the data's labels take.
+        let evalClasses = evalDataset.map { $0.isLabeled ? $0.manifest.classes.count : 0 } ?? 0
+        let (labelClasses, labelled) = train.classCount >= evalClasses ? (train.classCount, train.path) : (evalClasses, evalDataset!.directory.path)
+        for m in plan.models where m.classes < labelClasses {
+            throw ModelSet.BuildError(message: "model '\(m.name)' outputs \(m.classes) classes, but the labels of \(labelled) take \(labelClasses); set classes: \(labelClasses)")
         }
         guard plan.batchSize <= train.count else {
             throw ModelSet.BuildError(message: "data.batch \(plan.batchSize) is larger than the \(train.count) training samples of \(train.path)")
