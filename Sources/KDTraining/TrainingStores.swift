@@ -2,12 +2,15 @@ import KDCache
 
 /// The stores of a plan as the trainer opens them, for tools that work on stores directly.
 public enum TrainingStores {
-    /// The fingerprint the trainer keys the records of `forward`'s store with (builds the teacher and loads its weights).
-    public static func fingerprint(plan: TrainingPlan, forward: TrainingPlan.ForwardPlan) throws -> TeacherFingerprint {
+    /// The fingerprint the trainer keys each stored stage's records with, by stage name (builds the
+    /// models and loads their weights once).
+    public static func fingerprints(plan: TrainingPlan) throws -> [String: TeacherFingerprint] {
         let models = try ModelSet(plan: plan)
-        guard let m = models.models.first(where: { $0.name == forward.model }), let store = forward.store else {
-            throw ModelSet.BuildError(message: "stage '\(forward.name)': no stored model '\(forward.model)'")
+        var out: [String: TeacherFingerprint] = [:]
+        for forward in plan.forwards {
+            guard let store = forward.store, let m = models.models.first(where: { $0.name == forward.model }) else { continue }
+            out[forward.name] = TeacherFingerprint(model: m.model, plan: m.plan, taps: forward.taps, encoding: store.options.encoding)
         }
-        return TeacherFingerprint(model: m.model, plan: m.plan, taps: forward.taps, encoding: store.options.encoding)
+        return out
     }
 }

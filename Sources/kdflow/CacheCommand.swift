@@ -68,8 +68,9 @@ struct CacheCommand: ParsableCommand {
 
         func run() throws {
             let (plan, stored) = try CacheCommand.storedForwards(pipeline)
+            let fingerprints = allTeachers ? [:] : try TrainingStores.fingerprints(plan: plan)
             for (forward, store) in stored {
-                let keep = allTeachers ? nil : try TrainingStores.fingerprint(plan: plan, forward: forward)
+                let keep = fingerprints[forward.name]
                 let r = try StoreCompaction.prune(store.directory, keep: keep)
                 print("\(forward.name) store: kept \(r.keptRecords) records, dropped \(r.droppedRecords); \(r.bytesBefore) → \(r.bytesAfter) bytes"
                       + (r.skippedLockedSegments > 0 ? "; \(r.skippedLockedSegments) segments in use left alone" : "")
