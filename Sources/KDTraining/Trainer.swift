@@ -115,6 +115,7 @@ public final class Trainer {
         } else if collective.isLeader {
             try TrainingCheckpoint.clear(run: runDir)
         }
+        if collective.isLeader { try RunRecord(plan: plan).write(to: runDir) }
         let metrics = collective.isLeader ? try MetricsLog(url: runDir.appendingPathComponent("metrics.jsonl"),
                                                            keepThroughStep: resume ? progress.globalStep : nil) : nil
         let frozen = try plan.frozenForwards.map { try FrozenForward($0, models: models) }

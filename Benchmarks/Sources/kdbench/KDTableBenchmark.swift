@@ -1,4 +1,5 @@
 import Foundation
+import KDTraining
 
 /// `kdbench kd-table [--seeds 1,2,3] [--fresh]`: trains the teacher, the baseline students and
 /// every method pipeline once per seed under one budget, and writes the results table into
@@ -17,21 +18,27 @@ func runKDTableBenchmark(_ args: [String]) throws {
         for method in kdTableMethods {
             if method.name == "student" { fillSeconds += try fillTeacherStore(seed: seed, fresh: fresh) }
             let run = try kdTableRun(method, seed: seed, fresh: fresh)
-            log("seed \(seed) \(method.name): " + String(format: "top-1 %.2f %%, %.0f s", run.top1 * 100, run.seconds))
+            let top1 = try RunComparison(runs: [URL(fileURLWithPath: runDirectory(method.name, seed: seed))], model: method.model).last.mean
+            log("seed \(seed) \(method.name): " + String(format: "top-1 %.2f %%, %.0f s", top1, run.seconds))
             results[method.name, default: []].append(run)
         }
     }
     // Recorded times, so a table finished over several invocations still counts every run once.
     let total = results.values.joined().reduce(fillSeconds) { $0 + $1.seconds }
-    let table = KDTableReport(methods: kdTableMethods, results: results, seeds: seeds, totalSeconds: total)
+    // `kdflow compare`'s statistics over each row's seeds: the last epoch's top-1, never the best.
+    var comparisons: [String: RunComparison] = [:]
+    for method in kdTableMethods {
+        comparisons[method.name] = try RunComparison(runs: seeds.map { URL(fileURLWithPath: runDirectory(method.name, seed: $0)) },
+                                                     model: method.model)
+    }
+    let table = KDTableReport(methods: kdTableMethods, results: results, comparisons: comparisons, seeds: seeds, totalSeconds: total)
     try table.write(into: repositoryRoot.appendingPathComponent("RESULTS.md"))
     print(table.markdown)
     print(table.json)
 }
 
-/// One finished run: the final epoch's evaluation top-1 and the run's wall time.
+/// One finished run's wall time (its top-1 is read from its metrics).
 struct KDTableRun: Codable {
-    var top1: Double
     var seconds: Double
 }
 
@@ -61,7 +68,7 @@ private func overrides(_ method: KDTableMethod, seed: Int) -> [String] {
     return list + method.extraOverrides(seed)
 }
 
-/// Trains one row for one seed (or reuses its recorded result) and reads the final top-1.
+/// Trains one row for one seed unless its recorded result says it finished.
 private func kdTableRun(_ method: KDTableMethod, seed: Int, fresh: Bool) throws -> KDTableRun {
     let dir = runDirectory(method.name, seed: seed)
     let record = URL(fileURLWithPath: "\(dir)/kd-table.json")
@@ -71,9 +78,7 @@ private func kdTableRun(_ method: KDTableMethod, seed: Int, fresh: Bool) throws 
     try? FileManager.default.removeItem(atPath: dir)
     let started = Date()
     try runChecked(".build/release/kdflow", ["run", method.pipeline] + overrides(method, seed: seed))
-    let seconds = Date().timeIntervalSince(started)
-    let top1 = try finalTop1(metrics: URL(fileURLWithPath: "\(dir)/metrics.jsonl"), model: method.model)
-    let run = KDTableRun(top1: top1, seconds: seconds)
+    let run = KDTableRun(seconds: Date().timeIntervalSince(started))
     try JSONEncoder().encode(run).write(to: record)
     return run
 }
@@ -93,15 +98,6 @@ private func fillTeacherStore(seed: Int, fresh: Bool) throws -> Double {
     try Data(String(format: "%.1f\n", seconds).utf8).write(to: URL(fileURLWithPath: marker))
     log(String(format: "seed %d teacher store filled in %.0f s", seed, seconds))
     return seconds
-}
-
-/// The evaluation top-1 of `model` in the last epoch record (the final weights, not the best epoch).
-func finalTop1(metrics: URL, model: String) throws -> Double {
-    guard let eval = try epochRecords(metrics.deletingLastPathComponent()).last?["eval"] as? [String: Any],
-          let scores = eval[model] as? [String: Any], let top1 = scores["top1"] as? Double else {
-        throw WorkerError(command: metrics.path, status: 1, output: "no epoch record with an evaluation of '\(model)'")
-    }
-    return top1
 }
 
 private func value(of option: String, in args: [String]) -> String? {

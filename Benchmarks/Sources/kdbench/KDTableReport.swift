@@ -1,9 +1,12 @@
 import Foundation
+import KDTraining
 
 /// The KD table as Markdown (for RESULTS.md) and as one JSON line.
 struct KDTableReport {
     let methods: [KDTableMethod]
     let results: [String: [KDTableRun]]
+    /// Each row's runs over the seeds, by method name.
+    let comparisons: [String: RunComparison]
     let seeds: [Int]
     /// Every run's and store fill's recorded wall time, summed.
     let totalSeconds: Double
@@ -11,12 +14,10 @@ struct KDTableReport {
     static let begin = "<!-- kd-table:begin -->"
     static let end = "<!-- kd-table:end -->"
 
-    /// Mean and sample standard deviation of a row's top-1 in percent.
+    /// Mean and sample standard deviation of a row's last-epoch top-1 in percent.
     func top1(_ name: String) -> (mean: Double, std: Double) {
-        let values = (results[name] ?? []).map { $0.top1 * 100 }
-        let mean = values.reduce(0, +) / Double(max(values.count, 1))
-        let variance = values.count > 1 ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1) : 0
-        return (mean, variance.squareRoot())
+        let last = comparisons[name]?.last
+        return (last?.mean ?? .nan, last?.std ?? .nan)
     }
 
     func seconds(_ name: String) -> Double {
