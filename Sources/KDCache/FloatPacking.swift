@@ -45,6 +45,15 @@ enum FloatPacking {
         (0..<n).map { UInt16(bytes[offset + $0]) | UInt16(bytes[offset + n + $0]) << 8 }
     }
 
+    /// `x` rounded to `precision` (the value a stored copy of it reads back as).
+    static func rounded(_ x: Float, _ precision: StoredPrecision) -> Float {
+        switch precision {
+        case .fp32: x
+        case .fp16: Float(Float16(x))
+        case .bf16: Float(bitPattern: UInt32(bfloat16Bits(x)) << 16)
+        }
+    }
+
     /// bfloat16 by round-to-nearest-even of the upper half (NaN stays a quiet NaN).
     static func bfloat16Bits(_ x: Float) -> UInt16 {
         if x.isNaN { return 0x7FC0 }

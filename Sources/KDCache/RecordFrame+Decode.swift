@@ -8,8 +8,16 @@ extension RecordFrame {
 
     /// Every tap of the record as `count × elements` floats, or nil when the payload does not decode.
     func values(_ bytes: UnsafeRawBufferPointer, at offset: Int, codec: BlockCodec) -> [String: [Float]]? {
+        payload(bytes, at: offset, codec: codec).flatMap { RecordPayload.decode($0, taps: taps, count: count, precision: precision) }
+    }
+
+    /// Every tap of the record as stored, or nil when the payload does not decode.
+    func columns(_ bytes: UnsafeRawBufferPointer, at offset: Int, codec: BlockCodec) -> [String: StoredColumn]? {
+        payload(bytes, at: offset, codec: codec).flatMap { RecordPayload.columns($0, taps: taps, count: count, precision: precision) }
+    }
+
+    private func payload(_ bytes: UnsafeRawBufferPointer, at offset: Int, codec: BlockCodec) -> [UInt8]? {
         let stored = UnsafeRawBufferPointer(rebasing: bytes[(offset + payloadRange.lowerBound)..<(offset + payloadRange.upperBound)])
-        guard let raw = codec.decompress(stored, codec: self.codec, rawSize: rawSize) else { return nil }
-        return RecordPayload.decode(raw, taps: taps, count: count, precision: precision)
+        return codec.decompress(stored, codec: self.codec, rawSize: rawSize)
     }
 }

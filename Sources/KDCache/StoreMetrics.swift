@@ -12,6 +12,8 @@ public struct StoreMetrics: Sendable, Equatable {
     public var decodeSeconds = 0.0, encodeSeconds = 0.0
     /// Samples not stored because the disk was full and the policy said to go on.
     public var skippedWrites = 0
+    /// Hits recomputed live and compared with what was served, by tap (`store: {audit: F}`).
+    public var audit: [String: OutputDrift] = [:]
 
     public init() {}
 
@@ -20,9 +22,11 @@ public struct StoreMetrics: Sendable, Equatable {
 
     /// The counters as a metrics record.
     public var record: [String: Any] {
-        ["lookups": lookups, "hits": hits, "hit_rate": hitRate, "corrupt": corrupt, "written": written,
+        var r: [String: Any] = ["lookups": lookups, "hits": hits, "hit_rate": hitRate, "corrupt": corrupt, "written": written,
          "bytes_read": bytesRead, "bytes_written": bytesWritten, "decode_s": decodeSeconds, "encode_s": encodeSeconds,
          "skipped_writes": skippedWrites]
+        if !audit.isEmpty { r["audit"] = audit.mapValues(\.record) }
+        return r
     }
 
     static func + (a: StoreMetrics, b: StoreMetrics) -> StoreMetrics {
@@ -30,6 +34,7 @@ public struct StoreMetrics: Sendable, Equatable {
         m.lookups += b.lookups; m.hits += b.hits; m.corrupt += b.corrupt; m.written += b.written
         m.bytesRead += b.bytesRead; m.bytesWritten += b.bytesWritten
         m.decodeSeconds += b.decodeSeconds; m.encodeSeconds += b.encodeSeconds; m.skippedWrites += b.skippedWrites
+        for (tap, drift) in b.audit { m.audit[tap, default: OutputDrift()].merge(drift) }
         return m
     }
 }

@@ -85,6 +85,13 @@ public final class TeacherStore: @unchecked Sendable {
         }
     }
 
+    /// Counts a comparison of served hits with live outputs in the metrics.
+    public func recordAudit(_ drift: [String: OutputDrift]) {
+        lock.withLock {
+            for (tap, d) in drift { counters.audit[tap, default: OutputDrift()].merge(d) }
+        }
+    }
+
     /// Makes appended records durable and saves the index.
     public func flush() throws {
         try lock.withLock {

@@ -13,3 +13,16 @@ extension SampleID {
         return b
     }
 }
+
+extension SampleID {
+    /// Decodes `stableBytes` (from a store record or an export, named `origin` in errors).
+    public init(stableBytes bytes: [UInt8], origin: String) throws {
+        var r = ByteReader(bytes, file: origin)
+        let name = try r.readBytes(Int(try r.u32LE()))
+        let shard = Int64(bitPattern: try r.u64LE()), index = Int64(bitPattern: try r.u64LE())
+        guard r.remaining == 0, let dataset = String(validating: name, as: UTF8.self) else {
+            throw DataError.invalid(file: origin, reason: "not a sample id encoding")
+        }
+        self.init(dataset: dataset, shard: Int(shard), index: Int(index))
+    }
+}

@@ -13,6 +13,8 @@ struct FrozenForward {
     let taps: [String]
     let store: TeacherStore?
     let mode: StorePlan.Mode
+    /// The fraction of hits recomputed and compared with what was served.
+    let audit: Double
 
     /// The forward `plan` of a model of `models`, its store opened.
     init(_ plan: TrainingPlan.ForwardPlan, models: ModelSet) throws {
@@ -25,26 +27,29 @@ struct FrozenForward {
         guard let storePlan = plan.store, storePlan.mode != .off else {
             store = nil
             mode = .off
+            audit = 0
             return
         }
         let fingerprint = TeacherFingerprint(model: m.model, plan: m.plan, taps: taps, encoding: storePlan.options.encoding)
         store = try TeacherStore(directory: storePlan.directory, options: storePlan.options, fingerprint: fingerprint)
         mode = storePlan.mode
+        audit = storePlan.audit
     }
 
     /// The outputs for `batch` by tap, from the store where it holds them. With `sharingThreads`, a
     /// forward (not a store read) takes its share of the thread budget (`ThreadBudget.sharing`), as a
     /// pipelined stage running beside others.
     func callAsFunction(_ batch: Batch, sharingThreads: Bool = false) throws -> [String: Tensor] {
-        guard let store else { return forward(batch.images, sharingThreads: sharingThreads) }
+        guard let store else { return compute(batch.images, sharingThreads: sharingThreads) }
         let keys = zip(batch.ids, batch.views).map {
             StoreKey(fingerprint: store.fingerprint, sample: $0.stableBytes, view: $1.stableBytes)
         }
         let hits = mode == .write ? StoreHits.none : store.lookup(keys)
+        if audit > 0 { check(hits, of: batch, keys: keys, store: store, sharingThreads: sharingThreads) }
         if hits.isComplete { return hits.outputs }
         let served = Set(hits.positions)
         let missing = (0..<batch.count).filter { !served.contains($0) }
-        let computed = forward(hits.positions.isEmpty ? batch.images : batch.images.rows(missing), sharingThreads: sharingThreads)
+        let computed = compute(hits.positions.isEmpty ? batch.images : batch.images.rows(missing), sharingThreads: sharingThreads)
         if mode != .read { try store.append(missing.map { keys[$0] }, outputs: computed) }
         // Serve what a later hit would: the stored precision (and top-k), so results do not
         // depend on whether a sample was already in the store.
@@ -58,7 +63,26 @@ struct FrozenForward {
         return merged
     }
 
-    private func forward(_ images: Tensor, sharingThreads: Bool) -> [String: Tensor] {
+    /// Recomputes the audited share of `hits` and records their drift in the store's metrics. A
+    /// hit is audited when a hash of its key and the epoch falls below `audit`: a pure function,
+    /// so the pipelined and inline executors audit the same samples.
+    private func check(_ hits: StoreHits, of batch: Batch, keys: [StoreKey], store: TeacherStore, sharingThreads: Bool) {
+        let rows = hits.positions.indices.filter { i in
+            let key = keys[hits.positions[i]].digest
+            var z = key.high ^ (key.low &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(batch.epoch)
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53) < audit
+        }
+        guard !rows.isEmpty else { return }
+        let live = store.roundTrip(compute(batch.images.rows(rows.map { hits.positions[$0] }), sharingThreads: sharingThreads),
+                                   count: rows.count)
+        let served = hits.outputs.mapValues { $0.rows(rows) }
+        store.recordAudit(OutputDrift.measure(stored: served, live: live, encoding: store.options.encoding).byTap)
+    }
+
+    /// The model's taps on `images`, computed (never from the store).
+    func compute(_ images: Tensor, sharingThreads: Bool = false) -> [String: Tensor] {
         let run = { model.run(Variable(constant: images), ForwardContext(tape: nil, training: false)) }
         let taps = sharingThreads ? ThreadBudget.sharing(run) : run()
         var out: [String: Tensor] = [:]

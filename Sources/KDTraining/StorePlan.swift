@@ -20,8 +20,10 @@ public struct StorePlan: Sendable {
     public var directory: URL
     public var options: StoreOptions
     public var mode: Mode
+    /// The fraction of hits also recomputed live and compared with what was served.
+    public var audit: Double
 
-    public init(model: String, directory: URL, options: StoreOptions = StoreOptions(), mode: Mode = .readwrite) {
-        self.model = model; self.directory = directory; self.options = options; self.mode = mode
+    public init(model: String, directory: URL, options: StoreOptions = StoreOptions(), mode: Mode = .readwrite, audit: Double = 0) {
+        self.model = model; self.directory = directory; self.options = options; self.mode = mode; self.audit = audit
     }
 }

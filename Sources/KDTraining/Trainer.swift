@@ -152,7 +152,15 @@ public final class Trainer {
                  "output_wait_s": $0.waitingForOutput, "items_per_s": $0.itemsPerSecond] as [String: Any]
             }
             var stores: [String: Any] = [:]
-            for f in frozen { if let store = f.store { stores[f.name] = store.takeMetrics().record } }
+            for f in frozen {
+                guard let store = f.store else { continue }
+                let counters = store.takeMetrics()
+                stores[f.name] = counters.record
+                let drifted = counters.audit.values.map(\.exceeding).max() ?? 0
+                if drifted > 0 {
+                    log("warning: teacher store \(store.directory.path): \(drifted) audited samples differ from the live teacher beyond \(store.options.encoding) tolerance (`kdflow cache audit` names the records)")
+                }
+            }
             if !stores.isEmpty { record["store"] = stores }
             if collective.size > 1 { record["ranks"] = collective.size; record["allreduce_s"] = student.step.takeAverageSeconds() }
             record["eval"] = final.mapValues { ["top1": $0.top1, "top5": $0.top5, "loss": $0.meanLoss] }

@@ -6,8 +6,8 @@ import KDTraining
 /// `kdflow cache`: inspect, check, compact and precompute teacher-output stores.
 struct CacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cache", abstract: "Teacher-output store maintenance: stats, verify, prune, fill.",
-        subcommands: [Stats.self, Verify.self, Prune.self, Fill.self])
+        commandName: "cache", abstract: "Teacher-output store maintenance: stats, verify, audit, prune, fill.",
+        subcommands: [Stats.self, Verify.self, Audit.self, Prune.self, Fill.self])
 
     /// The pipeline's plan and its stored forward stages.
     static func storedForwards(_ arguments: PipelineArguments) throws -> (TrainingPlan, [(forward: TrainingPlan.ForwardPlan, store: StorePlan)]) {
@@ -56,6 +56,43 @@ struct CacheCommand: ParsableCommand {
                 damaged += s.corrupt.count
             }
             if damaged > 0 { throw ExitCode(1) }
+        }
+    }
+
+    struct Audit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute a seeded random fraction of the stored records with the live teacher; exit 1, naming the records, when one drifted beyond the stored precision's tolerance.")
+        @OptionGroup var pipeline: PipelineArguments
+        @Option(help: "Fraction of each store's records to recompute (0 < F ≤ 1; at least one record).")
+        var fraction = 0.05
+        @Option(help: "Seed of the records' choice (default: the pipeline's seed).")
+        var seed: UInt64?
+
+        func run() throws {
+            guard fraction > 0, fraction <= 1 else { throw ValidationError("--fraction must be in (0, 1], got \(fraction)") }
+            let plan = try CacheCommand.storedForwards(pipeline).0
+            var drifted = 0
+            for r in try StoreAudit.run(plan: plan, fraction: fraction, seed: seed ?? plan.seed) {
+                print("\(r.stage) store \(r.directory.path): \(r.audited) of \(r.records) records recomputed (\(r.encoding), tolerance \(r.encoding.driftTolerance) × (|value| + 1))"
+                      + (r.damaged > 0 ? "; \(r.damaged) damaged records (see `kdflow cache verify`)" : ""))
+                for (tap, d) in r.drift.sorted(by: { $0.key < $1.key }) {
+                    print("  \(tap): \(d.samples) samples, max |Δ| \(d.maxAbsDifference)"
+                          + (d.meanKL.map { String(format: ", mean KL %.3g", $0) } ?? "")
+                          + (d.argmaxAgreement.map { String(format: ", argmax agreement %.4f", $0) } ?? "")
+                          + ", \(d.exceeding) beyond tolerance")
+                }
+                if !r.foreign.isEmpty {
+                    print("  \(r.foreign.count) records hold samples or views this pipeline does not draw (not recomputed): \(r.foreign.prefix(5).joined(separator: ", "))")
+                }
+                for (record, samples) in r.drifted {
+                    print("  drifted: record \(record): \(samples.prefix(5).joined(separator: ", "))" + (samples.count > 5 ? " and \(samples.count - 5) more" : ""))
+                }
+                drifted += r.drifted.count
+            }
+            if drifted > 0 {
+                printError("\(drifted) records drifted: the teacher no longer computes what they hold; `kdflow cache prune` then refill, or set the stage's store mode to write")
+                throw ExitCode(1)
+            }
         }
     }
 

@@ -57,6 +57,8 @@ public enum PipelineSchema {
               doc: "readwrite: serve hits, store misses; read: serve only; write: recompute and store all; off: no store"),
         Field("on_full", .enumeration(["stop", "skip"]), .defaultValue(.string("stop")),
               doc: "when the disk is full: stop the run with an error, or skip storing and train on"),
+        Field("audit", .number(.probability), .defaultValue(.float(0)),
+              doc: "fraction of hits also recomputed live and compared with what was served (drift in metrics.jsonl)"),
     ], doc: "teacher-output store: outputs are recorded per sample and view and served instead of a forward"))
 
     static let stage: Schema = .variants([

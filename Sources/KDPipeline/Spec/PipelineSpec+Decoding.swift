@@ -95,7 +95,8 @@ extension PipelineSpec {
                 StoreSpec(location: entry.keyLocation, codec: entry.value["codec"]?.string ?? "zstd",
                           level: entry.value["level"]?.int ?? 3, precision: entry.value["precision"]?.string ?? "fp16",
                           topK: entry.value["top_k"]?.int, dir: entry.value["dir"]?.string,
-                          mode: entry.value["mode"]?.string ?? "readwrite", onFull: entry.value["on_full"]?.string ?? "stop")
+                          mode: entry.value["mode"]?.string ?? "readwrite", onFull: entry.value["on_full"]?.string ?? "stop",
+                          audit: entry.value["audit"]?.double ?? 0)
             }
             kind = .forward(ForwardSpec(model: model, from: from,
                                         taps: names(node["taps"]) ?? [Located("logits", at: node.location)], store: store))

@@ -175,7 +175,7 @@ public struct ForwardSpec: Sendable {
     public var store: StoreSpec?
 }
 
-/// `store: {codec: zstd, level: 3, precision: fp16, top_k: 10, dir: …, mode: readwrite, on_full: stop}`.
+/// `store: {codec: zstd, level: 3, precision: fp16, top_k: 10, dir: …, mode: readwrite, on_full: stop, audit: 0}`.
 public struct StoreSpec: Sendable {
     /// Where `store:` was written.
     public var location: SourceLocation
@@ -193,6 +193,8 @@ public struct StoreSpec: Sendable {
     public var mode: String = "readwrite"
     /// `on_full:` stop | skip (default stop).
     public var onFull: String = "stop"
+    /// `audit:` fraction of hits recomputed live (default 0).
+    public var audit: Double = 0
 }
 
 /// `{connector: conv1x1_bn, from: student.layer3.preact, to: teacher.layer3.preact}`.

@@ -107,7 +107,7 @@ public enum PipelinePlanner {
         let directory = URL(fileURLWithPath: store.dir ?? "\(outputs)/store/\(stage)")
         let options = StoreOptions(codec: codec, level: store.level, encoding: PayloadEncoding(precision: precision, topK: store.topK),
                                    onFull: onFull)
-        return StorePlan(model: model, directory: directory, options: options, mode: mode)
+        return StorePlan(model: model, directory: directory, options: options, mode: mode, audit: store.audit)
     }
 
     static func augmentOp(_ op: AugmentationOp) throws -> AugmentOp {
