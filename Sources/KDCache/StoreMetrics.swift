@@ -12,6 +12,8 @@ public struct StoreMetrics: Sendable, Equatable {
     public var decodeSeconds = 0.0, encodeSeconds = 0.0
     /// Samples not stored because the disk was full and the policy said to go on.
     public var skippedWrites = 0
+    /// Samples of a view bank's fresh draws (counted in `lookups`, never stored).
+    public var fresh = 0
     /// Hits recomputed live and compared with what was served, by tap (`store: {audit: F}`).
     public var audit: [String: OutputDrift] = [:]
 
@@ -24,7 +26,7 @@ public struct StoreMetrics: Sendable, Equatable {
     public var record: [String: Any] {
         var r: [String: Any] = ["lookups": lookups, "hits": hits, "hit_rate": hitRate, "corrupt": corrupt, "written": written,
          "bytes_read": bytesRead, "bytes_written": bytesWritten, "decode_s": decodeSeconds, "encode_s": encodeSeconds,
-         "skipped_writes": skippedWrites]
+         "skipped_writes": skippedWrites, "fresh": fresh]
         if !audit.isEmpty { r["audit"] = audit.mapValues(\.record) }
         return r
     }
@@ -33,7 +35,7 @@ public struct StoreMetrics: Sendable, Equatable {
         var m = a
         m.lookups += b.lookups; m.hits += b.hits; m.corrupt += b.corrupt; m.written += b.written
         m.bytesRead += b.bytesRead; m.bytesWritten += b.bytesWritten
-        m.decodeSeconds += b.decodeSeconds; m.encodeSeconds += b.encodeSeconds; m.skippedWrites += b.skippedWrites
+        m.decodeSeconds += b.decodeSeconds; m.encodeSeconds += b.encodeSeconds; m.skippedWrites += b.skippedWrites; m.fresh += b.fresh
         for (tap, drift) in b.audit { m.audit[tap, default: OutputDrift()].merge(drift) }
         return m
     }

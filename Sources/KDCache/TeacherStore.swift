@@ -85,6 +85,14 @@ public final class TeacherStore: @unchecked Sendable {
         }
     }
 
+    /// Counts `count` samples of a view bank's fresh draws: looked up (as misses) without reading.
+    public func countFreshDraws(_ count: Int) {
+        lock.withLock {
+            counters.lookups += count
+            counters.fresh += count
+        }
+    }
+
     /// Counts a comparison of served hits with live outputs in the metrics.
     public func recordAudit(_ drift: [String: OutputDrift]) {
         lock.withLock {

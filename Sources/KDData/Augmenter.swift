@@ -3,12 +3,16 @@ import KDTensor
 
 /// Deterministic augmentation with recorded views. Each view's parameters are a pure function
 /// of (seed, sample id, view index); with `views` = K > 0 a sample cycles through K fixed
-/// views (view = epoch mod K), with `views` = 0 every epoch draws a fresh view.
+/// views (view = epoch mod K), with `views` = 0 every epoch draws a fresh view. A view bank
+/// (K > 0, `fresh` = p > 0) records the K views in the first K epochs; from then on each epoch
+/// a sample takes, with probability p, a fresh view (index K + epoch) instead.
 public struct Augmenter: Sendable, Hashable {
     /// The ops, applied in order.
     public let ops: [AugmentOp]
     /// Fixed views per sample (K), or 0 for a fresh view every epoch.
     public let views: Int
+    /// With K > 0: the probability that a sample takes a fresh view in an epoch ≥ K.
+    public let fresh: Double
     /// The augmentation seed.
     public let seed: UInt64
     /// The stored sample layout the ops apply to.
@@ -17,8 +21,11 @@ public struct Augmenter: Sendable, Hashable {
     public let outputDims: [Int]
 
     /// Checks the ops against `input` (crop sizes, normalise channel counts).
-    public init(ops: [AugmentOp], views: Int, seed: UInt64, input: SampleLayout) throws {
+    public init(ops: [AugmentOp], views: Int, fresh: Double = 0, seed: UInt64, input: SampleLayout) throws {
         guard views >= 0 else { throw DataError.invalidOption(key: "augment.views", reason: "must be ≥ 0, got \(views)") }
+        guard fresh >= 0, fresh <= 1, fresh == 0 || views > 0 else {
+            throw DataError.invalidOption(key: "augment.fresh", reason: "must be in [0, 1], and needs views ≥ 1, got \(fresh) with views \(views)")
+        }
         guard input.elementCount > 0 else { throw DataError.invalidOption(key: "augment", reason: "empty input \(input)") }
         let c = input.channels
         var h = input.height, w = input.width
@@ -51,6 +58,7 @@ public struct Augmenter: Sendable, Hashable {
         }
         self.ops = ops
         self.views = views
+        self.fresh = fresh
         self.seed = seed
         self.input = input
         self.outputDims = [c, h, w]
@@ -60,8 +68,21 @@ public struct Augmenter: Sendable, Hashable {
     /// K ≥ 1 fixed views or with no random op; false with `views: 0` and a random op.
     public var isReplayable: Bool { views > 0 || !ops.contains(where: \.isRandom) }
 
-    /// The view index used in `epoch`.
-    public func viewIndex(epoch: Int) -> Int { views > 0 ? epoch % views : epoch }
+    /// The view index sample `id` uses in `epoch`: epoch mod K, the epoch itself with no recorded
+    /// views, or K + epoch when a view bank draws a fresh view (a pure function of seed, id, epoch).
+    public func viewIndex(of id: SampleID, epoch: Int) -> Int {
+        guard views > 0 else { return epoch }
+        guard fresh > 0, epoch >= views,
+              Double(CounterRandom(seed: seed ^ Self.freshTag, stream: Self.streamKey(id)).uniform(UInt64(epoch))) < fresh
+        else { return epoch % views }
+        return views + epoch
+    }
+
+    /// Whether view index `view` is a view bank's fresh draw (never one of the K recorded views).
+    public func isFreshDraw(_ view: Int) -> Bool { views > 0 && view >= views }
+
+    /// Separates the fresh-or-recorded draws from the views' own random numbers.
+    private static let freshTag: UInt64 = 0x6672_6573_6876_6965   // "freshvie"
 
     /// Elements per output sample.
     public var outputCount: Int { outputDims.reduce(1, *) }

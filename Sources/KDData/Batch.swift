@@ -17,14 +17,18 @@ public struct Batch: Sendable {
     public var ids: [SampleID]
     /// The recorded view of each sample (replay with `Augmenter.render`).
     public var views: [ViewParameters]
+    /// Whether each sample's view is a fresh draw of a view bank (`fresh: p`): one of no K recorded
+    /// views, so a teacher store neither serves nor keeps it.
+    public var isFresh: [Bool]
 
-    public init(epoch: Int, index: Int, images: Tensor, labels: [Int]?, ids: [SampleID], views: [ViewParameters]) {
+    public init(epoch: Int, index: Int, images: Tensor, labels: [Int]?, ids: [SampleID], views: [ViewParameters], isFresh: [Bool]) {
         self.epoch = epoch
         self.index = index
         self.images = images
         self.labels = labels
         self.ids = ids
         self.views = views
+        self.isFresh = isFresh
     }
 
     /// Number of samples.

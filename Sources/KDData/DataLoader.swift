@@ -75,21 +75,20 @@ public struct DataLoader: Sendable {
     /// this dataset's layout.
     public func render(_ samples: SampleBatch, with augmenter: Augmenter) -> Batch {
         precondition(augmenter.input == dataset.layout, "augmenter expects \(augmenter.input), dataset holds \(dataset.layout)")
-        let view = augmenter.viewIndex(epoch: samples.epoch)
         let per = augmenter.outputCount
         var views = [ViewParameters]()
         views.reserveCapacity(samples.count)
         var scratch = RenderScratch(capacity: augmenter.scratchCapacity)
         let images = Tensor(shape: Shape([samples.count] + augmenter.outputDims)) { out in
             for (n, g) in samples.members.enumerated() {
-                let params = augmenter.parameters(for: samples.ids[n], view: view)
+                let params = augmenter.parameters(for: samples.ids[n], view: augmenter.viewIndex(of: samples.ids[n], epoch: samples.epoch))
                 let slot = UnsafeMutableBufferPointer(rebasing: out[(n * per)..<((n + 1) * per)])
                 dataset.withPixels(at: g) { augmenter.render($0, parameters: params, into: slot, scratch: &scratch) }
                 views.append(params)
             }
         }
         return Batch(epoch: samples.epoch, index: samples.index, images: images, labels: samples.labels, ids: samples.ids,
-                     views: views)
+                     views: views, isFresh: views.map { augmenter.isFreshDraw($0.view) })
     }
 
     /// Re-renders a recorded view of sample `id` (byte-identical to the batch that carried it),

@@ -44,13 +44,24 @@ struct FrozenForward {
         let keys = zip(batch.ids, batch.views).map {
             StoreKey(fingerprint: store.fingerprint, sample: $0.stableBytes, view: $1.stableBytes)
         }
-        let hits = mode == .write ? StoreHits.none : store.lookup(keys)
+        let recorded = (0..<batch.count).filter { !batch.isFresh[$0] }
+        var hits = mode == .write ? StoreHits.none : store.lookup(recorded.map { keys[$0] })
+        if recorded.count < batch.count {
+            // A view bank's fresh draws are never stored: misses, without reading the store.
+            hits.positions = hits.positions.map { recorded[$0] }
+            hits.isComplete = false
+            if mode != .write { store.countFreshDraws(batch.count - recorded.count) }
+        }
         if audit > 0 { check(hits, of: batch, keys: keys, store: store, sharingThreads: sharingThreads) }
         if hits.isComplete { return hits.outputs }
         let served = Set(hits.positions)
         let missing = (0..<batch.count).filter { !served.contains($0) }
         let computed = compute(hits.positions.isEmpty ? batch.images : batch.images.rows(missing), sharingThreads: sharingThreads)
-        if mode != .read { try store.append(missing.map { keys[$0] }, outputs: computed) }
+        if mode != .read {
+            let storable = missing.indices.filter { !batch.isFresh[missing[$0]] }
+            try store.append(storable.map { keys[missing[$0]] },
+                             outputs: storable.count == missing.count ? computed : computed.mapValues { $0.rows(storable) })
+        }
         // Serve what a later hit would: the stored precision (and top-k), so results do not
         // depend on whether a sample was already in the store.
         let fresh = store.options.encoding.isLossless ? computed : store.roundTrip(computed, count: missing.count)

@@ -9,6 +9,7 @@ extension TrainingPlan {
             return "shards " + trainData.map(\.relativePath).joined(separator: " + ")
         case .stream(let s):
             return "augment " + (s.ops.isEmpty ? "(none)" : s.ops.map(\.name).joined(separator: ", ")) + ", views \(s.views)"
+                + (s.fresh > 0 ? ", fresh \(s.fresh)" : "")
         case .frozenForward(let f):
             return "frozen forward \(f.model) (\(model(named: f.model)?.arch ?? "?")), taps \(f.taps.joined(separator: ", "))"
                 + (f.store.map { ", stored in \($0.directory.relativePath)" } ?? "")

@@ -34,7 +34,11 @@ public struct TrainingPlan: Sendable {
         public var ops: [AugmentOp]
         /// 0: a fresh view every epoch; K: each sample cycles through K fixed views.
         public var views: Int
-        public init(name: String, ops: [AugmentOp], views: Int) { self.name = name; self.ops = ops; self.views = views }
+        /// With K views: the probability of a fresh view per sample and epoch from epoch K on.
+        public var fresh: Double
+        public init(name: String, ops: [AugmentOp], views: Int, fresh: Double = 0) {
+            self.name = name; self.ops = ops; self.views = views; self.fresh = fresh
+        }
     }
 
     /// A forward stage: one model on one stream. Its values are named `<stage>.<tap>`.
@@ -190,7 +194,7 @@ public struct TrainingPlan: Sendable {
     public func augmenter(_ stream: StreamPlan, input: SampleLayout) throws -> Augmenter {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325   // FNV-1a of the name
         for byte in stream.name.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return try Augmenter(ops: stream.ops, views: stream.views, seed: seed ^ h, input: input)
+        return try Augmenter(ops: stream.ops, views: stream.views, fresh: stream.fresh, seed: seed ^ h, input: input)
     }
 
     /// The phase an epoch belongs to.

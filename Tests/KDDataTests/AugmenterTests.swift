@@ -54,14 +54,36 @@ import KDData
 
     @Test func viewsCycleAndFreshViewsAreNotReplayable() throws {
         let random: [AugmentOp] = [.padCrop(size: 4, pad: 1), .hflip(probability: 0.5)]
+        let id = SampleID(dataset: "d", shard: 0, index: 3)
         let k = try Augmenter(ops: random, views: 4, seed: 1, input: layout)
-        #expect((0..<9).map(k.viewIndex(epoch:)) == [0, 1, 2, 3, 0, 1, 2, 3, 0])
+        #expect((0..<9).map { k.viewIndex(of: id, epoch: $0) } == [0, 1, 2, 3, 0, 1, 2, 3, 0])
         let fresh = try Augmenter(ops: random, views: 0, seed: 1, input: layout)
-        #expect(!fresh.isReplayable && fresh.viewIndex(epoch: 9) == 9)
+        #expect(!fresh.isReplayable && fresh.viewIndex(of: id, epoch: 9) == 9)
         #expect(try Augmenter(ops: [.normalize(mean: [0], std: [1])], views: 0, seed: 1, input: layout).isReplayable)
         #expect(throws: DataError.self) { try Augmenter(ops: [.padCrop(size: 9, pad: 2)], views: 1, seed: 0, input: layout) }
         #expect(throws: DataError.self) { try Augmenter(ops: [.normalize(mean: [0, 0], std: [1, 1])], views: 1, seed: 0, input: layout) }
         #expect(throws: DataError.self) { try Augmenter(ops: [], views: -1, seed: 0, input: layout) }
+    }
+
+    @Test func aViewBankRecordsItsViewsFirstThenDrawsFreshOnesAtItsRate() throws {
+        let random: [AugmentOp] = [.padCrop(size: 4, pad: 1), .hflip(probability: 0.5)]
+        let bank = try Augmenter(ops: random, views: 2, fresh: 0.25, seed: 1, input: layout)
+        let ids = (0..<4000).map { SampleID(dataset: "d", shard: 0, index: $0) }
+        // The first K epochs record the K views; no fresh draw.
+        for epoch in 0..<2 { #expect(ids.allSatisfy { bank.viewIndex(of: $0, epoch: epoch) == epoch }) }
+        for epoch in 2..<6 {
+            let views = ids.map { bank.viewIndex(of: $0, epoch: epoch) }
+            let fresh = views.filter(bank.isFreshDraw)
+            #expect(abs(Double(fresh.count) / Double(ids.count) - 0.25) < 0.03)
+            #expect(fresh.allSatisfy { $0 == 2 + epoch })
+            #expect(views.filter { !bank.isFreshDraw($0) }.allSatisfy { $0 == epoch % 2 })
+        }
+        // Which samples draw fresh changes with the epoch.
+        let e2 = ids.filter { bank.isFreshDraw(bank.viewIndex(of: $0, epoch: 2)) }
+        let e3 = ids.filter { bank.isFreshDraw(bank.viewIndex(of: $0, epoch: 3)) }
+        #expect(Set(e2) != Set(e3))
+        #expect(throws: DataError.self) { try Augmenter(ops: random, views: 0, fresh: 0.5, seed: 1, input: layout) }
+        #expect(throws: DataError.self) { try Augmenter(ops: random, views: 2, fresh: 1.5, seed: 1, input: layout) }
     }
 
     @Test func stableBytesAreAFixedEncoding() {

@@ -115,6 +115,18 @@ import Testing
         ])
     }
 
+    @Test func aViewBankNeedsRecordedViewsAndAProbability() {
+        let ops = "ops: [{hflip: 0.5}, {normalize: {mean: [0.286], std: [0.353]}}]"
+        expectDiagnostics(Fixtures.valid(replacing: "augment:", with: "  augment: {from: data.train, \(ops), views: 2, fresh: 0.25}"), [])
+        expectDiagnostics(Fixtures.valid(replacing: "augment:", with: "  augment: {from: data.train, \(ops), views: 2, fresh: 1.5}"), [
+            "kd.yaml:14:113: error: stages.augment.fresh: must be in [0, 1], got 1.5",
+        ])
+        expectDiagnostics(Fixtures.valid(replacing: "augment:", with: "  augment: {from: data.train, \(ops), views: 0, fresh: 0.25}"), [
+            "kd.yaml:14:106: error: stages.augment.fresh: stage 'augment' mixes fresh views into a view bank, but records none (views: 0 draws every view fresh); set views: N",
+            "kd.yaml:15:77: error: stages.teacher.store: stage 'teacher' stores outputs, but its input 'augment' draws a fresh view every epoch (views: 0), so the store would never hit; set views: N on 'augment' or remove store",
+        ])
+    }
+
     @Test func everyMistakeInOneFileIsReportedAtOnce() {
         var yaml = Fixtures.valid(replacing: "epochs:", with: "epochs: many")
         yaml = yaml.replacingOccurrences(of: "temperature: 4", with: "temperatur: 4")

@@ -59,3 +59,36 @@ import Testing
         }
     }
 }
+
+/// A view bank (`views: 2, fresh: 0.25`): from epoch 2 on a quarter of the samples take a fresh
+/// view the store neither serves nor keeps.
+@Suite(.serialized) struct ViewBankTrainingTests {
+    func bankPlan(_ name: String) -> TrainingPlan {
+        var plan = mlpPlan(name, epochs: 4)
+        plan.streams[0].fresh = 0.25
+        plan.models.insert(.init(name: "teacher", arch: "mlp", inChannels: 1, classes: 10, hidden: [32], frozen: true), at: 0)
+        plan.forwards.insert(.init(name: "teacher", model: "teacher", stream: "augment",
+                                   store: StorePlan(model: "teacher", directory: runDirectory(name + "-store"),
+                                                    options: StoreOptions(encoding: .init(precision: .fp16)))), at: 0)
+        plan.loss = LossGraph(terms: [
+            LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4, standardize: false),
+                     bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(1)),
+        ])
+        return plan
+    }
+
+    @Test func hitsThreeQuartersAfterTheBankIsRecordedAndPipelinedEqualsInline() throws {
+        let pipelined = try Trainer(plan: bankPlan("bank-pipelined"), log: { _ in })
+        let a = try pipelined.run(executor: .pipelined)
+        let inline = try Trainer(plan: bankPlan("bank-inline"), log: { _ in })
+        let b = try inline.run(executor: .inline)
+        #expect(try Data(contentsOf: a.exported) == Data(contentsOf: b.exported))
+        let stores = try epochRecords(pipelined.plan.outputDirectory).map { ($0["store"] as? [String: Any])?["teacher"] as? [String: Any] }
+        let rates = stores.map { $0?["hit_rate"] as? Double ?? -1 }
+        #expect(rates[0] == 0 && rates[1] == 0)
+        for rate in rates[2...] { #expect(abs(rate - 0.75) < 0.05) }
+        // Fresh draws are never stored: the store holds exactly the two recorded views.
+        #expect(stores.compactMap { $0?["written"] as? Int }.reduce(0, +) == 20_000)
+        #expect(stores.map { $0?["fresh"] as? Int ?? -1 }[2...].allSatisfy { abs(Double($0) / 10_000 - 0.25) < 0.05 })
+    }
+}

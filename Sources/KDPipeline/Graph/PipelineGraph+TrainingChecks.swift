@@ -32,6 +32,11 @@ extension PipelineGraph {
     }
 
     func checkStores(_ spec: PipelineSpec, _ problems: inout [Diagnostic]) {
+        for stage in spec.stages {
+            guard case .augmentation(let augmentation) = stage.kind, augmentation.fresh > 0, augmentation.views == 0 else { continue }
+            problems.append(Diagnostic(at: stage.node.entry("fresh")?.keyLocation ?? stage.location, keyPath: "stages.\(stage.name).fresh",
+                                       "stage '\(stage.name)' mixes fresh views into a view bank, but records none (views: 0 draws every view fresh); set views: N"))
+        }
         var directories: [String: String] = [:]
         for stage in spec.stages {
             guard case .forward(let forward) = stage.kind, let store = forward.store else { continue }

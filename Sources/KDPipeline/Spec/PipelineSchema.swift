@@ -68,6 +68,8 @@ public enum PipelineSchema {
                   doc: "augmentation ops in order, each a single-key mapping {op: arguments}"),
             Field("views", .int(min: 0), .defaultValue(.int(0)),
                   doc: "0: a fresh random view every epoch; N: each sample cycles through N fixed views"),
+            Field("fresh", .number(.probability), .defaultValue(.float(0)),
+                  doc: "view bank (needs views: N): from epoch N on, each sample takes a fresh view with this probability; a store neither serves nor keeps it"),
         ], doc: "augmentation stage; outputs: images, labels")),
         Variant(key: "forward", schema: ObjectSchema([
             Field("forward", .string, .required, doc: "the model to run"),

@@ -88,7 +88,7 @@ extension PipelineSpec {
                 guard let only = op.entries?.first, op.entries?.count == 1 else { return nil }
                 return AugmentationOp(name: Located(only.key, at: only.keyLocation), arguments: only.value)
             }
-            kind = .augmentation(AugmentationSpec(from: from, ops: ops, views: node["views"]?.int ?? 0))
+            kind = .augmentation(AugmentationSpec(from: from, ops: ops, views: node["views"]?.int ?? 0, fresh: node["fresh"]?.double ?? 0))
         case "forward":
             guard let model = located(node["forward"]) else { return nil }
             let store = node.entry("store").map { entry in

@@ -153,6 +153,8 @@ public struct AugmentationSpec: Sendable {
     public var ops: [AugmentationOp]
     /// `views:` 0 = a fresh random view every epoch; N = each sample cycles through N fixed views.
     public var views: Int
+    /// `fresh:` with N views, the probability that a sample takes a fresh view in an epoch ≥ N.
+    public var fresh: Double
 }
 
 /// One augmentation op, `{name: arguments}`.

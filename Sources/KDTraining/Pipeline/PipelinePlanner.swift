@@ -32,7 +32,7 @@ public enum PipelinePlanner {
         for s in spec.stages {
             switch s.kind {
             case .augmentation(let a):
-                streams.append(.init(name: s.name, ops: try a.ops.map(augmentOp), views: a.views))
+                streams.append(.init(name: s.name, ops: try a.ops.map(augmentOp), views: a.views, fresh: a.fresh))
             case .forward(let f):
                 let store = try f.store.map { try storePlan($0, stage: s.name, model: f.model.value, outputs: spec.outputs.dir) }
                 forwards.append(.init(name: s.name, model: f.model.value, stream: f.from.value.node, taps: f.taps.map(\.value),
