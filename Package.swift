@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "KDNNTests", dependencies: ["KDNN", "KDLoss"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDDataTests", dependencies: ["KDData"]),
         .testTarget(name: "KDPipelineTests", dependencies: ["KDPipeline"]),
-        .testTarget(name: "KDCacheTests", dependencies: ["KDCache"]),
+        .testTarget(name: "KDCacheTests", dependencies: ["KDCache"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining", "KDCache"], resources: [.copy("Pipelines")]),
         .testTarget(name: "KDLossTests", dependencies: ["KDLoss", "KDTraining", "KDGradCheck"], resources: [.copy("Fixtures")]),
     ]

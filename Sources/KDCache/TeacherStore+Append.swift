@@ -11,15 +11,28 @@ extension TeacherStore {
         for (name, t) in outputs where t.rank == 0 || t.shape[0] != keys.count {
             throw StoreError.invalidOutputs("tap \(name) has shape \(t.shape), expected \(keys.count) samples first")
         }
+        let started = Date()
+        let (taps, columns) = RecordPayload.columns(outputs, count: keys.count, encoding: options.encoding)
+        try append(keys, taps: taps, columns: columns, encodingStarted: started)
+    }
+
+    /// Stores already-encoded outputs (as `StoredRecord.columns` holds them) as one record: what
+    /// `kdflow cache import` writes, bit for bit what was exported. The caller has checked that
+    /// every column holds `keys.count` samples of its tap's layout.
+    public func append(_ keys: [StoreKey], taps: [TapLayout], columns: [String: StoredColumn]) throws {
+        guard !keys.isEmpty else { return }
+        try append(keys, taps: taps, columns: columns, encodingStarted: Date())
+    }
+
+    private func append(_ keys: [StoreKey], taps: [TapLayout], columns: [String: StoredColumn], encodingStarted started: Date) throws {
         try lock.withLock {
             guard !writesDisabled else {
                 counters.skippedWrites += keys.count
                 return
             }
-            let started = Date()
             let order = RecordIdentities.order(keys)
+            let raw = RecordPayload.encode(columns.mapValues { $0.rows(order, of: keys.count) }, taps: taps, precision: options.encoding.precision)
             let keys = order.map { keys[$0] }
-            let (taps, raw) = RecordPayload.encode(outputs.mapValues { $0.rows(order) }, count: keys.count, encoding: options.encoding)
             let frame = RecordFrame.encode(precision: options.encoding.precision, fingerprint: fingerprint.digest, count: keys.count,
                                            taps: taps, identities: block(RecordIdentities.encode(keys)), payload: block(raw))
             counters.encodeSeconds += Date().timeIntervalSince(started)

@@ -46,14 +46,9 @@ public enum DatasetWriter {
     /// target name changes. Returns the staging directory and the manifest written there.
     static func stage(_ table: SampleTable, name: String, beside directory: URL, shardSize: Int) throws -> (URL, DatasetManifest) {
         guard shardSize > 0 else { throw DataError.invalid(file: directory.path, reason: "shard size must be positive") }
-        let fm = FileManager.default
-        let parent = directory.deletingLastPathComponent()
-        let staging = parent.appendingPathComponent(AtomicFile.temporaryName(for: directory.lastPathComponent))
-        do {
-            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-            try fm.createDirectory(at: staging, withIntermediateDirectories: false)
-        } catch {
-            throw DataError.io(file: staging.path, reason: "cannot create directory: \(error.localizedDescription)")
+        let staging: URL
+        do { staging = try AtomicDirectory.stage(beside: directory) } catch let e as AtomicFile.WriteError {
+            throw DataError.io(file: e.path, reason: e.reason)
         }
         do {
             var entries = [DatasetManifest.ShardEntry]()
@@ -76,29 +71,16 @@ public enum DatasetWriter {
             try AtomicFile.write(try manifest.encoded(), to: staging.appendingPathComponent(DatasetManifest.fileName))
             return (staging, manifest)
         } catch {
-            try? fm.removeItem(at: staging)
+            try? FileManager.default.removeItem(at: staging)
             if let e = error as? DataError { throw e }
             throw DataError.io(file: directory.path, reason: "\(error.localizedDescription)")
         }
     }
 
-    /// Moves a staged dataset into place. An old dataset is renamed aside first and removed only
-    /// once the new one is in place, so a failure leaves the old one (or, renamed back, nothing changed).
+    /// Moves a staged dataset into place (`AtomicDirectory.commit`).
     static func commit(_ staging: URL, to directory: URL) throws {
-        let fm = FileManager.default
-        let parent = directory.deletingLastPathComponent()
-        let aside = parent.appendingPathComponent(AtomicFile.temporaryName(for: directory.lastPathComponent + ".old"))
-        let replacing = fm.fileExists(atPath: directory.path)
-        if replacing, rename(directory.path, aside.path) != 0 {
-            try? fm.removeItem(at: staging)
-            throw DataError.io(file: directory.path, reason: "cannot move the old dataset aside")
+        do { try AtomicDirectory.commit(staging, to: directory) } catch let e as AtomicFile.WriteError {
+            throw DataError.io(file: e.path, reason: e.reason)
         }
-        guard rename(staging.path, directory.path) == 0 else {
-            if replacing { _ = rename(aside.path, directory.path) }
-            try? fm.removeItem(at: staging)
-            throw DataError.io(file: directory.path, reason: "cannot move the staged dataset into place")
-        }
-        AtomicFile.syncDirectory(parent)
-        if replacing { try? fm.removeItem(at: aside) }
     }
 }

@@ -25,6 +25,12 @@ public struct Safetensors: Sendable {
         public var shape: Shape
         /// Raw little-endian bytes.
         public var bytes: Data
+
+        /// An entry of `shape` whose `bytes` hold its elements in `dtype`, little-endian.
+        public init(dtype: DType, shape: Shape, bytes: Data) {
+            precondition(bytes.count == shape.count * dtype.byteSize, "\(shape) of \(dtype) needs \(shape.count * dtype.byteSize) bytes")
+            self.dtype = dtype; self.shape = shape; self.bytes = bytes
+        }
     }
 
     /// Problems reading a safetensors file.

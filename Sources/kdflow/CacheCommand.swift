@@ -6,8 +6,8 @@ import KDTraining
 /// `kdflow cache`: inspect, check, compact and precompute teacher-output stores.
 struct CacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cache", abstract: "Teacher-output store maintenance: stats, verify, audit, prune, fill.",
-        subcommands: [Stats.self, Verify.self, Audit.self, Prune.self, Fill.self])
+        commandName: "cache", abstract: "Teacher-output store maintenance: stats, verify, audit, prune, fill, export, import.",
+        subcommands: [Stats.self, Verify.self, Audit.self, Prune.self, Fill.self, Export.self, Import.self])
 
     /// The pipeline's plan and its stored forward stages.
     static func storedForwards(_ arguments: PipelineArguments) throws -> (TrainingPlan, [(forward: TrainingPlan.ForwardPlan, store: StorePlan)]) {
@@ -154,6 +154,38 @@ struct CacheCommand: ParsableCommand {
                              samples, report.views, counts[0], counts[1], counts[2], report.seconds)
                       + (ranks.size > 1 ? " on \(ranks.size) ranks" : ""))
             }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a stored stage's outputs as safetensors shards + manifest.json (soft labels any framework can read).")
+        @OptionGroup var pipeline: PipelineArguments
+        @Option(help: "The export directory (must not exist, or be an export kdflow wrote).")
+        var out: String
+        @Option(help: "The stored stage (default: the pipeline's only one).")
+        var stage: String?
+
+        func run() throws {
+            let plan = try CacheCommand.storedForwards(pipeline).0
+            let m = try SoftLabels.export(plan: plan, stage: stage, to: URL(fileURLWithPath: out))
+            print("exported \(m.samples) samples (\(m.taps.map(\.name).joined(separator: ", ")), \(m.precision)) of teacher \(m.teacher.fingerprint) in \(m.shards.count) shards to \(out)")
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read a soft-label export of this pipeline's teacher into its stored stage.")
+        @OptionGroup var pipeline: PipelineArguments
+        @Option(help: "The export directory.")
+        var from: String
+        @Option(help: "The stored stage (default: the pipeline's only one).")
+        var stage: String?
+
+        func run() throws {
+            let plan = try CacheCommand.storedForwards(pipeline).0
+            let r = try SoftLabels.importing(plan: plan, stage: stage, from: URL(fileURLWithPath: from))
+            print("imported \(r.samples) samples from \(r.shards) shards of \(from)")
         }
     }
 }
