@@ -3,24 +3,32 @@ import KDTensor
 
 /// `kdflow cache export` and `import`: a store's outputs of one teacher as safetensors shards plus
 /// `manifest.json`, readable with the `safetensors` package alone, and back into a store bit for
-/// bit. Rows are sorted by key bytes (sample, then view), so an export does not depend on how the
-/// records were batched.
+/// bit. Rows are sorted by the described columns (in the order given), then by key bytes, so an
+/// export does not depend on how the records were batched.
 public enum SoftLabelExport {
     /// Samples per shard file.
     static let shardSamples = 50_000
 
-    /// One exported sample: its key and each tap's stored values.
+    /// One exported sample: its key, its described columns and each tap's stored values.
     private struct Row {
         var key: StoreKey
+        var described: [(column: String, value: Int64)]
         var values: [String: StoredColumn]
+
+        static func < (a: Row, b: Row) -> Bool {
+            let (x, y) = (a.described.map(\.value), b.described.map(\.value))
+            if x != y { return x.lexicographicallyPrecedes(y) }
+            return a.key.sample == b.key.sample ? a.key.view.lexicographicallyPrecedes(b.key.view)
+                                                : a.key.sample.lexicographicallyPrecedes(b.key.sample)
+        }
     }
 
     /// Writes the records `store` serves into `directory`, which must not exist or be an export
     /// kdflow wrote (replaced atomically). `describe` adds integer columns per sample (e.g.
-    /// `sample.index`), documented by `columnDocs`. Returns the manifest written.
+    /// `sample.index`), documented by `columnDocs`, which also order the rows. Returns the manifest written.
     @discardableResult
     public static func write(_ store: TeacherStore, to directory: URL, columnDocs: [String: String] = [:],
-                             describe: (StoreKey) throws -> [String: Int64] = { _ in [:] }) throws -> SoftLabelManifest {
+                             describe: (StoreKey) throws -> [(column: String, value: Int64)] = { _ in [] }) throws -> SoftLabelManifest {
         try checkTarget(directory)
         let (records, damaged) = try store.records()
         guard damaged == 0 else {
@@ -33,11 +41,11 @@ public enum SoftLabelExport {
         var rows: [Row] = []
         for record in records {
             for (slot, key) in record.keys.enumerated() {
-                rows.append(Row(key: key, values: record.columns.mapValues { $0.rows([slot], of: record.keys.count) }))
+                rows.append(Row(key: key, described: try describe(key),
+                                values: record.columns.mapValues { $0.rows([slot], of: record.keys.count) }))
             }
         }
-        rows.sort { $0.key.sample == $1.key.sample ? $0.key.view.lexicographicallyPrecedes($1.key.view)
-                                                   : $0.key.sample.lexicographicallyPrecedes($1.key.sample) }
+        rows.sort(by: <)
         let precision = store.options.encoding.precision
         let staging = try AtomicDirectory.stage(beside: directory)
         do {
@@ -49,7 +57,7 @@ public enum SoftLabelExport {
                 while end < min(rows.count, start + shardSamples), rows[end].key.sample.count == rows[start].key.sample.count,
                       rows[end].key.view.count == rows[start].key.view.count { end += 1 }
                 let file = String(format: "shard-%05d.safetensors", shards.count)
-                let bytes = try shard(rows[start..<end], taps: taps, precision: precision, describe: describe).serialized()
+                let bytes = shard(rows[start..<end], taps: taps, precision: precision).serialized()
                 try AtomicFile.write(bytes, to: staging.appendingPathComponent(file))
                 shards.append(.init(file: file, samples: end - start, sha256: hex(SHA256.hash([UInt8](bytes)))))
                 start = end
@@ -82,15 +90,14 @@ public enum SoftLabelExport {
     }
 
     /// One shard's tensors.
-    private static func shard(_ rows: ArraySlice<Row>, taps: [TapLayout], precision: StoredPrecision,
-                              describe: (StoreKey) throws -> [String: Int64]) throws -> Safetensors {
+    private static func shard(_ rows: ArraySlice<Row>, taps: [TapLayout], precision: StoredPrecision) -> Safetensors {
         var file = Safetensors(metadata: ["format": SoftLabelManifest.formatName])
         let n = rows.count
         for (name, keyBytes) in [("key.sample", rows.map(\.key.sample)), ("key.view", rows.map(\.key.view))] {
             file.entries[name] = .init(dtype: .u8, shape: Shape([n, keyBytes.first?.count ?? 0]), bytes: Data(keyBytes.joined()))
         }
         var described: [String: [Int64]] = [:]
-        for row in rows { for (column, value) in try describe(row.key) { described[column, default: []].append(value) } }
+        for row in rows { for (column, value) in row.described { described[column, default: []].append(value) } }
         for (column, values) in described where values.count == n { file.setInt64(column, values, shape: Shape([n])) }
         for tap in taps {
             let columns = rows.map { $0.values[tap.name]! }

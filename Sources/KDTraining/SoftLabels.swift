@@ -18,7 +18,7 @@ public enum SoftLabels {
         return try SoftLabelExport.write(store, to: directory, columnDocs: columnDocs) { key in
             let id = try SampleID(stableBytes: key.sample, origin: store.directory.path)
             let view = try ViewParameters.viewIndex(stableBytes: key.view, origin: store.directory.path)
-            return ["sample.shard": Int64(id.shard), "sample.index": Int64(id.index), "view.index": Int64(view)]
+            return [("sample.shard", Int64(id.shard)), ("sample.index", Int64(id.index)), ("view.index", Int64(view))]
         }
     }
 

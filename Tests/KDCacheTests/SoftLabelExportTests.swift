@@ -33,8 +33,8 @@ import Testing
         return store
     }
 
-    static func sampleIndex(_ key: StoreKey) -> [String: Int64] {
-        ["sample.index": key.sample.suffix(8).reversed().reduce(Int64(0)) { $0 << 8 | Int64($1) }]
+    static func sampleIndex(_ key: StoreKey) -> [(column: String, value: Int64)] {
+        [("sample.index", key.sample.suffix(8).reversed().reduce(Int64(0)) { $0 << 8 | Int64($1) })]
     }
 
     @Test func exportMatchesTheFixturePythonReadAndServesItsValues() throws {
