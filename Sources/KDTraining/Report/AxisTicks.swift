@@ -36,7 +36,7 @@ struct AxisTicks: Equatable {
     }
 
     /// Ticks for a log axis (`lo` > 0): 1, 2, 5 per decade, whole decades over a wide range,
-    /// and linear 1-2-5 ticks when the range is too narrow for three log ticks to say anything.
+    /// and linear 1-2-5 ticks (placed on the log axis) when the range is too narrow for four log ticks.
     static func log(_ lo: Double, _ hi: Double) -> AxisTicks {
         precondition(lo > 0 && hi >= lo, "a log axis needs positive values")
         let firstDecade = Int(floor(log10(lo))), lastDecade = Int(ceil(log10(hi)))
