@@ -7,8 +7,7 @@ import KDNN
 
 extension Conv2d: ONNXLowerable {
     func lower(_ input: String, into graph: ONNXGraphBuilder) throws -> String {
-        let inputs = [input, graph.constant("weight", weight.value)] + (bias.map { [graph.constant("bias", $0.value)] } ?? [])
-        return graph.node("Conv", inputs, ONNXGraphBuilder.window(geometry))
+        graph.node("Conv", [input] + graph.weightAndBias(weight, bias), ONNXGraphBuilder.window(geometry))
     }
 }
 
@@ -24,8 +23,7 @@ extension BatchNorm: ONNXLowerable {
 extension Linear: ONNXLowerable {
     /// x·Wᵀ + b as Gemm with transB, so the weight keeps PyTorch's [out, in] layout.
     func lower(_ input: String, into graph: ONNXGraphBuilder) throws -> String {
-        let inputs = [input, graph.constant("weight", weight.value)] + (bias.map { [graph.constant("bias", $0.value)] } ?? [])
-        return graph.node("Gemm", inputs, [ONNXAttribute(name: "transB", value: .int(1))])
+        graph.node("Gemm", [input] + graph.weightAndBias(weight, bias), [ONNXAttribute(name: "transB", value: .int(1))])
     }
 }
 

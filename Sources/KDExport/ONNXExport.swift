@@ -4,7 +4,9 @@ import KDNN
 public enum ONNXExport {
     /// (x − mean[c]) / std[c] per channel, as the evaluation stream's `normalize` op.
     public struct Normalization: Sendable {
+        /// Subtracted first: one value, or one per channel.
         public var mean: [Float]
+        /// Divided by next (as a product with 1/std, as kdflow's augmenter computes it).
         public var std: [Float]
 
         /// One value applies to every channel; otherwise one per channel.

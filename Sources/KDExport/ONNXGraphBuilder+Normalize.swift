@@ -8,7 +8,9 @@ extension ONNXGraphBuilder {
         guard n.mean.count == n.std.count, n.mean.count == 1 || n.mean.count == channels else {
             throw ONNXExportError.normalization(means: n.mean.count, stds: n.std.count, channels: channels)
         }
-        let perChannel = { (values: [Float]) in Tensor(shape: [1, channels, 1, 1], scalars: (0..<channels).map { values.count == 1 ? values[0] : values[$0] }) }
+        let perChannel = { (values: [Float]) in
+            Tensor(shape: [1, channels, 1, 1], scalars: (0..<channels).map { values.count == 1 ? values[0] : values[$0] })
+        }
         let mean = constant("\(name).mean", perChannel(n.mean))
         let inverseStd = constant("\(name).inverse_std", perChannel(n.std.map { 1 / $0 }))
         return node("Mul", [node("Sub", [x, mean]), inverseStd])

@@ -36,6 +36,11 @@ final class ONNXGraphBuilder {
         return qualified
     }
 
+    /// The initialisers of a Conv's or Gemm's `weight` and optional `bias` inputs.
+    func weightAndBias(_ weight: Parameter, _ bias: Parameter?) -> [String] {
+        [constant("weight", weight.value)] + (bias.map { [constant("bias", $0.value)] } ?? [])
+    }
+
     /// Adds a node with one output, named after the module path and the operator
     /// (`layer1.0.conv1.Conv`, then `…Conv_1`); returns the output's name.
     func node(_ opType: String, _ inputs: [String], _ attributes: [ONNXAttribute] = []) -> String {
