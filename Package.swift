@@ -47,9 +47,11 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .target(name: "KDCache", dependencies: ["KDTensor", "CZstd", "CLZ4"], swiftSettings: cacheFlags),
         .target(name: "KDTraining", dependencies: ["KDNN", "KDLoss", "KDData", "KDPipeline", "KDCache"], swiftSettings: cpuFlags),
+        // ONNX export: the protobuf writer and the model-to-graph lowering (for the CLI only).
+        .target(name: "KDExport", dependencies: ["KDNN"]),
         .executableTarget(
             name: "kdflow",
-            dependencies: ["KDTraining", "KDCache", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["KDTraining", "KDCache", "KDExport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: cpuFlags),
         .testTarget(name: "KDTensorTests", dependencies: ["KDTensor"], resources: [.copy("Fixtures")]),
         // Seeded inputs and the finite-difference gradient check, shared by the test targets.
@@ -60,6 +62,7 @@ let package = Package(
         .testTarget(name: "KDPipelineTests", dependencies: ["KDPipeline"]),
         .testTarget(name: "KDCacheTests", dependencies: ["KDCache"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining", "KDCache"], resources: [.copy("Pipelines")]),
+        .testTarget(name: "KDExportTests", dependencies: ["KDExport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDLossTests", dependencies: ["KDLoss", "KDTraining", "KDGradCheck"], resources: [.copy("Fixtures")]),
     ]
 )
