@@ -1,6 +1,6 @@
 import Foundation
 
-/// The epoch records of a run's `metrics.jsonl`: evaluation top-1 per model and epoch.
+/// A run's `metrics.jsonl`: its step and epoch records, and evaluation top-1 per model and epoch.
 struct RunMetrics {
     /// One evaluated epoch.
     struct Epoch {
@@ -9,6 +9,9 @@ struct RunMetrics {
         var top1: [String: Double]
     }
 
+    /// The records as written, by kind.
+    var stepRecords: [[String: Any]] = [], epochRecords: [[String: Any]] = []
+    /// The evaluated epochs, in order.
     var epochs: [Epoch] = []
 
     /// Reads `<run>/metrics.jsonl`; a line that is not a JSON object is an error naming it.
@@ -21,8 +24,10 @@ struct RunMetrics {
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
                 throw ReportError(message: "\(url.path):\(i + 1): not a JSON object")
             }
-            guard object["kind"] as? String == "epoch", let epoch = object["epoch"] as? Int,
-                  let eval = object["eval"] as? [String: [String: Double]] else { continue }
+            if object["kind"] as? String == "step" { stepRecords.append(object) }
+            guard object["kind"] as? String == "epoch" else { continue }
+            epochRecords.append(object)
+            guard let epoch = object["epoch"] as? Int, let eval = object["eval"] as? [String: [String: Double]] else { continue }
             epochs.append(Epoch(epoch: epoch, top1: eval.compactMapValues { $0["top1"] }))
         }
     }

@@ -13,18 +13,8 @@ public enum RunSummary {
 
     /// Reads `<run>/metrics.jsonl` and writes `loss.svg`, `accuracy.svg` and `summary.md` beside it.
     public static func write(run: URL) throws -> Output {
-        let url = run.appendingPathComponent("metrics.jsonl")
-        guard let contents = FileManager.default.contents(atPath: url.path).map({ String(decoding: $0, as: UTF8.self) }) else {
-            throw ReportError(message: "\(url.path): cannot be read (is \(run.path) a kdflow run directory?)")
-        }
-        let lines = contents.split(separator: "\n")
-        var steps: [[String: Any]] = [], epochs: [[String: Any]] = []
-        for (i, line) in lines.enumerated() {
-            guard let obj = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-                throw ReportError(message: "\(url.path):\(i + 1): not a JSON object")
-            }
-            if obj["kind"] as? String == "step" { steps.append(obj) } else { epochs.append(obj) }
-        }
+        let metrics = try RunMetrics(run: run)
+        let (steps, epochs) = (metrics.stepRecords, metrics.epochRecords)
         let stepsPerEpoch = Double(max(steps.filter { ($0["epoch"] as? Int) == 1 }.count, 1))
         let termNames = Set(steps.flatMap { ($0["terms"] as? [String: Double])?.keys.map { $0 } ?? [] }).sorted()
         func epochOf(_ step: [String: Any]) -> Double { Double(step["global_step"] as? Int ?? 0) / stepsPerEpoch }
