@@ -39,7 +39,7 @@ func runCacheBenchmark(_ args: [String]) throws {
     let storeDir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-cache-store")
     if !warmOnly { try? FileManager.default.removeItem(at: storeDir) }
     let normalize = AugmentOp.normalize(mean: [0.286], std: [0.353])
-    func plan(_ name: String, teacher: Bool, epochs: Int) -> TrainingPlan {
+    func plan(_ name: String, teacher: Bool, epochs: Int, views: Int = 4, fresh: Double = 0) -> TrainingPlan {
         var terms = [LossTerm(name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "student.logits"], weight: LossWeight(teacher ? 0.1 : 1))]
         if teacher {
             terms.append(LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4, standardize: false),
@@ -47,7 +47,7 @@ func runCacheBenchmark(_ args: [String]) throws {
         }
         return TrainingPlan(
             name: name, seed: 3, phases: [.init(name: "main", epochs: epochs)], batchSize: 128, trainData: [data], evalData: nil,
-            streams: [.init(name: "augment", ops: [.padCrop(size: 28, pad: 2), .hflip(probability: 0.5), normalize], views: 4)],
+            streams: [.init(name: "augment", ops: [.padCrop(size: 28, pad: 2), .hflip(probability: 0.5), normalize], views: views, fresh: fresh)],
             forwards: (teacher ? [TrainingPlan.ForwardPlan(
                 name: "teacher", model: "teacher", stream: "augment",
                 store: StorePlan(model: "teacher", directory: storeDir,
@@ -99,6 +99,21 @@ func runCacheBenchmark(_ args: [String]) throws {
     let diskPerSample = Double(inspection.bytes) / Double(max(inspection.distinctKeys, 1))
     print(String(format: "store (fp16, zstd 3, logits): %.1f stored bytes per sample·view (payload and sample/view identity), %.1f on disk with framing",
                  payloadPerSample, diskPerSample))
+
+    // The view bank against the warm store: one view (view 0, stored above) so the second epoch
+    // already draws fresh views with probability p; that epoch is measured.
+    print("view bank (warm store)  fresh p  epoch s  store hit rate")
+    var bankRows: [[String: Any]] = []
+    for p in [0, 0.25, 1.0] {
+        let trainer = try Trainer(plan: plan("bank-\(p)", teacher: true, epochs: 2, views: 1, fresh: p), log: { _ in })
+        _ = try trainer.run()
+        let record = try epochRecords(trainer.plan.outputDirectory)[1]
+        let hitRate = (((record["store"] as? [String: Any])?["teacher"] as? [String: Any])?["hit_rate"] as? Double) ?? .nan
+        let seconds = record["train_seconds"] as! Double
+        print(String(format: "%30.2f  %7.2f  %14.3f", p, seconds, hitRate))
+        bankRows.append(["fresh": p, "epoch_s": r3(seconds), "hit_rate": r3(hitRate)])
+    }
+    json["view_bank"] = bankRows
 
     let codecRows = try codecTable(plan("codec-source", teacher: true, epochs: 1))
     let warmOverStudent = mean(warmPaired) / mean(studentPaired)
