@@ -63,6 +63,18 @@ let kdTableMethods: [KDTableMethod] = [
     KDTableMethod(name: "weak-strong", pipeline: "pipelines/fashion-weak-strong.yaml",
                   distils: "teacher logits on a weak stored stream; the student on its own pad-crop + flip + cutout stream",
                   baseline: "student", usesTeacher: true),
+    // The view bank against its two ends, on one pad-crop + flip recipe: fully offline (2 stored
+    // views), the bank (a fresh view with probability 0.25 from epoch 3), fully online (views: 0).
+    KDTableMethod(name: "kd-crop", pipeline: "pipelines/fashion-kd-bank.yaml",
+                  distils: "teacher logits on pad-crop + flip, 2 stored views (fresh: 0, fully offline)",
+                  baseline: "student", usesTeacher: true, extraOverrides: { _ in ["stages.augment.fresh=0"] }),
+    KDTableMethod(name: "kd-bank", pipeline: "pipelines/fashion-kd-bank.yaml",
+                  distils: "as kd-crop, but a view bank: from epoch 3 a fresh view (teacher live) with probability 0.25",
+                  baseline: "student", usesTeacher: true),
+    KDTableMethod(name: "kd-online", pipeline: "pipelines/fashion-kd-bank.yaml",
+                  distils: "as kd-crop, but a fresh view every epoch (views: 0), the teacher live every step",
+                  baseline: "student", usesTeacher: true, readsStore: false,
+                  extraOverrides: { _ in ["stages.augment.views=0", "stages.augment.fresh=0", "stages.teacher.store={mode: off}"] }),
     KDTableMethod(name: "dml", pipeline: "pipelines/fashion-dml.yaml", distils: "a peer's logits (no teacher)",
                   baseline: "student", usesTeacher: false),
     KDTableMethod(name: "udml", pipeline: "pipelines/fashion-udml.yaml", distils: "a peer's logits and features (no teacher)",

@@ -57,7 +57,7 @@ extension PipelineGraph {
             var seen: Set<String> = []
             while seen.insert(upstream).inserted, let producer = spec.stage(named: upstream) {
                 if case .augmentation(let augmentation) = producer.kind {
-                    if augmentation.views == 0 {
+                    if augmentation.views == 0 && store.mode != "off" {
                         problems.append(Diagnostic(at: store.location, keyPath: keyPath,
                                                    "stage '\(stage.name)' stores outputs, but its input '\(producer.name)' draws a fresh view every epoch (views: 0), so the store would never hit; set views: N on '\(producer.name)' or remove store"))
                     }
