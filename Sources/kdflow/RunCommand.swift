@@ -13,12 +13,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Continue from the run's last checkpoint.")
     var resume = false
     @Option(help: "pipelined (stages overlap) or inline (one after another, same results).")
-    var executor: String = "pipelined"
+    var executor: ExecutorKind = .pipelined
     @Option(help: "Under mpirun: steps between checks that every rank holds the same weights (0: only at the start).")
     var weightCheckEvery = 100
 
     func run() throws {
-        guard let kind = ExecutorKind(rawValue: executor) else { throw ValidationError("--executor is pipelined or inline") }
         let stop = StopSignal()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -27,7 +26,7 @@ struct RunCommand: ParsableCommand {
             stop.raise()
         }
         source.resume()
-        try Ranks.run { try train(pipeline, resume: resume, executor: kind, stop: stop, ranks: $0, chain: []) }
+        try Ranks.run { try train(pipeline, resume: resume, executor: executor, stop: stop, ranks: $0, chain: []) }
     }
 
     /// Trains a pipeline, first training any model's `trained_by` pipeline whose weights are missing;
@@ -78,3 +77,5 @@ struct RunCommand: ParsableCommand {
         }
     }
 }
+
+extension ExecutorKind: ExpressibleByArgument {}
