@@ -15,12 +15,6 @@ extension GEMMProblem {
         let totalPanels = (n + nr - 1) / nr
         let slabPanels = max(1, min(totalPanels, GEMMBlocking.slabMaxFloats / (k * nr)))
         let mPanels = (m + mr - 1) / mr
-        // Streaming pays only when it saves reading C: for whole cache lines (a partly written
-        // line costs a read of memory anyway; measured 3× slower than plain stores), so each
-        // 16-float tile row must be one line; and in one pass over the depth (a later depth
-        // block finds C's lines in cache, where a plain store is cheaper).
-        let streamsC = m * n * MemoryLayout<Float>.size >= GEMMBlocking.streamMinBytes
-            && Int(bitPattern: c) % 64 == 0 && ldc % 16 == 0 && kBlocks == 1
 
         GEMMWorkspace.withBuffer(floats: k * slabPanels * nr) { packedB in
             var firstPanel = 0
@@ -56,6 +50,15 @@ extension GEMMProblem {
                 firstPanel += panels
             }
         }
+    }
+
+    /// Whether full tiles write C with streaming stores. Streaming pays only when it saves reading
+    /// C: for whole cache lines (a partly written line costs a read of memory anyway; measured 3×
+    /// slower than plain stores), so each 16-float tile row must be one line; and in one pass over
+    /// the depth (a later depth block finds C's lines in cache, where a plain store is cheaper).
+    var streamsC: Bool {
+        m * n * MemoryLayout<Float>.size >= GEMMBlocking.streamMinBytes
+            && Int(bitPattern: c) % 64 == 0 && ldc % 16 == 0 && k <= GEMMBlocking.kcMax
     }
 
     /// One run of packed B panels: columns j0 ..< j0 + panels·16 of op(B), all k rows.

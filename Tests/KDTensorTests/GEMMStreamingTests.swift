@@ -22,6 +22,14 @@ import Testing
         defer { storage.deallocate() }
         func product(offset: Int) -> [Float] {
             let c = storage + offset
+            // The path under test: streamed into the aligned C, plainly 16 bytes off the line.
+            let problem = a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    GEMMProblem(transA: false, transB: false, m: m, n: n, k: k, alpha: 1.5, a: a.baseAddress!, lda: k,
+                                b: b.baseAddress!, ldb: n, beta: beta, c: c, ldc: n)
+                }
+            }
+            #expect(problem.streamsC == (offset == 0), "k=\(k) offset=\(offset)")
             c.update(from: old, count: m * n)
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in

@@ -5,18 +5,24 @@ import KDTensor
 import KDTraining
 import Testing
 
+/// KD from a small MLP teacher whose logits go through an fp16 store.
+func storedKDPlan(_ name: String, epochs: Int) -> TrainingPlan {
+    var plan = mlpPlan(name, epochs: epochs)
+    plan.models.insert(.init(name: "teacher", arch: "mlp", inChannels: 1, classes: 10, hidden: [32], frozen: true), at: 0)
+    plan.forwards.insert(.init(name: "teacher", model: "teacher", stream: "augment",
+                               store: StorePlan(model: "teacher", directory: runDirectory(name + "-store"),
+                                                options: StoreOptions(encoding: .init(precision: .fp16)))), at: 0)
+    plan.loss = LossGraph(terms: [
+        LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4, standardize: false),
+                 bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(1)),
+    ])
+    return plan
+}
+
 /// `kdflow cache audit` and `store: {audit: F}`: stored outputs against the live teacher.
 @Suite(.serialized) struct StoreAuditTests {
     func filledPlan(_ name: String) throws -> TrainingPlan {
-        var plan = mlpPlan(name, epochs: 2)
-        plan.models.insert(.init(name: "teacher", arch: "mlp", inChannels: 1, classes: 10, hidden: [32], frozen: true), at: 0)
-        plan.forwards.insert(.init(name: "teacher", model: "teacher", stream: "augment",
-                                   store: StorePlan(model: "teacher", directory: runDirectory(name + "-store"),
-                                                    options: StoreOptions(encoding: .init(precision: .fp16)))), at: 0)
-        plan.loss = LossGraph(terms: [
-            LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4, standardize: false),
-                     bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(1)),
-        ])
+        let plan = storedKDPlan(name, epochs: 2)
         _ = try StoreFill.run(plan: plan)
         return plan
     }
@@ -64,16 +70,8 @@ import Testing
 /// view the store neither serves nor keeps.
 @Suite(.serialized) struct ViewBankTrainingTests {
     func bankPlan(_ name: String) -> TrainingPlan {
-        var plan = mlpPlan(name, epochs: 4)
+        var plan = storedKDPlan(name, epochs: 4)
         plan.streams[0].fresh = 0.25
-        plan.models.insert(.init(name: "teacher", arch: "mlp", inChannels: 1, classes: 10, hidden: [32], frozen: true), at: 0)
-        plan.forwards.insert(.init(name: "teacher", model: "teacher", stream: "augment",
-                                   store: StorePlan(model: "teacher", directory: runDirectory(name + "-store"),
-                                                    options: StoreOptions(encoding: .init(precision: .fp16)))), at: 0)
-        plan.loss = LossGraph(terms: [
-            LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4, standardize: false),
-                     bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(1)),
-        ])
         return plan
     }
 
