@@ -40,10 +40,10 @@ public enum ThreadBudget {
     static var isShared: Bool { sharers.load(ordering: .relaxed) > 1 }
 
     /// Threads a kernel called now may use: the budget, split among the callers `sharing` it.
-    public static var available: Int {
-        let budget = threads, callers = sharers.load(ordering: .relaxed)
-        return callers > 1 ? max(1, budget / callers) : budget
-    }
+    public static var available: Int { share(of: threads, among: sharers.load(ordering: .relaxed)) }
+
+    /// One caller's threads when `callers` split a budget of `budget` (at least 1 each).
+    static func share(of budget: Int, among callers: Int) -> Int { callers > 1 ? max(1, budget / callers) : budget }
 
     /// Runs `body(i)` for i in 0..<count on up to `threads` threads (default: `available`);
     /// returns when all are done.

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import KDTensor
+@testable import KDTensor
 import Testing
 
 @Suite struct ThreadBudgetTests {
@@ -29,6 +29,16 @@ import Testing
             }
         }
         #expect(sums == [Int](repeating: 4950, count: 8))
+    }
+
+    @Test func aShareIsTheBudgetOverTheCallersAtLeastOne() {
+        // The arithmetic on budgets this machine may not have (a 1-thread budget splits nothing).
+        #expect(ThreadBudget.share(of: 8, among: 0) == 8)
+        #expect(ThreadBudget.share(of: 8, among: 1) == 8)
+        #expect(ThreadBudget.share(of: 8, among: 2) == 4)
+        #expect(ThreadBudget.share(of: 8, among: 3) == 2)
+        #expect(ThreadBudget.share(of: 2, among: 3) == 1)
+        #expect(ThreadBudget.share(of: 1, among: 2) == 1)
     }
 
     @Test func overlappingSharersSplitTheBudget() {
