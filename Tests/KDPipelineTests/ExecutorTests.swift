@@ -83,7 +83,6 @@ private struct Boom: Error, CustomStringConvertible {
             Thread.sleep(forTimeInterval: 0.01)
             recorder.add(1, to: "consumed")
         }
-        let start = Date()
         #expect {
             try PipelinedExecutor(capacity: 2).run(plan, batches: 100_000)
         } throws: { error in
@@ -91,7 +90,8 @@ private struct Boom: Error, CustomStringConvertible {
             return failure.stage == "middle" && failure.batch == 5
                 && failure.description == "stage 'middle' failed on batch 5: boom"
         }
-        #expect(Date().timeIntervalSince(start) < 2)
+        // Stopped promptly, by events: no batch past the failure reached the sink, and the source
+        // stopped within what the channels hold.
         #expect(recorder.counter("consumed") <= 5)
         #expect(recorder.counter("produced") < 20)
         #expect(throws: StageFailure.self) { try InlineExecutor().run(plan, batches: 10) }
@@ -126,10 +126,11 @@ private struct Boom: Error, CustomStringConvertible {
                 recorder.append(recorder.counter("produced") - batch, to: "lead")
                 Thread.sleep(forTimeInterval: 0.003)
             }
-            let report = try PipelinedExecutor(capacity: capacity).run(plan, batches: 40)
+            _ = try PipelinedExecutor(capacity: capacity).run(plan, batches: 40)
             // At most: the batch in the sink, `capacity` in the channel, one produced and waiting to be sent.
             #expect(recorder.values("lead").max()! <= capacity + 2, "capacity \(capacity)")
-            #expect(report.metrics[0].waitingForOutput > report.metrics[0].busy, "the source mostly waits on the sink")
+            // And the stages overlap: the source ran ahead of the sink at some batch.
+            #expect(recorder.values("lead").max()! >= 2, "capacity \(capacity)")
         }
     }
 
@@ -139,17 +140,16 @@ private struct Boom: Error, CustomStringConvertible {
         #expect(report.metrics.map(\.name) == ["source", "running", "mix", "sink"])
         for stage in report.metrics {
             #expect(stage.items == 50, "\(stage.name)")
+            // Logical bounds only (a loaded machine stretches any interval): the parts never exceed
+            // the whole, and a sleeping body is busy at least as long as it slept.
             let accounted = stage.busy + stage.waitingForInput + stage.waitingForOutput + stage.waitingForThread
             #expect(accounted <= stage.wall + 1e-6, "\(stage.name)")
-            #expect(accounted >= stage.wall * 0.9 - 0.005, "\(stage.name)")
             #expect(abs(stage.itemsPerSecond - 50 / stage.wall) < 1e-9, "\(stage.name)")
         }
-        let running = report.metrics[1]
-        #expect(running.busy >= 50 * 0.002)
-        #expect(report.metrics[3].waitingForInput > report.metrics[3].busy, "the sink mostly waits on the slow stage")
+        #expect(report.metrics[1].busy >= 50 * 0.002)
 
         let inline = try InlineExecutor().run(statefulPlan(Recorder(), delay: 0.001), batches: 20)
-        let busy = inline.metrics.reduce(0) { $0 + $1.busy }
-        #expect(busy <= inline.metrics[0].wall + 1e-6 && busy >= inline.metrics[0].wall * 0.9)
+        #expect(inline.metrics.reduce(0) { $0 + $1.busy } <= inline.metrics[0].wall + 1e-6)
+        #expect(inline.metrics[1].busy >= 20 * 0.001)
     }
 }
