@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "KDCacheTests", dependencies: ["KDCache"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDTrainingTests", dependencies: ["KDTraining", "KDCache"], resources: [.copy("Pipelines")]),
         .testTarget(name: "KDExportTests", dependencies: ["KDExport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "KDLossTests", dependencies: ["KDLoss", "KDTraining", "KDGradCheck"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KDLossTests", dependencies: ["KDLoss", "KDGradCheck"], resources: [.copy("Fixtures")]),
     ]
 )
 

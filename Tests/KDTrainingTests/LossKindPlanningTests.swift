@@ -1,18 +1,26 @@
 import Foundation
+import KDData
 import KDLoss
 import KDPipeline
 import KDTraining
 import Testing
 
-/// Fashion-MNIST's test split, imported once per test process.
-let fashionTest: URL = {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("kdflow-loss-tests-\(getpid())")
-    try! DatasetPreparation.ensureFashionMNIST(root: root)
-    return DatasetPreparation.fashionMNIST(root: root).test
-}()
-
 /// Every loss kind in a pipeline file: accepted by the loader, checked, and planned.
-@Suite struct PipelinePlanningTests {
+@Suite struct LossKindPlanningTests {
+    /// 64 labelled 1×28×28 samples of 10 classes: validation reads the manifest (size, classes),
+    /// planning reads nothing more, so no real data set is needed.
+    static let data: URL = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kdflow-planning-\(getpid())")
+        let table = SampleTable(layout: SampleLayout(pixelType: .uint8, channels: 1, height: 28, width: 28),
+                                pixels: (0..<(64 * 784)).map { UInt8(truncatingIfNeeded: $0 &* 31) },
+                                labels: (0..<64).map { $0 % 10 }, classes: (0..<10).map(String.init), sources: [])
+        if !FileManager.default.fileExists(atPath: dir.path) {
+            // A failure here surfaces as the planning tests' own errors, naming the directory.
+            _ = try? DatasetWriter.write(table, name: "planning", to: dir)
+        }
+        return dir
+    }()
+
     /// One term per kind over a CNN teacher and a CNN student (logits, features, NCHW maps).
     static let terms: [String: String] = [
         "cross_entropy": "{kind: cross_entropy, input: student.logits, target: augment.labels, label_smoothing: 0.1}",
@@ -39,7 +47,7 @@ let fashionTest: URL = {
         kdflow: 1
         name: loss-kind
         epochs: 1
-        data: {train: {shards: \(fashionTest.path)}, batch: 32}
+        data: {train: {shards: \(data.path)}, batch: 32}
         models:
           teacher: {arch: cnn, in_channels: 1, classes: 10, frozen: true}
           student: {arch: cnn, in_channels: 1, classes: 10}
@@ -78,7 +86,7 @@ let fashionTest: URL = {
 /// The plan takes the schema's defaults, not defaults of its own.
 @Suite struct PlanDefaultsTests {
     @Test func omittedOptionsTakeTheSchemasDefaults() throws {
-        let yaml = PipelinePlanningTests.yaml("{kind: kd, student: student.logits, teacher: teacher.logits}")
+        let yaml = LossKindPlanningTests.yaml("{kind: kd, student: student.logits, teacher: teacher.logits}")
         let plan = try PipelinePlanner.plan(try PipelinePlanner.loader.load(yaml: yaml, file: "defaults.yaml"))
         let sgd = try #require(plan.optimizers.first)
         #expect(sgd.momentum == 0.9 && sgd.weightDecay == 5e-4 && !sgd.nesterov)
