@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import KDPipeline
 import KDTraining
 
 /// `kdflow run`: trains what a pipeline file describes.
@@ -26,32 +27,40 @@ struct RunCommand: ParsableCommand {
             stop.raise()
         }
         source.resume()
-        try Ranks.run { try train(pipeline, resume: resume, executor: executor, stop: stop, ranks: $0, chain: []) }
+        try Ranks.run { try train(pipeline, resume: resume, executor: executor, stop: stop, ranks: $0) }
     }
 
-    /// Trains a pipeline, first training any model's `trained_by` pipeline whose weights are missing;
-    /// `chain` holds the files that asked for this one, so a cycle is named instead of followed.
-    /// Every rank trains; rank 0 alone prepares the data and prints.
+    /// Trains a pipeline, first the `trained_by` pipelines that produce weights it is missing
+    /// (`TrainedBy`). Every rank trains; rank 0 alone prepares the data and prints.
     private func train(_ arguments: PipelineArguments, resume: Bool, executor: ExecutorKind, stop: StopSignal,
-                       ranks: any Collective, chain: [String]) throws {
+                       ranks: any Collective) throws {
         let say: (String) -> Void = ranks.isLeader ? { emit($0) } : { _ in }
         let loaded = try arguments.load()
-        let chain = chain + [arguments.file]
-        for model in loaded.spec.models {
-            guard let producer = model.node["trained_by"], let producerFile = producer.string, let weights = model.weights?.value,
-                  !FileManager.default.fileExists(atPath: weights) else { continue }
-            let canonical = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-            if chain.map(canonical).contains(canonical(producerFile)) {
-                printError("\(producer.location): error: models.\(model.name).trained_by: cycle: "
-                           + (chain + [producerFile]).joined(separator: " → ") + "; none of them can produce \(weights)")
-                throw ExitCode(1)
-            }
-            say("\(model.name): \(weights) is missing; training it with \(producerFile) first")
-            var prerequisite = arguments
-            prerequisite.file = producerFile
-            prerequisite.overrides = []
-            try train(prerequisite, resume: false, executor: executor, stop: stop, ranks: ranks, chain: chain)
+        let prerequisites: [TrainedBy.Prerequisite]
+        do {
+            prerequisites = try TrainedBy.prerequisites(of: arguments.file, loaded: loaded) { try asWritten($0).load() }
+        } catch let error as PipelinePlanner.PlanError {
+            printError(error.description)
+            throw ExitCode(1)
         }
+        for prerequisite in prerequisites {
+            say("\(prerequisite.model): \(prerequisite.weights) is missing; training it with \(prerequisite.file) first")
+            try trainOne(try asWritten(prerequisite.file).load(), resume: false, executor: executor, stop: stop, ranks: ranks, say: say)
+        }
+        try trainOne(loaded, resume: resume, executor: executor, stop: stop, ranks: ranks, say: say)
+    }
+
+    /// Pipeline `file` as written: a prerequisite takes none of the overrides given for the pipeline that asked.
+    private func asWritten(_ file: String) -> PipelineArguments {
+        var arguments = pipeline
+        arguments.file = file
+        arguments.overrides = []
+        return arguments
+    }
+
+    /// Trains one pipeline, its prerequisites done.
+    private func trainOne(_ loaded: LoadedPipeline, resume: Bool, executor: ExecutorKind,
+                          stop: StopSignal, ranks: any Collective, say: @escaping (String) -> Void) throws {
         if ranks.isLeader { try PipelinePlanner.prepareData(loaded.spec, log: say) }
         try ranks.barrier()
         let plan = try PipelinePlanner.plan(loaded)
