@@ -2,7 +2,7 @@ import KDTensor
 
 /// Batches a dataset (or the union of several) through an augmenter. The epoch's sample order
 /// (seeded shuffle across all shards of all sources) and every batch are pure functions of
-/// (seed, epoch, batch index); prefetching only computes them ahead. A sample of an unlabeled
+/// (seed, epoch, batch index). A sample of an unlabeled
 /// source in a batch with labels carries `Batch.noLabel`.
 public struct DataLoader: Sendable {
     /// The source datasets, read as one.
@@ -17,21 +17,18 @@ public struct DataLoader: Sendable {
     public let seed: UInt64
     /// The augmentation applied to every sample.
     public let augmenter: Augmenter
-    /// Batches computed ahead on a background queue (0: inline).
-    public let prefetch: Int
 
     /// A loader over one dataset; `augmenter` nil means no ops (pixels scaled to [0, 1], one fixed view).
     public init(dataset: ShardedDataset, batchSize: Int, dropLast: Bool = false, shuffle: Bool = true,
-                seed: UInt64, augmenter: Augmenter? = nil, prefetch: Int = 2) throws {
+                seed: UInt64, augmenter: Augmenter? = nil) throws {
         try self.init(sources: DatasetUnion([dataset]), batchSize: batchSize, dropLast: dropLast, shuffle: shuffle,
-                      seed: seed, augmenter: augmenter, prefetch: prefetch)
+                      seed: seed, augmenter: augmenter)
     }
 
     /// A loader drawing batches from the union of `sources`.
     public init(sources dataset: DatasetUnion, batchSize: Int, dropLast: Bool = false, shuffle: Bool = true,
-                seed: UInt64, augmenter: Augmenter? = nil, prefetch: Int = 2) throws {
+                seed: UInt64, augmenter: Augmenter? = nil) throws {
         guard batchSize > 0 else { throw DataError.invalid(file: dataset.path, reason: "batch size must be positive") }
-        guard prefetch >= 0 else { throw DataError.invalid(file: dataset.path, reason: "prefetch must be ≥ 0") }
         let aug = try augmenter ?? Augmenter(ops: [], views: 1, seed: seed, input: dataset.layout)
         guard aug.input == dataset.layout else {
             throw DataError.mismatch(file: dataset.path,
@@ -43,7 +40,6 @@ public struct DataLoader: Sendable {
         self.shuffle = shuffle
         self.seed = seed
         self.augmenter = aug
-        self.prefetch = prefetch
     }
 
     /// Batches per epoch.
@@ -98,6 +94,10 @@ public struct DataLoader: Sendable {
         return dataset.withPixels(at: g) { augmenter.render($0, parameters: parameters) }
     }
 
-    /// The batches of `epoch`, in order (prefetched when `prefetch` > 0).
-    public func epoch(_ epoch: Int) -> EpochBatches { EpochBatches(loader: self, epoch: epoch) }
+    /// The batches of `epoch`, in order, each rendered when reached (the pipelined executor's data
+    /// and stream stages are what run ahead).
+    public func epoch(_ epoch: Int) -> LazyMapSequence<Range<Int>, Batch> {
+        let order = order(epoch: epoch)
+        return (0..<batchCount).lazy.map { batch($0, epoch: epoch, order: order) }
+    }
 }

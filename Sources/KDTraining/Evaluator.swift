@@ -12,7 +12,7 @@ public struct Evaluator {
     public init(dataset: ShardedDataset, ops: [AugmentOp], batchSize: Int, seed: UInt64) throws {
         let augmenter = try Augmenter(ops: ops, views: 1, seed: seed, input: dataset.layout)
         loader = try DataLoader(dataset: dataset, batchSize: batchSize, dropLast: false, shuffle: false, seed: seed,
-                            augmenter: augmenter, prefetch: 0)
+                            augmenter: augmenter)
     }
 
     /// Metrics of each model over the whole dataset.

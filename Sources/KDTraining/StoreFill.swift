@@ -23,7 +23,7 @@ public enum StoreFill {
         let stored = plan.forwards.filter { $0.store != nil }
         guard !stored.isEmpty else { throw ModelSet.BuildError(message: "\(plan.name): no stage has a store: entry") }
         let data = try DatasetUnion(directories: plan.trainData)
-        let loader = try DataLoader(sources: data, batchSize: plan.batchSize, shuffle: false, seed: plan.seed, prefetch: 0)
+        let loader = try DataLoader(sources: data, batchSize: plan.batchSize, shuffle: false, seed: plan.seed)
         let selected = (0..<data.count).filter { shards?.contains(data.shard(of: $0)) ?? true }
         let members = Array(selected[(selected.count * share.part / share.of)..<(selected.count * (share.part + 1) / share.of)])
         let models = try ModelSet(plan: plan)

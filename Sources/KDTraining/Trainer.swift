@@ -50,7 +50,7 @@ public final class Trainer {
         self.log = log
         let train = try DatasetUnion(directories: plan.trainData)
         loader = try DataLoader(sources: train, batchSize: plan.batchSize, dropLast: plan.dropLast, shuffle: plan.shuffle,
-                                seed: plan.seed, prefetch: 0)
+                                seed: plan.seed)
         augmenters = try Dictionary(uniqueKeysWithValues: plan.streams.map { ($0.name, try plan.augmenter($0, input: train.layout)) })
         let evalDataset = try plan.evalData.map { try ShardedDataset(directory: $0) }
         if let dataset = evalDataset {

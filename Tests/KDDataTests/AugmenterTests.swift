@@ -106,7 +106,7 @@ import KDData
         let ds = try ShardedDataset(directory: dir.file("r"))
         let aug = try Augmenter(ops: [.padCrop(size: 6, pad: 2), .hflip(probability: 0.5), .cutout(size: 3, probability: 0.5),
                                       .normalize(mean: [0.286], std: [0.353])], views: 2, seed: 5, input: ds.layout)
-        let loader = try DataLoader(dataset: ds, batchSize: 4, seed: 11, augmenter: aug, prefetch: 1)
+        let loader = try DataLoader(dataset: ds, batchSize: 4, seed: 11, augmenter: aug)
         func samples(_ epoch: Int) -> [SampleID: ([UInt32], ViewParameters)] {
             var out = [SampleID: ([UInt32], ViewParameters)]()
             for batch in loader.epoch(epoch) {

@@ -8,7 +8,7 @@ import KDData
         let dir = try TempDir()
         defer { dir.cleanup() }
         try DatasetWriter.write(Synthetic.table(count: 23, labeled: true), name: "d", to: dir.file("d"), shardSize: 5)
-        let loader = try DataLoader(dataset: try ShardedDataset(directory: dir.file("d")), batchSize: 10, seed: 1, prefetch: 0)
+        let loader = try DataLoader(dataset: try ShardedDataset(directory: dir.file("d")), batchSize: 10, seed: 1)
         let order = loader.order(epoch: 0)
         for index in 0..<loader.batchCount {
             let whole = loader.batch(index, epoch: 0, order: order)

@@ -133,7 +133,7 @@ func runCacheBenchmark(_ args: [String]) throws {
 private func codecTable(_ plan: TrainingPlan) throws -> [[String: Any]] {
     let data = try ShardedDataset(directory: plan.trainData[0])
     let augmenter = try plan.augmenter(plan.streams[0], input: data.layout)
-    let loader = try DataLoader(dataset: data, batchSize: 128, shuffle: false, seed: plan.seed, augmenter: augmenter, prefetch: 0)
+    let loader = try DataLoader(dataset: data, batchSize: 128, shuffle: false, seed: plan.seed, augmenter: augmenter)
     let teacher = try ModelSet(plan: plan).model("teacher")!
     var batches: [(keys: [StoreKey], logits: Tensor)] = []
     let order = Array(0..<data.count)

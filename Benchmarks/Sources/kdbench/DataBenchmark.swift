@@ -27,7 +27,7 @@ func runDataBenchmark(_ args: [String]) throws {
         let augmenter = try Augmenter(ops: [.padCrop(size: 28, pad: 2), .hflip(probability: 0.5),
                                             .normalize(mean: [FashionMNIST.mean], std: [FashionMNIST.std])],
                                       views: 4, seed: 7, input: dataset.layout)
-        let loader = try DataLoader(dataset: dataset, batchSize: 128, seed: 7, augmenter: augmenter, prefetch: 0)
+        let loader = try DataLoader(dataset: dataset, batchSize: 128, seed: 7, augmenter: augmenter)
         var samples = 0
         for batch in loader.epoch(epoch) {
             samples += batch.count
