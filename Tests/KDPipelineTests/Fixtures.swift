@@ -28,7 +28,7 @@ enum Fixtures {
         registry.register("overhaul", in: family.loss, fields: [
             Field("student", .reference, .required), Field("teacher", .reference, .required),
         ])
-        registry.register("sgd", in: family.optimiser, fields: [
+        registry.register("sgd", in: family.optimizer, fields: [
             Field("momentum", .number(.finite), .defaultValue(.float(0))), Field("nesterov", .bool, .defaultValue(.bool(false))),
             Field("weight_decay", .number(.finite), .defaultValue(.float(0))),
         ])

@@ -9,10 +9,10 @@ import Testing
         ]).spec
         #expect(spec.epochs == 3)
         #expect(spec.phases.map(\.epochs) == [2, 1])
-        #expect(spec.optimisers.first?.lr == 0.05)
+        #expect(spec.optimizers.first?.lr == 0.05)
         #expect(spec.data.batch == 64 && spec.data.evalBatch == 256)
         #expect(spec.name == "007")
-        #expect(spec.optimisers.first?.node["lr"]?.location == SourceLocation(file: "override 'optimisers.student.lr=0.05'", line: 1, column: 23))
+        #expect(spec.optimizers.first?.node["lr"]?.location == SourceLocation(file: "override 'optimisers.student.lr=0.05'", line: 1, column: 23))
     }
 
     @Test func unknownOverridePathIsADiagnosticNamingTheOverride() {

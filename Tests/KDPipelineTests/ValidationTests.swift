@@ -78,7 +78,7 @@ import Testing
         ])
     }
 
-    @Test func optimiserOverFrozenModel() {
+    @Test func optimizerOverFrozenModel() {
         expectDiagnostics(Fixtures.valid(replacing: "schedule:", with:
             "            schedule: {cosine: {warmup_epochs: 1}}, params: [student, align, teacher]}"), [
             "kd.yaml:24:78: error: optimisers.student.params: optimiser 'student' updates frozen model 'teacher'",

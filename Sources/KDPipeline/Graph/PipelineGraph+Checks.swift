@@ -15,7 +15,7 @@ extension PipelineGraph {
         checkReferences(spec, &problems)
         checkCycles(spec, &problems)
         checkModels(spec, &problems)
-        checkOptimisers(spec, &problems)
+        checkOptimizers(spec, &problems)
         checkStores(spec, &problems)
         checkPhases(spec, &problems)
         checkDataflow(spec, &problems)
@@ -32,14 +32,14 @@ extension PipelineGraph {
 
     /// Names a reference may use, for "did you mean".
     private func referable(_ spec: PipelineSpec) -> [String] {
-        nodes.filter { $0.kind != .lossTerm && $0.kind != .optimiser }.map(\.id)
+        nodes.filter { $0.kind != .lossTerm && $0.kind != .optimizer }.map(\.id)
     }
 
     private func checkReference(_ reference: Located<Reference>, by subject: String, keyPath: String,
                                 _ spec: PipelineSpec, _ problems: inout [Diagnostic]) {
         let target = reference.value.node
         if spec.undecodedStages.contains(target) { return }
-        guard let node = node(target), node.kind != .lossTerm, node.kind != .optimiser else {
+        guard let node = node(target), node.kind != .lossTerm, node.kind != .optimizer else {
             let what = target.hasPrefix("data.") ? "no such data split" : "no such stage"
             problems.append(Diagnostic(at: reference.location, keyPath: keyPath,
                                        "\(subject) reads '\(reference.value)': \(what)"
@@ -121,17 +121,17 @@ extension PipelineGraph {
 
     private func checkPhases(_ spec: PipelineSpec, _ problems: inout [Diagnostic]) {
         guard let phasesValue = spec.root["phases"] else { return }
-        let termNames = spec.loss.map(\.name), optimiserNames = spec.optimisers.map(\.name)
+        let termNames = spec.loss.map(\.name), optimizerNames = spec.optimizers.map(\.name)
         for (index, phase) in spec.phases.enumerated() {
             for term in phase.loss ?? [] where !termNames.contains(term.value) {
                 problems.append(Diagnostic(at: term.location, keyPath: "phases.\(index).loss",
                                            "phase '\(phase.name)' uses '\(term.value)': no such loss term"
                                            + Suggestion.didYouMean(term.value, in: termNames)))
             }
-            for optimiser in phase.optimisers ?? [] where !optimiserNames.contains(optimiser.value) {
-                problems.append(Diagnostic(at: optimiser.location, keyPath: "phases.\(index).optimisers",
-                                           "phase '\(phase.name)' steps '\(optimiser.value)': no such optimiser"
-                                           + Suggestion.didYouMean(optimiser.value, in: optimiserNames)))
+            for optimizer in phase.optimizers ?? [] where !optimizerNames.contains(optimizer.value) {
+                problems.append(Diagnostic(at: optimizer.location, keyPath: "phases.\(index).optimisers",
+                                           "phase '\(phase.name)' steps '\(optimizer.value)': no such optimiser"
+                                           + Suggestion.didYouMean(optimizer.value, in: optimizerNames)))
             }
         }
         let total = spec.phases.reduce(0) { $0 + $1.epochs }

@@ -12,19 +12,19 @@ extension PipelineGraph {
         }
     }
 
-    func checkOptimisers(_ spec: PipelineSpec, _ problems: inout [Diagnostic]) {
+    func checkOptimizers(_ spec: PipelineSpec, _ problems: inout [Diagnostic]) {
         let connectors = spec.stages.filter { if case .connector = $0.kind { true } else { false } }.map(\.name)
-        for optimiser in spec.optimisers {
-            for param in optimiser.params {
-                let keyPath = "optimisers.\(optimiser.name).params"
+        for optimizer in spec.optimizers {
+            for param in optimizer.params {
+                let keyPath = "optimisers.\(optimizer.name).params"
                 if let model = spec.model(named: param.value) {
                     if model.frozen {
                         problems.append(Diagnostic(at: param.location, keyPath: keyPath,
-                                                   "optimiser '\(optimiser.name)' updates frozen model '\(model.name)'"))
+                                                   "optimiser '\(optimizer.name)' updates frozen model '\(model.name)'"))
                     }
                 } else if !connectors.contains(param.value) && !spec.undecodedStages.contains(param.value) {
                     problems.append(Diagnostic(at: param.location, keyPath: keyPath,
-                                               "optimiser '\(optimiser.name)' updates '\(param.value)': no such model or connector stage"
+                                               "optimiser '\(optimizer.name)' updates '\(param.value)': no such model or connector stage"
                                                + Suggestion.didYouMean(param.value, in: spec.models.map(\.name) + connectors)))
                 }
             }
@@ -77,7 +77,7 @@ extension PipelineGraph {
             if case .forward(let forward) = stage.kind { reached.insert("model:" + forward.model.value) }
             pending += stage.inputs.map(\.value.node)
         }
-        let updated = Set(spec.optimisers.flatMap { $0.params.map(\.value) })
+        let updated = Set(spec.optimizers.flatMap { $0.params.map(\.value) })
         var trainable: [(name: String, what: String, location: SourceLocation, keyPath: String, reachedAs: String)] = []
         trainable += spec.models.filter { !$0.frozen }.map {
             ($0.name, "model", $0.location, "models.\($0.name)", "model:" + $0.name)

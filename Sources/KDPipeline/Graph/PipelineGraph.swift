@@ -4,7 +4,7 @@ public struct PipelineGraph: Sendable {
     public struct Node: Sendable, Hashable {
         /// What a node is.
         public enum Kind: String, Sendable, Hashable {
-            case source, augmentation, forward, connector, ensemble, lossTerm, optimiser
+            case source, augmentation, forward, connector, ensemble, lossTerm, optimizer
         }
 
         /// Unique id: `data.train`, a stage name, `loss.<term>` or `optimisers.<name>`.
@@ -72,8 +72,8 @@ public struct PipelineGraph: Sendable {
         declared += spec.loss.map {
             Node(id: "loss.\($0.name)", kind: .lossTerm, location: $0.location, detail: "loss \($0.kind.value) ×\($0.weight)")
         }
-        declared += spec.optimisers.map {
-            Node(id: "optimisers.\($0.name)", kind: .optimiser, location: $0.location, detail: "optimiser \($0.kind.value)")
+        declared += spec.optimizers.map {
+            Node(id: "optimisers.\($0.name)", kind: .optimizer, location: $0.location, detail: "optimiser \($0.kind.value)")
         }
         let ids = Set(declared.map(\.id))
 
@@ -91,16 +91,16 @@ public struct PipelineGraph: Sendable {
         var stepped = Set<Edge>()
         for phase in spec.phases {
             let terms = phase.loss.map { Set($0.map(\.value)) }
-            let optimisers = phase.optimisers.map { Set($0.map(\.value)) }
+            let optimizers = phase.optimizers.map { Set($0.map(\.value)) }
             for term in spec.loss where terms?.contains(term.name) ?? true {
-                for optimiser in spec.optimisers where optimisers?.contains(optimiser.name) ?? true {
-                    stepped.insert(Edge(from: "loss.\(term.name)", to: "optimisers.\(optimiser.name)", output: nil))
+                for optimizer in spec.optimizers where optimizers?.contains(optimizer.name) ?? true {
+                    stepped.insert(Edge(from: "loss.\(term.name)", to: "optimisers.\(optimizer.name)", output: nil))
                 }
             }
         }
         for term in spec.loss {
-            for optimiser in spec.optimisers {
-                let edge = Edge(from: "loss.\(term.name)", to: "optimisers.\(optimiser.name)", output: nil)
+            for optimizer in spec.optimizers {
+                let edge = Edge(from: "loss.\(term.name)", to: "optimisers.\(optimizer.name)", output: nil)
                 if stepped.contains(edge) { edges.append(edge) }
             }
         }

@@ -13,7 +13,7 @@ public struct SchemaRegistry: Sendable {
         /// `loss.<name>.kind`: loss kinds.
         public static let loss = "loss"
         /// `optimisers.<name>.kind`: optimisers.
-        public static let optimiser = "optimiser"
+        public static let optimizer = "optimiser"
         /// `optimisers.<name>.schedule`: learning-rate schedules (single-key mappings such as `{cosine: {...}}`).
         public static let schedule = "schedule"
         /// `data.<split>.import.kind`: dataset importers.

@@ -14,7 +14,7 @@ public enum PipelineSchema {
         Field("models", .map(model), .required, doc: "models by name"),
         Field("stages", .map(stage), .required, doc: "dataflow stages by name; the key that is present picks the kind"),
         Field("loss", .map(lossTerm), .required, doc: "the loss graph: named terms, summed with their weights"),
-        Field("optimisers", .map(optimiser), .required, doc: "optimisers by name"),
+        Field("optimisers", .map(optimizer), .required, doc: "optimisers by name"),
         Field("phases", .list(phase), .optional, doc: "training in sequence; default one phase of `epochs` with every term and optimiser"),
         Field("channels", channels, .defaultValue(.map([])), doc: "executor settings"),
         Field("outputs", outputs, .defaultValue(.map([])), doc: "where results go"),
@@ -95,7 +95,7 @@ public enum PipelineSchema {
         Field("weight", .number(.atLeast(0)), .defaultValue(.float(1)), doc: "the term's weight in the sum (≥ 0)"),
     ]))
 
-    static let optimiser: Schema = .kinded(KindedSchema(family: SchemaRegistry.Family.optimiser, commonFields: [
+    static let optimizer: Schema = .kinded(KindedSchema(family: SchemaRegistry.Family.optimizer, commonFields: [
         Field("lr", .number(.above(0)), .required, doc: "base learning rate (> 0)"),
         Field("params", .list(.string), .required, doc: "models and connector stages whose parameters it updates"),
         Field("schedule", .oneOf(family: SchemaRegistry.Family.schedule), .optional,

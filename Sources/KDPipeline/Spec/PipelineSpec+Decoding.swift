@@ -16,10 +16,10 @@ extension PipelineSpec {
         }
         self.stages = stages
         loss = (root["loss"]?.entries ?? []).map { Self.decodeLossTerm($0, registry: registry) }
-        optimisers = (root["optimisers"]?.entries ?? []).map(Self.decodeOptimiser)
+        optimizers = (root["optimisers"]?.entries ?? []).map(Self.decodeOptimizer)
         let phases = (root["phases"]?.list ?? []).map(Self.decodePhase)
         self.phases = phases.isEmpty
-            ? [PhaseSpec(name: "main", location: root.location, epochs: epochs, loss: nil, optimisers: nil)]
+            ? [PhaseSpec(name: "main", location: root.location, epochs: epochs, loss: nil, optimizers: nil)]
             : phases
         channelCapacity = root.value(at: ["channels", "capacity"])?.int ?? 2
         outputs = OutputsSpec(dir: root.value(at: ["outputs", "dir"])?.string ?? "runs/\(name)",
@@ -121,12 +121,12 @@ extension PipelineSpec {
                             weight: node["weight"]?.double ?? 1, inputs: inputs, node: node)
     }
 
-    private static func decodeOptimiser(_ entry: YAMLValue.Entry) -> OptimiserSpec {
+    private static func decodeOptimizer(_ entry: YAMLValue.Entry) -> OptimizerSpec {
         let node = entry.value
         let schedule = node["schedule"]?.entries?.first.map { only in
             (name: Located(only.key, at: only.keyLocation), arguments: only.value)
         }
-        return OptimiserSpec(name: entry.key, location: entry.keyLocation,
+        return OptimizerSpec(name: entry.key, location: entry.keyLocation,
                              kind: located(node["kind"]) ?? Located("", at: node.location),
                              lr: node["lr"]?.double ?? 0, params: names(node["params"]) ?? [],
                              schedule: schedule, node: node)
@@ -134,6 +134,6 @@ extension PipelineSpec {
 
     private static func decodePhase(_ node: YAMLValue) -> PhaseSpec {
         PhaseSpec(name: node["name"]?.string ?? "", location: node.location, epochs: node["epochs"]?.int ?? 0,
-                  loss: names(node["loss"]), optimisers: names(node["optimisers"]))
+                  loss: names(node["loss"]), optimizers: names(node["optimisers"]))
     }
 }

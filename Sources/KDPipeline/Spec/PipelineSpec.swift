@@ -25,7 +25,7 @@ public struct PipelineSpec: Sendable {
     /// `loss:` terms in file order.
     public var loss: [LossTermSpec]
     /// `optimisers:` in file order.
-    public var optimisers: [OptimiserSpec]
+    public var optimizers: [OptimizerSpec]
     /// `phases:`; one phase named `main` of `epochs` with every term and optimiser when the file has none.
     public var phases: [PhaseSpec]
     /// `channels.capacity:` batches each executor channel holds (default 2).
@@ -244,7 +244,7 @@ public struct LossTermSpec: Sendable {
 }
 
 /// One entry of `optimisers:`.
-public struct OptimiserSpec: Sendable {
+public struct OptimizerSpec: Sendable {
     /// The key under `optimisers:`.
     public var name: String
     /// Where the key was written.
@@ -272,7 +272,7 @@ public struct PhaseSpec: Sendable {
     /// `loss:` active terms; nil = all.
     public var loss: [Located<String>]?
     /// `optimisers:` stepping optimisers; nil = all.
-    public var optimisers: [Located<String>]?
+    public var optimizers: [Located<String>]?
 }
 
 /// `outputs: {dir: runs/x, export: student}`.

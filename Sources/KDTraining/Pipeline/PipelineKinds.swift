@@ -58,12 +58,12 @@ public enum PipelineKinds {
 
         let decay = Field("weight_decay", .number(.atLeast(0)), .defaultValue(.float(5e-4)))
         let noDecay = Field("no_decay_norm_bias", .bool, .defaultValue(.bool(false)), doc: "no weight decay on BN and biases")
-        r.register("sgd", in: f.optimiser, fields: [
+        r.register("sgd", in: f.optimizer, fields: [
             Field("momentum", .number(.unitHalfOpen), .defaultValue(.float(0.9))), Field("nesterov", .bool, .defaultValue(.bool(false))),
             decay, noDecay,
         ])
-        r.register("adam", in: f.optimiser, fields: [Field("weight_decay", .number(.atLeast(0)), .defaultValue(.float(0))), noDecay])
-        r.register("adamw", in: f.optimiser, fields: [Field("weight_decay", .number(.atLeast(0)), .defaultValue(.float(0.01))), noDecay])
+        r.register("adam", in: f.optimizer, fields: [Field("weight_decay", .number(.atLeast(0)), .defaultValue(.float(0))), noDecay])
+        r.register("adamw", in: f.optimizer, fields: [Field("weight_decay", .number(.atLeast(0)), .defaultValue(.float(0.01))), noDecay])
 
         let warmup = Field("warmup_epochs", .number(.atLeast(0)), .defaultValue(.float(0)), doc: "linear warm-up epochs")
         r.register("constant", in: f.schedule, value: .object(ObjectSchema([warmup])))

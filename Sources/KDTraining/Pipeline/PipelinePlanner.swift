@@ -62,10 +62,10 @@ public enum PipelinePlanner {
             return LossTerm(name: term.name, function: function, bindings: bindings,
                             weight: LossWeight(Float(term.weight), warmupEpochs: try double(term.node, "warmup_epochs")))
         }
-        let optimizers = try spec.optimisers.map(optimizerPlan)
+        let optimizers = try spec.optimizers.map(optimizerPlan)
         let phases = spec.phases.map {
             TrainingPlan.Phase(name: $0.name, epochs: $0.epochs, loss: $0.loss.map { Set($0.map(\.value)) },
-                               optimizers: $0.optimisers.map { Set($0.map(\.value)) })
+                               optimizers: $0.optimizers.map { Set($0.map(\.value)) })
         }
         let trainable = spec.models.filter { !$0.frozen }.map(\.name)
         return TrainingPlan(
@@ -129,7 +129,7 @@ public enum PipelinePlanner {
         }
     }
 
-    static func optimizerPlan(_ o: OptimiserSpec) throws -> TrainingPlan.OptimizerPlan {
+    static func optimizerPlan(_ o: OptimizerSpec) throws -> TrainingPlan.OptimizerPlan {
         guard let kind = TrainingPlan.OptimizerPlan.Kind(rawValue: o.kind.value) else {
             throw PlanError(location: o.kind.location, message: "optimiser '\(o.kind.value)' is not implemented")
         }
