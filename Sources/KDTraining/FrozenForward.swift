@@ -19,7 +19,7 @@ struct FrozenForward {
     /// The forward `plan` of a model of `models`, its store opened.
     init(_ plan: TrainingPlan.ForwardPlan, models: ModelSet) throws {
         guard let m = models.models.first(where: { $0.name == plan.model }) else {
-            throw ModelSet.BuildError(message: "stage '\(plan.name)' forwards '\(plan.model)': no such model")
+            throw TrainingError.setup("stage '\(plan.name)' forwards '\(plan.model)': no such model")
         }
         name = plan.name
         model = m.model

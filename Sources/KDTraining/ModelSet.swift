@@ -10,12 +10,6 @@ public final class ModelSet {
     /// Connectors by name, in plan order.
     public let connectors: [(name: String, connector: Connector, plan: TrainingPlan.ConnectorPlan)]
 
-    /// A model or connector could not be built.
-    public struct BuildError: Error, CustomStringConvertible {
-        public let message: String
-        public var description: String { message }
-    }
-
     public init(plan: TrainingPlan) throws {
         var models: [(String, Classifier, TrainingPlan.ModelPlan)] = []
         for (i, m) in plan.models.enumerated() {
@@ -23,12 +17,12 @@ public final class ModelSet {
                                           hidden: m.hidden, seed: plan.seed &+ UInt64(i) &* 0x9E37_79B9)
             if let weights = m.weights {
                 guard FileManager.default.fileExists(atPath: weights.path) else {
-                    throw BuildError(message: "model '\(m.name)': weights \(weights.relativePath) do not exist (train them first, or name the pipeline that does in `trained_by:`)")
+                    throw TrainingError.setup("model '\(m.name)': weights \(weights.relativePath) do not exist (train them first, or name the pipeline that does in `trained_by:`)")
                 }
                 do {
                     try Checkpoint.load(model, from: weights)
                 } catch {
-                    throw BuildError(message: "model '\(m.name)': cannot load weights: \(error)")
+                    throw TrainingError.setup("model '\(m.name)': cannot load weights: \(error)")
                 }
             }
             model.setRequiresGrad(!m.frozen)
@@ -41,7 +35,7 @@ public final class ModelSet {
             let from = try Self.tapShape(c.from, in: models, imageSize: plan.models)
             let to = try Self.tapShape(c.to, in: models, imageSize: plan.models)
             guard Connector.maps(from, to: to) else {
-                throw BuildError(message: "connector '\(c.name)': \(c.from) \(from) cannot map to \(c.to) \(to) (needs NCHW taps of equal spatial size, or [N, C] features)")
+                throw TrainingError.setup("connector '\(c.name)': \(c.from) \(from) cannot map to \(c.to) \(to) (needs NCHW taps of equal spatial size, or [N, C] features)")
             }
             connectors.append((c.name, Connector(from[1], to[1], init: ini), c))
         }
@@ -56,10 +50,10 @@ public final class ModelSet {
                          imageSize plans: [TrainingPlan.ModelPlan]) throws -> Shape {
         let parts = reference.split(separator: ".", maxSplits: 1).map(String.init)
         guard parts.count == 2, let (_, model, plan) = models.first(where: { $0.0 == parts[0] }) else {
-            throw BuildError(message: "'\(reference)' names no model tap")
+            throw TrainingError.setup("'\(reference)' names no model tap")
         }
         guard model.tapNames.contains(parts[1]) else {
-            throw BuildError(message: "model '\(parts[0])' (\(plan.arch)) has no tap '\(parts[1])'; taps: \(model.tapNames.joined(separator: ", "))")
+            throw TrainingError.setup("model '\(parts[0])' (\(plan.arch)) has no tap '\(parts[1])'; taps: \(model.tapNames.joined(separator: ", "))")
         }
         let x = Variable(constant: Tensor.zeros([1, plan.inChannels, plan.imageSize, plan.imageSize]))
         return model.run(x, ForwardContext(tape: nil, training: false))[parts[1]]!.shape
@@ -70,7 +64,7 @@ public final class ModelSet {
         try names.flatMap { name -> [(String, Parameter)] in
             if let m = models.first(where: { $0.name == name }) { return m.model.namedParameters(prefix: name + ".") }
             if let c = connectors.first(where: { $0.name == name }) { return c.connector.namedParameters(prefix: name + ".") }
-            throw BuildError(message: "optimiser parameters: no model or connector named '\(name)'")
+            throw TrainingError.setup("optimiser parameters: no model or connector named '\(name)'")
         }
     }
 

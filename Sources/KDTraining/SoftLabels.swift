@@ -31,11 +31,11 @@ public enum SoftLabels {
         let stored = plan.forwards.filter { $0.store != nil }
         guard let forward = stage.map({ name in stored.first { $0.name == name } }) ?? (stored.count == 1 ? stored.first : nil),
               let storePlan = forward.store else {
-            throw ModelSet.BuildError(message: "\(plan.name): " + (stage.map { "no stored stage '\($0)'" } ?? "name the stage (--stage)")
+            throw TrainingError.setup("\(plan.name): " + (stage.map { "no stored stage '\($0)'" } ?? "name the stage (--stage)")
                                       + "; stored stages: \(stored.map(\.name).joined(separator: ", "))")
         }
         guard let fingerprint = try TrainingStores.fingerprints(plan: plan)[forward.name] else {
-            throw ModelSet.BuildError(message: "\(plan.name): stage '\(forward.name)' forwards no model")
+            throw TrainingError.setup("\(plan.name): stage '\(forward.name)' forwards no model")
         }
         return try TeacherStore(directory: storePlan.directory, options: storePlan.options, fingerprint: fingerprint)
     }

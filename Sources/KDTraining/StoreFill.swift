@@ -21,7 +21,7 @@ public enum StoreFill {
                            progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
         let started = Date()
         let stored = plan.forwards.filter { $0.store != nil }
-        guard !stored.isEmpty else { throw ModelSet.BuildError(message: "\(plan.name): no stage has a store: entry") }
+        guard !stored.isEmpty else { throw TrainingError.setup("\(plan.name): no stage has a store: entry") }
         let data = try DatasetUnion(directories: plan.trainData)
         let loader = try DataLoader(sources: data, batchSize: plan.batchSize, shuffle: false, seed: plan.seed)
         let selected = (0..<data.count).filter { shards?.contains(data.shard(of: $0)) ?? true }
@@ -31,7 +31,7 @@ public enum StoreFill {
         var work: [(forward: FrozenForward, augmenter: Augmenter)] = []
         for var forward in stored {
             guard let stream = plan.stream(named: forward.stream), stream.views > 0 else {
-                throw ModelSet.BuildError(message: "\(plan.name): stage '\(forward.name)' reads '\(forward.stream)', which draws fresh views (views: 0); fill needs views: N > 0")
+                throw TrainingError.setup("\(plan.name): stage '\(forward.name)' reads '\(forward.stream)', which draws fresh views (views: 0); fill needs views: N > 0")
             }
             if forward.store?.mode == .read { forward.store?.mode = .readwrite }
             work.append((try FrozenForward(forward, models: models), try plan.augmenter(stream, input: data.layout)))

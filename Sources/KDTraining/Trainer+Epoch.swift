@@ -21,25 +21,19 @@ enum StageValue: Sendable {
     case values([String: Tensor])
 }
 
-/// A stage received a value of another kind than its plan wires to it (a planner bug, not a user error).
-struct StageWiringError: Error, CustomStringConvertible {
-    let stage: String, input: String, expected: String
-    var description: String { "stage '\(stage)' expected \(expected) from '\(input)'" }
-}
-
 extension [String: StageValue] {
     func samples(_ input: String, for stage: String) throws -> SampleBatch {
-        guard case .samples(let samples)? = self[input] else { throw StageWiringError(stage: stage, input: input, expected: "samples") }
+        guard case .samples(let samples)? = self[input] else { throw TrainingError.wiring(stage: stage, input: input, expected: "samples") }
         return samples
     }
 
     func stream(_ input: String, for stage: String) throws -> Batch {
-        guard case .stream(let batch)? = self[input] else { throw StageWiringError(stage: stage, input: input, expected: "a stream's batch") }
+        guard case .stream(let batch)? = self[input] else { throw TrainingError.wiring(stage: stage, input: input, expected: "a stream's batch") }
         return batch
     }
 
     func values(_ input: String, for stage: String) throws -> [String: Tensor] {
-        guard case .values(let values)? = self[input] else { throw StageWiringError(stage: stage, input: input, expected: "tensors") }
+        guard case .values(let values)? = self[input] else { throw TrainingError.wiring(stage: stage, input: input, expected: "tensors") }
         return values
     }
 }
@@ -71,13 +65,13 @@ extension Trainer {
             case .data:
                 stages.addSource(name) { i in .samples(loader.samples(first + i, epoch: epoch, order: order, share: share)) }
             case .stream(let stream):
-                guard let augmenter = augmenters[stream.name] else { throw StageWiringError(stage: name, input: name, expected: "an augmenter") }
+                guard let augmenter = augmenters[stream.name] else { throw TrainingError.wiring(stage: name, input: name, expected: "an augmenter") }
                 stages.addStage(name, inputs: stage.inputs) { _, inputs in
                     .stream(loader.render(try inputs.samples(TrainingPlan.dataStage, for: name), with: augmenter))
                 }
             case .frozenForward(let forward):
                 guard let node = frozen.first(where: { $0.name == forward.name }) else {
-                    throw StageWiringError(stage: name, input: name, expected: "a frozen model")
+                    throw TrainingError.wiring(stage: name, input: name, expected: "a frozen model")
                 }
                 let state = StageState(node)
                 stages.addStage(name, inputs: stage.inputs) { _, inputs in
@@ -88,7 +82,7 @@ extension Trainer {
                 stages.addStage(name, inputs: stage.inputs) { _, inputs in
                     let members = try references.map { member in
                         guard let value = try inputs.values(member.node, for: name)[member.output ?? "logits"] else {
-                            throw StageWiringError(stage: name, input: member.description, expected: "a tensor")
+                            throw TrainingError.wiring(stage: name, input: member.description, expected: "a tensor")
                         }
                         return value
                     }

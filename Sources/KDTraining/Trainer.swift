@@ -69,10 +69,10 @@ public final class Trainer {
         let evalClasses = evalDataset.map { $0.isLabeled ? $0.manifest.classes.count : 0 } ?? 0
         let (labelClasses, labelled) = train.classCount >= evalClasses ? (train.classCount, train.path) : (evalClasses, evalDataset!.directory.path)
         for m in plan.models where m.classes < labelClasses {
-            throw ModelSet.BuildError(message: "model '\(m.name)' outputs \(m.classes) classes, but the labels of \(labelled) take \(labelClasses); set classes: \(labelClasses)")
+            throw TrainingError.setup("model '\(m.name)' outputs \(m.classes) classes, but the labels of \(labelled) take \(labelClasses); set classes: \(labelClasses)")
         }
         guard plan.batchSize <= train.count else {
-            throw ModelSet.BuildError(message: "data.batch \(plan.batchSize) is larger than the \(train.count) training samples of \(train.path)")
+            throw TrainingError.setup("data.batch \(plan.batchSize) is larger than the \(train.count) training samples of \(train.path)")
         }
         let models = try ModelSet(plan: plan)
         self.models = models
@@ -82,7 +82,7 @@ public final class Trainer {
             let parameters = Dictionary(models.model(source.model)?.namedParameters().map { ($0.0, $0.1.value) } ?? [],
                                         uniquingKeysWith: { first, _ in first })
             guard let gamma = parameters[source.prefix + ".weight"], let beta = parameters[source.prefix + ".bias"] else {
-                throw ModelSet.BuildError(message: "loss.\(term.name): model '\(source.model)' has no batch-norm '\(source.prefix)' (weight and bias)")
+                throw TrainingError.setup("loss.\(term.name): model '\(source.model)' has no batch-norm '\(source.prefix)' (weight and bias)")
             }
             source.resolve(gamma: gamma, beta: beta)
         }
@@ -100,14 +100,13 @@ public final class Trainer {
         var progress = TrainingProgress()
         if resume {
             guard let restored = try TrainingCheckpoint.load(run: runDir, models: models, optimizers: optimizers) else {
-                throw ModelSet.BuildError(message: "--resume: no checkpoint in \(TrainingCheckpoint.directory(runDir).path)")
+                throw TrainingError.setup("--resume: no checkpoint in \(TrainingCheckpoint.directory(runDir).path)")
             }
             // The pointer is a file: its progress must fit this plan before anything trusts it.
             guard restored.epoch >= 0, restored.epoch <= plan.epochs, restored.batchInEpoch >= 0,
                   restored.batchInEpoch < max(loader.batchCount, 1), restored.globalStep >= 0,
                   restored.globalStep <= plan.epochs * loader.batchCount else {
-                throw TrainingCheckpoint.DamagedCheckpoint(
-                    file: TrainingCheckpoint.pointerURL(runDir),
+                throw TrainingError.damagedCheckpoint(file: TrainingCheckpoint.pointerURL(runDir),
                     reason: "progress (epoch \(restored.epoch), batch \(restored.batchInEpoch), step \(restored.globalStep)) does not fit this pipeline's \(plan.epochs) epochs of \(loader.batchCount) batches")
             }
             progress = restored

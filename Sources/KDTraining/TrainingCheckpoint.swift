@@ -38,12 +38,6 @@ enum TrainingCheckpoint {
         var files: [String] { [weights] + optimizers.values.sorted() }
     }
 
-    /// A checkpoint that cannot be resumed: damaged, from an older kdflow, or from another plan.
-    struct DamagedCheckpoint: Error, CustomStringConvertible {
-        let file: URL, reason: String
-        var description: String { "\(file.path): \(reason)" }
-    }
-
     static func directory(_ run: URL) -> URL { run.appendingPathComponent("checkpoints") }
     static func pointerURL(_ run: URL) -> URL { directory(run).appendingPathComponent("last.json") }
 
@@ -90,12 +84,12 @@ enum TrainingCheckpoint {
         let pointer = try readPointer(run)
         let dir = directory(run)
         guard let digests = pointer.sha256 else {
-            throw DamagedCheckpoint(file: pointerURL(run), reason: "was written by a kdflow without checkpoint digests; start a fresh run")
+            throw TrainingError.damagedCheckpoint(file: pointerURL(run), reason: "was written by a kdflow without checkpoint digests; start a fresh run")
         }
         for file in pointer.files {
             let url = dir.appendingPathComponent(file)
             guard try digest(url) == digests[file] else {
-                throw DamagedCheckpoint(file: url, reason: "its SHA-256 differs from the one last.json recorded: the checkpoint is damaged")
+                throw TrainingError.damagedCheckpoint(file: url, reason: "its SHA-256 differs from the one last.json recorded: the checkpoint is damaged")
             }
         }
         try models.load(try Safetensors(contentsOf: dir.appendingPathComponent(pointer.weights)))
@@ -110,15 +104,15 @@ enum TrainingCheckpoint {
         let url = pointerURL(run)
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw DamagedCheckpoint(file: url, reason: "cannot be read (\(error.localizedDescription))")
+            throw TrainingError.damagedCheckpoint(file: url, reason: "cannot be read (\(error.localizedDescription))")
         }
         let pointer: Pointer
         do { pointer = try JSONDecoder().decode(Pointer.self, from: data) } catch {
-            throw DamagedCheckpoint(file: url, reason: "is not a checkpoint pointer kdflow can read (\(error.localizedDescription)); move the run directory aside")
+            throw TrainingError.damagedCheckpoint(file: url, reason: "is not a checkpoint pointer kdflow can read (\(error.localizedDescription)); move the run directory aside")
         }
         // Names must stay inside the checkpoint directory.
         for file in pointer.files where file.contains("/") || file.hasPrefix(".") {
-            throw DamagedCheckpoint(file: url, reason: "names '\(file)', not a file of this directory")
+            throw TrainingError.damagedCheckpoint(file: url, reason: "names '\(file)', not a file of this directory")
         }
         return pointer
     }
@@ -126,7 +120,7 @@ enum TrainingCheckpoint {
     private static func digest(_ url: URL) throws -> String {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw DamagedCheckpoint(file: url, reason: "cannot be read (\(error.localizedDescription))")
+            throw TrainingError.damagedCheckpoint(file: url, reason: "cannot be read (\(error.localizedDescription))")
         }
         return SHA256.hash([UInt8](data)).map { String(format: "%02x", $0) }.joined()
     }

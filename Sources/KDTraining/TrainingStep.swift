@@ -17,14 +17,6 @@ public struct StepRecord: Sendable {
     public var stopRequested = false
 }
 
-/// A loss term became NaN or infinite; the step was not applied.
-public struct NonFiniteLoss: Error, CustomStringConvertible {
-    public let term: String, epoch: Int, batch: Int, value: Float
-    public var description: String {
-        "loss term '\(term)' is \(value) at epoch \(epoch + 1), batch \(batch); stopped before applying the step (the last checkpoint is intact)"
-    }
-}
-
 /// What one step reads: the batch's samples, each stream's images, and the frozen stages' values.
 struct StepInputs {
     let samples: SampleBatch
@@ -73,7 +65,7 @@ final class TrainingStep {
         for forward in plan.trainableForwards {
             guard let model = models.model(forward.model), let ctx = contexts[forward.model],
                   let images = inputs.images[forward.stream] else {
-                throw ModelSet.BuildError(message: "stage '\(forward.name)': model '\(forward.model)' or stream '\(forward.stream)' is missing")
+                throw TrainingError.setup("stage '\(forward.name)': model '\(forward.model)' or stream '\(forward.stream)' is missing")
             }
             for (name, v) in model.run(Variable(constant: images), ctx) { tensors["\(forward.name).\(name)"] = v }
         }
@@ -89,7 +81,7 @@ final class TrainingStep {
         let (total, terms) = try plan.loss.evaluate(tensor: { tensors[$0] }, labels: batch.labels, epoch: epochProgress,
                                                      active: phase.loss)
         for (term, value) in terms.sorted(by: { $0.key < $1.key }) where !value.isFinite {
-            throw NonFiniteLoss(term: term, epoch: batch.epoch, batch: batch.index, value: value)
+            throw TrainingError.nonFiniteLoss(term: term, epoch: batch.epoch, batch: batch.index, value: value)
         }
         let grads = tape.gradients(of: total)
         var gradient: (Parameter) -> Tensor? = { p in allContexts.lazy.compactMap { $0.leaf(for: p) }.first.flatMap { grads[$0] } }

@@ -39,7 +39,7 @@ struct RunCommand: ParsableCommand {
         let prerequisites: [TrainedBy.Prerequisite]
         do {
             prerequisites = try TrainedBy.prerequisites(of: arguments.file, loaded: loaded) { try asWritten($0).load() }
-        } catch let error as PipelinePlanner.PlanError {
+        } catch let error as TrainingError {
             printError(error.description)
             throw ExitCode(1)
         }

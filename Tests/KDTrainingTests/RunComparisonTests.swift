@@ -43,6 +43,6 @@ import Testing
         #expect(c.warnings.contains { $0.contains("different pipelines") })
         #expect(c.warnings.contains { $0.contains("share a seed") })
         #expect(c.warnings.contains { $0.contains("different epochs") })
-        #expect(throws: ReportError.self) { try RunComparison(runs: [a], model: "teacher") }
+        #expect(throws: TrainingError.self) { try RunComparison(runs: [a], model: "teacher") }
     }
 }

@@ -56,7 +56,7 @@ import Testing
         do {
             _ = try prerequisites(b)
             Issue.record("a cycle was followed")
-        } catch let error as PipelinePlanner.PlanError {
+        } catch let error as TrainingError {
             // Located where the loop closes: a.yaml names b, which asked for a.
             #expect(error.description.contains("/a.yaml:6:"), "\(error)")
             #expect(error.description.contains("models.teacher.trained_by: cycle: \(b) → \(dir.path)/a.yaml → \(b)"), "\(error)")

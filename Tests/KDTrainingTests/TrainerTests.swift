@@ -62,7 +62,11 @@ import Testing
             Issue.record("training with lr 1e30 did not stop")
         } catch let failure as StageFailure {
             #expect(failure.stage == "step")
-            #expect((failure.underlying as? NonFiniteLoss)?.term == "ce")
+            guard case let .nonFiniteLoss(term, _, _, _)? = failure.underlying as? TrainingError else {
+                Issue.record("\(failure.underlying)")
+                return
+            }
+            #expect(term == "ce")
             #expect("\(failure)".contains("loss term 'ce'"))
         }
     }

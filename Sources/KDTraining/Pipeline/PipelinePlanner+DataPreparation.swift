@@ -12,13 +12,13 @@ extension PipelinePlanner {
             let dir = URL(fileURLWithPath: source.shards)
             guard !FileManager.default.fileExists(atPath: dir.appendingPathComponent(DatasetManifest.fileName).path) else { continue }
             guard let importer = source.importer else {
-                throw PlanError(location: source.location, message: "\(source.name): no shards in \(source.shards) and no import: entry to make them")
+                throw TrainingError.plan(source.location, "\(source.name): no shards in \(source.shards) and no import: entry to make them")
             }
             // Only a missing or empty directory is imported into: never one holding something else.
             do {
                 try DatasetWriter.checkTarget(dir, overwrite: true)
             } catch {
-                throw PlanError(location: source.location, message: "\(source.name).shards: \(error)")
+                throw TrainingError.plan(source.location, "\(source.name).shards: \(error)")
             }
             let train = importer.node["split"]?.string != "test"
             log("importing \(importer.path) (\(train ? "train" : "test")) into \(source.shards)")

@@ -8,7 +8,7 @@ extension PipelinePlanner {
     /// only a pipeline names.
     static func lossFunction(_ term: LossTermSpec, spec: PipelineSpec) throws -> any LossFunction {
         guard let kind = LossCatalog.kind(named: term.kind.value) else {
-            throw PlanError(location: term.kind.location, message: "loss.\(term.name): unknown kind '\(term.kind.value)'")
+            throw TrainingError.plan(term.kind.location, "loss.\(term.name): unknown kind '\(term.kind.value)'")
         }
         if kind.name == "overhaul", term.node["margin"]?.string == OverhaulMargin.Source.bn.rawValue {
             return try overhaulBatchNormLoss(term, spec: spec)
@@ -22,7 +22,7 @@ extension PipelinePlanner {
             else if let list = value.list { options.values[option.name] = .numbers(list.compactMap(\.double)) }
         }
         do { return try kind.make(options) } catch {
-            throw PlanError(location: term.kind.location, message: "loss.\(term.name): \(error)")
+            throw TrainingError.plan(term.kind.location, "loss.\(term.name): \(error)")
         }
     }
 
@@ -32,11 +32,11 @@ extension PipelinePlanner {
         guard let input = term.inputs.first(where: { $0.field == "teacher" })?.reference,
               case .forward(let forward)? = spec.stage(named: input.value.node)?.kind,
               let model = spec.model(named: forward.model.value), model.weights != nil else {
-            throw PlanError(location: term.kind.location, message: "loss.\(term.name): margin: bn needs a teacher tap of a model with weights")
+            throw TrainingError.plan(term.kind.location, "loss.\(term.name): margin: bn needs a teacher tap of a model with weights")
         }
         let tap = input.value.output ?? "logits"
         guard let prefix = term.node["bn"]?.string ?? batchNormPrefix(arch: model.arch.value, tap: tap) else {
-            throw PlanError(location: input.location, message: "loss.\(term.name): no BN known before \(model.arch.value)'s '\(tap)'; name it with bn: <prefix>")
+            throw TrainingError.plan(input.location, "loss.\(term.name): no BN known before \(model.arch.value)'s '\(tap)'; name it with bn: <prefix>")
         }
         return OverhaulLoss(margin: .teacherBatchNorm(TeacherBatchNorm(model: model.name, prefix: prefix)))
     }

@@ -7,33 +7,33 @@ extension PipelinePlanner {
 
     static func value(_ node: YAMLValue, _ key: String) throws -> YAMLValue {
         guard let value = node[key] else {
-            throw PlanError(location: node.location, message: "'\(key)' has no value after validation (its schema gives no default)")
+            throw TrainingError.plan(node.location, "'\(key)' has no value after validation (its schema gives no default)")
         }
         return value
     }
 
     static func double(_ node: YAMLValue, _ key: String) throws -> Double {
         let v = try value(node, key)
-        guard let number = v.double else { throw PlanError(location: v.location, message: "'\(key)' is not a number") }
+        guard let number = v.double else { throw TrainingError.plan(v.location, "'\(key)' is not a number") }
         return number
     }
 
     static func int(_ node: YAMLValue, _ key: String) throws -> Int {
         let v = try value(node, key)
-        guard let number = v.int else { throw PlanError(location: v.location, message: "'\(key)' is not an integer") }
+        guard let number = v.int else { throw TrainingError.plan(v.location, "'\(key)' is not an integer") }
         return number
     }
 
     static func bool(_ node: YAMLValue, _ key: String) throws -> Bool {
         let v = try value(node, key)
-        guard let flag = v.bool else { throw PlanError(location: v.location, message: "'\(key)' is not true or false") }
+        guard let flag = v.bool else { throw TrainingError.plan(v.location, "'\(key)' is not true or false") }
         return flag
     }
 
     static func floats(_ node: YAMLValue, _ key: String) throws -> [Float] {
         let v = try value(node, key)
         guard let list = v.list, case let numbers = list.compactMap(\.double), numbers.count == list.count else {
-            throw PlanError(location: v.location, message: "'\(key)' is not a list of numbers")
+            throw TrainingError.plan(v.location, "'\(key)' is not a list of numbers")
         }
         return numbers.map { Float($0) }
     }
@@ -41,7 +41,7 @@ extension PipelinePlanner {
     static func ints(_ node: YAMLValue, _ key: String) throws -> [Int] {
         let v = try value(node, key)
         guard let list = v.list, case let numbers = list.compactMap(\.int), numbers.count == list.count else {
-            throw PlanError(location: v.location, message: "'\(key)' is not a list of integers")
+            throw TrainingError.plan(v.location, "'\(key)' is not a list of integers")
         }
         return numbers
     }

@@ -16,13 +16,6 @@ public enum PipelinePlanner {
         try loader.load(file: file, overrides: overrides)
     }
 
-    /// A pipeline that validated but cannot run as written.
-    public struct PlanError: Error, CustomStringConvertible {
-        public let location: SourceLocation
-        public let message: String
-        public var description: String { "\(location): error: \(message)" }
-    }
-
     /// The typed plan of a loaded pipeline (data must exist: see `prepareData`): one stage plan per
     /// stage of the file, values named `<stage>.<output>` as the file references them.
     public static func plan(_ loaded: LoadedPipeline) throws -> TrainingPlan {
@@ -46,7 +39,7 @@ public enum PipelinePlanner {
             }
         }
         guard !streams.isEmpty else {
-            throw PlanError(location: SourceLocation(file: spec.file, line: 1, column: 1), message: "stages: no augmentation stage reads data.train")
+            throw TrainingError.plan(SourceLocation(file: spec.file, line: 1, column: 1), "stages: no augmentation stage reads data.train")
         }
         let models = try spec.models.map { m in
             TrainingPlan.ModelPlan(
@@ -102,7 +95,7 @@ public enum PipelinePlanner {
     static func storePlan(_ store: StoreSpec, stage: String, model: String, outputs: String) throws -> StorePlan {
         guard let codec = Codec(name: store.codec), let precision = StoredPrecision(name: store.precision),
               let mode = StorePlan.Mode(rawValue: store.mode), let onFull = DiskFullPolicy(rawValue: store.onFull) else {
-            throw PlanError(location: store.location, message: "stages.\(stage).store: unknown codec, precision, mode or on_full")
+            throw TrainingError.plan(store.location, "stages.\(stage).store: unknown codec, precision, mode or on_full")
         }
         let directory = URL(fileURLWithPath: store.dir ?? "\(outputs)/store/\(stage)")
         let options = StoreOptions(codec: codec, level: store.level, encoding: PayloadEncoding(precision: precision, topK: store.topK),
@@ -115,23 +108,23 @@ public enum PipelinePlanner {
         switch op.name.value {
         case "pad_crop": return .padCrop(size: try int(args, "size"), pad: try int(args, "pad"))
         case "hflip":
-            guard let p = args.double else { throw PlanError(location: args.location, message: "hflip takes a probability") }
+            guard let p = args.double else { throw TrainingError.plan(args.location, "hflip takes a probability") }
             return .hflip(probability: Float(p))
         case "normalize": return .normalize(mean: try floats(args, "mean"), std: try floats(args, "std"))
         case "cutout": return .cutout(size: try int(args, "size"), probability: Float(try double(args, "probability")))
         case "random_resized_crop":
             let scale = try floats(args, "scale"), ratio = try floats(args, "ratio")
             guard scale.count == 2, ratio.count == 2, scale[0] <= scale[1], ratio[0] <= ratio[1] else {
-                throw PlanError(location: op.name.location, message: "random_resized_crop: scale and ratio take [low, high]")
+                throw TrainingError.plan(op.name.location, "random_resized_crop: scale and ratio take [low, high]")
             }
             return .randomResizedCrop(size: try int(args, "size"), scale: scale[0]...scale[1], ratio: ratio[0]...ratio[1])
-        default: throw PlanError(location: op.name.location, message: "augmentation '\(op.name.value)' is not implemented")
+        default: throw TrainingError.plan(op.name.location, "augmentation '\(op.name.value)' is not implemented")
         }
     }
 
     static func optimizerPlan(_ o: OptimizerSpec) throws -> TrainingPlan.OptimizerPlan {
         guard let kind = TrainingPlan.OptimizerPlan.Kind(rawValue: o.kind.value) else {
-            throw PlanError(location: o.kind.location, message: "optimiser '\(o.kind.value)' is not implemented")
+            throw TrainingError.plan(o.kind.location, "optimiser '\(o.kind.value)' is not implemented")
         }
         var decay = LearningRateSchedule.Decay.constant
         var warmup = 0.0   // no schedule: a constant rate from the first step
@@ -142,7 +135,7 @@ public enum PipelinePlanner {
             case "step": decay = .step(every: try int(args, "every"), gamma: try double(args, "gamma"))
             case "multistep": decay = .multiStep(milestones: try ints(args, "milestones"), gamma: try double(args, "gamma"))
             case "constant": decay = .constant
-            default: throw PlanError(location: name.location, message: "schedule '\(name.value)' is not implemented")
+            default: throw TrainingError.plan(name.location, "schedule '\(name.value)' is not implemented")
             }
         }
         // Momentum and Nesterov are SGD's; Adam's moments are its own.

@@ -31,9 +31,9 @@ public enum TrainedBy {
             guard let producer = model.node["trained_by"], let producerFile = producer.string, let weights = model.weights?.value,
                   !FileManager.default.fileExists(atPath: weights) else { continue }
             if chain.map(canonical).contains(canonical(producerFile)) {
-                throw PipelinePlanner.PlanError(
-                    location: producer.location,
-                    message: "models.\(model.name).trained_by: cycle: " + (chain + [producerFile]).joined(separator: " → ")
+                throw TrainingError.plan(
+                    producer.location,
+                    "models.\(model.name).trained_by: cycle: " + (chain + [producerFile]).joined(separator: " → ")
                         + "; none of them can produce \(weights)")
             }
             guard !order.contains(where: { canonical($0.file) == canonical(producerFile) }) else { continue }

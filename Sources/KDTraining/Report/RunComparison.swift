@@ -38,16 +38,16 @@ public struct RunComparison: Sendable {
 
     /// Compares `model` (default: the runs' export model) over the run directories `runs`.
     public init(runs directories: [URL], model: String? = nil) throws {
-        guard !directories.isEmpty else { throw ReportError(message: "compare: no run directories given") }
+        guard !directories.isEmpty else { throw TrainingError.report("compare: no run directories given") }
         let records = try directories.map { try RunRecord.read(run: $0) }
         guard let name = model ?? records.compactMap({ $0?.exportModel }).first else {
-            throw ReportError(message: "compare: the runs have no run.json naming their model; pass --model")
+            throw TrainingError.report("compare: the runs have no run.json naming their model; pass --model")
         }
         var runs: [Run] = []
         for (directory, record) in zip(directories, records) {
             let evaluated = try RunMetrics(run: directory).epochs.compactMap { e in e.top1[name].map { (e.epoch, 100 * $0) } }
             guard let last = evaluated.last, let best = evaluated.max(by: { $0.1 < $1.1 }) else {
-                throw ReportError(message: "\(directory.path): no evaluated epoch of model '\(name)'")
+                throw TrainingError.report("\(directory.path): no evaluated epoch of model '\(name)'")
             }
             runs.append(Run(directory: directory.path, seed: record?.seed, lastTop1: last.1, bestTop1: best.1,
                             bestEpoch: best.0, epochs: last.0))

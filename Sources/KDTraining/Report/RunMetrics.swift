@@ -18,11 +18,11 @@ struct RunMetrics {
     init(run: URL) throws {
         let url = run.appendingPathComponent("metrics.jsonl")
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ReportError(message: "\(url.path): cannot be read (is \(run.path) a kdflow run directory?)")
+            throw TrainingError.report("\(url.path): cannot be read (is \(run.path) a kdflow run directory?)")
         }
         for (i, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-                throw ReportError(message: "\(url.path):\(i + 1): not a JSON object")
+                throw TrainingError.report("\(url.path):\(i + 1): not a JSON object")
             }
             if object["kind"] as? String == "step" { stepRecords.append(object) }
             guard object["kind"] as? String == "epoch" else { continue }

@@ -42,7 +42,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
         let url = run.appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         guard let record = try? JSONDecoder().decode(RunRecord.self, from: data), record.format == "kdflow-run" else {
-            throw ReportError(message: "\(url.path): not a kdflow run record")
+            throw TrainingError.report("\(url.path): not a kdflow run record")
         }
         return record
     }

@@ -53,8 +53,3 @@ public enum RunSummary {
     }
 }
 
-/// A run's metrics could not be read.
-public struct ReportError: Error, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
-}
