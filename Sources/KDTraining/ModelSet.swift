@@ -5,13 +5,27 @@ import KDTensor
 
 /// The run's models and connectors, built from the plan, with weights loaded and teachers frozen.
 public final class ModelSet {
-    /// Models by name, in plan order.
-    public let models: [(name: String, model: Classifier, plan: TrainingPlan.ModelPlan)]
-    /// Connectors by name, in plan order.
-    public let connectors: [(name: String, connector: Connector, plan: TrainingPlan.ConnectorPlan)]
+    /// A built model under its plan's name.
+    public struct NamedModel {
+        public let name: String
+        public let model: Classifier
+        public let plan: TrainingPlan.ModelPlan
+    }
+
+    /// A built connector under its plan's name.
+    public struct NamedConnector {
+        public let name: String
+        public let connector: Connector
+        public let plan: TrainingPlan.ConnectorPlan
+    }
+
+    /// Models in plan order.
+    public let models: [NamedModel]
+    /// Connectors in plan order.
+    public let connectors: [NamedConnector]
 
     public init(plan: TrainingPlan) throws {
-        var models: [(String, Classifier, TrainingPlan.ModelPlan)] = []
+        var models: [NamedModel] = []
         for (i, m) in plan.models.enumerated() {
             let model = try ModelZoo.make(m.arch, inChannels: m.inChannels, classes: m.classes, imageSize: m.imageSize,
                                           hidden: m.hidden, seed: plan.seed &+ UInt64(i) &* 0x9E37_79B9)
@@ -26,18 +40,18 @@ public final class ModelSet {
                 }
             }
             model.setRequiresGrad(!m.frozen)
-            models.append((m.name, model, m))
+            models.append(NamedModel(name: m.name, model: model, plan: m))
         }
         self.models = models
-        var connectors: [(String, Connector, TrainingPlan.ConnectorPlan)] = []
+        var connectors: [NamedConnector] = []
         let ini = ParameterInitializer(seed: plan.seed &+ 0xC0_11EC_7052)
         for c in plan.connectors {
-            let from = try Self.tapShape(c.from, in: models, imageSize: plan.models)
-            let to = try Self.tapShape(c.to, in: models, imageSize: plan.models)
+            let from = try Self.tapShape(c.from, in: models)
+            let to = try Self.tapShape(c.to, in: models)
             guard Connector.maps(from, to: to) else {
                 throw TrainingError.setup("connector '\(c.name)': \(c.from) \(from) cannot map to \(c.to) \(to) (needs NCHW taps of equal spatial size, or [N, C] features)")
             }
-            connectors.append((c.name, Connector(from[1], to[1], init: ini), c))
+            connectors.append(NamedConnector(name: c.name, connector: Connector(from[1], to[1], init: ini), plan: c))
         }
         self.connectors = connectors
     }
@@ -46,17 +60,16 @@ public final class ModelSet {
     public func model(_ name: String) -> Classifier? { models.first { $0.name == name }?.model }
 
     /// The shape of `model.tap` for one sample, from a forward pass of zeros in evaluation mode.
-    static func tapShape(_ reference: String, in models: [(String, Classifier, TrainingPlan.ModelPlan)],
-                         imageSize plans: [TrainingPlan.ModelPlan]) throws -> Shape {
+    static func tapShape(_ reference: String, in models: [NamedModel]) throws -> Shape {
         let parts = reference.split(separator: ".", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let (_, model, plan) = models.first(where: { $0.0 == parts[0] }) else {
+        guard parts.count == 2, let named = models.first(where: { $0.name == parts[0] }) else {
             throw TrainingError.setup("'\(reference)' names no model tap")
         }
-        guard model.tapNames.contains(parts[1]) else {
-            throw TrainingError.setup("model '\(parts[0])' (\(plan.arch)) has no tap '\(parts[1])'; taps: \(model.tapNames.joined(separator: ", "))")
+        guard named.model.tapNames.contains(parts[1]) else {
+            throw TrainingError.setup("model '\(parts[0])' (\(named.plan.arch)) has no tap '\(parts[1])'; taps: \(named.model.tapNames.joined(separator: ", "))")
         }
-        let x = Variable(constant: Tensor.zeros([1, plan.inChannels, plan.imageSize, plan.imageSize]))
-        return model.run(x, ForwardContext(tape: nil, training: false))[parts[1]]!.shape
+        let x = Variable(constant: Tensor.zeros([1, named.plan.inChannels, named.plan.imageSize, named.plan.imageSize]))
+        return named.model.run(x, ForwardContext(tape: nil, training: false))[parts[1]]!.shape
     }
 
     /// The named parameters of the listed models and connectors, prefixed by their names.

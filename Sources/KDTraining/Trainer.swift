@@ -22,7 +22,7 @@ public struct TrainingSummary: Sendable {
 public final class Trainer {
     public let plan: TrainingPlan
     let models: ModelSet
-    let optimizers: [(name: String, optimizer: Optimizer, plan: TrainingPlan.OptimizerPlan)]
+    let optimizers: [BuiltOptimizer]
     /// The training samples' order and batches (rendered by each stream's augmenter).
     let loader: DataLoader
     /// Each stream's augmenter, by stage name.
@@ -86,7 +86,7 @@ public final class Trainer {
             }
             source.resolve(gamma: gamma, beta: beta)
         }
-        optimizers = try plan.optimizers.map { ($0.name, try OptimizerFactory.make($0, models: models), $0) }
+        optimizers = try plan.optimizers.map { try BuiltOptimizer($0, models: models) }
         classes = plan.model(named: plan.exportModel)?.classes ?? plan.models[0].classes
         self.collective = collective
     }

@@ -42,7 +42,7 @@ enum TrainingCheckpoint {
     static func pointerURL(_ run: URL) -> URL { directory(run).appendingPathComponent("last.json") }
 
     static func save(run: URL, progress: TrainingProgress, models: ModelSet,
-                     optimizers: [(name: String, optimizer: Optimizer, plan: TrainingPlan.OptimizerPlan)]) throws {
+                     optimizers: [BuiltOptimizer]) throws {
         let dir = directory(run)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let previous = try? readPointer(run)
@@ -79,7 +79,7 @@ enum TrainingCheckpoint {
     /// Restores the newest checkpoint after checking every file's digest, or returns nil when the
     /// run has none.
     static func load(run: URL, models: ModelSet,
-                     optimizers: [(name: String, optimizer: Optimizer, plan: TrainingPlan.OptimizerPlan)]) throws -> TrainingProgress? {
+                     optimizers: [BuiltOptimizer]) throws -> TrainingProgress? {
         guard FileManager.default.fileExists(atPath: pointerURL(run).path) else { return nil }
         let pointer = try readPointer(run)
         let dir = directory(run)

@@ -32,12 +32,12 @@ struct StepInputs {
 final class TrainingStep {
     let plan: TrainingPlan
     let models: ModelSet
-    let optimizers: [(name: String, optimizer: Optimizer, plan: TrainingPlan.OptimizerPlan)]
+    let optimizers: [BuiltOptimizer]
     let collective: any Collective
     /// Seconds spent averaging steps over the ranks since the last `takeAverageSeconds`.
     private var averageSeconds = 0.0
 
-    init(plan: TrainingPlan, models: ModelSet, optimizers: [(String, Optimizer, TrainingPlan.OptimizerPlan)],
+    init(plan: TrainingPlan, models: ModelSet, optimizers: [BuiltOptimizer],
          collective: any Collective = SingleProcess()) {
         self.plan = plan
         self.models = models

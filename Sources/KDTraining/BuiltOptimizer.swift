@@ -1,8 +1,18 @@
 import KDNN
 
-/// Builds the plan's optimisers over the model set's parameters.
-enum OptimizerFactory {
-    static func make(_ plan: TrainingPlan.OptimizerPlan, models: ModelSet) throws -> Optimizer {
+/// One of the plan's optimisers, built over the model set's parameters.
+struct BuiltOptimizer {
+    let name: String
+    let optimizer: Optimizer
+    let plan: TrainingPlan.OptimizerPlan
+
+    init(_ plan: TrainingPlan.OptimizerPlan, models: ModelSet) throws {
+        name = plan.name
+        self.plan = plan
+        optimizer = try Self.make(plan, models: models)
+    }
+
+    private static func make(_ plan: TrainingPlan.OptimizerPlan, models: ModelSet) throws -> Optimizer {
         let params = try models.parameters(of: plan.parameters)
         var groups: [ParameterGroup]
         if plan.noDecayOnNormAndBias {
