@@ -12,7 +12,9 @@ extension PipelinePlanner {
             options.channels = c
         }
         if let size = importer.node["size"] {
-            let sides = size.list?.compactMap(\.int) ?? size.int.map { [$0, $0] } ?? []
+            var sides = [Int]()
+            if let side = size.int { sides = [side, side] }
+            for element in size.list ?? [] { if let side = element.int { sides.append(side) } }
             guard sides.count == 2 else {
                 throw PlanError(location: size.location, message: "\(source.name).import.size: give one side or [height, width]")
             }
