@@ -3,18 +3,14 @@ import Foundation
 /// An 8-bit image as its file decodes: row-major, channels interleaved (1: grey, 3: RGB; an alpha
 /// channel is dropped, as PIL's `convert` drops it).
 public struct DecodedImage: Sendable, Equatable {
+    /// Columns.
     public var width: Int
+    /// Rows.
     public var height: Int
+    /// 1 (grey) or 3 (RGB).
     public var channels: Int
     /// `height × width × channels` bytes.
     public var pixels: [UInt8]
-
-    public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
-        self.width = width
-        self.height = height
-        self.channels = channels
-        self.pixels = pixels
-    }
 
     /// Reads and decodes the PNG or JPEG file at `url` (told apart by its first bytes, not its name).
     public static func read(_ url: URL) throws -> (image: DecodedImage, source: SourceFile) {

@@ -10,10 +10,12 @@ public enum FolderImporter {
         public var channels: Int?
         /// Resize every image to `height × width` (PIL's bilinear); nil: every image must have the first one's size.
         public var height: Int?
+        /// Resize width; set together with `height`.
         public var width: Int?
         /// The images lie directly in the folder, without classes.
         public var flat: Bool
 
+        /// Options as the CLI's --channels, --size and --unlabeled give them.
         public init(channels: Int? = nil, height: Int? = nil, width: Int? = nil, flat: Bool = false) {
             self.channels = channels
             self.height = height
@@ -23,7 +25,7 @@ public enum FolderImporter {
     }
 
     /// File extensions read as images (any case).
-    public static let extensions: Set<String> = ["png", "jpg", "jpeg"]
+    static let extensions: Set<String> = ["png", "jpg", "jpeg"]
 
     /// Decodes every image under `directory` into a table of uint8 C×H×W samples.
     public static func load(_ directory: URL, options: Options) throws -> SampleTable {
