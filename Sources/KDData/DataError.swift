@@ -10,6 +10,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case mismatch(file: String, reason: String)
     /// A request the data cannot serve (bad option, unsupported dtype, missing file).
     case invalid(file: String, reason: String)
+    /// An image file its decoder (libpng, libjpeg) rejects; `reason` is the decoder's message.
+    case undecodable(file: String, reason: String)
     /// The operating system refused a read or write.
     case io(file: String, reason: String)
     /// A configuration value is unusable; `key` is its path (e.g. "augment.ops[1].pad_crop").
@@ -27,6 +29,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): \(reason)"
         case let .invalid(file, reason):
             return "\(file): \(reason)"
+        case let .undecodable(file, reason):
+            return "\(file): \(reason)"
         case let .io(file, reason):
             return "\(file): \(reason)"
         case let .invalidOption(key, reason):
@@ -38,7 +42,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     public var file: String {
         switch self {
         case let .corrupt(file, _, _), let .truncated(file, _, _, _), let .badText(file, _, _, _),
-             let .mismatch(file, _), let .invalid(file, _), let .io(file, _), let .invalidOption(file, _):
+             let .mismatch(file, _), let .invalid(file, _), let .undecodable(file, _), let .io(file, _), let .invalidOption(file, _):
             return file
         }
     }

@@ -10,6 +10,8 @@ public enum ImportSource: Sendable, Hashable {
     case npy(images: URL, labels: URL?, channelsLast: Bool)
     /// A CSV file of pixel rows.
     case csv(URL, CSVImporter.Options)
+    /// A folder of PNG/JPEG images in class subfolders (or flat); its class names are the folders'.
+    case folder(URL, FolderImporter.Options)
 
     /// Parses the input into memory (nothing is written).
     public func load(classes: [String]? = nil) throws -> SampleTable {
@@ -24,6 +26,8 @@ public enum ImportSource: Sendable, Hashable {
             var o = options
             if let classes { o.classes = classes }
             return try CSVImporter.load(url, options: o)
+        case let .folder(url, options):
+            return try FolderImporter.load(url, options: options)
         }
     }
 }

@@ -7,19 +7,20 @@ import KDTraining
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a data set (Fashion-MNIST, IDX, CIFAR, .npy, CSV) into kdflow shards.",
+        abstract: "Import a data set (Fashion-MNIST, IDX, CIFAR, .npy, CSV, image folder) into kdflow shards.",
         discussion: """
         FORMAT is fashion-mnist (Debian's dataset-fashion-mnist; writes TO/train and TO/test), idx, cifar10, \
-        cifar100, npy or csv. Imports are atomic: an interrupted or failed import leaves nothing behind.
+        cifar100, npy, csv or folder (PNG/JPEG images in class subfolders, whose sorted names are the classes). \
+        Imports are atomic: an interrupted or failed import leaves nothing behind.
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case fashionMNIST = "fashion-mnist", idx, cifar10, cifar100, npy, csv
+        case fashionMNIST = "fashion-mnist", idx, cifar10, cifar100, npy, csv, folder
     }
 
-    @Argument(help: "fashion-mnist | idx | cifar10 | cifar100 | npy | csv")
+    @Argument(help: "fashion-mnist | idx | cifar10 | cifar100 | npy | csv | folder")
     var format: Format
-    @Argument(help: "Input files: IDX images [labels]; CIFAR batch files; .npy images [labels]; one CSV file.")
+    @Argument(help: "Input files: IDX images [labels]; CIFAR batch files; .npy images [labels]; one CSV file; one folder.")
     var inputs: [String] = []
     @Option(help: "Output directory.")
     var to: String = "data/fashion-mnist"
@@ -27,7 +28,7 @@ struct ImportCommand: ParsableCommand {
     var name: String?
     @Option(help: "Samples per shard.")
     var shardSize = 10_000
-    @Flag(help: "Drop the labels (an unlabeled dataset, e.g. for SSLD).")
+    @Flag(help: "Drop the labels (an unlabeled dataset, e.g. for SSLD); folder: the images lie directly in it.")
     var unlabeled = false
     @Option(help: "Hold out N samples per class into --split-to.")
     var holdOutPerClass: Int?
@@ -45,6 +46,10 @@ struct ImportCommand: ParsableCommand {
     var shape: String?
     @Flag(help: "npy: images are N×H×W×C.")
     var channelsLast = false
+    @Option(help: ArgumentHelp("folder: resize every image to H×H or H×W (PIL's bilinear; default: all images must share one size).", valueName: "H[xW]"))
+    var size: ImageSize?
+    @Option(help: "folder: 1 (grey, PIL's convert('L')) or 3 (RGB) (default: all images must share one).")
+    var channels: ImageChannels?
     @Flag(help: "Replace existing output directories.")
     var overwrite = false
 
@@ -74,6 +79,9 @@ struct ImportCommand: ParsableCommand {
         case .cifar100: source = .cifar(batches: urls, variant: .cifar100(fine: !coarse))
         case .npy: source = .npy(images: urls[0], labels: urls.count > 1 ? urls[1] : nil, channelsLast: channelsLast)
         case .csv: source = .csv(urls[0], CSVImporter.Options(labelColumn: labelColumn < 0 ? nil : labelColumn, shape: dims))
+        case .folder:
+            source = .folder(urls[0], FolderImporter.Options(channels: channels?.rawValue, height: size?.height,
+                                                             width: size?.width, flat: unlabeled))
         case .fashionMNIST: return
         }
         var split = DatasetSplit.none

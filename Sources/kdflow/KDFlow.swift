@@ -7,6 +7,6 @@ struct KDFlow: ParsableCommand {
         commandName: "kdflow",
         abstract: "Knowledge-distillation training in pure Swift.",
         subcommands: [RunCommand.self, ValidateCommand.self, GraphCommand.self, ImportCommand.self,
-                      CacheCommand.self, EvalCommand.self, ExportCommand.self, ReportCommand.self, CompareCommand.self,
+                      CacheCommand.self, EvalCommand.self, PredictCommand.self, ExportCommand.self, ReportCommand.self, CompareCommand.self,
                       LossCommand.self])
 }

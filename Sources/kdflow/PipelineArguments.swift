@@ -11,7 +11,10 @@ struct PipelineArguments: ParsableArguments {
     var overrides: [String] = []
 
     /// Loads and validates the file; on problems prints all of them and exits non-zero.
-    func load() throws -> LoadedPipeline {
+    func load() throws -> LoadedPipeline { try Self.load(file: file, overrides: overrides) }
+
+    /// Loads and validates `file` with `overrides`, printing warnings; on problems prints all of them and exits non-zero.
+    static func load(file: String, overrides: [String]) throws -> LoadedPipeline {
         do {
             let loaded = try PipelinePlanner.load(file: file, overrides: overrides)
             for warning in loaded.warnings { printError(warning.description) }

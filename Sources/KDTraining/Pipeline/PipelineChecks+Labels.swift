@@ -17,6 +17,6 @@ extension PipelineChecks {
     /// Unlabeled per the source's manifest once imported, before that per its import entry.
     static func isUnlabeled(_ source: DataSourceSpec, _ manifests: SourceManifests) -> Bool {
         if let manifest = manifests[source] { return !manifest.labeled }
-        return source.importer?.node["part"]?.string == "unlabeled"
+        return source.importer?.node["part"]?.string == "unlabeled" || source.importer?.node["unlabeled"]?.bool == true
     }
 }

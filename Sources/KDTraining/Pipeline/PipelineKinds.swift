@@ -33,6 +33,13 @@ public enum PipelineKinds {
             Field("part", .enumeration(["labeled", "unlabeled"]), .defaultValue(.string("labeled")),
                   doc: "with labeled_fraction: write the labelled fraction, or the rest without labels"),
         ], doc: "MNIST-family IDX files (raw or gzip) in `path`, e.g. Fashion-MNIST")
+        r.register("folder", in: f.importer, fields: [
+            Field("size", .oneOrList(.int(min: 1, max: 16_384)), .optional,
+                  doc: "resize every image to size × size, or [height, width] (PIL's bilinear); default: all images must share one size"),
+            Field("channels", .int(min: 1, max: 3), .optional,
+                  doc: "1 (grey, PIL's convert('L')) or 3 (RGB); default: all images must share one"),
+            Field("unlabeled", .bool, .defaultValue(.bool(false)), doc: "the images lie directly in `path`, without class subfolders"),
+        ], doc: "PNG and JPEG images in class subfolders of `path` (sorted names are the classes), as kdflow import folder")
 
         r.register("pad_crop", in: f.augmentation, value: .object(ObjectSchema([
             Field("size", .int(min: 1, max: 4096), .required), Field("pad", .int(min: 0, max: 4096), .defaultValue(.int(0))),

@@ -20,6 +20,14 @@ extension PipelinePlanner {
             } catch {
                 throw TrainingError.plan(source.location, "\(source.name).shards: \(error)")
             }
+            if importer.kind.value == "folder" {
+                log("importing image folder \(importer.path) into \(source.shards)")
+                try FileManager.default.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let options = try folderOptions(importer, source: source)
+                try DatasetImport.run(.folder(URL(fileURLWithPath: importer.path), options), name: dir.lastPathComponent, to: dir,
+                                      options: ImportOptions(unlabeled: options.flat, overwrite: true))
+                continue
+            }
             let train = importer.node["split"]?.string != "test"
             log("importing \(importer.path) (\(train ? "train" : "test")) into \(source.shards)")
             try FileManager.default.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
