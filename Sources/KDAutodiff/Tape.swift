@@ -6,7 +6,7 @@ import KDTensor
 public final class Tape {
     /// A backward rule: given the output gradient and which inputs need a gradient, returns one
     /// gradient (or nil) per input.
-    public typealias Backward = (_ gradOutput: Tensor, _ needs: [Bool]) -> [Tensor?]
+    typealias Backward = (_ gradOutput: Tensor, _ needs: [Bool]) -> [Tensor?]
 
     struct Node {
         let inputs: [Int]
@@ -30,7 +30,7 @@ public final class Tape {
 
     /// Runs `body` without recording: every variable made inside is a constant (frozen teachers,
     /// evaluation).
-    public func withoutRecording<R>(_ body: () throws -> R) rethrows -> R {
+    func withoutRecording<R>(_ body: () throws -> R) rethrows -> R {
         let was = recording
         recording = false
         defer { recording = was }

@@ -26,5 +26,5 @@ public struct Variable {
     public var shape: Shape { value.shape }
 
     /// Whether gradients can flow through this variable.
-    public var isRecorded: Bool { tape != nil }
+    var isRecorded: Bool { tape != nil }
 }

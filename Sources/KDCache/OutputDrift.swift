@@ -11,11 +11,11 @@ public struct OutputDrift: Sendable, Equatable {
     /// Samples with a value beyond the stored precision's tolerance.
     public var exceeding = 0
     /// Σ KL(softmax(live) ‖ softmax(stored)) over samples, for taps of one dimension per sample.
-    public var klSum = 0.0
+    var klSum = 0.0
     /// Samples whose argmax agrees (taps of one dimension per sample).
-    public var argmaxAgreements = 0
+    var argmaxAgreements = 0
     /// Samples with a KL and argmax (taps of one dimension per sample).
-    public var distributionSamples = 0
+    var distributionSamples = 0
 
     public init() {}
 

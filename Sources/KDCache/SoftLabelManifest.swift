@@ -13,7 +13,7 @@ public struct SoftLabelManifest: Codable, Sendable {
         /// Architecture, taps and precision, readable.
         public var summary: String
         /// How the fingerprint is computed.
-        public var computedAs: String
+        var computedAs: String
 
         enum CodingKeys: String, CodingKey { case fingerprint, summary, computedAs = "computed_as" }
     }

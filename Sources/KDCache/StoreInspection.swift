@@ -4,7 +4,7 @@ import Foundation
 public struct StoreInspection: Sendable {
     /// One damaged place: segment file and byte offset.
     public struct Damage: Sendable, CustomStringConvertible {
-        public var segment: String
+        var segment: String
         public var offset: Int
         public var reason: String
         public var description: String { "\(segment) @\(offset): \(reason)" }

@@ -11,7 +11,7 @@ public struct StoreMetrics: Sendable, Equatable {
     /// Time spent decompressing and decoding hits, and encoding and compressing writes.
     public var decodeSeconds = 0.0, encodeSeconds = 0.0
     /// Samples not stored because the disk was full and the policy said to go on.
-    public var skippedWrites = 0
+    var skippedWrites = 0
     /// Samples of a view bank's fresh draws (counted in `lookups`, never stored).
     public var fresh = 0
     /// Hits recomputed live and compared with what was served, by tap (`store: {audit: F}`).

@@ -5,7 +5,7 @@ import KDTensor
 /// sample stored again later is served from the newer record).
 public struct StoredRecord: Sendable {
     /// Where the record is: segment file name and byte offset.
-    public var segment: String
+    var segment: String
     public var offset: Int
     /// The served samples' keys, in slot order.
     public var keys: [StoreKey]

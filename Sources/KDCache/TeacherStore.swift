@@ -45,7 +45,7 @@ public final class TeacherStore: @unchecked Sendable {
     public var count: Int { lock.withLock { index.entries.count } }
 
     /// Re-reads the index and scans what other writers appended since.
-    public func refresh() throws {
+    func refresh() throws {
         try lock.withLock {
             let onDisk = SegmentFile.list(directory)
             var loaded = StoreIndex.load(directory)
@@ -109,7 +109,7 @@ public final class TeacherStore: @unchecked Sendable {
     }
 
     /// Whether writes were switched off by a full disk under `on_full: skip`.
-    public var isWritingDisabled: Bool { lock.withLock { writesDisabled } }
+    var isWritingDisabled: Bool { lock.withLock { writesDisabled } }
 
     /// A read descriptor of segment `segment` (call under `lock`).
     func readDescriptor(_ segment: Int) -> Int32? {

@@ -30,7 +30,7 @@ public enum AugmentOp: Sendable, Hashable {
     }
 
     /// Whether the op draws random numbers (normalize does not).
-    public var isRandom: Bool {
+    var isRandom: Bool {
         if case .normalize = self { return false }
         return true
     }

@@ -66,7 +66,7 @@ public struct Augmenter: Sendable, Hashable {
 
     /// Whether a view can recur, so a teacher-output store keyed by view can hit: true with
     /// K ≥ 1 fixed views or with no random op; false with `views: 0` and a random op.
-    public var isReplayable: Bool { views > 0 || !ops.contains(where: \.isRandom) }
+    var isReplayable: Bool { views > 0 || !ops.contains(where: \.isRandom) }
 
     /// The view index sample `id` uses in `epoch`: epoch mod K, the epoch itself with no recorded
     /// views, or K + epoch when a view bank draws a fresh view (a pure function of seed, id, epoch).
@@ -79,7 +79,7 @@ public struct Augmenter: Sendable, Hashable {
     }
 
     /// Whether view index `view` is a view bank's fresh draw (never one of the K recorded views).
-    public func isFreshDraw(_ view: Int) -> Bool { views > 0 && view >= views }
+    func isFreshDraw(_ view: Int) -> Bool { views > 0 && view >= views }
 
     /// Separates the fresh-or-recorded draws from the views' own random numbers.
     private static let freshTag: UInt64 = 0x6672_6573_6876_6965   // "freshvie"

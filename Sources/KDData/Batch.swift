@@ -12,7 +12,7 @@ public struct Batch: Sendable {
     /// no source is labelled.
     public var labels: [Int]?
     /// The label of a sample without one; `cross_entropy` skips such samples.
-    public static let noLabel = -1
+    static let noLabel = -1
     /// The stable id of each sample.
     public var ids: [SampleID]
     /// The recorded view of each sample (replay with `Augmenter.render`).

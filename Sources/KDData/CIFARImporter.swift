@@ -20,7 +20,7 @@ public enum CIFARImporter {
     }
 
     /// CIFAR-10's class names.
-    public static let cifar10Classes = ["airplane", "automobile", "bird", "cat", "deer",
+    static let cifar10Classes = ["airplane", "automobile", "bird", "cat", "deer",
                                         "dog", "frog", "horse", "ship", "truck"]
 
     /// Parses the batch files in order into one table of uint8 3×32×32 samples.

@@ -1,7 +1,7 @@
 import CZlib
 
 /// CRC-32 (IEEE polynomial, zlib's `crc32`): the checksum of shards, records and source files.
-public enum Checksum {
+enum Checksum {
     /// The CRC-32 of `bytes`, continuing from `initial` (0 to start).
     public static func crc32(_ bytes: UnsafeRawBufferPointer, initial: UInt32 = 0) -> UInt32 {
         var crc = UInt(initial)

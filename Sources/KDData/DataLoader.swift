@@ -89,7 +89,7 @@ public struct DataLoader: Sendable {
 
     /// Re-renders a recorded view of sample `id` (byte-identical to the batch that carried it),
     /// or nil when the id is not in this dataset.
-    public func replay(_ id: SampleID, view parameters: ViewParameters) -> [Float]? {
+    func replay(_ id: SampleID, view parameters: ViewParameters) -> [Float]? {
         guard let g = dataset.index(of: id) else { return nil }
         return dataset.withPixels(at: g) { augmenter.render($0, parameters: parameters) }
     }

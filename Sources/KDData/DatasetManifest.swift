@@ -31,7 +31,7 @@ public struct DatasetManifest: Codable, Hashable, Sendable {
     /// Class names, index = label.
     public var classes: [String]
     /// Samples per class (nil when unlabeled).
-    public var classCounts: [Int]?
+    var classCounts: [Int]?
     /// Total samples.
     public var sampleCount: Int
     /// Maximum records per shard the dataset was split with.
@@ -42,7 +42,7 @@ public struct DatasetManifest: Codable, Hashable, Sendable {
     public var sources: [SourceFile]
 
     /// The manifest's canonical JSON (sorted keys, so equal manifests give equal bytes).
-    public func encoded() throws -> Data {
+    func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         return try encoder.encode(self)

@@ -9,7 +9,7 @@ import KDTensor
 /// failed write therefore leaves no dataset and no shard under the target name.
 public enum DatasetWriter {
     /// Shard file name for shard `number`.
-    public static func shardFileName(_ number: Int) -> String {
+    static func shardFileName(_ number: Int) -> String {
         let digits = String(number)
         return "shard-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + ".kds"
     }

@@ -28,7 +28,7 @@ public struct DecodedImage: Sendable, Equatable {
     }
 
     /// The pixels channel-planar (C×H×W), the layout of a shard record.
-    public func planar() -> [UInt8] {
+    func planar() -> [UInt8] {
         guard channels > 1 else { return pixels }
         var out = [UInt8](repeating: 0, count: pixels.count)
         let plane = width * height

@@ -2,9 +2,9 @@ import CZlib
 
 /// gzip decompression through zlib (`inflateInit2` with windowBits 16 + MAX_WBITS, i.e. gzip
 /// framing only), for `.gz` IDX files.
-public enum Gzip {
+enum Gzip {
     /// Whether `bytes` start with the gzip magic (1f 8b).
-    public static func isGzip(_ bytes: [UInt8]) -> Bool {
+    static func isGzip(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 

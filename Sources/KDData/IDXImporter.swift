@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads MNIST-family IDX files (raw or gzip): an unsigned-byte image file of rank 3 (N, H, W)
 /// and optionally a rank-1 label file (N).
-public enum IDXImporter {
+enum IDXImporter {
     /// Parses `images` (and `labels`, unless nil) into a table of uint8 1×H×W samples.
     /// `classes` names the labels; by default "0"… up to the largest label seen.
     public static func load(images: URL, labels: URL?, classes: [String]? = nil) throws -> SampleTable {

@@ -4,7 +4,7 @@ import Foundation
 /// (N, H, W), (N, C, H, W) or, with `channelsLast`, (N, H, W, C); labels of shape (N).
 /// Images may be uint8 (kept as bytes), float32 (kept) or float64 (narrowed to float32);
 /// labels any integer type.
-public enum NPYImporter {
+enum NPYImporter {
     /// A parsed `.npy` array: element type descriptor, shape and the raw payload.
     struct NPYArray {
         var descr: String

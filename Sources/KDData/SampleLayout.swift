@@ -33,7 +33,7 @@ public struct SampleLayout: Hashable, Sendable, Codable, CustomStringConvertible
     }
 
     /// Elements per sample (C·H·W).
-    public var elementCount: Int { channels * height * width }
+    var elementCount: Int { channels * height * width }
     /// Bytes per sample's pixels.
     public var byteCount: Int { elementCount * pixelType.size }
     /// The sample as a tensor shape [C, H, W].

@@ -31,7 +31,7 @@ public struct SampleTable: Sendable, Equatable {
     }
 
     /// The samples at `indices`, in that order.
-    public func subset(_ indices: [Int]) -> SampleTable {
+    func subset(_ indices: [Int]) -> SampleTable {
         let size = layout.byteCount
         var out = [UInt8]()
         out.reserveCapacity(indices.count * size)
@@ -41,7 +41,7 @@ public struct SampleTable: Sendable, Equatable {
     }
 
     /// Samples per class (index = label), or nil when unlabeled.
-    public var classCounts: [Int]? {
+    var classCounts: [Int]? {
         guard let labels else { return nil }
         var counts = [Int](repeating: 0, count: classes.count)
         for l in labels where l >= 0 && l < counts.count { counts[l] += 1 }

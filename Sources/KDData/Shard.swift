@@ -95,7 +95,7 @@ public struct Shard: Sendable {
     }
 
     /// Rechecks record `i` against its own CRC-32 from the index.
-    public func verifyRecord(at i: Int) throws {
+    func verifyRecord(at i: Int) throws {
         let o = recordOffsets[i]
         guard Checksum.crc32(bytes[o..<(o + header.recordSize)]) == recordCRCs[i] else {
             throw DataError.corrupt(file: file, offset: o, reason: "record \(i) checksum mismatch")

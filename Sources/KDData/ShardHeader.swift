@@ -23,11 +23,11 @@
 /// (u32), a reserved u32 and the magic "KDSHEND\0".
 public struct ShardHeader: Hashable, Sendable {
     public static let magic: [UInt8] = Array("KDSHARD\0".utf8)
-    public static let footerMagic: [UInt8] = Array("KDSHEND\0".utf8)
+    static let footerMagic: [UInt8] = Array("KDSHEND\0".utf8)
     public static let formatVersion: UInt32 = 1
     public static let size = 64
-    public static let footerSize = 16
-    public static let indexEntrySize = 16
+    static let footerSize = 16
+    static let indexEntrySize = 16
 
     public var layout: SampleLayout
     public var hasLabels: Bool
@@ -42,11 +42,11 @@ public struct ShardHeader: Hashable, Sendable {
     }
 
     /// Bytes per record: the label (if any) and the pixels.
-    public var recordSize: Int { (hasLabels ? 4 : 0) + layout.byteCount }
+    var recordSize: Int { (hasLabels ? 4 : 0) + layout.byteCount }
     /// Where the record index starts.
-    public var indexOffset: Int { Self.size + sampleCount * recordSize }
+    var indexOffset: Int { Self.size + sampleCount * recordSize }
     /// The whole file's size.
-    public var fileSize: Int { indexOffset + sampleCount * Self.indexEntrySize + Self.footerSize }
+    var fileSize: Int { indexOffset + sampleCount * Self.indexEntrySize + Self.footerSize }
 
     func encoded() -> [UInt8] {
         var b = Self.magic

@@ -1,5 +1,5 @@
 /// What could not be exported, so that no partial or wrong graph is written.
-public enum ONNXExportError: Error, CustomStringConvertible {
+enum ONNXExportError: Error, CustomStringConvertible {
     /// A module kind without an ONNX lowering, at its state-dict path.
     case noLowering(kind: String, path: String)
     /// A model class the exporter does not know.

@@ -11,7 +11,7 @@ func attentionMap(_ features: Variable, p: Float) -> Variable {
 /// Zagoruyko & Komodakis 2017 (RepDistiller / mdistiller AT): the mean squared difference of the
 /// student's and teacher's attention maps. Channel counts may differ; spatial sizes must agree.
 /// The reference recipes weight it by β = 1000. The teacher carries no gradient.
-public func attentionTransfer(student: Variable, teacher: Tensor, p: Float = 2) -> Variable {
+func attentionTransfer(student: Variable, teacher: Tensor, p: Float = 2) -> Variable {
     precondition(student.shape.rank == 4 && teacher.rank == 4 && student.shape[0] == teacher.shape[0]
                  && student.shape[2] == teacher.shape[2] && student.shape[3] == teacher.shape[3],
                  "at: student \(student.shape) vs teacher \(teacher.shape) need NCHW of equal N, H, W")
@@ -19,7 +19,7 @@ public func attentionTransfer(student: Variable, teacher: Tensor, p: Float = 2) 
 }
 
 /// The `at` kind.
-public struct AttentionTransferLoss: LossFunction {
+struct AttentionTransferLoss: LossFunction {
     /// The exponent p of the attention map (2 in the paper).
     public var p: Float
 

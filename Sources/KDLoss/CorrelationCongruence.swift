@@ -4,7 +4,7 @@ import KDTensor
 /// Correlation congruence as RepDistiller implements it (`CC.py` `Correlation`): with
 /// δ = |f_s − f_t| on [N, D] embeddings, the mean over i of Σ_d δ[i]·δ[i+1] (neighbouring samples
 /// of the batch). The teacher carries no gradient.
-public func correlationCongruence(student: Variable, teacher: Tensor) -> Variable {
+func correlationCongruence(student: Variable, teacher: Tensor) -> Variable {
     let n = student.shape[0]
     let delta = (student - Variable(constant: teacher)).abs()
     // Rows 0..<n−1 and 1..<n of δ, as products with constant selection matrices.

@@ -6,7 +6,7 @@ import KDTensor
 /// batch. TCKD compares the binary (target, non-target) probabilities of softmax(·/T); NCKD
 /// compares the distributions over the non-target classes (the target logit pushed down by
 /// 1000 before the softmax, as the reference does). The teacher carries no gradient.
-public func decoupledKnowledgeDistillation(student: Variable, teacher: Tensor, labels: [Int],
+func decoupledKnowledgeDistillation(student: Variable, teacher: Tensor, labels: [Int],
                                            alpha: Float, beta: Float, temperature: Float) -> Variable {
     precondition(student.shape == teacher.shape && student.shape.rank == 2 && student.shape[0] == labels.count,
                  "dkd: student \(student.shape), teacher \(teacher.shape), \(labels.count) labels")
@@ -37,7 +37,7 @@ public func decoupledKnowledgeDistillation(student: Variable, teacher: Tensor, l
 }
 
 /// The `dkd` kind; its warm-up is the term's `warmup_epochs` weight ramp (mdistiller: 20 epochs).
-public struct DecoupledKDLoss: LossFunction {
+struct DecoupledKDLoss: LossFunction {
     /// Weight of the target-class term.
     public var alpha: Float
     /// Weight of the non-target-class term.

@@ -5,7 +5,7 @@ import KDTensor
 /// mean Pearson correlation of the student's and teacher's rows (inter-class relation, weight β)
 /// and of their columns (intra-class relation, weight γ), each · τ². Correlations are cosines of
 /// centred vectors, the norm product + 1e-8. The teacher carries no gradient.
-public func distributionRelations(student: Variable, teacher: Tensor, beta: Float, gamma: Float, temperature: Float) -> Variable {
+func distributionRelations(student: Variable, teacher: Tensor, beta: Float, gamma: Float, temperature: Float) -> Variable {
     let ys = (student * (1 / temperature)).softmax()
     let yt = Variable(constant: (teacher * (1 / temperature)).softmax())
     func relation(_ a: Variable, _ b: Variable) -> Variable {
@@ -17,7 +17,7 @@ public func distributionRelations(student: Variable, teacher: Tensor, beta: Floa
 }
 
 /// The `dist` kind: logits [N, classes].
-public struct DistributionRelationLoss: LossFunction {
+struct DistributionRelationLoss: LossFunction {
     public var beta: Float, gamma: Float, temperature: Float
     public init(beta: Float, gamma: Float, temperature: Float) { self.beta = beta; self.gamma = gamma; self.temperature = temperature }
     public var roles: [String] { ["student", "teacher"] }

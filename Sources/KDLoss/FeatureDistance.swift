@@ -11,7 +11,7 @@ public enum DistanceMode: String, Sendable, CaseIterable {
 /// every element of |x − y| (l1), (x − y)² (l2, MSE) or smooth-L1 with `beta` (PyTorch's form:
 /// ½z²/β below β; PaddleClas' default delta = 1 coincides). Both inputs carry gradient when
 /// recorded (UDML peers); a frozen teacher's taps are constants.
-public func featureDistance(_ x: Variable, _ y: Variable, mode: DistanceMode, activation: OutputActivation = .none,
+func featureDistance(_ x: Variable, _ y: Variable, mode: DistanceMode, activation: OutputActivation = .none,
                             beta: Float = 1) -> Variable {
     precondition(x.shape == y.shape, "distance: \(x.shape) vs \(y.shape)")
     let a = activation.apply(x), b = activation.apply(y)
@@ -24,7 +24,7 @@ public func featureDistance(_ x: Variable, _ y: Variable, mode: DistanceMode, ac
 
 /// The `distance` kind: FitNets hints (student through a connector to a teacher tap) or the
 /// feature half of UDML between two peers.
-public struct FeatureDistanceLoss: LossFunction {
+struct FeatureDistanceLoss: LossFunction {
     /// l1, l2 or smooth_l1.
     public var mode: DistanceMode
     /// Applied to both inputs first.

@@ -40,7 +40,7 @@ public struct LossEvaluation: Sendable {
 }
 
 /// `LossEvaluation` was asked for something the kind cannot do.
-public enum LossEvaluationError: Error, CustomStringConvertible {
+enum LossEvaluationError: Error, CustomStringConvertible {
     case missingLabels(kind: String)
     case missingInput(kind: String, role: String)
 

@@ -10,7 +10,7 @@ import KDTensor
 /// most the median; batch-level consistency of the N×N Gram matrices on the weak views scaled like
 /// the instance term (class level ‖PₜᵀPₜ − PₛᵀPₛ‖²/C, batch level ‖PₜPₜᵀ − PₛPₛᵀ‖²/N, P = softmax(z/T)).
 /// Medians are NumPy's (linear interpolation). The teachers carry no gradient.
-public func multiLevelDistillation(studentWeak: Variable, teacherWeak: Tensor, studentStrong: Variable, teacherStrong: Tensor,
+func multiLevelDistillation(studentWeak: Variable, teacherWeak: Tensor, studentStrong: Variable, teacherStrong: Tensor,
                                    temperature: Float, standardize: Bool) -> Variable {
     let confidence = teacherWeak.softmax()
     let (n, c) = (confidence.shape[0], confidence.shape[1])
@@ -50,7 +50,7 @@ private func share(atMostMedian values: [Float]) -> Float {
 
 /// The `mlkd` kind: the student's and the teacher's logits on a weak and on a strong view of the
 /// same samples (two streams of the pipeline).
-public struct MultiLevelKDLoss: LossFunction {
+struct MultiLevelKDLoss: LossFunction {
     public var temperature: Float
     public var standardize: Bool
     public init(temperature: Float, standardize: Bool) { self.temperature = temperature; self.standardize = standardize }

@@ -30,7 +30,7 @@ public func mutualLearning(_ a: Variable, _ b: Variable, activation: OutputActiv
 
 /// The `dml` kind (deep mutual learning): `student` and `teacher` are two trainable peers, each
 /// with its own optimiser; PaddleClas names the pair Student/Teacher too.
-public struct MutualLearningLoss: LossFunction {
+struct MutualLearningLoss: LossFunction {
     /// Applied to both outputs first.
     public var activation: OutputActivation
     /// ε inside the logarithms.

@@ -5,7 +5,7 @@ import KDTensor
 /// [N, C, H, W] pooled to the smaller H (adaptive average), each channel's H·W vector
 /// L2-normalised, then the polynomial-kernel MMD mean(k(t,t)) + mean(k(s,s)) − 2·mean(k(s,t)),
 /// k(a, b) = (aᵢ·bⱼ)² over channel pairs. Channel counts may differ; the teacher carries no gradient.
-public func neuronSelectivityTransfer(student: Variable, teacher: Tensor) -> Variable {
+func neuronSelectivityTransfer(student: Variable, teacher: Tensor) -> Variable {
     let size = min(student.shape[2], teacher.shape[2])
     func channels(_ f: Variable) -> Variable {
         let pooled = f.adaptiveAvgPooled(to: size)

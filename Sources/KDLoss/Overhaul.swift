@@ -5,7 +5,7 @@ import KDTensor
 /// max(t, m) with the per-channel margin m; the partial L2 (s − target)² is summed where
 /// s > target or target > 0 and divided by the batch size. The teacher carries no gradient.
 /// `margin` has one value per channel (axis 1).
-public func overhaulDistillation(student: Variable, teacher: Tensor, margin: [Float]) -> Variable {
+func overhaulDistillation(student: Variable, teacher: Tensor, margin: [Float]) -> Variable {
     precondition(student.shape == teacher.shape, "overhaul: student \(student.shape) vs teacher \(teacher.shape)")
     precondition(teacher.rank >= 2 && margin.count == teacher.shape[1],
                  "overhaul: \(margin.count) margins for \(teacher.shape[1]) channels")

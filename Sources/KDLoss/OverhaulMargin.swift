@@ -38,12 +38,12 @@ public enum OverhaulMargin: Sendable {
     }
 
     /// Margins from a BN's weight γ and bias β.
-    public static func margins(gamma: Tensor, beta: Tensor) -> [Float] {
+    static func margins(gamma: Tensor, beta: Tensor) -> [Float] {
         zip(gamma.scalars, beta.scalars).map { margin(mean: Double($1), std: Double(Swift.abs($0))) }
     }
 
     /// Margins from each channel's (biased) mean and standard deviation over all other axes.
-    public static func batchMargins(_ teacher: Tensor) -> [Float] {
+    static func batchMargins(_ teacher: Tensor) -> [Float] {
         let dims = teacher.shape.dims
         let channels = dims[1], inner = dims[2...].reduce(1, *), outer = dims[0]
         var sum = [Double](repeating: 0, count: channels), sumSquares = sum

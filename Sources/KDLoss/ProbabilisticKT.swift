@@ -13,7 +13,7 @@ func similarityDistribution(_ x: Variable, eps: Float) -> Variable {
 /// Passalis & Tefas 2018 (RepDistiller PKT `cosine_similarity_loss`): the mean over all N²
 /// entries of t·log((t + ε)/(s + ε)) between the teacher's and student's similarity
 /// distributions, ε = 1e-7. The teacher carries no gradient.
-public func probabilisticKnowledgeTransfer(student: Variable, teacher: Tensor, eps: Float = 1e-7) -> Variable {
+func probabilisticKnowledgeTransfer(student: Variable, teacher: Tensor, eps: Float = 1e-7) -> Variable {
     precondition(student.shape[0] == teacher.shape[0], "pkt: batch \(student.shape) vs \(teacher.shape)")
     let s = similarityDistribution(student, eps: eps)
     let t = similarityDistribution(Variable(constant: teacher), eps: eps)
@@ -21,7 +21,7 @@ public func probabilisticKnowledgeTransfer(student: Variable, teacher: Tensor, e
 }
 
 /// The `pkt` kind (features of any shape, flattened per sample; dimensions may differ).
-public struct ProbabilisticKTLoss: LossFunction {
+struct ProbabilisticKTLoss: LossFunction {
     /// ε of the normalisation and the logarithm.
     public var eps: Float
 

@@ -46,7 +46,7 @@ public func rkdAngle(student: Variable, teacher: Tensor) -> Variable {
 }
 
 /// The `rkd_distance` kind (features or logits; any trailing shape, flattened per sample).
-public struct RKDDistanceLoss: LossFunction {
+struct RKDDistanceLoss: LossFunction {
     /// Mean over positive pairs (original) or over all pairs with ε (PaddleClas).
     public var normalization: RKDDistanceNormalization
     /// ε of the all-pairs normalisation.

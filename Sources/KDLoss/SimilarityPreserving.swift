@@ -5,7 +5,7 @@ import KDTensor
 /// batch's Gram matrices G = F·Fᵀ of flattened features, each row L2-normalised (F.normalize,
 /// max(‖row‖, 1e-12)); the loss is ‖G_t − G_s‖² summed, ÷ N². Feature sizes may differ; the
 /// teacher carries no gradient.
-public func similarityPreserving(student: Variable, teacher: Tensor) -> Variable {
+func similarityPreserving(student: Variable, teacher: Tensor) -> Variable {
     let n = Float(student.shape[0])
     func gram(_ f: Variable) -> Variable {
         let rows = f.rowsFlattened()

@@ -3,7 +3,7 @@ import KDTensor
 
 /// Soft-target cross-entropy (SSLD without labels): −Σ softmax(t/T)·log softmax(s/T) · T²,
 /// summed over classes and averaged over the batch. The teacher carries no gradient.
-public func softTargetCrossEntropy(student: Variable, teacher: Tensor, temperature: Float) -> Variable {
+func softTargetCrossEntropy(student: Variable, teacher: Tensor, temperature: Float) -> Variable {
     precondition(student.shape == teacher.shape, "soft_ce: student \(student.shape) vs teacher \(teacher.shape)")
     let target = Variable(constant: (teacher * (1 / temperature)).softmax())
     let n = Float(student.shape[0])
@@ -12,7 +12,7 @@ public func softTargetCrossEntropy(student: Variable, teacher: Tensor, temperatu
 
 /// The `soft_ce` kind: the student learns the teacher's soft targets; needs no labels, so it runs
 /// on unlabeled shards.
-public struct SoftTargetLoss: LossFunction {
+struct SoftTargetLoss: LossFunction {
     /// The divergence between the two distributions.
     public enum Divergence: String, Sendable, CaseIterable {
         /// Cross-entropy against softmax(t/T) (the SSLD paper's soft-label loss).

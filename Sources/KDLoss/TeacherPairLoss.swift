@@ -3,7 +3,7 @@ import KDTensor
 
 /// A kind without options that compares the student's tensor with a constant teacher tensor
 /// (rkd_angle, sp, nst, cc, hcl): the function is the whole kind.
-public struct TeacherPairLoss: LossFunction {
+struct TeacherPairLoss: LossFunction {
     let compute: @Sendable (_ student: Variable, _ teacher: Tensor) -> Variable
 
     /// The kind computing `compute(student, teacher)`.

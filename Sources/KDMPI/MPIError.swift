@@ -1,7 +1,7 @@
 import CMPI
 
 /// An MPI call returned an error code.
-public struct MPIError: Error, CustomStringConvertible {
+struct MPIError: Error, CustomStringConvertible {
     public let call: String, code: Int32, message: String
     public var description: String { "\(call) failed (code \(code)): \(message)" }
 

@@ -9,15 +9,15 @@ public enum Checkpoint {
         /// Names the module has but the file lacks.
         public var missing: [String] = []
         /// Names the file has but the module lacks.
-        public var unexpected: [String] = []
+        var unexpected: [String] = []
         /// Names present in both with different shapes: "name: file [a, b] vs model [c, d]".
-        public var mismatched: [String] = []
+        var mismatched: [String] = []
         /// Whether every name matched in both directions with equal shapes.
-        public var isExact: Bool { missing.isEmpty && unexpected.isEmpty && mismatched.isEmpty }
+        var isExact: Bool { missing.isEmpty && unexpected.isEmpty && mismatched.isEmpty }
     }
 
     /// A checkpoint did not fit the model.
-    public struct MismatchError: Error, CustomStringConvertible {
+    struct MismatchError: Error, CustomStringConvertible {
         public let file: String
         public let report: LoadReport
         public var description: String {

@@ -17,7 +17,7 @@ public final class ParameterInitializer {
 
     /// PyTorch's default for Linear and Conv weights and biases: kaiming_uniform(a=√5), i.e.
     /// U(−1/√fan_in, 1/√fan_in).
-    public func pytorchDefault(_ shape: Shape, fanIn: Int) -> Tensor {
+    func pytorchDefault(_ shape: Shape, fanIn: Int) -> Tensor {
         let bound = 1 / Float(fanIn).squareRoot()
         return stream().uniformTensor(shape, low: -bound, high: bound)
     }

@@ -31,18 +31,18 @@ open class Module {
     }
 
     /// Every buffer in the tree, with dotted names (`bn1.running_mean`).
-    public func namedBuffers(prefix: String = "") -> [(String, Buffer)] {
+    func namedBuffers(prefix: String = "") -> [(String, Buffer)] {
         ownBuffers.map { (prefix + $0.0, $0.1) }
             + children.flatMap { $0.1.namedBuffers(prefix: prefix + $0.0 + ".") }
     }
 
     /// Every module in the tree with its dotted path ("" for this one).
-    public func namedModules(prefix: String = "") -> [(String, Module)] {
+    func namedModules(prefix: String = "") -> [(String, Module)] {
         [(prefix, self)] + children.flatMap { $0.1.namedModules(prefix: prefix.isEmpty ? $0.0 : prefix + "." + $0.0) }
     }
 
     /// Number of trainable scalars.
-    public var parameterCount: Int { namedParameters().reduce(0) { $0 + $1.1.value.count } }
+    var parameterCount: Int { namedParameters().reduce(0) { $0 + $1.1.value.count } }
 
     /// Freezes or unfreezes every parameter.
     public func setRequiresGrad(_ flag: Bool) {

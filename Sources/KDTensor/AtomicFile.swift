@@ -65,7 +65,7 @@ public enum AtomicFile {
     /// Temporary names start with a dot and end in `.tmp`, so nothing globbing for the real
     /// name (or its extension) mistakes one for a complete file.
     /// The random suffix only needs uniqueness (it never reaches an output), not reproducibility.
-    public static func temporaryName(for name: String) -> String {
+    static func temporaryName(for name: String) -> String {
         var entropy = SystemRandomNumberGenerator()
         return ".\(name).\(getpid()).\(String(entropy.next() as UInt64, radix: 16)).tmp"
     }

@@ -45,7 +45,7 @@ public struct CounterRandom: Sendable, Hashable {
     }
 
     /// A standard normal value at position `index` of the stream (Box–Muller on one block).
-    public func normal(_ index: UInt64) -> Float {
+    func normal(_ index: UInt64) -> Float {
         let (a, b, _, _) = block(index)
         let u1 = (Double(a) + 1) / 4_294_967_297.0
         let u2 = Double(b) / 4_294_967_296.0

@@ -19,7 +19,7 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible, ExpressibleByA
     public subscript(axis: Int) -> Int { dims[normalize(axis: axis)] }
 
     /// Row-major strides in elements.
-    public var strides: [Int] {
+    var strides: [Int] {
         var s = [Int](repeating: 1, count: dims.count)
         var acc = 1
         for i in stride(from: dims.count - 1, through: 0, by: -1) {

@@ -8,7 +8,7 @@ extension Tensor {
         /// The rows minus their mean: [N, D].
         public let centred: Tensor
         /// ρᵢⱼ = 1/‖xⱼ − xᵢ‖ for every pair: [N, N]; 0 on the diagonal and for equal rows.
-        public let inverseDistances: Tensor
+        let inverseDistances: Tensor
     }
 
     /// Cosines of the angles ∠(xⱼ − xᵢ, xₖ − xᵢ) of a [N, D] tensor's rows, for every anchor i:

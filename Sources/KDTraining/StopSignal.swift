@@ -12,7 +12,7 @@ public final class StopSignal: @unchecked Sendable {
     public func raise() { lock.lock(); raised = true; lock.unlock() }
 
     /// Whether a stop was asked for.
-    public var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return raised }
+    var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return raised }
 }
 
 /// The run stopped on request after writing a checkpoint.

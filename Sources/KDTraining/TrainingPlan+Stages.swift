@@ -26,20 +26,20 @@ extension TrainingPlan {
     }
 
     /// The data node's name (as files reference it).
-    public static let dataStage = "data.train"
+    static let dataStage = "data.train"
     /// The step node's name.
-    public static let stepStage = "step"
+    static let stepStage = "step"
 
     /// The stage part of a value name (`teacher` of `teacher.logits`, `data.train` of `data.train.labels`).
     static func stageName(of value: String) -> String { Reference(parsing: value).node }
 
     /// The forwards of trainable models, in plan order (they run inside the step).
-    public var trainableForwards: [ForwardPlan] {
+    var trainableForwards: [ForwardPlan] {
         forwards.filter { model(named: $0.model)?.frozen == false }
     }
 
     /// The forwards of frozen models, in plan order (each a node of its own).
-    public var frozenForwards: [ForwardPlan] {
+    var frozenForwards: [ForwardPlan] {
         forwards.filter { model(named: $0.model)?.frozen != false }
     }
 

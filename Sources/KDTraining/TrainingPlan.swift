@@ -157,7 +157,7 @@ public struct TrainingPlan: Sendable {
     public var channelCapacity: Int
 
     /// Teacher-output stores, one per stored forward stage.
-    public var stores: [StorePlan] { forwards.compactMap(\.store) }
+    var stores: [StorePlan] { forwards.compactMap(\.store) }
 
     /// Total epochs over all phases.
     public var epochs: Int { phases.reduce(0) { $0 + $1.epochs } }

@@ -10,11 +10,11 @@ public struct StepRecord: Sendable {
     public var epoch: Int
     public var batch: Int
     public var globalStep: Int
-    public var learningRateFactor: Double
+    var learningRateFactor: Double
     public var total: Float
     public var terms: [String: Float]
     /// Whether this or (data-parallel) any rank was asked to stop after this step.
-    public var stopRequested = false
+    var stopRequested = false
 }
 
 /// What one step reads: the batch's samples, each stream's images, and the frozen stages' values.

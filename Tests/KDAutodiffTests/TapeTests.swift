@@ -1,5 +1,5 @@
-import KDAutodiff
-import KDTensor
+@testable import KDAutodiff
+@testable import KDTensor
 import Testing
 
 @Suite struct TapeTests {

@@ -1,6 +1,6 @@
 import Foundation
-import KDCache
-import KDTensor
+@testable import KDCache
+@testable import KDTensor
 import Testing
 
 /// Torn tails, flipped bytes, lost or stale indexes, several writers, a full disk.

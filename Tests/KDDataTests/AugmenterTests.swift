@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import KDData
+@testable import KDData
 
 @Suite struct AugmenterTests {
     let layout = SampleLayout(pixelType: .uint8, channels: 1, height: 4, width: 4)

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import KDData
+@testable import KDData
 
 @Suite struct DatasetImportTests {
     func idxSource(_ dir: TempDir, count: Int = 40) throws -> ImportSource {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import KDData
+@testable import KDData
 
 @Suite(.enabled(if: FashionMNIST.isInstalled(), "dataset-fashion-mnist is not installed (scripts/install-deps)"))
 struct FashionMNISTTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import KDData
+@testable import KDData
 
 /// PNG and JPEG decoding, conversion and resizing against PIL's, and folder imports.
 @Suite struct FolderImportTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import KDData
+@testable import KDData
 
 /// Runs `body` and requires a `DataError` naming `file` (never a crash, never success).
 func expectLocatedError(_ file: String, _ what: String, _ body: () throws -> Void) {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import KDData
+@testable import KDData
 
 @Suite struct LoaderTests {
     func dataset(_ dir: TempDir, count: Int = 23, labeled: Bool = true) throws -> ShardedDataset {

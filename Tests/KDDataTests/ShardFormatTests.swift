@@ -1,7 +1,7 @@
 import Foundation
-import KDTensor
+@testable import KDTensor
 import Testing
-import KDData
+@testable import KDData
 
 @Suite struct ShardFormatTests {
     @Test func roundTripSplitsIntoShardsAndKeepsIds() throws {

@@ -1,8 +1,8 @@
 import Foundation
-import KDAutodiff
-import KDExport
-import KDNN
-import KDTensor
+@testable import KDAutodiff
+@testable import KDExport
+@testable import KDNN
+@testable import KDTensor
 
 /// One model the ONNX fixtures cover: small sizes of every lowering (the zoo's architectures and
 /// the bottleneck ResNet, which only CIFARResNet's initialiser builds).

@@ -1,6 +1,6 @@
 @testable import KDExport
-import KDNN
-import KDTensor
+@testable import KDNN
+@testable import KDTensor
 import Testing
 
 /// The shape of every exported graph, checked without ONNX Runtime: the operators only,

@@ -1,5 +1,5 @@
 import Foundation
-import KDLoss
+@testable import KDLoss
 import KDTensor
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
-import KDNN
-import KDTensor
+@testable import KDNN
+@testable import KDTensor
 import Testing
 
 @Suite struct CheckpointTests {

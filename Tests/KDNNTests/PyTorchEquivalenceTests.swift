@@ -1,7 +1,7 @@
-import KDAutodiff
-import KDLoss
-import KDNN
-import KDTensor
+@testable import KDAutodiff
+@testable import KDLoss
+@testable import KDNN
+@testable import KDTensor
 import Testing
 
 /// Forward passes and one SGD step agree with PyTorch on the same weights and inputs.

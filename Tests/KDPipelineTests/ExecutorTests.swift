@@ -1,5 +1,5 @@
 import Foundation
-import KDPipeline
+@testable import KDPipeline
 import Testing
 
 /// Order-dependent state shared by a test's stages.

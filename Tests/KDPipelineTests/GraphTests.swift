@@ -1,4 +1,4 @@
-import KDPipeline
+@testable import KDPipeline
 import Testing
 
 @Suite struct GraphTests {

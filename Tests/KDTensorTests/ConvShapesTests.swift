@@ -1,4 +1,4 @@
-import KDTensor
+@testable import KDTensor
 import Testing
 
 /// Convolutions on many small widths and channel counts against a direct loop, so every

@@ -1,9 +1,9 @@
 import Foundation
-import KDLoss
-import KDNN
-import KDPipeline
-import KDTensor
-import KDTraining
+@testable import KDLoss
+@testable import KDNN
+@testable import KDPipeline
+@testable import KDTensor
+@testable import KDTraining
 import Testing
 
 @Suite(.serialized) struct TrainerTests {

@@ -2,13 +2,13 @@ import KDAutodiff
 import KDTensor
 
 /// max(x, 0).
-public final class ReLU: Module {
+final class ReLU: Module {
     public override init() {}
     public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable { x.relu() }
 }
 
 /// x for x > 0, slope·x otherwise.
-public final class LeakyReLU: Module {
+final class LeakyReLU: Module {
     /// Negative slope (PyTorch default 0.01).
     public let slope: Float
     public init(slope: Float = 0.01) { self.slope = slope }
@@ -16,13 +16,13 @@ public final class LeakyReLU: Module {
 }
 
 /// [N, …] → [N, rest].
-public final class Flatten: Module {
+final class Flatten: Module {
     public override init() {}
     public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable { x.flattened() }
 }
 
 /// Zeroes each element with probability p in training and scales the rest by 1/(1−p).
-public final class Dropout: Module {
+final class Dropout: Module {
     /// Drop probability.
     public let p: Float
     public init(_ p: Float) {

@@ -12,7 +12,7 @@ public final class BatchNorm: Module {
     /// Running (unbiased) variance [C].
     public let runningVar: Buffer
     /// Training batches seen (I64 in checkpoints).
-    public let numBatchesTracked: Buffer
+    let numBatchesTracked: Buffer
     /// Running-statistics momentum (PyTorch: 0.1).
     public let momentum: Float
     /// Variance epsilon (PyTorch: 1e-5).

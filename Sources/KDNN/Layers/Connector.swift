@@ -5,7 +5,7 @@ import KDTensor
 /// named `0.weight`, `1.weight`, … as overhaul-distillation's nn.Sequential connector. Flat
 /// features [N, C] (an MLP's hidden layer) pass as N×C×1×1 maps: a linear map + BN.
 public final class Connector: Module {
-    public let conv: Conv2d
+    let conv: Conv2d
     public let bn: BatchNorm
 
     public init(_ inChannels: Int, _ outChannels: Int, init ini: ParameterInitializer) {

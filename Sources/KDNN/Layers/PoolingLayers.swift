@@ -2,7 +2,7 @@ import KDAutodiff
 import KDTensor
 
 /// Max pooling (PyTorch's MaxPool2d; stride defaults to the kernel size).
-public final class MaxPool2d: Module {
+final class MaxPool2d: Module {
     /// Window geometry.
     public let geometry: Conv2dGeometry
     public init(kernel: Int, stride: Int? = nil, padding: Int = 0) {
@@ -12,7 +12,7 @@ public final class MaxPool2d: Module {
 }
 
 /// Average pooling (PyTorch's AvgPool2d with count_include_pad; stride defaults to the kernel).
-public final class AvgPool2d: Module {
+final class AvgPool2d: Module {
     /// Window geometry.
     public let geometry: Conv2dGeometry
     public init(kernel: Int, stride: Int? = nil, padding: Int = 0) {
@@ -22,7 +22,7 @@ public final class AvgPool2d: Module {
 }
 
 /// AdaptiveAvgPool2d(1) followed by flatten: [N, C, H, W] → [N, C].
-public final class GlobalAvgPool: Module {
+final class GlobalAvgPool: Module {
     public override init() {}
     public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable { x.globalAvgPool() }
 }

@@ -14,7 +14,7 @@ func makeDownsample(_ inPlanes: Int, _ outPlanes: Int, stride: Int, init ini: Pa
 /// Two 3×3 convs with BN and a shortcut (He et al.; RepDistiller's CIFAR BasicBlock).
 public final class BasicBlock: Module, ResidualBlock {
     /// Channel growth of the block's output.
-    public static let expansion = 1
+    static let expansion = 1
     public let conv1: Conv2d, bn1: BatchNorm, conv2: Conv2d, bn2: BatchNorm
     public let downsample: Sequential?
 
@@ -42,7 +42,7 @@ public final class BasicBlock: Module, ResidualBlock {
 /// 1×1 → 3×3 → 1×1 (×4) convs with BN and a shortcut.
 public final class Bottleneck: Module, ResidualBlock {
     /// Channel growth of the block's output.
-    public static let expansion = 4
+    static let expansion = 4
     public let conv1: Conv2d, bn1: BatchNorm, conv2: Conv2d, bn2: BatchNorm, conv3: Conv2d, bn3: BatchNorm
     public let downsample: Sequential?
 

@@ -1,7 +1,7 @@
 /// Builds models by the names pipeline files use.
 public enum ModelZoo {
     /// A model description could not be built.
-    public struct UnknownArchitecture: Error, CustomStringConvertible {
+    struct UnknownArchitecture: Error, CustomStringConvertible {
         /// The name asked for.
         public let name: String
         public var description: String {

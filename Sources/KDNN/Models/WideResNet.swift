@@ -5,7 +5,7 @@ import KDAutodiff
 public final class WideBasicBlock: Module {
     public let bn1: BatchNorm, conv1: Conv2d, bn2: BatchNorm, conv2: Conv2d
     public let convShortcut: Conv2d?
-    public let dropout: Dropout?
+    let dropout: Dropout?
 
     public init(_ inPlanes: Int, _ outPlanes: Int, stride: Int, dropRate: Float, init ini: ParameterInitializer) {
         bn1 = BatchNorm(inPlanes)
@@ -21,7 +21,7 @@ public final class WideBasicBlock: Module {
     }
 
     /// The block's output and its input after bn1, before the ReLU (the previous stage's preact).
-    public func forwardWithInputPreactivation(_ x: Variable, _ ctx: ForwardContext) -> (output: Variable, inputPreact: Variable) {
+    func forwardWithInputPreactivation(_ x: Variable, _ ctx: ForwardContext) -> (output: Variable, inputPreact: Variable) {
         let pre = bn1(x, ctx)
         let activated = pre.relu()
         var out = bn2(conv1(activated, ctx), ctx).relu()

@@ -26,7 +26,7 @@ open class Optimizer {
     /// Multiplies every group's learning rate (set by a schedule before each step).
     public var scheduleFactor: Float = 1
     /// Steps taken.
-    public private(set) var stepCount: Int = 0
+    private(set) var stepCount: Int = 0
     /// Per-parameter state tensors by parameter name, then by state key (`momentum_buffer`, …).
     public internal(set) var state: [String: [String: Tensor]] = [:]
 
@@ -56,7 +56,7 @@ open class Optimizer {
     }
 
     /// Restores the step count and state (from `OptimizerState`).
-    public func restore(stepCount: Int, state: [String: [String: Tensor]]) {
+    func restore(stepCount: Int, state: [String: [String: Tensor]]) {
         self.stepCount = stepCount
         self.state = state
     }

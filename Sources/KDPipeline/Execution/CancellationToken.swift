@@ -16,5 +16,5 @@ public final class CancellationToken: @unchecked Sendable {
     }
 
     /// Whether `cancel()` was called.
-    public var isCancelled: Bool { lock.withLock { flag } }
+    var isCancelled: Bool { lock.withLock { flag } }
 }

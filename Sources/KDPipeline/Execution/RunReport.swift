@@ -13,9 +13,9 @@ public struct StageMetrics: Sendable, CustomStringConvertible {
     /// Seconds blocked because a consumer's channel was full (backpressure).
     public var waitingForOutput: Double = 0
     /// Seconds waiting for a thread of the executor's budget.
-    public var waitingForThread: Double = 0
+    var waitingForThread: Double = 0
     /// Seconds from the step's start to its end.
-    public var wall: Double = 0
+    var wall: Double = 0
 
     /// Batches per second of wall time.
     public var itemsPerSecond: Double { wall > 0 ? Double(items) / wall : 0 }
@@ -35,7 +35,7 @@ public struct StageMetrics: Sendable, CustomStringConvertible {
 /// The outcome of a run that did not fail.
 public struct RunReport: Sendable {
     /// Batches every terminal step processed.
-    public var completedBatches: Int
+    var completedBatches: Int
     /// True when the run stopped early because its cancellation token was cancelled.
     public var cancelled: Bool
     /// One entry per step, in plan order.
@@ -49,7 +49,7 @@ public struct StageFailure: Error, CustomStringConvertible {
     /// The batch it was processing.
     public var batch: Int
     /// What it threw.
-    public var underlying: any Error
+    var underlying: any Error
 
     public var description: String { "stage '\(stage)' failed on batch \(batch): \(underlying)" }
 }

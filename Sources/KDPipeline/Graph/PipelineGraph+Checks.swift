@@ -8,7 +8,7 @@ extension PipelineGraph {
     ///
     /// A `store:` on a forward whose input augmentation has `views: 0` is an error: every epoch draws new
     /// views, so the store would never hit and only grow. So is a store on a trainable model's forward.
-    public func structuralDiagnostics(of spec: PipelineSpec, reachability: Bool = true) -> [Diagnostic] {
+    func structuralDiagnostics(of spec: PipelineSpec, reachability: Bool = true) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         checkStageNames(spec, &problems)
         checkTrainSources(spec, &problems)

@@ -18,7 +18,7 @@ public struct PipelineGraph: Sendable {
     }
 
     /// One edge: `to` reads `from` (the whole value, or its named `output`).
-    public struct Edge: Sendable, Hashable {
+    struct Edge: Sendable, Hashable {
         /// The producing node's id.
         public var from: String
         /// The consuming node's id.
@@ -30,7 +30,7 @@ public struct PipelineGraph: Sendable {
     /// Nodes in topological order (producers before consumers; ties in file order).
     public internal(set) var nodes: [Node]
     /// Edges in the order references were written.
-    public internal(set) var edges: [Edge]
+    var edges: [Edge]
 
     /// The node with `id`.
     public func node(_ id: String) -> Node? { nodes.first { $0.id == id } }
@@ -42,7 +42,7 @@ public struct PipelineGraph: Sendable {
     }
 
     /// Ids of the nodes that read `id`.
-    public func consumers(of id: String) -> [String] {
+    func consumers(of id: String) -> [String] {
         var seen = Set<String>()
         return edges.filter { $0.from == id && seen.insert($0.to).inserted }.map(\.to)
     }

@@ -41,7 +41,7 @@ public struct PipelineDiagnostics: Error, Sendable, CustomStringConvertible {
     }
 
     /// Only the errors.
-    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
 
     /// One diagnostic per line, then a count.
     public var description: String {

@@ -1,7 +1,7 @@
 /// Picks the closest known name for a misspelt one ("did you mean 'X'?").
 public enum Suggestion {
     /// The candidate nearest to `name` by edit distance, if it is close enough to be a plausible typo.
-    public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
+    static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
         var best: (name: String, distance: Int)?
         for candidate in candidates {
             let distance = editDistance(name, candidate)

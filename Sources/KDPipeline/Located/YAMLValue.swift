@@ -89,7 +89,7 @@ extension YAMLValue {
     }
 
     /// True for `null`, `~` or an empty value.
-    public var isNull: Bool { content == .null }
+    var isNull: Bool { content == .null }
 
     /// The value at a dotted path of mapping keys, e.g. `["optimisers", "student", "lr"]`.
     public func value(at path: some Collection<String>) -> YAMLValue? {

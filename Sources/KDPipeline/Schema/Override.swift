@@ -4,7 +4,7 @@
 /// declares, present in the file or not, but not a new entry of a free-form mapping (`models.x`, `loss.x`):
 /// overrides change a pipeline, they do not add stages or terms. Values set by an override are located
 /// in the pseudo-file `override 'key.path=value'`, so validation errors name the override.
-public struct Override: Sendable {
+struct Override: Sendable {
     /// The override as written.
     public var text: String
     /// The key path, split at dots.

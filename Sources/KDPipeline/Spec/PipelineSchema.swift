@@ -1,6 +1,6 @@
 /// The schema of a pipeline file; kinds (losses, optimisers, architectures, augmentations, connectors,
 /// schedules, importers) come from the registry the upper layer fills.
-public enum PipelineSchema {
+enum PipelineSchema {
     /// The format version this build reads (`kdflow: 1`).
     public static let formatVersion = 1
 

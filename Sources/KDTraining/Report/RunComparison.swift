@@ -9,7 +9,7 @@ public struct RunComparison: Sendable {
         public var directory: String
         public var seed: UInt64?
         /// Top-1 (percent) of the last evaluated epoch.
-        public var lastTop1: Double
+        var lastTop1: Double
         public var bestTop1: Double
         public var bestEpoch: Int
         public var epochs: Int

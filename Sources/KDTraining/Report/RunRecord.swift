@@ -3,7 +3,7 @@ import KDTensor
 
 /// `run.json`: what a run directory holds the results of — the pipeline, its seed and the data
 /// its "best" epoch was chosen on — so `kdflow compare` can tell runs of one pipeline apart.
-public struct RunRecord: Codable, Sendable, Equatable {
+struct RunRecord: Codable, Sendable, Equatable {
     public static let fileName = "run.json"
 
     public var format = "kdflow-run"
