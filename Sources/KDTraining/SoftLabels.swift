@@ -34,7 +34,7 @@ public enum SoftLabels {
             throw TrainingError.setup("\(plan.name): " + (stage.map { "no stored stage '\($0)'" } ?? "name the stage (--stage)")
                                       + "; stored stages: \(stored.map(\.name).joined(separator: ", "))")
         }
-        guard let fingerprint = try TrainingStores.fingerprints(plan: plan)[forward.name] else {
+        guard let fingerprint = try plan.storeFingerprints()[forward.name] else {
             throw TrainingError.setup("\(plan.name): stage '\(forward.name)' forwards no model")
         }
         return try TeacherStore(directory: storePlan.directory, options: storePlan.options, fingerprint: fingerprint)

@@ -13,3 +13,17 @@ extension TeacherFingerprint {
         self.init(arch: plan.arch, options: options, weights: [UInt8](state.serialized()), taps: taps, encoding: encoding)
     }
 }
+
+extension TrainingPlan {
+    /// The fingerprint the trainer keys each stored stage's records with, by stage name (builds the
+    /// models and loads their weights once), for tools that work on stores directly.
+    public func storeFingerprints() throws -> [String: TeacherFingerprint] {
+        let models = try ModelSet(plan: self)
+        var out: [String: TeacherFingerprint] = [:]
+        for forward in forwards {
+            guard let store = forward.store, let m = models.models.first(where: { $0.name == forward.model }) else { continue }
+            out[forward.name] = TeacherFingerprint(model: m.model, plan: m.plan, taps: forward.taps, encoding: store.options.encoding)
+        }
+        return out
+    }
+}

@@ -105,7 +105,7 @@ struct CacheCommand: ParsableCommand {
 
         func run() throws {
             let (plan, stored) = try CacheCommand.storedForwards(pipeline)
-            let fingerprints = allTeachers ? [:] : try TrainingStores.fingerprints(plan: plan)
+            let fingerprints = allTeachers ? [:] : try plan.storeFingerprints()
             for (forward, store) in stored {
                 let keep = fingerprints[forward.name]
                 let r = try StoreCompaction.prune(store.directory, keep: keep)

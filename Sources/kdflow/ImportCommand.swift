@@ -56,7 +56,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let out = URL(fileURLWithPath: to)
         if format == .fashionMNIST {
-            let dirs = DatasetPreparation.fashionMNIST(root: out)
+            let dirs = FashionMNIST.shardDirectories(root: out)
             for (train, dir) in [(true, dirs.train), (false, dirs.test)] {
                 let m = try DatasetImport.run(FashionMNIST.source(train: train), name: "fashion-mnist-\(train ? "train" : "test")",
                                               to: dir, options: ImportOptions(shardSize: shardSize, unlabeled: unlabeled,

@@ -37,7 +37,7 @@ func storedKDPlan(_ name: String, epochs: Int) -> TrainingPlan {
 
         // Forge: the same keys stored again (valid checksums, newer record served) with one logit moved.
         let store = try TeacherStore(directory: plan.forwards[0].store!.directory, options: plan.forwards[0].store!.options,
-                                     fingerprint: try TrainingStores.fingerprints(plan: plan)["teacher"]!)
+                                     fingerprint: try plan.storeFingerprints()["teacher"]!)
         let victim = try store.records().records[7]
         var logits = victim.served["logits"]!
         logits.withUnsafeMutableBufferPointer { $0[3 * 10 + 2] += 1 }

@@ -7,15 +7,15 @@ import KDTraining
 /// to train on in seconds).
 let fashionTest: URL = {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("kdflow-training-tests-\(getpid())")
-    try! DatasetPreparation.ensureFashionMNIST(root: root)
-    return DatasetPreparation.fashionMNIST(root: root).test
+    try! FashionMNIST.importMissing(root: root)
+    return FashionMNIST.shardDirectories(root: root).test
 }()
 
 /// Fashion-MNIST's training split (60,000 samples), imported with the test split.
 let fashionTrain: URL = {
     _ = fashionTest
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("kdflow-training-tests-\(getpid())")
-    return DatasetPreparation.fashionMNIST(root: root).train
+    return FashionMNIST.shardDirectories(root: root).train
 }()
 
 /// A fresh run directory.

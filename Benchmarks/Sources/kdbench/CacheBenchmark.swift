@@ -32,8 +32,8 @@ func runCacheBenchmark(_ args: [String]) throws {
     let weights = weightsArg ?? (setup.teacher == "resnet20" && FileManager.default.fileExists(atPath: defaultWeights.path) ? defaultWeights : nil)
     let epochs = setup.epochs
     let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-data")
-    try DatasetPreparation.ensureFashionMNIST(root: root)
-    let splits = DatasetPreparation.fashionMNIST(root: root)
+    try FashionMNIST.importMissing(root: root)
+    let splits = FashionMNIST.shardDirectories(root: root)
     let data = setup.split == "train" ? splits.train : splits.test
     print("setup: \(setup.teacher) teacher (\(weights?.path ?? "untrained")) → \(setup.student) student, Fashion-MNIST \(setup.split) split, views 4, \(epochs) epochs, batch 128")
     let storeDir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-cache-store")

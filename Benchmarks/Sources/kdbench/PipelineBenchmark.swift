@@ -9,8 +9,8 @@ import KDTraining
 /// Prints epoch times, each stage's busy time, and the pipelined epoch over the busiest stage.
 func runPipelineBenchmark(_ args: [String]) throws {
     let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-data")
-    try DatasetPreparation.ensureFashionMNIST(root: root)
-    let data = DatasetPreparation.fashionMNIST(root: root).test
+    try FashionMNIST.importMissing(root: root)
+    let data = FashionMNIST.shardDirectories(root: root).test
     let normalize = AugmentOp.normalize(mean: [0.286], std: [0.353])
     let student = TrainingPlan.ModelPlan(name: "student", arch: "mlp", inChannels: 1, classes: 10, hidden: [1200, 1200])
     let ce = LossTerm(name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "student.logits"], weight: LossWeight(0.1))

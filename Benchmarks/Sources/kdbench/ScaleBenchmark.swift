@@ -1,4 +1,5 @@
 import Foundation
+import KDData
 import KDTraining
 
 /// `scale`: steps/s of `kdflow run` as one process (both cores' kernel threads) and as two
@@ -11,10 +12,10 @@ func runScaleBenchmark(_ args: [String]) throws {
     try runChecked("/usr/bin/env", ["swift", "build", "-c", "release", "--product", "kdflow", "--package-path", root.path],
             environment: ["KDFLOW_MPI": "1"])
     let dataRoot = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-data")
-    try DatasetPreparation.ensureFashionMNIST(root: dataRoot)
+    try FashionMNIST.importMissing(root: dataRoot)
     let out = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kdflow-bench-scale")
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-    let data = DatasetPreparation.fashionMNIST(root: dataRoot).test
+    let data = FashionMNIST.shardDirectories(root: dataRoot).test
     let workloads = [("kd cnn → mlp 1200-1200", true), ("mlp 1200-1200 alone", false)].map { name, teacher in
         (name: name, file: out.appendingPathComponent(teacher ? "kd.yaml" : "student.yaml"), text: pipeline(data: data, teacher: teacher))
     }
