@@ -1,5 +1,5 @@
 /// An error reading or writing data, always naming the file and where in it.
-public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
+enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A binary file is malformed at a byte offset.
     case corrupt(file: String, offset: Int, reason: String)
     /// A binary file ends before the bytes its header promises.
