@@ -18,8 +18,10 @@ extension Variable {
     /// Elementwise product with broadcasting.
     public static func * (a: Variable, b: Variable) -> Variable {
         Tape.record(a.value * b.value, [a, b]) { g, needs in
-            [needs[0] ? (g * b.value).sumToShape(a.shape) : nil,
-             needs[1] ? (g * a.value).sumToShape(b.shape) : nil]
+            [
+                needs[0] ? (g * b.value).sumToShape(a.shape) : nil,
+                needs[1] ? (g * a.value).sumToShape(b.shape) : nil,
+            ]
         }
     }
 
@@ -28,8 +30,10 @@ extension Variable {
         let out = a.value / b.value
         return Tape.record(out, [a, b]) { g, needs in
             let gOverB = g / b.value
-            return [needs[0] ? gOverB.sumToShape(a.shape) : nil,
-                    needs[1] ? (-(gOverB * out)).sumToShape(b.shape) : nil]
+            return [
+                needs[0] ? gOverB.sumToShape(a.shape) : nil,
+                needs[1] ? (-(gOverB * out)).sumToShape(b.shape) : nil,
+            ]
         }
     }
 
@@ -63,8 +67,10 @@ extension Variable {
         let a = self
         return Tape.record(a.value.maximum(other.value), [a, other]) { g, needs in
             let takeA = a.value.broadcastMap(other.value) { $0 >= $1 ? 1 : 0 }
-            return [needs[0] ? (g * takeA).sumToShape(a.shape) : nil,
-                    needs[1] ? (g * takeA.map { 1 - $0 }).sumToShape(other.shape) : nil]
+            return [
+                needs[0] ? (g * takeA).sumToShape(a.shape) : nil,
+                needs[1] ? (g * takeA.map { 1 - $0 }).sumToShape(other.shape) : nil,
+            ]
         }
     }
 }

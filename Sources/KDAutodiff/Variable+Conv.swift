@@ -7,9 +7,10 @@ extension Variable {
         let out = Convolution.forward(input: x, weight: w, bias: bias?.value, geometry: geometry)
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tape.record(out, inputs) { g, needs in
-            let grads = Convolution.backward(gradOutput: g, input: x, weight: w, geometry: geometry,
-                                        needInput: needs[0], needWeight: needs[1],
-                                        needBias: needs.count > 2 && needs[2])
+            let grads = Convolution.backward(
+                gradOutput: g, input: x, weight: w, geometry: geometry,
+                needInput: needs[0], needWeight: needs[1],
+                needBias: needs.count > 2 && needs[2])
             return needs.count > 2 ? [grads.input, grads.weight, grads.bias] : [grads.input, grads.weight]
         }
     }

@@ -7,23 +7,25 @@ extension Variable {
         let (y, norms) = x.l2NormalizedRows(eps: eps)
         return Tape.record(y, [self]) { g, _ in
             let (n, d) = (x.shape[0], x.shape[1])
-            return [g.withUnsafeBufferPointer { gb in
-                y.withUnsafeBufferPointer { yb in
-                    Tensor(shape: x.shape) { dx in
-                        for i in 0..<n {
-                            let norm = norms[i]
-                            if norm > eps {
-                                // d(x/‖x‖) = (g − y·(y·g)) / ‖x‖
-                                var dot: Float = 0
-                                for j in 0..<d { dot += yb[i * d + j] * gb[i * d + j] }
-                                for j in 0..<d { dx[i * d + j] = (gb[i * d + j] - yb[i * d + j] * dot) / norm }
-                            } else {
-                                for j in 0..<d { dx[i * d + j] = gb[i * d + j] / eps }
+            return [
+                g.withUnsafeBufferPointer { gb in
+                    y.withUnsafeBufferPointer { yb in
+                        Tensor(shape: x.shape) { dx in
+                            for i in 0..<n {
+                                let norm = norms[i]
+                                if norm > eps {
+                                    // d(x/‖x‖) = (g − y·(y·g)) / ‖x‖
+                                    var dot: Float = 0
+                                    for j in 0..<d { dot += yb[i * d + j] * gb[i * d + j] }
+                                    for j in 0..<d { dx[i * d + j] = (gb[i * d + j] - yb[i * d + j] * dot) / norm }
+                                } else {
+                                    for j in 0..<d { dx[i * d + j] = gb[i * d + j] / eps }
+                                }
                             }
                         }
                     }
                 }
-            }]
+            ]
         }
     }
 

@@ -6,10 +6,12 @@ extension Variable {
         let a = value, b = other.value
         return Tape.record(a.matmul(b, transposeSelf: ta, transposeOther: tb), [self, other]) { g, needs in
             // C = op(A)·op(B): dop(A) = G·op(B)ᵀ, dop(B) = op(A)ᵀ·G, transposed back where op transposed.
-            let ga: Tensor? = needs[0]
+            let ga: Tensor? =
+                needs[0]
                 ? (ta ? b.matmul(g, transposeSelf: tb, transposeOther: true) : g.matmul(b, transposeOther: !tb))
                 : nil
-            let gb: Tensor? = needs[1]
+            let gb: Tensor? =
+                needs[1]
                 ? (tb ? g.matmul(a, transposeSelf: true, transposeOther: ta) : a.matmul(g, transposeSelf: !ta))
                 : nil
             return [ga, gb]
@@ -20,8 +22,10 @@ extension Variable {
     public func batchedMatmul(_ other: Variable) -> Variable {
         let a = value, b = other.value
         return Tape.record(a.batchedMatmul(b), [self, other]) { g, needs in
-            [needs[0] ? g.batchedMatmul(b, transposeOther: true) : nil,
-             needs[1] ? a.batchedMatmul(g, transposeSelf: true) : nil]
+            [
+                needs[0] ? g.batchedMatmul(b, transposeOther: true) : nil,
+                needs[1] ? a.batchedMatmul(g, transposeSelf: true) : nil,
+            ]
         }
     }
 }

@@ -36,14 +36,16 @@ extension Variable {
         let (values, indices) = value.max(axis: a, keepDims: keepDims)
         return Tape.record(values, [self]) { g, _ in
             let outer = shape.dims[..<a].reduce(1, *), n = shape.dims[a], inner = shape.dims[(a + 1)...].reduce(1, *)
-            return [g.withUnsafeBufferPointer { gb in
-                Tensor(shape: shape) { dx in
-                    dx.update(repeating: 0)
-                    for o in 0..<outer {
-                        for i in 0..<inner { dx[(o * n + indices[o * inner + i]) * inner + i] = gb[o * inner + i] }
+            return [
+                g.withUnsafeBufferPointer { gb in
+                    Tensor(shape: shape) { dx in
+                        dx.update(repeating: 0)
+                        for o in 0..<outer {
+                            for i in 0..<inner { dx[(o * n + indices[o * inner + i]) * inner + i] = gb[o * inner + i] }
+                        }
                     }
                 }
-            }]
+            ]
         }
     }
 }

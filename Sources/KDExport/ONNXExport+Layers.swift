@@ -14,8 +14,10 @@ extension Conv2d: ONNXLowerable {
 extension BatchNorm: ONNXLowerable {
     /// Evaluation mode: the running statistics.
     func lower(_ input: String, into graph: ONNXGraphBuilder) throws -> String {
-        let inputs = [input, graph.constant("weight", weight.value), graph.constant("bias", bias.value),
-                      graph.constant("running_mean", runningMean.value), graph.constant("running_var", runningVar.value)]
+        let inputs = [
+            input, graph.constant("weight", weight.value), graph.constant("bias", bias.value),
+            graph.constant("running_mean", runningMean.value), graph.constant("running_var", runningVar.value),
+        ]
         return graph.node("BatchNormalization", inputs, [ONNXAttribute(name: "epsilon", value: .float(eps))])
     }
 }

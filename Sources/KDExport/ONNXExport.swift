@@ -18,13 +18,18 @@ public enum ONNXExport {
 
     /// The ONNX file of `model` for float32 inputs `input` [N, channels, height, width] (N dynamic)
     /// and output `logits` [N, classes]; `normalizations`, applied in order, precede the model.
-    public static func serialize(_ model: Classifier, channels: Int, height: Int, width: Int,
-                                 normalizations: [Normalization] = []) throws -> [UInt8] {
-        try onnxModel(model, channels: channels, height: height, width: width, normalizations: normalizations).serialized
+    public static func serialize(
+        _ model: Classifier, channels: Int, height: Int, width: Int,
+        normalizations: [Normalization] = []
+    ) throws -> [UInt8] {
+        try onnxModel(model, channels: channels, height: height, width: width, normalizations: normalizations)
+            .serialized
     }
 
-    static func onnxModel(_ model: Classifier, channels: Int, height: Int, width: Int,
-                          normalizations: [Normalization]) throws -> ONNXModel {
+    static func onnxModel(
+        _ model: Classifier, channels: Int, height: Int, width: Int,
+        normalizations: [Normalization]
+    ) throws -> ONNXModel {
         guard let model = model as? any ONNXClassifier else {
             throw ONNXExportError.unsupportedModel(kind: String(describing: type(of: model)))
         }
@@ -37,7 +42,9 @@ public enum ONNXExport {
         let batch = ONNXValueInfo.Dimension.named("N")
         let input = ONNXValueInfo(name: "input", dims: [batch, .size(channels), .size(height), .size(width)])
         let output = ONNXValueInfo(name: "logits", dims: [batch, .size(model.logitsLayer.weight.value.shape[0])])
-        return ONNXModel(graph: ONNXGraph(nodes: graph.nodes, name: String(describing: type(of: model)),
-                                          initializers: graph.initializers, inputs: [input], outputs: [output]))
+        return ONNXModel(
+            graph: ONNXGraph(
+                nodes: graph.nodes, name: String(describing: type(of: model)),
+                initializers: graph.initializers, inputs: [input], outputs: [output]))
     }
 }

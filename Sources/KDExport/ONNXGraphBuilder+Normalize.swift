@@ -9,7 +9,8 @@ extension ONNXGraphBuilder {
             throw ONNXExportError.normalization(means: n.mean.count, stds: n.std.count, channels: channels)
         }
         let perChannel = { (values: [Float]) in
-            Tensor(shape: [1, channels, 1, 1], scalars: (0..<channels).map { values.count == 1 ? values[0] : values[$0] })
+            Tensor(
+                shape: [1, channels, 1, 1], scalars: (0..<channels).map { values.count == 1 ? values[0] : values[$0] })
         }
         let mean = constant("\(name).mean", perChannel(n.mean))
         let inverseStd = constant("\(name).inverse_std", perChannel(n.std.map { 1 / $0 }))

@@ -19,8 +19,10 @@ extension ONNXGraphBuilder {
 
     /// kernel_shape, strides and symmetric pads of a convolution or pooling window.
     static func window(_ g: Conv2dGeometry) -> [ONNXAttribute] {
-        [ONNXAttribute(name: "kernel_shape", value: .ints([g.kh, g.kw])),
-         ONNXAttribute(name: "strides", value: .ints([g.stride, g.stride])),
-         ONNXAttribute(name: "pads", value: .ints(Array(repeating: g.padding, count: 4)))]
+        [
+            ONNXAttribute(name: "kernel_shape", value: .ints([g.kh, g.kw])),
+            ONNXAttribute(name: "strides", value: .ints([g.stride, g.stride])),
+            ONNXAttribute(name: "pads", value: .ints(Array(repeating: g.padding, count: 4))),
+        ]
     }
 }

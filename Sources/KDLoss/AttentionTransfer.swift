@@ -12,9 +12,10 @@ func attentionMap(_ features: Variable, p: Float) -> Variable {
 /// student's and teacher's attention maps. Channel counts may differ; spatial sizes must agree.
 /// The reference recipes weight it by β = 1000. The teacher carries no gradient.
 func attentionTransfer(student: Variable, teacher: Tensor, p: Float = 2) -> Variable {
-    precondition(student.shape.rank == 4 && teacher.rank == 4 && student.shape[0] == teacher.shape[0]
-                 && student.shape[2] == teacher.shape[2] && student.shape[3] == teacher.shape[3],
-                 "at: student \(student.shape) vs teacher \(teacher.shape) need NCHW of equal N, H, W")
+    precondition(
+        student.shape.rank == 4 && teacher.rank == 4 && student.shape[0] == teacher.shape[0]
+            && student.shape[2] == teacher.shape[2] && student.shape[3] == teacher.shape[3],
+        "at: student \(student.shape) vs teacher \(teacher.shape) need NCHW of equal N, H, W")
     return (attentionMap(student, p: p) - attentionMap(Variable(constant: teacher), p: p)).squared().mean()
 }
 
@@ -37,5 +38,6 @@ extension LossKind {
     static let attention = LossKind(
         name: "at", doc: "attention transfer: mean squared difference of normalised Σ_c f^p maps (NCHW, equal H×W)",
         inputs: [.student, .teacher], options: [.number("p", 2, .above(0), "the power of each activation")],
-        shapes: .spatialMaps) { o throws(LossOptionError) in AttentionTransferLoss(p: try o.number("p")) }
+        shapes: .spatialMaps
+    ) { o throws(LossOptionError) in AttentionTransferLoss(p: try o.number("p")) }
 }

@@ -21,7 +21,8 @@ func correlationCongruence(student: Variable, teacher: Tensor) -> Variable {
 extension LossKind {
     static let correlation = LossKind(
         name: "cc", doc: "correlation congruence (RepDistiller's CC): mean Σ_d |Δ|ᵢ·|Δ|ᵢ₊₁ over neighbouring samples",
-        inputs: [.student, .teacher], shapes: .sameShape) { _ throws(LossOptionError) in
-            TeacherPairLoss { KDLoss.correlationCongruence(student: $0, teacher: $1) }
-        }
+        inputs: [.student, .teacher], shapes: .sameShape
+    ) { _ throws(LossOptionError) in
+        TeacherPairLoss { KDLoss.correlationCongruence(student: $0, teacher: $1) }
+    }
 }

@@ -6,8 +6,9 @@ import KDTensor
 /// A negative label marks a sample without one (an unlabeled source's, as PyTorch's
 /// ignore_index): it adds nothing and gets no gradient; a batch without labels gives 0.
 public func crossEntropy(logits: Variable, labels: [Int], labelSmoothing: Float = 0) -> Variable {
-    precondition(logits.shape.rank == 2 && logits.shape[0] == labels.count,
-                 "cross_entropy: logits \(logits.shape) for \(labels.count) labels")
+    precondition(
+        logits.shape.rank == 2 && logits.shape[0] == labels.count,
+        "cross_entropy: logits \(logits.shape) for \(labels.count) labels")
     let (n, c) = (logits.shape[0], logits.shape[1])
     let off = labelSmoothing / Float(c), on = 1 - labelSmoothing + off
     let labelled = labels.filter { $0 >= 0 }.count
@@ -39,5 +40,6 @@ extension LossKind {
         name: "cross_entropy", doc: "hard labels (rows labelled `noLabel` are skipped)",
         inputs: [LossInput(name: "input", required: true, doc: "logits"), .target],
         options: [.number("label_smoothing", 0, .unitHalfOpen, "mass spread uniformly over the classes")],
-        shapes: .logits) { o throws(LossOptionError) in CrossEntropyLoss(labelSmoothing: try o.number("label_smoothing")) }
+        shapes: .logits
+    ) { o throws(LossOptionError) in CrossEntropyLoss(labelSmoothing: try o.number("label_smoothing")) }
 }

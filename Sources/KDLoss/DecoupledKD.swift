@@ -6,10 +6,13 @@ import KDTensor
 /// batch. TCKD compares the binary (target, non-target) probabilities of softmax(·/T); NCKD
 /// compares the distributions over the non-target classes (the target logit pushed down by
 /// 1000 before the softmax, as the reference does). The teacher carries no gradient.
-func decoupledKnowledgeDistillation(student: Variable, teacher: Tensor, labels: [Int],
-                                           alpha: Float, beta: Float, temperature: Float) -> Variable {
-    precondition(student.shape == teacher.shape && student.shape.rank == 2 && student.shape[0] == labels.count,
-                 "dkd: student \(student.shape), teacher \(teacher.shape), \(labels.count) labels")
+func decoupledKnowledgeDistillation(
+    student: Variable, teacher: Tensor, labels: [Int],
+    alpha: Float, beta: Float, temperature: Float
+) -> Variable {
+    precondition(
+        student.shape == teacher.shape && student.shape.rank == 2 && student.shape[0] == labels.count,
+        "dkd: student \(student.shape), teacher \(teacher.shape), \(labels.count) labels")
     let (n, c) = (student.shape[0], student.shape[1])
     let target = Tensor.oneHot(labels, classes: c)
     let nonTarget = target.map { 1 - $0 }
@@ -24,14 +27,16 @@ func decoupledKnowledgeDistillation(student: Variable, teacher: Tensor, labels: 
     // Σ b·log b of the teacher is a constant; 0·log 0 = 0 as torch's kl_div.
     let teacherEntropyTerm = (teacherTarget.scalars + teacherOther.scalars)
         .reduce(Float(0)) { $0 + ($1 > 0 ? $1 * Foundation.log($1) : 0) }
-    let crossTerm = (Variable(constant: teacherTarget) * studentTarget.log()
+    let crossTerm =
+        (Variable(constant: teacherTarget) * studentTarget.log()
         + Variable(constant: teacherOther) * studentOther.log()).sum()
     let tckd = -crossTerm + teacherEntropyTerm
 
     let suppressTarget = target * -1000
     let teacherLogOther = (teacher * scale + suppressTarget).logSoftmax()
     let studentLogOther = (student * scale + Variable(constant: suppressTarget)).logSoftmax()
-    let nckd = (Variable(constant: teacherLogOther.exp()) * (Variable(constant: teacherLogOther) - studentLogOther)).sum()
+    let nckd = (Variable(constant: teacherLogOther.exp()) * (Variable(constant: teacherLogOther) - studentLogOther))
+        .sum()
 
     return (tckd * alpha + nckd * beta) * (temperature * temperature / Float(n))
 }
@@ -59,9 +64,10 @@ struct DecoupledKDLoss: LossFunction {
 
     public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
         let (s, t) = (inputs["student"]!, inputs["teacher"]!)
-        return decoupledKnowledgeDistillation(student: standardize ? s.standardizedRows() : s,
-                                              teacher: standardize ? t.standardizedRows().value : t.value, labels: labels!,
-                                              alpha: alpha, beta: beta, temperature: temperature)
+        return decoupledKnowledgeDistillation(
+            student: standardize ? s.standardizedRows() : s,
+            teacher: standardize ? t.standardizedRows().value : t.value, labels: labels!,
+            alpha: alpha, beta: beta, temperature: temperature)
     }
 }
 
@@ -69,10 +75,14 @@ extension LossKind {
     static let decoupled = LossKind(
         name: "dkd", doc: "Zhao et al.: α·TCKD + β·NCKD; warm up with warmup_epochs",
         inputs: [.student, .teacher, .target],
-        options: [.number("alpha", 1, .atLeast(0), "target-class (TCKD) weight"),
-                  .number("beta", 8, .atLeast(0), "non-target-class (NCKD) weight"), .temperature(4), .standardize],
-        shapes: .logits) { o throws(LossOptionError) in
-            DecoupledKDLoss(alpha: try o.number("alpha"), beta: try o.number("beta"), temperature: try o.number("temperature"),
-                            standardize: try o.flag("standardize"))
-        }
+        options: [
+            .number("alpha", 1, .atLeast(0), "target-class (TCKD) weight"),
+            .number("beta", 8, .atLeast(0), "non-target-class (NCKD) weight"), .temperature(4), .standardize,
+        ],
+        shapes: .logits
+    ) { o throws(LossOptionError) in
+        DecoupledKDLoss(
+            alpha: try o.number("alpha"), beta: try o.number("beta"), temperature: try o.number("temperature"),
+            standardize: try o.flag("standardize"))
+    }
 }

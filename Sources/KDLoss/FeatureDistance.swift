@@ -11,8 +11,10 @@ public enum DistanceMode: String, Sendable, CaseIterable {
 /// every element of |x − y| (l1), (x − y)² (l2, MSE) or smooth-L1 with `beta` (PyTorch's form:
 /// ½z²/β below β; PaddleClas' default delta = 1 coincides). Both inputs carry gradient when
 /// recorded (UDML peers); a frozen teacher's taps are constants.
-func featureDistance(_ x: Variable, _ y: Variable, mode: DistanceMode, activation: OutputActivation = .none,
-                            beta: Float = 1) -> Variable {
+func featureDistance(
+    _ x: Variable, _ y: Variable, mode: DistanceMode, activation: OutputActivation = .none,
+    beta: Float = 1
+) -> Variable {
     precondition(x.shape == y.shape, "distance: \(x.shape) vs \(y.shape)")
     let a = activation.apply(x), b = activation.apply(y)
     switch mode {
@@ -51,10 +53,14 @@ extension LossKind {
     static let distance = LossKind(
         name: "distance", doc: "l1 / l2 / smooth-l1 between features (FitNets hints through a connector)",
         inputs: [.student, .teacher],
-        options: [.choice("mode", "l2", DistanceMode.allCases.map(\.rawValue), "the elementwise distance, averaged"),
-                  .choice("activation", "none", OutputActivation.allCases.map(\.rawValue), "applied to both inputs first"),
-                  .number("beta", 1, .above(0), "smooth-L1 threshold")],
-        shapes: .sameShape) { o throws(LossOptionError) in
-            FeatureDistanceLoss(mode: try o.choice("mode"), activation: try o.choice("activation"), beta: try o.number("beta"))
-        }
+        options: [
+            .choice("mode", "l2", DistanceMode.allCases.map(\.rawValue), "the elementwise distance, averaged"),
+            .choice("activation", "none", OutputActivation.allCases.map(\.rawValue), "applied to both inputs first"),
+            .number("beta", 1, .above(0), "smooth-L1 threshold"),
+        ],
+        shapes: .sameShape
+    ) { o throws(LossOptionError) in
+        FeatureDistanceLoss(
+            mode: try o.choice("mode"), activation: try o.choice("activation"), beta: try o.number("beta"))
+    }
 }

@@ -11,7 +11,8 @@ public func hierarchicalContext(student: Variable, teacher: Tensor) -> Variable 
     var weight: Float = 1, weights: Float = 1
     for level in [4, 2, 1] where level < student.shape[2] {
         weight /= 2
-        total = total + (student.adaptiveAvgPooled(to: level) - t.adaptiveAvgPooled(to: level)).squared().mean() * weight
+        total =
+            total + (student.adaptiveAvgPooled(to: level) - t.adaptiveAvgPooled(to: level)).squared().mean() * weight
         weights += weight
     }
     return total * (1 / weights)
@@ -20,7 +21,8 @@ public func hierarchicalContext(student: Variable, teacher: Tensor) -> Variable 
 extension LossKind {
     static let hierarchicalContext = LossKind(
         name: "hcl", doc: "ReviewKD's hierarchical context loss: MSE of the maps and of their 4/2/1 pooled pyramid",
-        inputs: [.student, .teacher], shapes: .sameMaps) { _ throws(LossOptionError) in
-            TeacherPairLoss { KDLoss.hierarchicalContext(student: $0, teacher: $1) }
-        }
+        inputs: [.student, .teacher], shapes: .sameMaps
+    ) { _ throws(LossOptionError) in
+        TeacherPairLoss { KDLoss.hierarchicalContext(student: $0, teacher: $1) }
+    }
 }

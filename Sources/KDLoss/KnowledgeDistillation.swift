@@ -19,13 +19,17 @@ public struct KnowledgeDistillationLoss: LossFunction {
     public var temperature: Float
     /// Z-score each row of both logits first (logit standardisation).
     public var standardize: Bool
-    public init(temperature: Float, standardize: Bool) { self.temperature = temperature; self.standardize = standardize }
+    public init(temperature: Float, standardize: Bool) {
+        self.temperature = temperature
+        self.standardize = standardize
+    }
     public var roles: [String] { ["student", "teacher"] }
     public var needsLabels: Bool { false }
     public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
         let (s, t) = (inputs["student"]!, inputs["teacher"]!)
-        return knowledgeDistillation(student: standardize ? s.standardizedRows() : s,
-                                     teacher: standardize ? t.standardizedRows().value : t.value, temperature: temperature)
+        return knowledgeDistillation(
+            student: standardize ? s.standardizedRows() : s,
+            teacher: standardize ? t.standardizedRows().value : t.value, temperature: temperature)
     }
 }
 
@@ -33,7 +37,8 @@ extension LossKind {
     static let kd = LossKind(
         name: "kd", doc: "Hinton: KL(softmax(t/T) ‖ softmax(s/T)) · T², batch mean",
         inputs: [.student, .teacher], options: [.temperature(4), .standardize],
-        shapes: .logits) { o throws(LossOptionError) in
-            KnowledgeDistillationLoss(temperature: try o.number("temperature"), standardize: try o.flag("standardize"))
-        }
+        shapes: .logits
+    ) { o throws(LossOptionError) in
+        KnowledgeDistillationLoss(temperature: try o.number("temperature"), standardize: try o.flag("standardize"))
+    }
 }

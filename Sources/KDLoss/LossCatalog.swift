@@ -3,7 +3,8 @@ public enum LossCatalog {
     /// The kinds, in the order the README's table lists them.
     public static let kinds: [LossKind] = [
         .crossEntropy, .kd, .softTarget, .mutualLearning, .distance, .overhaul, .rkdDistance, .rkdAngle, .decoupled,
-        .attention, .probabilistic, .dist, .similarity, .neuronSelectivity, .correlation, .hierarchicalContext, .multiLevel,
+        .attention, .probabilistic, .dist, .similarity, .neuronSelectivity, .correlation, .hierarchicalContext,
+        .multiLevel,
     ]
 
     /// The kinds' names, sorted.

@@ -12,14 +12,18 @@ public struct LossEvaluation: Sendable {
     /// Evaluates `kind` with `options` on `inputs` by role (a kind whose first role is not
     /// `student`, as cross_entropy's `input`, takes the `student` tensor there); labels for the
     /// kinds that need them.
-    public static func evaluate(kind: String, options: LossOptions, inputs: [String: Tensor],
-                                labels: [Int]?) throws -> LossEvaluation {
+    public static func evaluate(
+        kind: String, options: LossOptions, inputs: [String: Tensor],
+        labels: [Int]?
+    ) throws -> LossEvaluation {
         try evaluate(try LossCatalog.make(kind, options), kind: kind, inputs: inputs, labels: labels)
     }
 
     /// Evaluates `function` (of kind `kind`, for messages) on `inputs` by role.
-    public static func evaluate(_ function: any LossFunction, kind: String, inputs: [String: Tensor],
-                                labels: [Int]?) throws -> LossEvaluation {
+    public static func evaluate(
+        _ function: any LossFunction, kind: String, inputs: [String: Tensor],
+        labels: [Int]?
+    ) throws -> LossEvaluation {
         if function.needsLabels && labels == nil { throw LossEvaluationError.missingLabels(kind: kind) }
         let tape = Tape()
         var variables: [String: Variable] = [:], inputName: [String: String] = [:]

@@ -73,8 +73,10 @@ public struct LossGraph: Sendable {
     }
 
     /// Evaluates every term (or only `active` ones) with tensors looked up by name.
-    public func evaluate(tensor: (String) -> Variable?, labels: [Int]?, epoch: Double,
-                         active: Set<String>? = nil) throws -> (total: Variable, terms: [String: Float]) {
+    public func evaluate(
+        tensor: (String) -> Variable?, labels: [Int]?, epoch: Double,
+        active: Set<String>? = nil
+    ) throws -> (total: Variable, terms: [String: Float]) {
         var total: Variable?
         var values: [String: Float] = [:]
         for term in terms where active?.contains(term.name) ?? true {

@@ -14,9 +14,16 @@ public struct LossKind: Sendable {
     public let shapes: LossShapeRule
     let build: @Sendable (LossOptions) throws(LossOptionError) -> any LossFunction
 
-    init(name: String, doc: String, inputs: [LossInput], options: [LossOption] = [], shapes: LossShapeRule,
-         build: @escaping @Sendable (LossOptions) throws(LossOptionError) -> any LossFunction) {
-        self.name = name; self.doc = doc; self.inputs = inputs; self.options = options; self.shapes = shapes; self.build = build
+    init(
+        name: String, doc: String, inputs: [LossInput], options: [LossOption] = [], shapes: LossShapeRule,
+        build: @escaping @Sendable (LossOptions) throws(LossOptionError) -> any LossFunction
+    ) {
+        self.name = name
+        self.doc = doc
+        self.inputs = inputs
+        self.options = options
+        self.shapes = shapes
+        self.build = build
     }
 
     /// The loss function with `given` options: each checked against its declaration (known, of its
@@ -41,7 +48,8 @@ public struct LossInput: Sendable {
     public let doc: String
 
     static let student = LossInput(name: "student", required: true, doc: "the trained side")
-    static let teacher = LossInput(name: "teacher", required: true, doc: "the target side (a teacher, or a second trainable peer)")
+    static let teacher = LossInput(
+        name: "teacher", required: true, doc: "the target side (a teacher, or a second trainable peer)")
     static let target = LossInput(name: "target", required: false, doc: "labels (the batch's own)")
 }
 
@@ -75,11 +83,14 @@ public struct LossOption: Sendable {
         LossOption(name: name, kind: .choice(names), defaultValue: .text(value), doc: doc)
     }
 
-    static func temperature(_ value: Double) -> LossOption { .number("temperature", value, .above(0), "softening temperature T") }
+    static func temperature(_ value: Double) -> LossOption {
+        .number("temperature", value, .above(0), "softening temperature T")
+    }
 
     /// Logit standardisation (Sun et al., CVPR 2024): each row z-scored before the temperature.
-    static let standardize = LossOption(name: "standardize", kind: .flag, defaultValue: .flag(false),
-                                        doc: "z-score each row of logits (unbiased std, + 1e-7) before the temperature (LSKD)")
+    static let standardize = LossOption(
+        name: "standardize", kind: .flag, defaultValue: .flag(false),
+        doc: "z-score each row of logits (unbiased std, + 1e-7) before the temperature (LSKD)")
 
     /// `value` if it fits the declaration (a lone number is a one-element list).
     func checked(_ value: LossOptions.Value) throws(LossOptionError) -> LossOptions.Value {
@@ -88,7 +99,9 @@ public struct LossOption: Sendable {
             guard bounds.contains(x) else { throw .outOfRange(key: name, value: x, bounds: bounds.description) }
             return value
         case (.choice(let names), .text(let t)):
-            guard names.contains(t) else { throw .wrongType(key: name, expected: "one of " + names.joined(separator: ", ")) }
+            guard names.contains(t) else {
+                throw .wrongType(key: name, expected: "one of " + names.joined(separator: ", "))
+            }
             return value
         case (.numbers, .number(let x)) where x.isFinite:
             return .numbers([x])
@@ -109,8 +122,12 @@ public struct LossOption: Sendable {
 public struct OptionBounds: Sendable, CustomStringConvertible {
     public let lower: Double?, lowerInclusive: Bool, upper: Double?, upperInclusive: Bool
 
-    static func atLeast(_ x: Double) -> OptionBounds { OptionBounds(lower: x, lowerInclusive: true, upper: nil, upperInclusive: false) }
-    static func above(_ x: Double) -> OptionBounds { OptionBounds(lower: x, lowerInclusive: false, upper: nil, upperInclusive: false) }
+    static func atLeast(_ x: Double) -> OptionBounds {
+        OptionBounds(lower: x, lowerInclusive: true, upper: nil, upperInclusive: false)
+    }
+    static func above(_ x: Double) -> OptionBounds {
+        OptionBounds(lower: x, lowerInclusive: false, upper: nil, upperInclusive: false)
+    }
     /// 0 ≤ x < 1.
     static let unitHalfOpen = OptionBounds(lower: 0, lowerInclusive: true, upper: 1, upperInclusive: false)
 
@@ -126,7 +143,8 @@ public struct OptionBounds: Sendable, CustomStringConvertible {
         func text(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
         switch (lower, upper) {
         case let (lower?, upper?):
-            return "in " + (lowerInclusive ? "[" : "(") + text(lower) + ", " + text(upper) + (upperInclusive ? "]" : ")")
+            return "in " + (lowerInclusive ? "[" : "(") + text(lower) + ", " + text(upper)
+                + (upperInclusive ? "]" : ")")
         case let (lower?, nil): return (lowerInclusive ? "≥ " : "> ") + text(lower)
         case let (nil, upper?): return (upperInclusive ? "≤ " : "< ") + text(upper)
         case (nil, nil): return "finite"

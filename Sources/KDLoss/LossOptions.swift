@@ -20,11 +20,17 @@ public struct LossOptions: Sendable {
         for pair in pairs {
             guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else { throw .malformed(pair) }
             let key = String(pair[..<eq]), raw = String(pair[pair.index(after: eq)...])
-            if let d = Double(raw) { values[key] = .number(d) }
-            else if raw == "true" || raw == "false" { values[key] = .flag(raw == "true") }
-            else if raw.contains(","), case let parts = raw.split(separator: ",").compactMap({ Double($0) }),
-                    parts.count == raw.split(separator: ",").count { values[key] = .numbers(parts) }
-            else { values[key] = .text(raw) }
+            if let d = Double(raw) {
+                values[key] = .number(d)
+            } else if raw == "true" || raw == "false" {
+                values[key] = .flag(raw == "true")
+            } else if raw.contains(","), case let parts = raw.split(separator: ",").compactMap({ Double($0) }),
+                parts.count == raw.split(separator: ",").count
+            {
+                values[key] = .numbers(parts)
+            } else {
+                values[key] = .text(raw)
+            }
         }
         self.values = values
     }

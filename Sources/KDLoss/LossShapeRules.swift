@@ -7,7 +7,11 @@ public enum LossShapeRules {
     /// One input as the boundary knows it: the role it fills, where it came from, its shape.
     public struct Input {
         public var role: String, name: String, shape: Shape
-        public init(role: String, name: String, shape: Shape) { self.role = role; self.name = name; self.shape = shape }
+        public init(role: String, name: String, shape: Shape) {
+            self.role = role
+            self.name = name
+            self.shape = shape
+        }
     }
 
     /// The first input kind `name` cannot take and why, or nil when the shapes fit (or the kind is unknown).
@@ -23,29 +27,50 @@ public enum LossShapeRules {
                 return (bad, "\(name) needs logits [N, classes]; \(bad.name) is \(bad.shape)")
             }
             if let b = inputs.dropFirst().first(where: { $0.shape != inputs[0].shape }) {
-                return (inputs[0], "\(name) compares \(inputs[0].name) \(inputs[0].shape) with \(b.name) \(b.shape): shapes differ")
+                return (
+                    inputs[0],
+                    "\(name) compares \(inputs[0].name) \(inputs[0].shape) with \(b.name) \(b.shape): shapes differ"
+                )
             }
         case .sameShape:
             if let (a, b) = pair, a.shape != b.shape {
-                return (a, "\(name) compares \(a.name) \(a.shape) with \(b.name) \(b.shape) elementwise: shapes differ (add a connector)")
+                return (
+                    a,
+                    "\(name) compares \(a.name) \(a.shape) with \(b.name) \(b.shape) elementwise: shapes differ (add a connector)"
+                )
             }
         case .spatialMaps:
-            if let (a, b) = pair, a.shape.rank != 4 || b.shape.rank != 4 || a.shape[0] != b.shape[0]
-                || a.shape[2] != b.shape[2] || a.shape[3] != b.shape[3] {
-                return (a, "\(name) needs NCHW features of equal batch, height and width; \(a.name) is \(a.shape), \(b.name) is \(b.shape)")
+            if let (a, b) = pair,
+                a.shape.rank != 4 || b.shape.rank != 4 || a.shape[0] != b.shape[0]
+                    || a.shape[2] != b.shape[2] || a.shape[3] != b.shape[3]
+            {
+                return (
+                    a,
+                    "\(name) needs NCHW features of equal batch, height and width; \(a.name) is \(a.shape), \(b.name) is \(b.shape)"
+                )
             }
         case .squareMaps:
-            if let (a, b) = pair, a.shape.rank != 4 || b.shape.rank != 4 || a.shape[0] != b.shape[0]
-                || a.shape[2] != a.shape[3] || b.shape[2] != b.shape[3] {
-                return (a, "\(name) needs square NCHW maps of equal batch; \(a.name) is \(a.shape), \(b.name) is \(b.shape)")
+            if let (a, b) = pair,
+                a.shape.rank != 4 || b.shape.rank != 4 || a.shape[0] != b.shape[0]
+                    || a.shape[2] != a.shape[3] || b.shape[2] != b.shape[3]
+            {
+                return (
+                    a, "\(name) needs square NCHW maps of equal batch; \(a.name) is \(a.shape), \(b.name) is \(b.shape)"
+                )
             }
         case .sameMaps:
             if let (a, b) = pair, a.shape.rank != 4 || a.shape != b.shape {
-                return (a, "\(name) needs NCHW maps of one shape; \(a.name) is \(a.shape), \(b.name) is \(b.shape) (add a connector)")
+                return (
+                    a,
+                    "\(name) needs NCHW maps of one shape; \(a.name) is \(a.shape), \(b.name) is \(b.shape) (add a connector)"
+                )
             }
         case .sameRows:
             if let (a, b) = pair, a.shape[0] != b.shape[0] {
-                return (a, "\(name) relates the rows of two batches; \(a.name) is \(a.shape), \(b.name) is \(b.shape): row counts differ")
+                return (
+                    a,
+                    "\(name) relates the rows of two batches; \(a.name) is \(a.shape), \(b.name) is \(b.shape): row counts differ"
+                )
             }
         }
         return nil

@@ -10,8 +10,10 @@ import KDTensor
 /// most the median; batch-level consistency of the N×N Gram matrices on the weak views scaled like
 /// the instance term (class level ‖PₜᵀPₜ − PₛᵀPₛ‖²/C, batch level ‖PₜPₜᵀ − PₛPₛᵀ‖²/N, P = softmax(z/T)).
 /// Medians are NumPy's (linear interpolation). The teachers carry no gradient.
-func multiLevelDistillation(studentWeak: Variable, teacherWeak: Tensor, studentStrong: Variable, teacherStrong: Tensor,
-                                   temperature: Float, standardize: Bool) -> Variable {
+func multiLevelDistillation(
+    studentWeak: Variable, teacherWeak: Tensor, studentStrong: Variable, teacherStrong: Tensor,
+    temperature: Float, standardize: Bool
+) -> Variable {
     let confidence = teacherWeak.softmax()
     let (n, c) = (confidence.shape[0], confidence.shape[1])
     let rows = (0..<n).map { i in (0..<c).map { confidence.scalars[i * c + $0] }.max()! }
@@ -31,8 +33,10 @@ func multiLevelDistillation(studentWeak: Variable, teacherWeak: Tensor, studentS
         let weakKD = kd(sw, teacherW, temperature) * (sampleShare + (index >= 3 ? 1 : 0))
         let ps = (studentWeak * (1 / temperature)).softmax()
         let pt = Variable(constant: (teacherWeak * (1 / temperature)).softmax())
-        let classLevel = (pt.matmul(pt, transposeSelf: true) - ps.matmul(ps, transposeSelf: true)).squared().sum() * (1 / Float(c))
-        let batchLevel = (pt.matmul(pt, transposeOther: true) - ps.matmul(ps, transposeOther: true)).squared().sum() * (1 / Float(n))
+        let classLevel =
+            (pt.matmul(pt, transposeSelf: true) - ps.matmul(ps, transposeSelf: true)).squared().sum() * (1 / Float(c))
+        let batchLevel =
+            (pt.matmul(pt, transposeOther: true) - ps.matmul(ps, transposeOther: true)).squared().sum() * (1 / Float(n))
         total = total + weakKD + classLevel * classShare + batchLevel * sampleShare
     }
     for temperature in [temperature, 3, 5] { total = total + kd(ss, teacherS, temperature) }
@@ -53,26 +57,35 @@ private func share(atMostMedian values: [Float]) -> Float {
 struct MultiLevelKDLoss: LossFunction {
     public var temperature: Float
     public var standardize: Bool
-    public init(temperature: Float, standardize: Bool) { self.temperature = temperature; self.standardize = standardize }
+    public init(temperature: Float, standardize: Bool) {
+        self.temperature = temperature
+        self.standardize = standardize
+    }
     public var roles: [String] { ["student", "teacher", "student_strong", "teacher_strong"] }
     public var trainableRoles: [String] { ["student", "student_strong"] }
     public var needsLabels: Bool { false }
     public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
-        multiLevelDistillation(studentWeak: inputs["student"]!, teacherWeak: inputs["teacher"]!.value,
-                               studentStrong: inputs["student_strong"]!, teacherStrong: inputs["teacher_strong"]!.value,
-                               temperature: temperature, standardize: standardize)
+        multiLevelDistillation(
+            studentWeak: inputs["student"]!, teacherWeak: inputs["teacher"]!.value,
+            studentStrong: inputs["student_strong"]!, teacherStrong: inputs["teacher_strong"]!.value,
+            temperature: temperature, standardize: standardize)
     }
 }
 
 extension LossKind {
     static let multiLevel = LossKind(
-        name: "mlkd", doc: "multi-level logit distillation: instance, class and batch alignment over temperatures T, 3, 5, 2, 6 on weak and strong views",
-        inputs: [LossInput(name: "student", required: true, doc: "the student's logits on the weak view"),
-                 LossInput(name: "teacher", required: true, doc: "the teacher's logits on the weak view"),
-                 LossInput(name: "student_strong", required: true, doc: "the student's logits on the strong view"),
-                 LossInput(name: "teacher_strong", required: true, doc: "the teacher's logits on the strong view")],
+        name: "mlkd",
+        doc:
+            "multi-level logit distillation: instance, class and batch alignment over temperatures T, 3, 5, 2, 6 on weak and strong views",
+        inputs: [
+            LossInput(name: "student", required: true, doc: "the student's logits on the weak view"),
+            LossInput(name: "teacher", required: true, doc: "the teacher's logits on the weak view"),
+            LossInput(name: "student_strong", required: true, doc: "the student's logits on the strong view"),
+            LossInput(name: "teacher_strong", required: true, doc: "the teacher's logits on the strong view"),
+        ],
         options: [.temperature(4), .standardize],
-        shapes: .logits) { o throws(LossOptionError) in
-            MultiLevelKDLoss(temperature: try o.number("temperature"), standardize: try o.flag("standardize"))
-        }
+        shapes: .logits
+    ) { o throws(LossOptionError) in
+        MultiLevelKDLoss(temperature: try o.number("temperature"), standardize: try o.flag("standardize"))
+    }
 }

@@ -17,8 +17,10 @@ public enum OutputActivation: String, Sendable, CaseIterable {
 /// PaddleClas' DMLLoss: p = act(a), q = act(b), the symmetric (KL(p‖q) + KL(q‖p)) / 2 with
 /// KL(x‖y) = Σ y·log((y + ε)/(x + ε)) over the last axis, averaged over the other axes (the
 /// batch). Both inputs carry gradient: each peer learns from the other.
-public func mutualLearning(_ a: Variable, _ b: Variable, activation: OutputActivation = .softmax,
-                           eps: Float = 1e-12) -> Variable {
+public func mutualLearning(
+    _ a: Variable, _ b: Variable, activation: OutputActivation = .softmax,
+    eps: Float = 1e-12
+) -> Variable {
     precondition(a.shape == b.shape, "dml: \(a.shape) vs \(b.shape)")
     let p = activation.apply(a), q = activation.apply(b)
     let logP = (p + eps).log(), logQ = (q + eps).log()
@@ -54,9 +56,12 @@ extension LossKind {
     static let mutualLearning = LossKind(
         name: "dml", doc: "PaddleClas DMLLoss: (KL(p‖q) + KL(q‖p)) / 2, both peers trained",
         inputs: [.student, .teacher],
-        options: [.choice("activation", "softmax", OutputActivation.allCases.map(\.rawValue), "applied to both inputs first"),
-                  .number("eps", 1e-12, .atLeast(0), "added inside the logarithms")],
-        shapes: .logits) { o throws(LossOptionError) in
-            MutualLearningLoss(activation: try o.choice("activation"), eps: try o.number("eps"))
-        }
+        options: [
+            .choice("activation", "softmax", OutputActivation.allCases.map(\.rawValue), "applied to both inputs first"),
+            .number("eps", 1e-12, .atLeast(0), "added inside the logarithms"),
+        ],
+        shapes: .logits
+    ) { o throws(LossOptionError) in
+        MutualLearningLoss(activation: try o.choice("activation"), eps: try o.number("eps"))
+    }
 }

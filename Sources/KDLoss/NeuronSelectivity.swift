@@ -19,8 +19,11 @@ func neuronSelectivityTransfer(student: Variable, teacher: Tensor) -> Variable {
 
 extension LossKind {
     static let neuronSelectivity = LossKind(
-        name: "nst", doc: "neuron selectivity transfer: polynomial-kernel MMD of normalised channel maps (pooled to the smaller map)",
-        inputs: [.student, .teacher], shapes: .squareMaps) { _ throws(LossOptionError) in
-            TeacherPairLoss { KDLoss.neuronSelectivityTransfer(student: $0, teacher: $1) }
-        }
+        name: "nst",
+        doc:
+            "neuron selectivity transfer: polynomial-kernel MMD of normalised channel maps (pooled to the smaller map)",
+        inputs: [.student, .teacher], shapes: .squareMaps
+    ) { _ throws(LossOptionError) in
+        TeacherPairLoss { KDLoss.neuronSelectivityTransfer(student: $0, teacher: $1) }
+    }
 }

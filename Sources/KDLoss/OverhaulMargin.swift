@@ -90,7 +90,9 @@ public final class TeacherBatchNorm: @unchecked Sendable {
 
     func margins() -> [Float] {
         // The trainer resolves every TeacherBatchNorm of its plan before the first step.
-        guard let margins = lock.withLock({ resolved }) else { preconditionFailure("overhaul: \(model)'s \(prefix) margins were never resolved") }
+        guard let margins = lock.withLock({ resolved }) else {
+            preconditionFailure("overhaul: \(model)'s \(prefix) margins were never resolved")
+        }
         return margins
     }
 }

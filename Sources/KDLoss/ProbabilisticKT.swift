@@ -39,5 +39,6 @@ extension LossKind {
     static let probabilistic = LossKind(
         name: "pkt", doc: "probabilistic knowledge transfer: KL between cosine-similarity distributions",
         inputs: [.student, .teacher], options: [.number("eps", 1e-7, .above(0), "added to norms and probabilities")],
-        shapes: .sameRows) { o throws(LossOptionError) in ProbabilisticKTLoss(eps: try o.number("eps")) }
+        shapes: .sameRows
+    ) { o throws(LossOptionError) in ProbabilisticKTLoss(eps: try o.number("eps")) }
 }

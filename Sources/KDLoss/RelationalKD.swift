@@ -25,8 +25,10 @@ func normalizedDistances(_ x: Variable, normalization: RKDDistanceNormalization,
 
 /// Park et al. 2019, distance-wise RKD: smooth-L1 (β = 1) between the normalised pairwise
 /// distances of student and teacher, averaged over the N² pairs. The teacher carries no gradient.
-public func rkdDistance(student: Variable, teacher: Tensor, normalization: RKDDistanceNormalization = .positivePairs,
-                        eps: Float = 1e-12) -> Variable {
+public func rkdDistance(
+    student: Variable, teacher: Tensor, normalization: RKDDistanceNormalization = .positivePairs,
+    eps: Float = 1e-12
+) -> Variable {
     precondition(student.shape[0] == teacher.shape[0], "rkd_distance: batch \(student.shape) vs \(teacher.shape)")
     let t = normalizedDistances(Variable(constant: teacher), normalization: normalization, eps: eps)
     return normalizedDistances(student, normalization: normalization, eps: eps).smoothL1(t, beta: 1).mean()
@@ -61,7 +63,8 @@ struct RKDDistanceLoss: LossFunction {
     public var needsLabels: Bool { false }
 
     public func loss(_ inputs: [String: Variable], labels: [Int]?) -> Variable {
-        rkdDistance(student: inputs["student"]!, teacher: inputs["teacher"]!.value, normalization: normalization, eps: eps)
+        rkdDistance(
+            student: inputs["student"]!, teacher: inputs["teacher"]!.value, normalization: normalization, eps: eps)
     }
 }
 
@@ -69,16 +72,21 @@ extension LossKind {
     static let rkdDistance = LossKind(
         name: "rkd_distance", doc: "Park et al.: smooth-L1 between normalised pairwise distances",
         inputs: [.student, .teacher],
-        options: [.choice("normalization", "positive_pairs", RKDDistanceNormalization.allCases.map(\.rawValue),
-                          "mean over distinct pairs (Park et al.) or over all N² pairs + eps (PaddleClas)"),
-                  .number("eps", 1e-12, .atLeast(0), "added to the mean distance")],
-        shapes: .sameRows) { o throws(LossOptionError) in
-            RKDDistanceLoss(normalization: try o.choice("normalization"), eps: try o.number("eps"))
-        }
+        options: [
+            .choice(
+                "normalization", "positive_pairs", RKDDistanceNormalization.allCases.map(\.rawValue),
+                "mean over distinct pairs (Park et al.) or over all N² pairs + eps (PaddleClas)"),
+            .number("eps", 1e-12, .atLeast(0), "added to the mean distance"),
+        ],
+        shapes: .sameRows
+    ) { o throws(LossOptionError) in
+        RKDDistanceLoss(normalization: try o.choice("normalization"), eps: try o.number("eps"))
+    }
 
     static let rkdAngle = LossKind(
         name: "rkd_angle", doc: "Park et al.: smooth-L1 between triplet angle cosines",
-        inputs: [.student, .teacher], shapes: .sameRows) { _ throws(LossOptionError) in
-            TeacherPairLoss { KDLoss.rkdAngle(student: $0, teacher: $1) }
-        }
+        inputs: [.student, .teacher], shapes: .sameRows
+    ) { _ throws(LossOptionError) in
+        TeacherPairLoss { KDLoss.rkdAngle(student: $0, teacher: $1) }
+    }
 }

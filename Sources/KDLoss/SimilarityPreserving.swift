@@ -17,7 +17,8 @@ func similarityPreserving(student: Variable, teacher: Tensor) -> Variable {
 extension LossKind {
     static let similarity = LossKind(
         name: "sp", doc: "similarity-preserving: row-normalised batch Gram matrices, squared difference ÷ N²",
-        inputs: [.student, .teacher], shapes: .sameRows) { _ throws(LossOptionError) in
-            TeacherPairLoss { KDLoss.similarityPreserving(student: $0, teacher: $1) }
-        }
+        inputs: [.student, .teacher], shapes: .sameRows
+    ) { _ throws(LossOptionError) in
+        TeacherPairLoss { KDLoss.similarityPreserving(student: $0, teacher: $1) }
+    }
 }

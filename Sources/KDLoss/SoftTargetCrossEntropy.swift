@@ -52,10 +52,14 @@ extension LossKind {
     static let softTarget = LossKind(
         name: "soft_ce", doc: "SSLD: the teacher's soft targets, no labels (works on unlabeled shards)",
         inputs: [.student, .teacher],
-        options: [.temperature(1),
-                  .choice("divergence", "cross_entropy", SoftTargetLoss.Divergence.allCases.map(\.rawValue),
-                          "cross_entropy: −Σ softmax(t/T)·log softmax(s/T); dml: PaddleClas' symmetric recipe")],
-        shapes: .logits) { o throws(LossOptionError) in
-            SoftTargetLoss(temperature: try o.number("temperature"), divergence: try o.choice("divergence"))
-        }
+        options: [
+            .temperature(1),
+            .choice(
+                "divergence", "cross_entropy", SoftTargetLoss.Divergence.allCases.map(\.rawValue),
+                "cross_entropy: −Σ softmax(t/T)·log softmax(s/T); dml: PaddleClas' symmetric recipe"),
+        ],
+        shapes: .logits
+    ) { o throws(LossOptionError) in
+        SoftTargetLoss(temperature: try o.number("temperature"), divergence: try o.choice("divergence"))
+    }
 }

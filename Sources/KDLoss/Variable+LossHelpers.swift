@@ -40,7 +40,9 @@ extension Variable {
                 }
             }
         }
-        return reshaped([n * c, h * w]).matmul(Variable(constant: pool), transposeOther: true).reshaped([n, c, size, size])
+        return reshaped([n * c, h * w]).matmul(Variable(constant: pool), transposeOther: true).reshaped([
+            n, c, size, size,
+        ])
     }
 
     /// Elementwise smooth-L1 of `self − target` (PyTorch's F.smooth_l1_loss with `beta`):

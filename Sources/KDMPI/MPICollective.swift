@@ -19,7 +19,8 @@ public final class MPICollective: Collective {
         var provided: Int32 = 0
         try MPIError.check(MPI_Init_thread(nil, nil, Int32(MPI_THREAD_SERIALIZED), &provided), "MPI_Init_thread")
         guard provided >= Int32(MPI_THREAD_SERIALIZED) else {
-            throw MPIError(call: "MPI_Init_thread", code: provided, message: "the MPI library offers no serialised thread support")
+            throw MPIError(
+                call: "MPI_Init_thread", code: provided, message: "the MPI library offers no serialised thread support")
         }
         var rank: Int32 = 0, size: Int32 = 0
         try MPIError.check(MPI_Comm_rank(kdflow_mpi_comm_world(), &rank), "MPI_Comm_rank")
@@ -33,8 +34,10 @@ public final class MPICollective: Collective {
         var offset = 0
         while offset < values.count {
             let n = min(values.count - offset, Int(Int32.max))
-            try MPIError.check(MPI_Allreduce(kdflow_mpi_in_place(), values.baseAddress! + offset, Int32(n), kdflow_mpi_float(),
-                                             kdflow_mpi_sum(), kdflow_mpi_comm_world()), "MPI_Allreduce")
+            try MPIError.check(
+                MPI_Allreduce(
+                    kdflow_mpi_in_place(), values.baseAddress! + offset, Int32(n), kdflow_mpi_float(),
+                    kdflow_mpi_sum(), kdflow_mpi_comm_world()), "MPI_Allreduce")
             offset += n
         }
     }
@@ -42,8 +45,9 @@ public final class MPICollective: Collective {
     public func gather(_ value: UInt64) throws -> [UInt64] {
         var mine = value
         var all = [UInt64](repeating: 0, count: size)
-        try MPIError.check(MPI_Allgather(&mine, 1, kdflow_mpi_uint64(), &all, 1, kdflow_mpi_uint64(), kdflow_mpi_comm_world()),
-                           "MPI_Allgather")
+        try MPIError.check(
+            MPI_Allgather(&mine, 1, kdflow_mpi_uint64(), &all, 1, kdflow_mpi_uint64(), kdflow_mpi_comm_world()),
+            "MPI_Allgather")
         return all
     }
 

@@ -10,6 +10,8 @@ struct MPIError: Error, CustomStringConvertible {
         var text = [CChar](repeating: 0, count: Int(MPI_MAX_ERROR_STRING))
         var length: Int32 = 0
         MPI_Error_string(code, &text, &length)
-        throw MPIError(call: call, code: code, message: String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        throw MPIError(
+            call: call, code: code,
+            message: String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 }

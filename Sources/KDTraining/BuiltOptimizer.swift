@@ -18,10 +18,14 @@ struct BuiltOptimizer {
         if plan.noDecayOnNormAndBias {
             // BN weights/biases and every bias are 1-D: PyTorch recipes exclude them from decay.
             let decayed = params.filter { $0.1.value.rank > 1 }, plain = params.filter { $0.1.value.rank <= 1 }
-            groups = [ParameterGroup(parameters: decayed, learningRate: plan.learningRate, weightDecay: plan.weightDecay),
-                      ParameterGroup(parameters: plain, learningRate: plan.learningRate, weightDecay: 0)]
+            groups = [
+                ParameterGroup(parameters: decayed, learningRate: plan.learningRate, weightDecay: plan.weightDecay),
+                ParameterGroup(parameters: plain, learningRate: plan.learningRate, weightDecay: 0),
+            ]
         } else {
-            groups = [ParameterGroup(parameters: params, learningRate: plan.learningRate, weightDecay: plan.weightDecay)]
+            groups = [
+                ParameterGroup(parameters: params, learningRate: plan.learningRate, weightDecay: plan.weightDecay)
+            ]
         }
         switch plan.kind {
         case .sgd: return SGD(groups: groups, momentum: plan.momentum, nesterov: plan.nesterov && plan.momentum > 0)

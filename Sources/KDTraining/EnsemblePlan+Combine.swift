@@ -8,7 +8,9 @@ extension TrainingPlan.EnsemblePlan {
         case .logits:
             return zip(members, weights).dropFirst().reduce(members[0] * weights[0]) { $0 + $1.0 * $1.1 }
         case .probabilities:
-            let mean = zip(members, weights).dropFirst().reduce(members[0].softmax() * weights[0]) { $0 + $1.0.softmax() * $1.1 }
+            let mean = zip(members, weights).dropFirst().reduce(members[0].softmax() * weights[0]) {
+                $0 + $1.0.softmax() * $1.1
+            }
             // A class every member rules out would be log 0; the floor keeps the logits finite.
             return mean.map { Foundation.log(Swift.max($0, Float.leastNormalMagnitude)) }
         }

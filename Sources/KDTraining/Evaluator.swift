@@ -11,13 +11,16 @@ public struct Evaluator {
     /// An evaluator over `dataset` with the plan's evaluation preprocessing.
     public init(dataset: ShardedDataset, ops: [AugmentOp], batchSize: Int, seed: UInt64) throws {
         let augmenter = try Augmenter(ops: ops, views: 1, seed: seed, input: dataset.layout)
-        loader = try DataLoader(dataset: dataset, batchSize: batchSize, dropLast: false, shuffle: false, seed: seed,
-                            augmenter: augmenter)
+        loader = try DataLoader(
+            dataset: dataset, batchSize: batchSize, dropLast: false, shuffle: false, seed: seed,
+            augmenter: augmenter)
     }
 
     /// Metrics of each model over the whole dataset.
-    public func evaluate(_ models: [(name: String, model: Classifier)], classes: Int) -> [String: ClassificationMetrics] {
-        var metrics = Dictionary(uniqueKeysWithValues: models.map { ($0.name, ClassificationMetrics(classes: classes)) })
+    public func evaluate(_ models: [(name: String, model: Classifier)], classes: Int) -> [String: ClassificationMetrics]
+    {
+        var metrics = Dictionary(
+            uniqueKeysWithValues: models.map { ($0.name, ClassificationMetrics(classes: classes)) })
         for batch in loader.epoch(0) {
             guard let labels = batch.labels else { continue }
             let x = Variable(constant: batch.images)

@@ -14,7 +14,8 @@ final class MetricsLog {
         if let keep = keepThroughStep, let data = fm.contents(atPath: url.path) {
             let kept = String(decoding: data, as: UTF8.self).split(separator: "\n").filter { line in
                 guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                      let step = obj["global_step"] as? Int else { return false }
+                    let step = obj["global_step"] as? Int
+                else { return false }
                 return step <= keep
             }
             try Data((kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).utf8).write(to: url)

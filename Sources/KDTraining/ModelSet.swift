@@ -27,11 +27,14 @@ public final class ModelSet {
     public init(plan: TrainingPlan) throws {
         var models: [NamedModel] = []
         for (i, m) in plan.models.enumerated() {
-            let model = try ModelZoo.make(m.arch, inChannels: m.inChannels, classes: m.classes, imageSize: m.imageSize,
-                                          hidden: m.hidden, seed: plan.seed &+ UInt64(i) &* 0x9E37_79B9)
+            let model = try ModelZoo.make(
+                m.arch, inChannels: m.inChannels, classes: m.classes, imageSize: m.imageSize,
+                hidden: m.hidden, seed: plan.seed &+ UInt64(i) &* 0x9E37_79B9)
             if let weights = m.weights {
                 guard FileManager.default.fileExists(atPath: weights.path) else {
-                    throw TrainingError.setup("model '\(m.name)': weights \(weights.relativePath) do not exist (train them first, or name the pipeline that does in `trained_by:`)")
+                    throw TrainingError.setup(
+                        "model '\(m.name)': weights \(weights.relativePath) do not exist (train them first, or name the pipeline that does in `trained_by:`)"
+                    )
                 }
                 do {
                     try Checkpoint.load(model, from: weights)
@@ -49,7 +52,9 @@ public final class ModelSet {
             let from = try Self.tapShape(c.from, in: models)
             let to = try Self.tapShape(c.to, in: models)
             guard Connector.maps(from, to: to) else {
-                throw TrainingError.setup("connector '\(c.name)': \(c.from) \(from) cannot map to \(c.to) \(to) (needs NCHW taps of equal spatial size, or [N, C] features)")
+                throw TrainingError.setup(
+                    "connector '\(c.name)': \(c.from) \(from) cannot map to \(c.to) \(to) (needs NCHW taps of equal spatial size, or [N, C] features)"
+                )
             }
             connectors.append(NamedConnector(name: c.name, connector: Connector(from[1], to[1], init: ini), plan: c))
         }
@@ -66,9 +71,12 @@ public final class ModelSet {
             throw TrainingError.setup("'\(reference)' names no model tap")
         }
         guard named.model.tapNames.contains(parts[1]) else {
-            throw TrainingError.setup("model '\(parts[0])' (\(named.plan.arch)) has no tap '\(parts[1])'; taps: \(named.model.tapNames.joined(separator: ", "))")
+            throw TrainingError.setup(
+                "model '\(parts[0])' (\(named.plan.arch)) has no tap '\(parts[1])'; taps: \(named.model.tapNames.joined(separator: ", "))"
+            )
         }
-        let x = Variable(constant: Tensor.zeros([1, named.plan.inChannels, named.plan.imageSize, named.plan.imageSize]))
+        let x = Variable(
+            constant: Tensor.zeros([1, named.plan.inChannels, named.plan.imageSize, named.plan.imageSize]))
         return named.model.run(x, ForwardContext(tape: nil, training: false))[parts[1]]!.shape
     }
 
@@ -76,7 +84,9 @@ public final class ModelSet {
     public func parameters(of names: [String]) throws -> [(String, Parameter)] {
         try names.flatMap { name -> [(String, Parameter)] in
             if let m = models.first(where: { $0.name == name }) { return m.model.namedParameters(prefix: name + ".") }
-            if let c = connectors.first(where: { $0.name == name }) { return c.connector.namedParameters(prefix: name + ".") }
+            if let c = connectors.first(where: { $0.name == name }) {
+                return c.connector.namedParameters(prefix: name + ".")
+            }
             throw TrainingError.setup("optimiser parameters: no model or connector named '\(name)'")
         }
     }

@@ -23,16 +23,22 @@ public enum SoftLabels {
     }
 
     /// Imports `directory` into stored stage `stage` of `plan` (nil: its only stored stage).
-    public static func importing(plan: TrainingPlan, stage: String?, from directory: URL) throws -> SoftLabelExport.ImportReport {
+    public static func importing(plan: TrainingPlan, stage: String?, from directory: URL) throws
+        -> SoftLabelExport.ImportReport
+    {
         try SoftLabelExport.read(directory, into: try open(plan: plan, stage: stage))
     }
 
     private static func open(plan: TrainingPlan, stage: String?) throws -> TeacherStore {
         let stored = plan.forwards.filter { $0.store != nil }
-        guard let forward = stage.map({ name in stored.first { $0.name == name } }) ?? (stored.count == 1 ? stored.first : nil),
-              let storePlan = forward.store else {
-            throw TrainingError.setup("\(plan.name): " + (stage.map { "no stored stage '\($0)'" } ?? "name the stage (--stage)")
-                                      + "; stored stages: \(stored.map(\.name).joined(separator: ", "))")
+        guard
+            let forward = stage.map({ name in stored.first { $0.name == name } })
+                ?? (stored.count == 1 ? stored.first : nil),
+            let storePlan = forward.store
+        else {
+            throw TrainingError.setup(
+                "\(plan.name): " + (stage.map { "no stored stage '\($0)'" } ?? "name the stage (--stage)")
+                    + "; stored stages: \(stored.map(\.name).joined(separator: ", "))")
         }
         guard let fingerprint = try plan.storeFingerprints()[forward.name] else {
             throw TrainingError.setup("\(plan.name): stage '\(forward.name)' forwards no model")

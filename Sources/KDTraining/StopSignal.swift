@@ -9,10 +9,18 @@ public final class StopSignal: @unchecked Sendable {
     public init() {}
 
     /// Asks the run to stop.
-    public func raise() { lock.lock(); raised = true; lock.unlock() }
+    public func raise() {
+        lock.lock()
+        raised = true
+        lock.unlock()
+    }
 
     /// Whether a stop was asked for.
-    var isRaised: Bool { lock.lock(); defer { lock.unlock() }; return raised }
+    var isRaised: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return raised
+    }
 }
 
 /// The run stopped on request after writing a checkpoint.

@@ -37,15 +37,19 @@ public enum StoreAudit {
             var report = Report(stage: forwardPlan.name, directory: store.directory, encoding: store.options.encoding)
             report.records = records.count
             report.damaged = damaged
-            let chosen = records.isEmpty ? [] : EpochOrder.permutation(count: records.count, seed: seed, epoch: 0)
-                .prefix(max(1, Int((fraction * Double(records.count)).rounded(.up)))).sorted()
+            let chosen =
+                records.isEmpty
+                ? []
+                : EpochOrder.permutation(count: records.count, seed: seed, epoch: 0)
+                    .prefix(max(1, Int((fraction * Double(records.count)).rounded(.up)))).sorted()
             for record in chosen.map({ records[$0] }) {
                 guard let images = try render(record, data: data, augmenter: augmenter) else {
                     report.foreign.append(record.location)
                     continue
                 }
                 let live = store.roundTrip(forward.compute(images.pixels), count: record.keys.count)
-                let (byTap, rows) = OutputDrift.measure(stored: record.served, live: live, encoding: store.options.encoding)
+                let (byTap, rows) = OutputDrift.measure(
+                    stored: record.served, live: live, encoding: store.options.encoding)
                 for (tap, drift) in byTap { report.drift[tap, default: OutputDrift()].merge(drift) }
                 report.audited += 1
                 if !rows.isEmpty { report.drifted.append((record.location, rows.sorted().map { images.names[$0] })) }
@@ -57,8 +61,10 @@ public enum StoreAudit {
 
     /// The record's samples rendered as this pipeline's stream draws them, or nil when one is
     /// not in the training data or its stored view is not the one the stream draws for it.
-    private static func render(_ record: StoredRecord, data: DatasetUnion,
-                               augmenter: Augmenter) throws -> (pixels: Tensor, names: [String])? {
+    private static func render(
+        _ record: StoredRecord, data: DatasetUnion,
+        augmenter: Augmenter
+    ) throws -> (pixels: Tensor, names: [String])? {
         var rows: [(index: Int, parameters: ViewParameters)] = []
         for key in record.keys {
             let id = try SampleID(stableBytes: key.sample, origin: record.location)

@@ -23,7 +23,14 @@ public struct StorePlan: Sendable {
     /// The fraction of hits also recomputed live and compared with what was served.
     public var audit: Double
 
-    public init(model: String, directory: URL, options: StoreOptions = StoreOptions(), mode: Mode = .readwrite, audit: Double = 0) {
-        self.model = model; self.directory = directory; self.options = options; self.mode = mode; self.audit = audit
+    public init(
+        model: String, directory: URL, options: StoreOptions = StoreOptions(), mode: Mode = .readwrite,
+        audit: Double = 0
+    ) {
+        self.model = model
+        self.directory = directory
+        self.options = options
+        self.mode = mode
+        self.audit = audit
     }
 }

@@ -13,8 +13,10 @@ final class StudentStage {
     let weightCheckEvery: Int
     let onStep: (StepRecord) -> Void
 
-    init(step: TrainingStep, progress: TrainingProgress, metrics: MetricsLog?, weightCheckEvery: Int,
-         onStep: @escaping (StepRecord) -> Void) {
+    init(
+        step: TrainingStep, progress: TrainingProgress, metrics: MetricsLog?, weightCheckEvery: Int,
+        onStep: @escaping (StepRecord) -> Void
+    ) {
         self.step = step
         self.progress = progress
         self.metrics = metrics
@@ -26,25 +28,34 @@ final class StudentStage {
     var collective: any Collective { step.collective }
 
     /// The parameters the optimisers update, by name (what must stay identical across ranks).
-    var trainedParameters: [(String, Parameter)] { step.optimizers.flatMap { $0.optimizer.groups.flatMap(\.parameters) } }
+    var trainedParameters: [(String, Parameter)] {
+        step.optimizers.flatMap { $0.optimizer.groups.flatMap(\.parameters) }
+    }
 
     /// Trains on one batch and logs it; true when the run stops after it (ranks stop after the same
     /// step: on the request any rank had when its step began).
     func train(_ inputs: StepInputs, batchesPerEpoch: Int, stop: StopSignal, sharingThreads: Bool) throws -> Bool {
-        let run = { try self.step(inputs, globalStep: self.progress.globalStep, batchesPerEpoch: batchesPerEpoch, stop: stop.isRaised) }
+        let run = {
+            try self.step(
+                inputs, globalStep: self.progress.globalStep, batchesPerEpoch: batchesPerEpoch, stop: stop.isRaised)
+        }
         let record = try sharingThreads ? ThreadBudget.sharing(run) : run()
         let batch = inputs.samples
         progress.batchInEpoch = batch.index + 1
         progress.globalStep = record.globalStep
         onStep(record)
-        metrics?.append(["kind": "step", "epoch": batch.epoch + 1, "batch": batch.index, "global_step": record.globalStep,
-                         "lr_factor": record.learningRateFactor, "loss": Double(record.total),
-                         "terms": record.terms.mapValues { Double($0) }])
+        metrics?.append([
+            "kind": "step", "epoch": batch.epoch + 1, "batch": batch.index, "global_step": record.globalStep,
+            "lr_factor": record.learningRateFactor, "loss": Double(record.total),
+            "terms": record.terms.mapValues { Double($0) },
+        ])
         if collective.size > 1, weightCheckEvery > 0, record.globalStep % weightCheckEvery == 0 {
             try collective.checkIdentical(trainedParameters, step: record.globalStep)
         }
         if collective.size > 1 ? record.stopRequested : stop.isRaised { return true }
-        if plan.checkpointEverySteps > 0, record.globalStep % plan.checkpointEverySteps == 0, batch.index + 1 < batchesPerEpoch {
+        if plan.checkpointEverySteps > 0, record.globalStep % plan.checkpointEverySteps == 0,
+            batch.index + 1 < batchesPerEpoch
+        {
             try saveCheckpoint()
         }
         return false
@@ -54,6 +65,7 @@ final class StudentStage {
     func saveCheckpoint() throws {
         guard collective.isLeader, let metrics else { return }
         metrics.sync()
-        try TrainingCheckpoint.save(run: plan.outputDirectory, progress: progress, models: step.models, optimizers: step.optimizers)
+        try TrainingCheckpoint.save(
+            run: plan.outputDirectory, progress: progress, models: step.models, optimizers: step.optimizers)
     }
 }

@@ -23,17 +23,23 @@ enum StageValue: Sendable {
 
 extension [String: StageValue] {
     func samples(_ input: String, for stage: String) throws -> SampleBatch {
-        guard case .samples(let samples)? = self[input] else { throw TrainingError.wiring(stage: stage, input: input, expected: "samples") }
+        guard case .samples(let samples)? = self[input] else {
+            throw TrainingError.wiring(stage: stage, input: input, expected: "samples")
+        }
         return samples
     }
 
     func stream(_ input: String, for stage: String) throws -> Batch {
-        guard case .stream(let batch)? = self[input] else { throw TrainingError.wiring(stage: stage, input: input, expected: "a stream's batch") }
+        guard case .stream(let batch)? = self[input] else {
+            throw TrainingError.wiring(stage: stage, input: input, expected: "a stream's batch")
+        }
         return batch
     }
 
     func values(_ input: String, for stage: String) throws -> [String: Tensor] {
-        guard case .values(let values)? = self[input] else { throw TrainingError.wiring(stage: stage, input: input, expected: "tensors") }
+        guard case .values(let values)? = self[input] else {
+            throw TrainingError.wiring(stage: stage, input: input, expected: "tensors")
+        }
         return values
     }
 }
@@ -49,9 +55,12 @@ final class StageState<Value>: @unchecked Sendable {
 
 extension Trainer {
     /// One epoch (from the batch the student's progress says) through the plan's stages.
-    func trainEpoch(_ epoch: Int, student: StudentStage, frozen: [FrozenForward], executor: ExecutorKind,
-                    stop: StopSignal) throws -> RunReport {
-        let loader = self.loader, batches = loader.batchCount, first = student.progress.batchInEpoch, share = collective.share
+    func trainEpoch(
+        _ epoch: Int, student: StudentStage, frozen: [FrozenForward], executor: ExecutorKind,
+        stop: StopSignal
+    ) throws -> RunReport {
+        let loader = self.loader, batches = loader.batchCount, first = student.progress.batchInEpoch,
+            share = collective.share
         let order = loader.order(epoch: epoch)
         let cancellation = CancellationToken()
         // Pipelined, frozen forwards and the step run kernels at the same time: each takes its share
@@ -63,9 +72,13 @@ extension Trainer {
             let name = stage.name
             switch stage.kind {
             case .data:
-                stages.addSource(name) { i in .samples(loader.samples(first + i, epoch: epoch, order: order, share: share)) }
+                stages.addSource(name) { i in
+                    .samples(loader.samples(first + i, epoch: epoch, order: order, share: share))
+                }
             case .stream(let stream):
-                guard let augmenter = augmenters[stream.name] else { throw TrainingError.wiring(stage: name, input: name, expected: "an augmenter") }
+                guard let augmenter = augmenters[stream.name] else {
+                    throw TrainingError.wiring(stage: name, input: name, expected: "an augmenter")
+                }
                 stages.addStage(name, inputs: stage.inputs) { _, inputs in
                     .stream(loader.render(try inputs.samples(TrainingPlan.dataStage, for: name), with: augmenter))
                 }
@@ -97,10 +110,13 @@ extension Trainer {
                         if streams.contains(input) {
                             images[input] = try inputs.stream(input, for: name).images
                         } else {
-                            for (output, value) in try inputs.values(input, for: name) { values["\(input).\(output)"] = value }
+                            for (output, value) in try inputs.values(input, for: name) {
+                                values["\(input).\(output)"] = value
+                            }
                         }
                     }
-                    let step = StepInputs(samples: try inputs.samples(TrainingPlan.dataStage, for: name), images: images, values: values)
+                    let step = StepInputs(
+                        samples: try inputs.samples(TrainingPlan.dataStage, for: name), images: images, values: values)
                     if try state.value.train(step, batchesPerEpoch: batches, stop: stop, sharingThreads: pipelined) {
                         cancellation.cancel()
                     }
@@ -109,7 +125,8 @@ extension Trainer {
         }
         switch executor {
         case .pipelined:
-            return try PipelinedExecutor(capacity: plan.channelCapacity).run(stages, batches: batches - first, cancellation: cancellation)
+            return try PipelinedExecutor(capacity: plan.channelCapacity).run(
+                stages, batches: batches - first, cancellation: cancellation)
         case .inline:
             return try InlineExecutor().run(stages, batches: batches - first, cancellation: cancellation)
         }

@@ -44,45 +44,65 @@ public final class Trainer {
     public var batchesPerEpoch: Int { loader.batchCount }
 
     /// Opens the data and builds models and optimisers; `log` receives progress lines.
-    public init(plan: TrainingPlan, collective: any Collective = SingleProcess(),
-                log: @escaping (String) -> Void = { print($0) }) throws {
+    public init(
+        plan: TrainingPlan, collective: any Collective = SingleProcess(),
+        log: @escaping (String) -> Void = { print($0) }
+    ) throws {
         self.plan = plan
         self.log = log
         let train = try DatasetUnion(directories: plan.trainData)
-        loader = try DataLoader(sources: train, batchSize: plan.batchSize, dropLast: plan.dropLast, shuffle: plan.shuffle,
-                                seed: plan.seed)
-        augmenters = try Dictionary(uniqueKeysWithValues: plan.streams.map { ($0.name, try plan.augmenter($0, input: train.layout)) })
+        loader = try DataLoader(
+            sources: train, batchSize: plan.batchSize, dropLast: plan.dropLast, shuffle: plan.shuffle,
+            seed: plan.seed)
+        augmenters = try Dictionary(
+            uniqueKeysWithValues: plan.streams.map { ($0.name, try plan.augmenter($0, input: train.layout)) })
         let evalDataset = try plan.evalData.map { try ShardedDataset(directory: $0) }
         if let dataset = evalDataset {
             var groups: [(ops: [AugmentOp], models: [String])] = []
             for m in plan.models {
                 let ops = plan.evalOps(model: m.name)
-                if let i = groups.firstIndex(where: { $0.ops == ops }) { groups[i].models.append(m.name) } else { groups.append((ops, [m.name])) }
+                if let i = groups.firstIndex(where: { $0.ops == ops }) {
+                    groups[i].models.append(m.name)
+                } else {
+                    groups.append((ops, [m.name]))
+                }
             }
             evaluators = try groups.map {
-                (try Evaluator(dataset: dataset, ops: $0.ops, batchSize: plan.evalBatchSize, seed: plan.seed), $0.models)
+                (
+                    try Evaluator(dataset: dataset, ops: $0.ops, batchSize: plan.evalBatchSize, seed: plan.seed),
+                    $0.models
+                )
             }
         } else {
             evaluators = []
         }
         // Labels index the logits: every model must output each class the data's labels take.
         let evalClasses = evalDataset.map { $0.isLabeled ? $0.manifest.classes.count : 0 } ?? 0
-        let (labelClasses, labelled) = train.classCount >= evalClasses ? (train.classCount, train.path) : (evalClasses, evalDataset!.directory.path)
+        let (labelClasses, labelled) =
+            train.classCount >= evalClasses
+            ? (train.classCount, train.path) : (evalClasses, evalDataset!.directory.path)
         for m in plan.models where m.classes < labelClasses {
-            throw TrainingError.setup("model '\(m.name)' outputs \(m.classes) classes, but the labels of \(labelled) take \(labelClasses); set classes: \(labelClasses)")
+            throw TrainingError.setup(
+                "model '\(m.name)' outputs \(m.classes) classes, but the labels of \(labelled) take \(labelClasses); set classes: \(labelClasses)"
+            )
         }
         guard plan.batchSize <= train.count else {
-            throw TrainingError.setup("data.batch \(plan.batchSize) is larger than the \(train.count) training samples of \(train.path)")
+            throw TrainingError.setup(
+                "data.batch \(plan.batchSize) is larger than the \(train.count) training samples of \(train.path)")
         }
         let models = try ModelSet(plan: plan)
         self.models = models
         // OverHaul's BN margins come from the loaded teacher's parameters.
         for term in plan.loss.terms {
-            guard let overhaul = term.function as? OverhaulLoss, case .teacherBatchNorm(let source) = overhaul.margin else { continue }
-            let parameters = Dictionary(models.model(source.model)?.namedParameters().map { ($0.0, $0.1.value) } ?? [],
-                                        uniquingKeysWith: { first, _ in first })
-            guard let gamma = parameters[source.prefix + ".weight"], let beta = parameters[source.prefix + ".bias"] else {
-                throw TrainingError.setup("loss.\(term.name): model '\(source.model)' has no batch-norm '\(source.prefix)' (weight and bias)")
+            guard let overhaul = term.function as? OverhaulLoss, case .teacherBatchNorm(let source) = overhaul.margin
+            else { continue }
+            let parameters = Dictionary(
+                models.model(source.model)?.namedParameters().map { ($0.0, $0.1.value) } ?? [],
+                uniquingKeysWith: { first, _ in first })
+            guard let gamma = parameters[source.prefix + ".weight"], let beta = parameters[source.prefix + ".bias"]
+            else {
+                throw TrainingError.setup(
+                    "loss.\(term.name): model '\(source.model)' has no batch-norm '\(source.prefix)' (weight and bias)")
             }
             source.resolve(gamma: gamma, beta: beta)
         }
@@ -92,7 +112,9 @@ public final class Trainer {
     }
 
     /// Trains to the end (or until `stop` is raised) and returns the summary.
-    public func run(resume: Bool = false, stop: StopSignal = StopSignal(), executor: ExecutorKind = .pipelined) throws -> TrainingSummary {
+    public func run(resume: Bool = false, stop: StopSignal = StopSignal(), executor: ExecutorKind = .pipelined) throws
+        -> TrainingSummary
+    {
         let started = Date()
         let runDir = plan.outputDirectory
         try collective.checkShares(samples: loader.dataset.count, batch: plan.batchSize, dropLast: plan.dropLast)
@@ -104,10 +126,14 @@ public final class Trainer {
             }
             // The pointer is a file: its progress must fit this plan before anything trusts it.
             guard restored.epoch >= 0, restored.epoch <= plan.epochs, restored.batchInEpoch >= 0,
-                  restored.batchInEpoch < max(loader.batchCount, 1), restored.globalStep >= 0,
-                  restored.globalStep <= plan.epochs * loader.batchCount else {
-                throw TrainingError.damagedCheckpoint(file: TrainingCheckpoint.pointerURL(runDir),
-                    reason: "progress (epoch \(restored.epoch), batch \(restored.batchInEpoch), step \(restored.globalStep)) does not fit this pipeline's \(plan.epochs) epochs of \(loader.batchCount) batches")
+                restored.batchInEpoch < max(loader.batchCount, 1), restored.globalStep >= 0,
+                restored.globalStep <= plan.epochs * loader.batchCount
+            else {
+                throw TrainingError.damagedCheckpoint(
+                    file: TrainingCheckpoint.pointerURL(runDir),
+                    reason:
+                        "progress (epoch \(restored.epoch), batch \(restored.batchInEpoch), step \(restored.globalStep)) does not fit this pipeline's \(plan.epochs) epochs of \(loader.batchCount) batches"
+                )
             }
             progress = restored
             log("resuming at epoch \(progress.epoch + 1), batch \(progress.batchInEpoch) (step \(progress.globalStep))")
@@ -115,18 +141,24 @@ public final class Trainer {
             try TrainingCheckpoint.clear(run: runDir)
         }
         if collective.isLeader { try RunRecord(plan: plan).write(to: runDir) }
-        let metrics = collective.isLeader ? try MetricsLog(url: runDir.appendingPathComponent("metrics.jsonl"),
-                                                           keepThroughStep: resume ? progress.globalStep : nil) : nil
+        let metrics =
+            collective.isLeader
+            ? try MetricsLog(
+                url: runDir.appendingPathComponent("metrics.jsonl"),
+                keepThroughStep: resume ? progress.globalStep : nil) : nil
         let frozen = try plan.frozenForwards.map { try FrozenForward($0, models: models) }
         for f in frozen {
             guard let store = f.store else { continue }
             let found = store.openReport
-            log("teacher store \(store.directory.path): \(store.count) samples" + (found.rebuiltIndex ? ", index rebuilt" : "")
-                + (found.corrupt > 0 ? ", \(found.corrupt) damaged records skipped" : "")
-                + (found.tornTailBytes > 0 ? ", torn tail of \(found.tornTailBytes) bytes ignored" : ""))
+            log(
+                "teacher store \(store.directory.path): \(store.count) samples"
+                    + (found.rebuiltIndex ? ", index rebuilt" : "")
+                    + (found.corrupt > 0 ? ", \(found.corrupt) damaged records skipped" : "")
+                    + (found.tornTailBytes > 0 ? ", torn tail of \(found.tornTailBytes) bytes ignored" : ""))
         }
-        let student = StudentStage(step: TrainingStep(plan: plan, models: models, optimizers: optimizers, collective: collective),
-                                   progress: progress, metrics: metrics, weightCheckEvery: weightCheckEvery, onStep: onStep)
+        let student = StudentStage(
+            step: TrainingStep(plan: plan, models: models, optimizers: optimizers, collective: collective),
+            progress: progress, metrics: metrics, weightCheckEvery: weightCheckEvery, onStep: onStep)
         if collective.size > 1 { try collective.checkIdentical(student.trainedParameters, step: progress.globalStep) }
         var final: [String: ClassificationMetrics] = [:]
 
@@ -144,11 +176,15 @@ public final class Trainer {
             if collective.isLeader { final.merge(evaluate(includeFrozen: final.isEmpty)) { $1 } }
             student.progress.epoch += 1
             student.progress.batchInEpoch = 0
-            var record: [String: Any] = ["kind": "epoch", "epoch": epoch + 1, "global_step": student.progress.globalStep,
-                                         "train_seconds": trainSeconds]
+            var record: [String: Any] = [
+                "kind": "epoch", "epoch": epoch + 1, "global_step": student.progress.globalStep,
+                "train_seconds": trainSeconds,
+            ]
             record["stages"] = report.metrics.map {
-                ["name": $0.name, "items": $0.items, "busy_s": $0.busy, "input_wait_s": $0.waitingForInput,
-                 "output_wait_s": $0.waitingForOutput, "items_per_s": $0.itemsPerSecond] as [String: Any]
+                [
+                    "name": $0.name, "items": $0.items, "busy_s": $0.busy, "input_wait_s": $0.waitingForInput,
+                    "output_wait_s": $0.waitingForOutput, "items_per_s": $0.itemsPerSecond,
+                ] as [String: Any]
             }
             var stores: [String: Any] = [:]
             for f in frozen {
@@ -157,32 +193,41 @@ public final class Trainer {
                 stores[f.name] = counters.record
                 let drifted = counters.audit.values.map(\.exceeding).max() ?? 0
                 if drifted > 0 {
-                    log("warning: teacher store \(store.directory.path): \(drifted) audited samples differ from the live teacher beyond \(store.options.encoding) tolerance (`kdflow cache audit` names the records)")
+                    log(
+                        "warning: teacher store \(store.directory.path): \(drifted) audited samples differ from the live teacher beyond \(store.options.encoding) tolerance (`kdflow cache audit` names the records)"
+                    )
                 }
             }
             if !stores.isEmpty { record["store"] = stores }
-            if collective.size > 1 { record["ranks"] = collective.size; record["allreduce_s"] = student.step.takeAverageSeconds() }
+            if collective.size > 1 {
+                record["ranks"] = collective.size
+                record["allreduce_s"] = student.step.takeAverageSeconds()
+            }
             record["eval"] = final.mapValues { ["top1": $0.top1, "top5": $0.top5, "loss": $0.meanLoss] }
             metrics?.append(record)
             if let top1 = final[plan.exportModel]?.top1, top1 > student.progress.bestTop1 {
                 student.progress.bestTop1 = top1
                 student.progress.bestEpoch = epoch + 1
-                try Checkpoint.save(models.model(plan.exportModel)!, to: runDir.appendingPathComponent("best.safetensors"),
-                                    metadata: ["epoch": String(epoch + 1), "top1": String(top1)])
+                try Checkpoint.save(
+                    models.model(plan.exportModel)!, to: runDir.appendingPathComponent("best.safetensors"),
+                    metadata: ["epoch": String(epoch + 1), "top1": String(top1)])
             }
             try student.saveCheckpoint()
             let accuracies = final.sorted { $0.key < $1.key }
                 .map { String(format: "%@ %.2f%%", $0.key, 100 * $0.value.top1) }.joined(separator: ", ")
             onEpoch()
-            log(String(format: "epoch %d/%d  %.1fs  loss %.4f  eval: %@", epoch + 1, plan.epochs, trainSeconds,
-                       (final[plan.exportModel]?.meanLoss ?? .nan), accuracies))
+            log(
+                String(
+                    format: "epoch %d/%d  %.1fs  loss %.4f  eval: %@", epoch + 1, plan.epochs, trainSeconds,
+                    (final[plan.exportModel]?.meanLoss ?? .nan), accuracies))
         }
         let exported = runDir.appendingPathComponent("\(plan.exportModel).safetensors")
         if collective.isLeader { try Checkpoint.save(models.model(plan.exportModel)!, to: exported) }
         // The other ranks return once rank 0's files exist (a `trained_by` run's weights, say).
         try collective.barrier()
-        return TrainingSummary(final: final, bestTop1: student.progress.bestTop1, bestEpoch: student.progress.bestEpoch,
-                               seconds: Date().timeIntervalSince(started), exported: exported)
+        return TrainingSummary(
+            final: final, bestTop1: student.progress.bestTop1, bestEpoch: student.progress.bestEpoch,
+            seconds: Date().timeIntervalSince(started), exported: exported)
     }
 
     /// Evaluates the trainable models (and, when asked, the frozen teachers), each with its stream's

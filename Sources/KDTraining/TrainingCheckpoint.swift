@@ -15,9 +15,13 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
     public var bestTop1: Double
     public var bestEpoch: Int
 
-    public init(epoch: Int = 0, batchInEpoch: Int = 0, globalStep: Int = 0, bestTop1: Double = -1, bestEpoch: Int = -1) {
-        self.epoch = epoch; self.batchInEpoch = batchInEpoch; self.globalStep = globalStep
-        self.bestTop1 = bestTop1; self.bestEpoch = bestEpoch
+    public init(epoch: Int = 0, batchInEpoch: Int = 0, globalStep: Int = 0, bestTop1: Double = -1, bestEpoch: Int = -1)
+    {
+        self.epoch = epoch
+        self.batchInEpoch = batchInEpoch
+        self.globalStep = globalStep
+        self.bestTop1 = bestTop1
+        self.bestEpoch = bestEpoch
     }
 }
 
@@ -41,8 +45,10 @@ enum TrainingCheckpoint {
     static func directory(_ run: URL) -> URL { run.appendingPathComponent("checkpoints") }
     static func pointerURL(_ run: URL) -> URL { directory(run).appendingPathComponent("last.json") }
 
-    static func save(run: URL, progress: TrainingProgress, models: ModelSet,
-                     optimizers: [BuiltOptimizer]) throws {
+    static func save(
+        run: URL, progress: TrainingProgress, models: ModelSet,
+        optimizers: [BuiltOptimizer]
+    ) throws {
         let dir = directory(run)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let previous = try? readPointer(run)
@@ -72,24 +78,30 @@ enum TrainingCheckpoint {
     static func clear(run: URL) throws {
         guard FileManager.default.fileExists(atPath: pointerURL(run).path) else { return }
         let pointer = try readPointer(run)
-        for file in pointer.files { try? FileManager.default.removeItem(at: directory(run).appendingPathComponent(file)) }
+        for file in pointer.files {
+            try? FileManager.default.removeItem(at: directory(run).appendingPathComponent(file))
+        }
         try FileManager.default.removeItem(at: pointerURL(run))
     }
 
     /// Restores the newest checkpoint after checking every file's digest, or returns nil when the
     /// run has none.
-    static func load(run: URL, models: ModelSet,
-                     optimizers: [BuiltOptimizer]) throws -> TrainingProgress? {
+    static func load(
+        run: URL, models: ModelSet,
+        optimizers: [BuiltOptimizer]
+    ) throws -> TrainingProgress? {
         guard FileManager.default.fileExists(atPath: pointerURL(run).path) else { return nil }
         let pointer = try readPointer(run)
         let dir = directory(run)
         guard let digests = pointer.sha256 else {
-            throw TrainingError.damagedCheckpoint(file: pointerURL(run), reason: "was written by a kdflow without checkpoint digests; start a fresh run")
+            throw TrainingError.damagedCheckpoint(
+                file: pointerURL(run), reason: "was written by a kdflow without checkpoint digests; start a fresh run")
         }
         for file in pointer.files {
             let url = dir.appendingPathComponent(file)
             guard try digest(url) == digests[file] else {
-                throw TrainingError.damagedCheckpoint(file: url, reason: "its SHA-256 differs from the one last.json recorded: the checkpoint is damaged")
+                throw TrainingError.damagedCheckpoint(
+                    file: url, reason: "its SHA-256 differs from the one last.json recorded: the checkpoint is damaged")
             }
         }
         try models.load(try Safetensors(contentsOf: dir.appendingPathComponent(pointer.weights)))
@@ -108,7 +120,11 @@ enum TrainingCheckpoint {
         }
         let pointer: Pointer
         do { pointer = try JSONDecoder().decode(Pointer.self, from: data) } catch {
-            throw TrainingError.damagedCheckpoint(file: url, reason: "is not a checkpoint pointer kdflow can read (\(error.localizedDescription)); move the run directory aside")
+            throw TrainingError.damagedCheckpoint(
+                file: url,
+                reason:
+                    "is not a checkpoint pointer kdflow can read (\(error.localizedDescription)); move the run directory aside"
+            )
         }
         // Names must stay inside the checkpoint directory.
         for file in pointer.files where file.contains("/") || file.hasPrefix(".") {

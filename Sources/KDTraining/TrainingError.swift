@@ -29,7 +29,8 @@ public enum TrainingError: Error, CustomStringConvertible {
             "loss term '\(term)' is \(value) at epoch \(epoch + 1), batch \(batch); stopped before applying the step (the last checkpoint is intact)"
         case let .weightsDiverged(step, fingerprints):
             "weights differ across ranks at step \(step): "
-                + fingerprints.enumerated().map { "rank \($0.offset) \(String($0.element, radix: 16))" }.joined(separator: ", ")
+                + fingerprints.enumerated().map { "rank \($0.offset) \(String($0.element, radix: 16))" }.joined(
+                    separator: ", ")
         }
     }
 }

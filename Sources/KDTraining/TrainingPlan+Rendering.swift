@@ -8,10 +8,12 @@ extension TrainingPlan {
         case .data:
             return "shards " + trainData.map(\.relativePath).joined(separator: " + ")
         case .stream(let s):
-            return "augment " + (s.ops.isEmpty ? "(none)" : s.ops.map(\.name).joined(separator: ", ")) + ", views \(s.views)"
+            return "augment " + (s.ops.isEmpty ? "(none)" : s.ops.map(\.name).joined(separator: ", "))
+                + ", views \(s.views)"
                 + (s.fresh > 0 ? ", fresh \(s.fresh)" : "")
         case .frozenForward(let f):
-            return "frozen forward \(f.model) (\(model(named: f.model)?.arch ?? "?")), taps \(f.taps.joined(separator: ", "))"
+            return
+                "frozen forward \(f.model) (\(model(named: f.model)?.arch ?? "?")), taps \(f.taps.joined(separator: ", "))"
                 + (f.store.map { ", stored in \($0.directory.relativePath)" } ?? "")
         case .ensemble(let e):
             return "ensemble over \(e.over.rawValue), weights " + e.weights.map { "\($0)" }.joined(separator: ", ")
@@ -27,12 +29,17 @@ extension TrainingPlan {
         }
         out += connectors.map { ($0.name, "connector conv1x1_bn", [$0.from, $0.to]) }
         out += loss.terms.map { t in
-            ("loss.\(t.name)", "loss \(type(of: t.function)) ×\(t.weight.value)", t.bindings.sorted { $0.key < $1.key }.map(\.value)
-                + (t.function.needsLabels ? ["\(Self.dataStage).labels"] : []))
+            (
+                "loss.\(t.name)", "loss \(type(of: t.function)) ×\(t.weight.value)",
+                t.bindings.sorted { $0.key < $1.key }.map(\.value)
+                    + (t.function.needsLabels ? ["\(Self.dataStage).labels"] : [])
+            )
         }
         out += optimizers.map { o in
-            ("optimisers.\(o.name)", "optimiser \(o.kind.rawValue) of \(o.parameters.joined(separator: ", "))",
-             loss.terms.map { "loss.\($0.name)" })
+            (
+                "optimisers.\(o.name)", "optimiser \(o.kind.rawValue) of \(o.parameters.joined(separator: ", "))",
+                loss.terms.map { "loss.\($0.name)" }
+            )
         }
         return out
     }
@@ -69,7 +76,8 @@ extension TrainingPlan {
                 lines.append("  }")
             } else {
                 let shape = node.name == Self.dataStage ? "cylinder" : "box"
-                lines.append("  \(quoted(node.name)) [shape=\(shape), label=\(quoted("\(node.name)\\n\(detail(node))"))];")
+                lines.append(
+                    "  \(quoted(node.name)) [shape=\(shape), label=\(quoted("\(node.name)\\n\(detail(node))"))];")
                 for input in node.inputs { lines.append("  \(quoted(input)) -> \(quoted(node.name));") }
             }
         }
@@ -77,7 +85,8 @@ extension TrainingPlan {
             for read in m.reads {
                 let value = Reference(parsing: read)
                 let (source, output) = memberNames.contains(read) ? (read, nil) : (value.node, value.output)
-                lines.append("  \(quoted(source)) -> \(quoted(m.name))" + (output.map { " [label=\(quoted($0))]" } ?? "") + ";")
+                lines.append(
+                    "  \(quoted(source)) -> \(quoted(m.name))" + (output.map { " [label=\(quoted($0))]" } ?? "") + ";")
             }
         }
         lines.append("}")

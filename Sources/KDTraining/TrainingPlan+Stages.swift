@@ -48,9 +48,12 @@ extension TrainingPlan {
         var out = [Stage(name: Self.dataStage, kind: .data, inputs: [])]
         out += streams.map { Stage(name: $0.name, kind: .stream($0), inputs: [Self.dataStage]) }
         out += frozenForwards.map { Stage(name: $0.name, kind: .frozenForward($0), inputs: [$0.stream]) }
-        out += ensembles.map { e in Stage(name: e.name, kind: .ensemble(e), inputs: unique(e.members.map(Self.stageName))) }
-        let read = Set(loss.terms.flatMap { $0.bindings.values.map(Self.stageName) }
-            + connectors.flatMap { [Self.stageName(of: $0.from), Self.stageName(of: $0.to)] })
+        out += ensembles.map { e in
+            Stage(name: e.name, kind: .ensemble(e), inputs: unique(e.members.map(Self.stageName)))
+        }
+        let read = Set(
+            loss.terms.flatMap { $0.bindings.values.map(Self.stageName) }
+                + connectors.flatMap { [Self.stageName(of: $0.from), Self.stageName(of: $0.to)] })
         let fed = unique(trainableForwards.map(\.stream))
         let values = (frozenForwards.map(\.name) + ensembles.map(\.name)).filter(read.contains)
         out.append(Stage(name: Self.stepStage, kind: .step, inputs: [Self.dataStage] + fed + values))

@@ -21,10 +21,18 @@ public struct TrainingPlan: Sendable {
         /// The `mlp`'s hidden sizes when a file gives none (the other architectures ignore `hidden`).
         public static let defaultHidden = [1200, 1200]
 
-        public init(name: String, arch: String, inChannels: Int, classes: Int, imageSize: Int = 28,
-                    hidden: [Int] = defaultHidden, weights: URL? = nil, frozen: Bool = false) {
-            self.name = name; self.arch = arch; self.inChannels = inChannels; self.classes = classes
-            self.imageSize = imageSize; self.hidden = hidden; self.weights = weights; self.frozen = frozen
+        public init(
+            name: String, arch: String, inChannels: Int, classes: Int, imageSize: Int = 28,
+            hidden: [Int] = defaultHidden, weights: URL? = nil, frozen: Bool = false
+        ) {
+            self.name = name
+            self.arch = arch
+            self.inChannels = inChannels
+            self.classes = classes
+            self.imageSize = imageSize
+            self.hidden = hidden
+            self.weights = weights
+            self.frozen = frozen
         }
     }
 
@@ -37,7 +45,10 @@ public struct TrainingPlan: Sendable {
         /// With K views: the probability of a fresh view per sample and epoch from epoch K on.
         public var fresh: Double
         public init(name: String, ops: [AugmentOp], views: Int, fresh: Double = 0) {
-            self.name = name; self.ops = ops; self.views = views; self.fresh = fresh
+            self.name = name
+            self.ops = ops
+            self.views = views
+            self.fresh = fresh
         }
     }
 
@@ -52,8 +63,11 @@ public struct TrainingPlan: Sendable {
         /// The teacher-output store of a frozen model's forward.
         public var store: StorePlan?
         public init(name: String, model: String, stream: String, taps: [String] = ["logits"], store: StorePlan? = nil) {
-            self.name = name; self.model = model; self.stream = stream
-            self.taps = Array(Set(taps + ["logits"])).sorted(); self.store = store
+            self.name = name
+            self.model = model
+            self.stream = stream
+            self.taps = Array(Set(taps + ["logits"])).sorted()
+            self.store = store
         }
     }
 
@@ -75,7 +89,10 @@ public struct TrainingPlan: Sendable {
         public init(name: String, members: [String], weights: [Float]? = nil, over: Combination = .logits) {
             let raw = weights ?? Array(repeating: 1, count: members.count)
             let total = raw.reduce(0, +)
-            self.name = name; self.members = members; self.weights = raw.map { $0 / total }; self.over = over
+            self.name = name
+            self.members = members
+            self.weights = raw.map { $0 / total }
+            self.over = over
         }
     }
 
@@ -86,7 +103,11 @@ public struct TrainingPlan: Sendable {
         public var from: String
         /// `model.tap` whose channels it maps to.
         public var to: String
-        public init(name: String, from: String, to: String) { self.name = name; self.from = from; self.to = to }
+        public init(name: String, from: String, to: String) {
+            self.name = name
+            self.from = from
+            self.to = to
+        }
     }
 
     /// One optimiser over some models and connectors.
@@ -105,12 +126,21 @@ public struct TrainingPlan: Sendable {
         /// Names of the models and connectors it updates.
         public var parameters: [String]
 
-        public init(name: String, kind: Kind = .sgd, learningRate: Float, momentum: Float = 0.9, nesterov: Bool = false,
-                    weightDecay: Float = 5e-4, noDecayOnNormAndBias: Bool = false,
-                    schedule: LearningRateSchedule.Decay = .constant, warmupEpochs: Double = 0, parameters: [String]) {
-            self.name = name; self.kind = kind; self.learningRate = learningRate; self.momentum = momentum
-            self.nesterov = nesterov; self.weightDecay = weightDecay; self.noDecayOnNormAndBias = noDecayOnNormAndBias
-            self.schedule = schedule; self.warmupEpochs = warmupEpochs; self.parameters = parameters
+        public init(
+            name: String, kind: Kind = .sgd, learningRate: Float, momentum: Float = 0.9, nesterov: Bool = false,
+            weightDecay: Float = 5e-4, noDecayOnNormAndBias: Bool = false,
+            schedule: LearningRateSchedule.Decay = .constant, warmupEpochs: Double = 0, parameters: [String]
+        ) {
+            self.name = name
+            self.kind = kind
+            self.learningRate = learningRate
+            self.momentum = momentum
+            self.nesterov = nesterov
+            self.weightDecay = weightDecay
+            self.noDecayOnNormAndBias = noDecayOnNormAndBias
+            self.schedule = schedule
+            self.warmupEpochs = warmupEpochs
+            self.parameters = parameters
         }
     }
 
@@ -123,7 +153,10 @@ public struct TrainingPlan: Sendable {
         /// Active optimisers (nil: all).
         public var optimizers: Set<String>?
         public init(name: String, epochs: Int, loss: Set<String>? = nil, optimizers: Set<String>? = nil) {
-            self.name = name; self.epochs = epochs; self.loss = loss; self.optimizers = optimizers
+            self.name = name
+            self.epochs = epochs
+            self.loss = loss
+            self.optimizers = optimizers
         }
     }
 
@@ -163,17 +196,33 @@ public struct TrainingPlan: Sendable {
     public var epochs: Int { phases.reduce(0) { $0 + $1.epochs } }
 
     /// A plan of the given stages; `streams`, `forwards` and `ensembles` name one another as a file's stages do.
-    public init(name: String, seed: UInt64, phases: [Phase], batchSize: Int, evalBatchSize: Int? = nil,
-                shuffle: Bool = true, dropLast: Bool = true, trainData: [URL], evalData: URL?,
-                streams: [StreamPlan], forwards: [ForwardPlan], ensembles: [EnsemblePlan] = [],
-                models: [ModelPlan], connectors: [ConnectorPlan] = [], loss: LossGraph, optimizers: [OptimizerPlan],
-                outputDirectory: URL, exportModel: String, checkpointEverySteps: Int = 0, channelCapacity: Int = 2) {
-        self.name = name; self.seed = seed; self.phases = phases; self.batchSize = batchSize
-        self.evalBatchSize = evalBatchSize ?? batchSize; self.shuffle = shuffle; self.dropLast = dropLast
-        self.trainData = trainData; self.evalData = evalData; self.streams = streams; self.forwards = forwards
-        self.ensembles = ensembles; self.models = models; self.connectors = connectors; self.loss = loss
-        self.optimizers = optimizers; self.outputDirectory = outputDirectory; self.exportModel = exportModel
-        self.checkpointEverySteps = checkpointEverySteps; self.channelCapacity = channelCapacity
+    public init(
+        name: String, seed: UInt64, phases: [Phase], batchSize: Int, evalBatchSize: Int? = nil,
+        shuffle: Bool = true, dropLast: Bool = true, trainData: [URL], evalData: URL?,
+        streams: [StreamPlan], forwards: [ForwardPlan], ensembles: [EnsemblePlan] = [],
+        models: [ModelPlan], connectors: [ConnectorPlan] = [], loss: LossGraph, optimizers: [OptimizerPlan],
+        outputDirectory: URL, exportModel: String, checkpointEverySteps: Int = 0, channelCapacity: Int = 2
+    ) {
+        self.name = name
+        self.seed = seed
+        self.phases = phases
+        self.batchSize = batchSize
+        self.evalBatchSize = evalBatchSize ?? batchSize
+        self.shuffle = shuffle
+        self.dropLast = dropLast
+        self.trainData = trainData
+        self.evalData = evalData
+        self.streams = streams
+        self.forwards = forwards
+        self.ensembles = ensembles
+        self.models = models
+        self.connectors = connectors
+        self.loss = loss
+        self.optimizers = optimizers
+        self.outputDirectory = outputDirectory
+        self.exportModel = exportModel
+        self.checkpointEverySteps = checkpointEverySteps
+        self.channelCapacity = channelCapacity
     }
 
     /// The model called `name`.
@@ -192,7 +241,7 @@ public struct TrainingPlan: Sendable {
     /// The augmenter of `stream`: its ops and views, seeded by the run seed and the stream's name, so
     /// two streams draw independent views of the same samples.
     public func augmenter(_ stream: StreamPlan, input: SampleLayout) throws -> Augmenter {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325   // FNV-1a of the name
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a of the name
         for byte in stream.name.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         return try Augmenter(ops: stream.ops, views: stream.views, fresh: stream.fresh, seed: seed ^ h, input: input)
     }

@@ -37,8 +37,10 @@ final class TrainingStep {
     /// Seconds spent averaging steps over the ranks since the last `takeAverageSeconds`.
     private var averageSeconds = 0.0
 
-    init(plan: TrainingPlan, models: ModelSet, optimizers: [BuiltOptimizer],
-         collective: any Collective = SingleProcess()) {
+    init(
+        plan: TrainingPlan, models: ModelSet, optimizers: [BuiltOptimizer],
+        collective: any Collective = SingleProcess()
+    ) {
         self.plan = plan
         self.models = models
         self.optimizers = optimizers
@@ -46,11 +48,16 @@ final class TrainingStep {
     }
 
     /// The allreduce time since the last call.
-    func takeAverageSeconds() -> Double { defer { averageSeconds = 0 }; return averageSeconds }
+    func takeAverageSeconds() -> Double {
+        defer { averageSeconds = 0 }
+        return averageSeconds
+    }
 
     /// Step `globalStep` (0-based) on this rank's rows of a global batch; `stop` is this rank's stop
     /// request, and the record says whether any rank made one.
-    func callAsFunction(_ inputs: StepInputs, globalStep: Int, batchesPerEpoch: Int, stop: Bool = false) throws -> StepRecord {
+    func callAsFunction(_ inputs: StepInputs, globalStep: Int, batchesPerEpoch: Int, stop: Bool = false) throws
+        -> StepRecord
+    {
         let batch = inputs.samples
         let epochProgress = Double(batch.epoch) + Double(batch.index) / Double(max(batchesPerEpoch, 1))
         let phase = plan.phase(ofEpoch: batch.epoch)
@@ -60,12 +67,15 @@ final class TrainingStep {
         // One context per trainable model, in model order, whatever stages forward it.
         var contexts: [String: ForwardContext] = [:]
         for m in models.models where !m.plan.frozen {
-            contexts[m.name] = ForwardContext(tape: tape, training: true, random: random.substream(UInt64(contexts.count)))
+            contexts[m.name] = ForwardContext(
+                tape: tape, training: true, random: random.substream(UInt64(contexts.count)))
         }
         for forward in plan.trainableForwards {
             guard let model = models.model(forward.model), let ctx = contexts[forward.model],
-                  let images = inputs.images[forward.stream] else {
-                throw TrainingError.setup("stage '\(forward.name)': model '\(forward.model)' or stream '\(forward.stream)' is missing")
+                let images = inputs.images[forward.stream]
+            else {
+                throw TrainingError.setup(
+                    "stage '\(forward.name)': model '\(forward.model)' or stream '\(forward.stream)' is missing")
             }
             for (name, v) in model.run(Variable(constant: images), ctx) { tensors["\(forward.name).\(name)"] = v }
         }
@@ -74,30 +84,38 @@ final class TrainingStep {
             let ctx = ForwardContext(tape: tape, training: true, random: random)
             allContexts.append(ctx)
             for c in models.connectors {
-                guard let input = tensors[c.plan.from] else { throw LossGraph.MissingInput(term: c.name, role: "from", tensor: c.plan.from) }
+                guard let input = tensors[c.plan.from] else {
+                    throw LossGraph.MissingInput(term: c.name, role: "from", tensor: c.plan.from)
+                }
                 tensors["\(c.name).out"] = c.connector(input, ctx)
             }
         }
-        let (total, terms) = try plan.loss.evaluate(tensor: { tensors[$0] }, labels: batch.labels, epoch: epochProgress,
-                                                     active: phase.loss)
+        let (total, terms) = try plan.loss.evaluate(
+            tensor: { tensors[$0] }, labels: batch.labels, epoch: epochProgress,
+            active: phase.loss)
         for (term, value) in terms.sorted(by: { $0.key < $1.key }) where !value.isFinite {
             throw TrainingError.nonFiniteLoss(term: term, epoch: batch.epoch, batch: batch.index, value: value)
         }
         let grads = tape.gradients(of: total)
-        var gradient: (Parameter) -> Tensor? = { p in allContexts.lazy.compactMap { $0.leaf(for: p) }.first.flatMap { grads[$0] } }
-        var record = StepRecord(epoch: batch.epoch, batch: batch.index, globalStep: globalStep + 1, learningRateFactor: 1,
-                                total: total.value.scalar, terms: terms, stopRequested: stop)
+        var gradient: (Parameter) -> Tensor? = { p in
+            allContexts.lazy.compactMap { $0.leaf(for: p) }.first.flatMap { grads[$0] }
+        }
+        var record = StepRecord(
+            epoch: batch.epoch, batch: batch.index, globalStep: globalStep + 1, learningRateFactor: 1,
+            total: total.value.scalar, terms: terms, stopRequested: stop)
         let active = optimizers.filter { phase.optimizers?.contains($0.name) ?? true }
         if collective.size > 1 {
             let parameters = active.flatMap { $0.optimizer.groups.flatMap { $0.parameters.map(\.1) } }
-            let averaged = try collective.average(parameters: parameters, gradient: gradient, total: record.total,
-                                                  terms: terms, rows: batch.count, stop: stop)
+            let averaged = try collective.average(
+                parameters: parameters, gradient: gradient, total: record.total,
+                terms: terms, rows: batch.count, stop: stop)
             gradient = { averaged.gradients[ObjectIdentifier($0)] }
             (record.total, record.terms, record.stopRequested) = (averaged.total, averaged.terms, averaged.stop)
             averageSeconds += averaged.seconds
         }
         for o in active {
-            let schedule = LearningRateSchedule(decay: o.plan.schedule, warmupEpochs: o.plan.warmupEpochs, totalEpochs: plan.epochs)
+            let schedule = LearningRateSchedule(
+                decay: o.plan.schedule, warmupEpochs: o.plan.warmupEpochs, totalEpochs: plan.epochs)
             record.learningRateFactor = schedule.factor(atEpoch: epochProgress)
             o.optimizer.scheduleFactor = Float(record.learningRateFactor)
             o.optimizer.step(gradient: gradient)

@@ -5,7 +5,8 @@ import KDTraining
 /// `kdflow compare`: mean ± std of last- and best-epoch top-1 over runs of one pipeline.
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "compare", abstract: "Mean ± std of the last- and best-epoch top-1 over runs (one pipeline, several seeds).")
+        commandName: "compare",
+        abstract: "Mean ± std of the last- and best-epoch top-1 over runs (one pipeline, several seeds).")
 
     /// How the comparison is printed: `--table` (default), `--csv` or `--json`.
     enum OutputFormat: String, EnumerableFlag {

@@ -21,11 +21,14 @@ struct EvalCommand: ParsableCommand {
         guard let evalData = plan.evalData else { throw ValidationError("\(pipeline.file) has no data.eval") }
         let trained = try TrainedModel(plan, name: model, weights: weights, file: pipeline.file)
         let name = trained.plan.name, url = trained.weights
-        let evaluator = try Evaluator(dataset: try ShardedDataset(directory: evalData), ops: plan.evalOps(model: name),
-                                      batchSize: plan.batchSize, seed: plan.seed)
+        let evaluator = try Evaluator(
+            dataset: try ShardedDataset(directory: evalData), ops: plan.evalOps(model: name),
+            batchSize: plan.batchSize, seed: plan.seed)
         let m = evaluator.evaluate([(name, trained.network)], classes: trained.plan.classes)[name]!
-        print(String(format: "%@ (%@): top-1 %.2f%%  top-5 %.2f%%  loss %.4f  on %d samples", name, url.lastPathComponent,
-                     100 * m.top1, 100 * m.top5, m.meanLoss, m.count))
+        print(
+            String(
+                format: "%@ (%@): top-1 %.2f%%  top-5 %.2f%%  loss %.4f  on %d samples", name, url.lastPathComponent,
+                100 * m.top1, 100 * m.top5, m.meanLoss, m.count))
         print("confusion matrix (rows: true class, columns: predicted):")
         for (i, row) in m.confusion.enumerated() {
             print(String(format: "%3d ", i) + row.map { String(format: "%5d", $0) }.joined())

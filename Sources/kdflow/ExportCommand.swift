@@ -12,9 +12,9 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export one model of a run as safetensors (PyTorch's state-dict names) or ONNX (opset 17).",
         discussion: """
-        The ONNX graph takes `input` N×C×H×W float32 as the evaluation stream feeds the model (after its \
-        normalize ops; with --with-preprocessing before them, raw [0, 1] pixels) and outputs `logits`.
-        """)
+            The ONNX graph takes `input` N×C×H×W float32 as the evaluation stream feeds the model (after its \
+            normalize ops; with --with-preprocessing before them, raw [0, 1] pixels) and outputs `logits`.
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case safetensors, onnx
@@ -43,20 +43,30 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let plan = try PipelinePlanner.plan(try pipeline.load())
         let name = model ?? plan.exportModel
-        guard let modelPlan = plan.model(named: name) else { throw ValidationError("no model '\(name)' in \(pipeline.file)") }
-        let target = out.map { URL(fileURLWithPath: $0) }
+        guard let modelPlan = plan.model(named: name) else {
+            throw ValidationError("no model '\(name)' in \(pipeline.file)")
+        }
+        let target =
+            out.map { URL(fileURLWithPath: $0) }
             ?? plan.outputDirectory.appendingPathComponent("\(name)-\(from.rawValue).\(format.rawValue)")
         let source: Safetensors, prefix: String
         switch from {
         case .best:
-            guard name == plan.exportModel else { throw ValidationError("best.safetensors holds only '\(plan.exportModel)'; use --from last") }
-            (source, prefix) = (try Safetensors(contentsOf: plan.outputDirectory.appendingPathComponent("best.safetensors")), "")
+            guard name == plan.exportModel else {
+                throw ValidationError("best.safetensors holds only '\(plan.exportModel)'; use --from last")
+            }
+            (source, prefix) = (
+                try Safetensors(contentsOf: plan.outputDirectory.appendingPathComponent("best.safetensors")), ""
+            )
         case .last:
-            (source, prefix) = (try Safetensors(contentsOf: try RunCheckpoints.lastWeights(run: plan.outputDirectory)), name + ".")
+            (source, prefix) = (
+                try Safetensors(contentsOf: try RunCheckpoints.lastWeights(run: plan.outputDirectory)), name + "."
+            )
         }
         // The weights must be this pipeline's model (every name and shape), not another architecture's.
-        let net = try ModelZoo.make(modelPlan.arch, inChannels: modelPlan.inChannels, classes: modelPlan.classes,
-                                    imageSize: modelPlan.imageSize, hidden: modelPlan.hidden, seed: plan.seed)
+        let net = try ModelZoo.make(
+            modelPlan.arch, inChannels: modelPlan.inChannels, classes: modelPlan.classes,
+            imageSize: modelPlan.imageSize, hidden: modelPlan.hidden, seed: plan.seed)
         try Checkpoint.load(net, from: source, prefix: prefix)
         switch format {
         case .safetensors where prefix.isEmpty:
@@ -64,12 +74,15 @@ struct ExportCommand: ParsableCommand {
         case .safetensors:
             try Checkpoint.export(from: source, prefix: prefix, to: target)
         case .onnx:
-            let normalizations = withPreprocessing ? plan.evalOps(model: name).compactMap { op -> ONNXExport.Normalization? in
-                guard case let .normalize(mean, std) = op else { return nil }
-                return ONNXExport.Normalization(mean: mean, std: std)
-            } : []
-            let bytes = try ONNXExport.serialize(net, channels: modelPlan.inChannels, height: modelPlan.imageSize,
-                                                 width: modelPlan.imageSize, normalizations: normalizations)
+            let normalizations =
+                withPreprocessing
+                ? plan.evalOps(model: name).compactMap { op -> ONNXExport.Normalization? in
+                    guard case let .normalize(mean, std) = op else { return nil }
+                    return ONNXExport.Normalization(mean: mean, std: std)
+                } : []
+            let bytes = try ONNXExport.serialize(
+                net, channels: modelPlan.inChannels, height: modelPlan.imageSize,
+                width: modelPlan.imageSize, normalizations: normalizations)
             try AtomicFile.write(bytes, to: target)
         }
         print("exported \(name) to \(target.path)")

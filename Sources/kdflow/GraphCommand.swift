@@ -4,7 +4,8 @@ import KDTraining
 /// `kdflow graph`: prints a pipeline's DAG.
 struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "graph", abstract: "Print the stages `kdflow run` executes for a pipeline (text, or Graphviz DOT).")
+        commandName: "graph", abstract: "Print the stages `kdflow run` executes for a pipeline (text, or Graphviz DOT)."
+    )
 
     @OptionGroup var pipeline: PipelineArguments
     @Flag(help: "Graphviz DOT instead of text.")

@@ -9,10 +9,10 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import a data set (Fashion-MNIST, IDX, CIFAR, .npy, CSV, image folder) into kdflow shards.",
         discussion: """
-        FORMAT is fashion-mnist (Debian's dataset-fashion-mnist; writes TO/train and TO/test), idx, cifar10, \
-        cifar100, npy, csv or folder (PNG/JPEG images in class subfolders, whose sorted names are the classes). \
-        Imports are atomic: an interrupted or failed import leaves nothing behind.
-        """)
+            FORMAT is fashion-mnist (Debian's dataset-fashion-mnist; writes TO/train and TO/test), idx, cifar10, \
+            cifar100, npy, csv or folder (PNG/JPEG images in class subfolders, whose sorted names are the classes). \
+            Imports are atomic: an interrupted or failed import leaves nothing behind.
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case fashionMNIST = "fashion-mnist", idx, cifar10, cifar100, npy, csv, folder
@@ -20,7 +20,8 @@ struct ImportCommand: ParsableCommand {
 
     @Argument(help: "fashion-mnist | idx | cifar10 | cifar100 | npy | csv | folder")
     var format: Format
-    @Argument(help: "Input files: IDX images [labels]; CIFAR batch files; .npy images [labels]; one CSV file; one folder.")
+    @Argument(
+        help: "Input files: IDX images [labels]; CIFAR batch files; .npy images [labels]; one CSV file; one folder.")
     var inputs: [String] = []
     @Option(help: "Output directory.")
     var to: String = "data/fashion-mnist"
@@ -32,7 +33,8 @@ struct ImportCommand: ParsableCommand {
     var unlabeled = false
     @Option(help: "Hold out N samples per class into --split-to.")
     var holdOutPerClass: Int?
-    @Option(help: "Keep this fraction of each class labelled; the rest goes unlabeled into --split-to (SSLD's setting).")
+    @Option(
+        help: "Keep this fraction of each class labelled; the rest goes unlabeled into --split-to (SSLD's setting).")
     var labeledFraction: Double?
     @Option(help: "Directory of the split's second part.")
     var splitTo: String?
@@ -46,7 +48,10 @@ struct ImportCommand: ParsableCommand {
     var shape: String?
     @Flag(help: "npy: images are N×H×W×C.")
     var channelsLast = false
-    @Option(help: ArgumentHelp("folder: resize every image to H×H or H×W (PIL's bilinear; default: all images must share one size).", valueName: "H[xW]"))
+    @Option(
+        help: ArgumentHelp(
+            "folder: resize every image to H×H or H×W (PIL's bilinear; default: all images must share one size).",
+            valueName: "H[xW]"))
     var size: ImageSize?
     @Option(help: "folder: 1 (grey, PIL's convert('L')) or 3 (RGB) (default: all images must share one).")
     var channels: ImageChannels?
@@ -58,9 +63,12 @@ struct ImportCommand: ParsableCommand {
         if format == .fashionMNIST {
             let dirs = FashionMNIST.shardDirectories(root: out)
             for (train, dir) in [(true, dirs.train), (false, dirs.test)] {
-                let m = try DatasetImport.run(FashionMNIST.source(train: train), name: "fashion-mnist-\(train ? "train" : "test")",
-                                              to: dir, options: ImportOptions(shardSize: shardSize, unlabeled: unlabeled,
-                                                                              classes: FashionMNIST.classes, overwrite: overwrite))
+                let m = try DatasetImport.run(
+                    FashionMNIST.source(train: train), name: "fashion-mnist-\(train ? "train" : "test")",
+                    to: dir,
+                    options: ImportOptions(
+                        shardSize: shardSize, unlabeled: unlabeled,
+                        classes: FashionMNIST.classes, overwrite: overwrite))
                 report(m)
             }
             return
@@ -78,24 +86,33 @@ struct ImportCommand: ParsableCommand {
         case .cifar10: source = .cifar(batches: urls, variant: .cifar10)
         case .cifar100: source = .cifar(batches: urls, variant: .cifar100(fine: !coarse))
         case .npy: source = .npy(images: urls[0], labels: urls.count > 1 ? urls[1] : nil, channelsLast: channelsLast)
-        case .csv: source = .csv(urls[0], CSVImporter.Options(labelColumn: labelColumn < 0 ? nil : labelColumn, shape: dims))
+        case .csv:
+            source = .csv(urls[0], CSVImporter.Options(labelColumn: labelColumn < 0 ? nil : labelColumn, shape: dims))
         case .folder:
-            source = .folder(urls[0], FolderImporter.Options(channels: channels?.rawValue, height: size?.height,
-                                                             width: size?.width, flat: unlabeled))
+            source = .folder(
+                urls[0],
+                FolderImporter.Options(
+                    channels: channels?.rawValue, height: size?.height,
+                    width: size?.width, flat: unlabeled))
         case .fashionMNIST: return
         }
         var split = DatasetSplit.none
         if let n = holdOutPerClass { split = .holdOutPerClass(n) }
         if let f = labeledFraction { split = .labeledFraction(f) }
-        if split != .none && splitTo == nil { throw ValidationError("a split needs --split-to DIR for its second part") }
-        let options = ImportOptions(shardSize: shardSize, unlabeled: unlabeled, split: split,
-                                    splitDirectory: splitTo.map { URL(fileURLWithPath: $0) }, seed: seed, overwrite: overwrite)
+        if split != .none && splitTo == nil {
+            throw ValidationError("a split needs --split-to DIR for its second part")
+        }
+        let options = ImportOptions(
+            shardSize: shardSize, unlabeled: unlabeled, split: split,
+            splitDirectory: splitTo.map { URL(fileURLWithPath: $0) }, seed: seed, overwrite: overwrite)
         report(try DatasetImport.run(source, name: name ?? out.lastPathComponent, to: out, options: options))
     }
 
     private func report(_ manifests: [DatasetManifest]) {
         for m in manifests {
-            print("\(m.name): \(m.sampleCount) samples \(m.layout), \(m.shards.count) shard(s)\(m.labeled ? "" : ", unlabeled")")
+            print(
+                "\(m.name): \(m.sampleCount) samples \(m.layout), \(m.shards.count) shard(s)\(m.labeled ? "" : ", unlabeled")"
+            )
         }
     }
 }

@@ -15,7 +15,9 @@ struct LossCommand: ParsableCommand {
     var student: String
     @Option(help: "Teacher tensor (.npy); the second peer for dml and distance.")
     var teacher: String?
-    @Option(name: .customLong("input"), help: "A further input of the kind, ROLE=FILE.npy (repeatable), e.g. student_strong=s2.npy for mlkd.")
+    @Option(
+        name: .customLong("input"),
+        help: "A further input of the kind, ROLE=FILE.npy (repeatable), e.g. student_strong=s2.npy for mlkd.")
     var extraInputs: [String] = []
     @Option(help: "Class labels (.npy, integers or integral floats) for cross_entropy and dkd.")
     var labels: String?
@@ -34,7 +36,9 @@ struct LossCommand: ParsableCommand {
         for pair in extraInputs {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, declaration.inputs.contains(where: { $0.name == parts[0] }) else {
-                throw ValidationError("--input \(pair): expected ROLE=FILE with a role of \(kind): \(declaration.inputs.map(\.name).joined(separator: ", "))")
+                throw ValidationError(
+                    "--input \(pair): expected ROLE=FILE with a role of \(kind): \(declaration.inputs.map(\.name).joined(separator: ", "))"
+                )
             }
             inputs[parts[0]] = try NPYTensor.read(URL(fileURLWithPath: parts[1]))
             paths[parts[0]] = parts[1]
@@ -43,21 +47,29 @@ struct LossCommand: ParsableCommand {
         // --student fills a kind's first role when it has no student (cross_entropy's input).
         let described = declaration.inputs.map(\.name).compactMap { role -> LossShapeRules.Input? in
             let given = paths[role] == nil && role == declaration.inputs.first?.name ? "student" : role
-            return paths[given].flatMap { p in inputs[given].map { LossShapeRules.Input(role: role, name: "\(p) \(role)", shape: $0.shape) } }
+            return paths[given].flatMap { p in
+                inputs[given].map { LossShapeRules.Input(role: role, name: "\(p) \(role)", shape: $0.shape) }
+            }
         }
         if let (_, message) = LossShapeRules.problem(kind: kind, described) { throw InputError(message) }
         let labelValues = try labels.map { path -> [Int] in
             let array = try NPYTensor.read(URL(fileURLWithPath: path))
-            guard array.shape.rank == 1 else { throw InputError("\(path): labels must be one-dimensional, got shape \(array.shape)") }
+            guard array.shape.rank == 1 else {
+                throw InputError("\(path): labels must be one-dimensional, got shape \(array.shape)")
+            }
             let values = array.scalars.compactMap { Int(exactly: $0) }
             guard values.count == array.scalars.count else { throw InputError("\(path): labels must be integers") }
-            if let problem = LossShapeRules.labelProblem(values, logits: inputs["student"]!.shape, ignored: kind == "cross_entropy" ? -1 : nil) {
+            if let problem = LossShapeRules.labelProblem(
+                values, logits: inputs["student"]!.shape, ignored: kind == "cross_entropy" ? -1 : nil)
+            {
                 throw InputError("\(path): \(problem) of \(student)")
             }
             return values
         }
         let function: any LossFunction
-        do { function = try declaration.make(try LossOptions(parsing: options)) } catch { throw InputError("--set: \(error)") }
+        do { function = try declaration.make(try LossOptions(parsing: options)) } catch {
+            throw InputError("--set: \(error)")
+        }
         let result = try LossEvaluation.evaluate(function, kind: kind, inputs: inputs, labels: labelValues)
         print(result.value)
         guard let gradOut else { return }

@@ -18,21 +18,46 @@ enum NPYTensor {
         let start = 8 + lengthSize + headerLength
         guard bytes.count >= start else { throw fail("truncated header") }
         let header = String(decoding: bytes[(8 + lengthSize)..<start], as: UTF8.self)
-        guard !header.contains("'fortran_order': True") else { throw fail("Fortran order is not supported; save C order") }
+        guard !header.contains("'fortran_order': True") else {
+            throw fail("Fortran order is not supported; save C order")
+        }
         guard let descr = header.firstMatch(of: /'descr':\s*'([^']+)'/)?.1,
-              let shapeText = header.firstMatch(of: /'shape':\s*\(([^)]*)\)/)?.1 else { throw fail("unreadable header \(header)") }
-        let parts = shapeText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let shapeText = header.firstMatch(of: /'shape':\s*\(([^)]*)\)/)?.1
+        else { throw fail("unreadable header \(header)") }
+        let parts = shapeText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         let shape = parts.compactMap { Int($0) }
-        guard shape.count == parts.count, shape.allSatisfy({ $0 >= 0 }) else { throw fail("unreadable shape (\(shapeText))") }
-        guard let count = shape.reduce(Optional(1), { total, dim in total.flatMap { $0.multipliedReportingOverflow(by: dim) }.flatMap { $0.overflow ? nil : $0.partialValue } }),
-              count <= bytes.count else { throw fail("shape \(shape) holds more elements than the file has bytes") }
+        guard shape.count == parts.count, shape.allSatisfy({ $0 >= 0 }) else {
+            throw fail("unreadable shape (\(shapeText))")
+        }
+        guard
+            let count = shape.reduce(
+                Optional(1),
+                { total, dim in
+                    total.flatMap { $0.multipliedReportingOverflow(by: dim) }.flatMap {
+                        $0.overflow ? nil : $0.partialValue
+                    }
+                }),
+            count <= bytes.count
+        else { throw fail("shape \(shape) holds more elements than the file has bytes") }
         let size: Int
         let decode: (UnsafeRawBufferPointer, Int) -> Float
         switch descr {
-        case "<f4": size = 4; decode = { Float(bitPattern: UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: $1, as: UInt32.self))) }
-        case "<f8": size = 8; decode = { Float(Double(bitPattern: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: $1, as: UInt64.self)))) }
-        case "<i8": size = 8; decode = { Float(Int64(littleEndian: $0.loadUnaligned(fromByteOffset: $1, as: Int64.self))) }
-        case "<i4": size = 4; decode = { Float(Int32(littleEndian: $0.loadUnaligned(fromByteOffset: $1, as: Int32.self))) }
+        case "<f4":
+            size = 4
+            decode = { Float(bitPattern: UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: $1, as: UInt32.self))) }
+        case "<f8":
+            size = 8
+            decode = {
+                Float(Double(bitPattern: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: $1, as: UInt64.self))))
+            }
+        case "<i8":
+            size = 8
+            decode = { Float(Int64(littleEndian: $0.loadUnaligned(fromByteOffset: $1, as: Int64.self))) }
+        case "<i4":
+            size = 4
+            decode = { Float(Int32(littleEndian: $0.loadUnaligned(fromByteOffset: $1, as: Int32.self))) }
         default: throw fail("dtype \(descr) unsupported (need <f4, <f8, <i4 or <i8)")
         }
         guard bytes.count - start >= count * size else { throw fail("payload shorter than shape \(shape)") }

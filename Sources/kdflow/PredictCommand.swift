@@ -9,12 +9,13 @@ import KDTraining
 /// `kdflow predict`: classifies image files with a pipeline's trained model.
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "predict", abstract: "Classify PNG/JPEG images with a pipeline's model: the top-K classes of each.",
+        commandName: "predict",
+        abstract: "Classify PNG/JPEG images with a pipeline's model: the top-K classes of each.",
         discussion: """
-        Each image is decoded, converted to the model's channels and resized to its image size as \
-        `kdflow import folder` does, then fed through the eval stream's normalisation. Class names come \
-        from the training data's manifest.
-        """)
+            Each image is decoded, converted to the model's channels and resized to its image size as \
+            `kdflow import folder` does, then fed through the eval stream's normalisation. Class names come \
+            from the training data's manifest.
+            """)
 
     @Argument(help: "The pipeline file (YAML).")
     var file: String
@@ -46,17 +47,22 @@ struct PredictCommand: ParsableCommand {
             let paths = Array(images[start..<min(images.count, start + 64)])
             var input = [Float]()
             for (i, path) in paths.enumerated() {
-                let sample = try FolderImporter.sample(URL(fileURLWithPath: path), channels: layout.channels,
-                                                       height: layout.height, width: layout.width)
+                let sample = try FolderImporter.sample(
+                    URL(fileURLWithPath: path), channels: layout.channels,
+                    height: layout.height, width: layout.width)
                 let id = SampleID(dataset: "predict", shard: 0, index: start + i)
                 input += sample.withUnsafeBytes { augmenter.view($0, id: id, view: 0).pixels }
             }
             let x = Variable(constant: Tensor(shape: Shape([paths.count] + augmenter.outputDims), scalars: input))
-            let probabilities = trained.network(x, ForwardContext(tape: nil, training: false)).value.softmax(axis: -1).scalars
+            let probabilities = trained.network(x, ForwardContext(tape: nil, training: false)).value.softmax(axis: -1)
+                .scalars
             for (i, path) in paths.enumerated() {
                 let row = probabilities[(i * m.classes)..<((i + 1) * m.classes)]
                 let best = row.indices.sorted { row[$0] > row[$1] }.prefix(top)
-                print("\(path): " + best.map { String(format: "%@ %.4f", names[$0 - i * m.classes], row[$0]) }.joined(separator: ", "))
+                print(
+                    "\(path): "
+                        + best.map { String(format: "%@ %.4f", names[$0 - i * m.classes], row[$0]) }.joined(
+                            separator: ", "))
             }
         }
     }

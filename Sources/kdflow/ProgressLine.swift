@@ -18,8 +18,9 @@ final class ProgressLine: @unchecked Sendable {
         let done = record.batch + 1
         if done == 1 { started = Date() }
         let rate = Double(done) / max(Date().timeIntervalSince(started), 1e-9)
-        let text = String(format: "epoch %d/%d  %d/%d  loss %.4f  %.1f steps/s", record.epoch + 1, epochs, done,
-                          stepsPerEpoch, record.total, rate)
+        let text = String(
+            format: "epoch %d/%d  %d/%d  loss %.4f  %.1f steps/s", record.epoch + 1, epochs, done,
+            stepsPerEpoch, record.total, rate)
         if isTerminal {
             let width = 24, filled = width * done / stepsPerEpoch
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)

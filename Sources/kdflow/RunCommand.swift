@@ -32,8 +32,10 @@ struct RunCommand: ParsableCommand {
 
     /// Trains a pipeline, first the `trained_by` pipelines that produce weights it is missing
     /// (`TrainedBy`). Every rank trains; rank 0 alone prepares the data and prints.
-    private func train(_ arguments: PipelineArguments, resume: Bool, executor: ExecutorKind, stop: StopSignal,
-                       ranks: any Collective) throws {
+    private func train(
+        _ arguments: PipelineArguments, resume: Bool, executor: ExecutorKind, stop: StopSignal,
+        ranks: any Collective
+    ) throws {
         let say: (String) -> Void = ranks.isLeader ? { emit($0) } : { _ in }
         let loaded = try arguments.load()
         let prerequisites: [TrainedBy.Prerequisite]
@@ -44,8 +46,12 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(1)
         }
         for prerequisite in prerequisites {
-            say("\(prerequisite.model): \(prerequisite.weights) is missing; training it with \(prerequisite.file) first")
-            try trainOne(try asWritten(prerequisite.file).load(), resume: false, executor: executor, stop: stop, ranks: ranks, say: say)
+            say(
+                "\(prerequisite.model): \(prerequisite.weights) is missing; training it with \(prerequisite.file) first"
+            )
+            try trainOne(
+                try asWritten(prerequisite.file).load(), resume: false, executor: executor, stop: stop, ranks: ranks,
+                say: say)
         }
         try trainOne(loaded, resume: resume, executor: executor, stop: stop, ranks: ranks, say: say)
     }
@@ -59,8 +65,10 @@ struct RunCommand: ParsableCommand {
     }
 
     /// Trains one pipeline, its prerequisites done.
-    private func trainOne(_ loaded: LoadedPipeline, resume: Bool, executor: ExecutorKind,
-                          stop: StopSignal, ranks: any Collective, say: @escaping (String) -> Void) throws {
+    private func trainOne(
+        _ loaded: LoadedPipeline, resume: Bool, executor: ExecutorKind,
+        stop: StopSignal, ranks: any Collective, say: @escaping (String) -> Void
+    ) throws {
         if ranks.isLeader { try PipelinePlanner.prepareData(loaded.spec, log: say) }
         try ranks.barrier()
         let plan = try PipelinePlanner.plan(loaded)
@@ -70,15 +78,23 @@ struct RunCommand: ParsableCommand {
         if ranks.isLeader { trainer.onStep = { progress.update($0) } }
         trainer.onEpoch = { progress.finish() }
         let ranksNote = ranks.size > 1 ? " on \(ranks.size) ranks" : ""
-        say("\(plan.name): training \(plan.models.filter { !$0.frozen }.map(\.name).joined(separator: ", ")) for \(plan.epochs) epochs\(ranksNote) → \(plan.outputDirectory.path)")
+        say(
+            "\(plan.name): training \(plan.models.filter { !$0.frozen }.map(\.name).joined(separator: ", ")) for \(plan.epochs) epochs\(ranksNote) → \(plan.outputDirectory.path)"
+        )
         do {
             let summary = try trainer.run(resume: resume, stop: stop, executor: executor)
             progress.finish()
             for (name, m) in summary.final.sorted(by: { $0.key < $1.key }) {
-                say(String(format: "%@: top-1 %.2f%%  top-5 %.2f%%  loss %.4f", name, 100 * m.top1, 100 * m.top5, m.meanLoss))
+                say(
+                    String(
+                        format: "%@: top-1 %.2f%%  top-5 %.2f%%  loss %.4f", name, 100 * m.top1, 100 * m.top5,
+                        m.meanLoss))
             }
-            say(String(format: "best %@ top-1 %.2f%% (epoch %d); %.0f s; exported %@", plan.exportModel, 100 * summary.bestTop1,
-                       summary.bestEpoch, summary.seconds, summary.exported.path))
+            say(
+                String(
+                    format: "best %@ top-1 %.2f%% (epoch %d); %.0f s; exported %@", plan.exportModel,
+                    100 * summary.bestTop1,
+                    summary.bestEpoch, summary.seconds, summary.exported.path))
         } catch let stopped as TrainingStopped {
             progress.finish()
             if ranks.isLeader { printError(stopped.description) }

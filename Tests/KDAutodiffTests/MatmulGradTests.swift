@@ -12,6 +12,8 @@ import Testing
     }
 
     @Test func batchedMatmul() {
-        checkGradients([randomTensor([2, 3, 4], seed: 62), randomTensor([2, 4, 2], seed: 63)]) { $0[0].batchedMatmul($0[1]) }
+        checkGradients([randomTensor([2, 3, 4], seed: 62), randomTensor([2, 4, 2], seed: 63)]) {
+            $0[0].batchedMatmul($0[1])
+        }
     }
 }

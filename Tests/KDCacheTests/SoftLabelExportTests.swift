@@ -22,12 +22,17 @@ import Testing
     /// 8 samples × 2 views of logits and features, fp16, stored in two records (one per view).
     static func fixtureStore(_ name: String, topK: Int? = nil) throws -> TeacherStore {
         let fp = fingerprint(taps: ["features", "logits"], precision: .fp16, topK: topK)
-        let store = try TeacherStore(directory: storeDirectory(name), options: StoreOptions(encoding: .init(precision: .fp16, topK: topK)),
-                                     fingerprint: fp)
+        let store = try TeacherStore(
+            directory: storeDirectory(name), options: StoreOptions(encoding: .init(precision: .fp16, topK: topK)),
+            fingerprint: fp)
         for view in 0..<2 {
             let keys = (0..<8).map { exportKey(fp, sample: $0, view: view) }
-            try store.append(keys, outputs: ["logits": logits(8, seed: view),
-                                             "features": Tensor(shape: [8, 4], scalars: (0..<32).map { Float($0 + 40 * view) / 7 })])
+            try store.append(
+                keys,
+                outputs: [
+                    "logits": logits(8, seed: view),
+                    "features": Tensor(shape: [8, 4], scalars: (0..<32).map { Float($0 + 40 * view) / 7 }),
+                ])
         }
         try store.flush()
         return store
@@ -46,11 +51,19 @@ import Testing
         try SoftLabelExport.write(store, to: out, describe: Self.sampleIndex)
         let committed = Self.fixtures.appendingPathComponent("soft-labels")
         for file in ["manifest.json", "shard-00000.safetensors"] {
-            #expect(try Data(contentsOf: out.appendingPathComponent(file)) == Data(contentsOf: committed.appendingPathComponent(file)),
-                    "\(file) differs from the fixture: regenerate it (see read_soft_labels.py)")
+            #expect(
+                try Data(contentsOf: out.appendingPathComponent(file))
+                    == Data(contentsOf: committed.appendingPathComponent(file)),
+                "\(file) differs from the fixture: regenerate it (see read_soft_labels.py)")
         }
-        struct Expected: Decodable { var sample_index: Int; var view_index: Int; var logits: [Float]; var features: [Float] }
-        let expected = try JSONDecoder().decode([Expected].self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("expected.json")))
+        struct Expected: Decodable {
+            var sample_index: Int
+            var view_index: Int
+            var logits: [Float]
+            var features: [Float]
+        }
+        let expected = try JSONDecoder().decode(
+            [Expected].self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("expected.json")))
         #expect(expected.count == 16)
         for row in expected {
             let hits = store.lookup([Self.exportKey(store.fingerprint, sample: row.sample_index, view: row.view_index)])
@@ -65,15 +78,19 @@ import Testing
             let store = try Self.fixtureStore("roundtrip-\(topK ?? 0)", topK: topK)
             let first = storeDirectory("roundtrip-a-\(topK ?? 0)"), second = storeDirectory("roundtrip-b-\(topK ?? 0)")
             try SoftLabelExport.write(store, to: first)
-            let copy = try TeacherStore(directory: storeDirectory("roundtrip-copy-\(topK ?? 0)"), options: store.options,
-                                        fingerprint: store.fingerprint)
+            let copy = try TeacherStore(
+                directory: storeDirectory("roundtrip-copy-\(topK ?? 0)"), options: store.options,
+                fingerprint: store.fingerprint)
             #expect(try SoftLabelExport.read(first, into: copy).samples == 16)
             try SoftLabelExport.write(copy, to: second)
             for file in ["manifest.json", "shard-00000.safetensors"] {
-                #expect(try Data(contentsOf: first.appendingPathComponent(file)) == Data(contentsOf: second.appendingPathComponent(file)))
+                #expect(
+                    try Data(contentsOf: first.appendingPathComponent(file))
+                        == Data(contentsOf: second.appendingPathComponent(file)))
             }
             let keys = (0..<8).map { Self.exportKey(store.fingerprint, sample: $0, view: 1) }
-            #expect(copy.lookup(keys).outputs["logits"]?.withUnsafeBufferPointer(Array.init)
+            #expect(
+                copy.lookup(keys).outputs["logits"]?.withUnsafeBufferPointer(Array.init)
                     == store.lookup(keys).outputs["logits"]?.withUnsafeBufferPointer(Array.init))
             // Exporting again over a kdflow export replaces it.
             try SoftLabelExport.write(copy, to: second)
@@ -84,8 +101,9 @@ import Testing
         let store = try Self.fixtureStore("refuse")
         let out = storeDirectory("refuse-out")
         try SoftLabelExport.write(store, to: out)
-        let other = try TeacherStore(directory: storeDirectory("refuse-other"), options: store.options,
-                                     fingerprint: fingerprint(weights: [9], taps: ["features", "logits"], precision: .fp16))
+        let other = try TeacherStore(
+            directory: storeDirectory("refuse-other"), options: store.options,
+            fingerprint: fingerprint(weights: [9], taps: ["features", "logits"], precision: .fp16))
         #expect(throws: StoreError.self) { try SoftLabelExport.read(out, into: other) }
         #expect(other.count == 0)
         // A changed shard fails its checksum and stores nothing.
@@ -93,7 +111,8 @@ import Testing
         var bytes = try Data(contentsOf: shard)
         bytes[bytes.count - 1] ^= 1
         try bytes.write(to: shard)
-        let copy = try TeacherStore(directory: storeDirectory("refuse-copy"), options: store.options, fingerprint: store.fingerprint)
+        let copy = try TeacherStore(
+            directory: storeDirectory("refuse-copy"), options: store.options, fingerprint: store.fingerprint)
         #expect(throws: StoreError.self) { try SoftLabelExport.read(out, into: copy) }
         #expect(copy.count == 0)
         // Never over a directory kdflow did not write.

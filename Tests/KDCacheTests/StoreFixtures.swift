@@ -9,10 +9,13 @@ func storeDirectory(_ name: String) -> URL {
     return dir
 }
 
-func fingerprint(weights: [UInt8] = [1, 2, 3], taps: [String] = ["logits"], precision: StoredPrecision = .fp32,
-                 topK: Int? = nil) -> TeacherFingerprint {
-    TeacherFingerprint(arch: "mlp", options: ["hidden": "64"], weights: weights, taps: taps,
-                       encoding: PayloadEncoding(precision: precision, topK: topK))
+func fingerprint(
+    weights: [UInt8] = [1, 2, 3], taps: [String] = ["logits"], precision: StoredPrecision = .fp32,
+    topK: Int? = nil
+) -> TeacherFingerprint {
+    TeacherFingerprint(
+        arch: "mlp", options: ["hidden": "64"], weights: weights, taps: taps,
+        encoding: PayloadEncoding(precision: precision, topK: topK))
 }
 
 func key(_ fp: TeacherFingerprint, sample: Int, view: Int = 0) -> StoreKey {
@@ -21,10 +24,12 @@ func key(_ fp: TeacherFingerprint, sample: Int, view: Int = 0) -> StoreKey {
 
 /// Logit-like values: a few large, most small, with fine-grained mantissas.
 func logits(_ n: Int, classes: Int = 10, seed: Int = 0) -> Tensor {
-    Tensor(shape: [n, classes], scalars: (0..<(n * classes)).map { i in
-        let x = Float((i &* 2654435761 &+ seed &* 97) % 10007) / 10007
-        return (x * 2 - 1) * 4 + (i % classes == (i / classes) % classes ? 6 : 0)
-    })
+    Tensor(
+        shape: [n, classes],
+        scalars: (0..<(n * classes)).map { i in
+            let x = Float((i &* 2654435761 &+ seed &* 97) % 10007) / 10007
+            return (x * 2 - 1) * 4 + (i % classes == (i / classes) % classes ? 6 : 0)
+        })
 }
 
 /// The segment files of a store directory.

@@ -53,7 +53,8 @@ import Testing
         let fp = fingerprint()
         let stored = key(fp, sample: 1), other = key(fp, sample: 2)
         do {
-            let store = try TeacherStore(directory: dir, options: StoreOptions(encoding: .init(precision: .fp32)), fingerprint: fp)
+            let store = try TeacherStore(
+                directory: dir, options: StoreOptions(encoding: .init(precision: .fp32)), fingerprint: fp)
             try store.append([stored], outputs: ["logits": logits(1)])
             try store.flush()
         }
@@ -61,7 +62,8 @@ import Testing
         var index = try #require(StoreIndex.load(dir))
         index.entries[other.digest] = index.entries[stored.digest]
         try index.save(dir)
-        let store = try TeacherStore(directory: dir, options: StoreOptions(encoding: .init(precision: .fp32)), fingerprint: fp)
+        let store = try TeacherStore(
+            directory: dir, options: StoreOptions(encoding: .init(precision: .fp32)), fingerprint: fp)
         #expect(store.lookup([stored]).isComplete)
         #expect(store.lookup([other]).positions.isEmpty)
     }
@@ -71,13 +73,15 @@ import Testing
         // and a few identity bytes per sample once the constant parts are compressed away.
         let dir = storeDirectory("compact")
         let fp = fingerprint(precision: .fp16)
-        let store = try TeacherStore(directory: dir, options: StoreOptions(codec: .zstd, level: 3, encoding: .init(precision: .fp16)),
-                                     fingerprint: fp)
+        let store = try TeacherStore(
+            directory: dir, options: StoreOptions(codec: .zstd, level: 3, encoding: .init(precision: .fp16)),
+            fingerprint: fp)
         let perRecord = 128, records = 20
         for r in 0..<records {
             let keys = (0..<perRecord).map { i in
-                StoreKey(fingerprint: fp, sample: Array("fashion-mnist-train".utf8) + [0, 0, UInt8(r), UInt8(i)],
-                         view: Array("KDV1".utf8) + [UInt8((i * 7 + r) % 4), 0, 0, 0, UInt8(i % 2)])
+                StoreKey(
+                    fingerprint: fp, sample: Array("fashion-mnist-train".utf8) + [0, 0, UInt8(r), UInt8(i)],
+                    view: Array("KDV1".utf8) + [UInt8((i * 7 + r) % 4), 0, 0, 0, UInt8(i % 2)])
             }
             try store.append(keys, outputs: ["logits": logits(perRecord, seed: r)])
         }

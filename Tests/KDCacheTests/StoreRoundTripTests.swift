@@ -7,7 +7,9 @@ import Testing
     @Test func fp32IsBitIdenticalForEveryCodec() throws {
         for codec in Codec.allCases {
             let fp = fingerprint()
-            let store = try TeacherStore(directory: storeDirectory("fp32-\(codec)"), options: StoreOptions(codec: codec, encoding: .init(precision: .fp32)), fingerprint: fp)
+            let store = try TeacherStore(
+                directory: storeDirectory("fp32-\(codec)"),
+                options: StoreOptions(codec: codec, encoding: .init(precision: .fp32)), fingerprint: fp)
             let out = ["logits": logits(32), "features": logits(32, classes: 7, seed: 3)]
             let keys = (0..<32).map { key(fp, sample: $0) }
             try store.append(keys, outputs: out)
@@ -20,20 +22,26 @@ import Testing
     @Test func reducedPrecisionIsClose() throws {
         for precision in [StoredPrecision.fp16, .bf16] {
             let fp = fingerprint(precision: precision)
-            let store = try TeacherStore(directory: storeDirectory("p-\(precision)"), options: StoreOptions(encoding: .init(precision: precision)), fingerprint: fp)
+            let store = try TeacherStore(
+                directory: storeDirectory("p-\(precision)"),
+                options: StoreOptions(encoding: .init(precision: precision)), fingerprint: fp)
             let out = logits(16)
             let keys = (0..<16).map { key(fp, sample: $0) }
             try store.append(keys, outputs: ["logits": out])
             let served = try #require(store.lookup(keys).outputs["logits"])
             let tolerance: Float = precision == .fp16 ? 1e-2 : 6e-2
-            for i in 0..<out.count { #expect(abs(served.scalars[i] - out.scalars[i]) <= tolerance * max(1, abs(out.scalars[i]))) }
+            for i in 0..<out.count {
+                #expect(abs(served.scalars[i] - out.scalars[i]) <= tolerance * max(1, abs(out.scalars[i])))
+            }
             #expect(served == store.roundTrip(["logits": out], count: 16)["logits"])
         }
     }
 
     @Test func topKServesLogProbabilitiesOfTheStoredDistribution() throws {
         let fp = fingerprint(topK: 3)
-        let store = try TeacherStore(directory: storeDirectory("topk"), options: StoreOptions(encoding: .init(precision: .fp32, topK: 3)), fingerprint: fp)
+        let store = try TeacherStore(
+            directory: storeDirectory("topk"), options: StoreOptions(encoding: .init(precision: .fp32, topK: 3)),
+            fingerprint: fp)
         let out = logits(4)
         let keys = (0..<4).map { key(fp, sample: $0) }
         try store.append(keys, outputs: ["logits": out])
@@ -54,7 +62,9 @@ import Testing
 
     @Test func partialLookupServesOnlyStoredSamplesInOrder() throws {
         let fp = fingerprint()
-        let store = try TeacherStore(directory: storeDirectory("partial"), options: StoreOptions(encoding: .init(precision: .fp32)), fingerprint: fp)
+        let store = try TeacherStore(
+            directory: storeDirectory("partial"), options: StoreOptions(encoding: .init(precision: .fp32)),
+            fingerprint: fp)
         let out = logits(8)
         try store.append((0..<8).map { key(fp, sample: $0) }, outputs: ["logits": out])
         let asked = [key(fp, sample: 5), key(fp, sample: 100), key(fp, sample: 2)]
@@ -69,7 +79,9 @@ import Testing
     @Test func fp16LogitsOfTenClassesTakeAtMost24PayloadBytesPerSample() throws {
         let fp = fingerprint(precision: .fp16)
         let dir = storeDirectory("size")
-        let store = try TeacherStore(directory: dir, options: StoreOptions(codec: .zstd, level: 3, encoding: .init(precision: .fp16)), fingerprint: fp)
+        let store = try TeacherStore(
+            directory: dir, options: StoreOptions(codec: .zstd, level: 3, encoding: .init(precision: .fp16)),
+            fingerprint: fp)
         let n = 128
         try store.append((0..<n).map { key(fp, sample: $0) }, outputs: ["logits": logits(n)])
         try store.flush()

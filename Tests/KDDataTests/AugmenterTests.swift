@@ -9,28 +9,37 @@ import Testing
 
     func render(_ ops: [AugmentOp], _ steps: [AugmentStep]) throws -> [Float] {
         let aug = try Augmenter(ops: ops, views: 1, seed: 0, input: layout)
-        return image.withUnsafeBytes { aug.render($0, parameters: ViewParameters(view: 0, steps: steps)) }.map { ($0 * 255).rounded() }
+        return image.withUnsafeBytes { aug.render($0, parameters: ViewParameters(view: 0, steps: steps)) }.map {
+            ($0 * 255).rounded()
+        }
     }
 
     @Test func paddedCropFlipNormalizeCutoutDoWhatTheySay() throws {
-        let crop = try render([.padCrop(size: 4, pad: 1)], [.crop(x: -1, y: 1, width: 4, height: 4, outHeight: 4, outWidth: 4)])
+        let crop = try render(
+            [.padCrop(size: 4, pad: 1)], [.crop(x: -1, y: 1, width: 4, height: 4, outHeight: 4, outWidth: 4)])
         #expect(crop == [0, 10, 11, 12, 0, 20, 21, 22, 0, 30, 31, 32, 0, 0, 0, 0])
         let flip = try render([.hflip(probability: 1)], [.flip(true)])
         #expect(Array(flip.prefix(4)) == [3, 2, 1, 0])
         let cut = try render([.cutout(size: 2, probability: 1)], [.cutout(x: 1, y: 2, width: 2, height: 2)])
         #expect(cut == [0, 1, 2, 3, 10, 11, 12, 13, 20, 0, 0, 23, 30, 0, 0, 33])
         let aug = try Augmenter(ops: [.normalize(mean: [0.5], std: [0.25])], views: 1, seed: 0, input: layout)
-        let norm = image.withUnsafeBytes { aug.render($0, parameters: aug.parameters(for: SampleID(dataset: "d", shard: 0, index: 0), view: 0)) }
+        let norm = image.withUnsafeBytes {
+            aug.render($0, parameters: aug.parameters(for: SampleID(dataset: "d", shard: 0, index: 0), view: 0))
+        }
         #expect(abs(norm[5] - (11.0 / 255 - 0.5) / 0.25) < 1e-6)
-        let identity = try render([.randomResizedCrop(size: 4)], [.crop(x: 0, y: 0, width: 4, height: 4, outHeight: 4, outWidth: 4)])
+        let identity = try render(
+            [.randomResizedCrop(size: 4)], [.crop(x: 0, y: 0, width: 4, height: 4, outHeight: 4, outWidth: 4)])
         #expect(identity == image.map(Float.init))
-        let upscaled = try render([.randomResizedCrop(size: 4)], [.crop(x: 1, y: 1, width: 2, height: 2, outHeight: 4, outWidth: 4)])
+        let upscaled = try render(
+            [.randomResizedCrop(size: 4)], [.crop(x: 1, y: 1, width: 2, height: 2, outHeight: 4, outWidth: 4)])
         #expect(upscaled[0] == 11 && upscaled[15] == 22)
     }
 
     @Test func drawsArePureAndReplayable() throws {
-        let ops: [AugmentOp] = [.randomResizedCrop(size: 3), .padCrop(size: 3, pad: 2), .hflip(probability: 0.5),
-                                .normalize(mean: [0.3], std: [0.4]), .cutout(size: 2, probability: 0.7)]
+        let ops: [AugmentOp] = [
+            .randomResizedCrop(size: 3), .padCrop(size: 3, pad: 2), .hflip(probability: 0.5),
+            .normalize(mean: [0.3], std: [0.4]), .cutout(size: 2, probability: 0.7),
+        ]
         let aug = try Augmenter(ops: ops, views: 3, seed: 42, input: layout)
         #expect(aug.outputDims == [1, 3, 3] && aug.isReplayable)
         let ids = (0..<50).map { SampleID(dataset: "fashion", shard: $0 % 3, index: $0) }
@@ -60,8 +69,12 @@ import Testing
         let fresh = try Augmenter(ops: random, views: 0, seed: 1, input: layout)
         #expect(!fresh.isReplayable && fresh.viewIndex(of: id, epoch: 9) == 9)
         #expect(try Augmenter(ops: [.normalize(mean: [0], std: [1])], views: 0, seed: 1, input: layout).isReplayable)
-        #expect(throws: DataError.self) { try Augmenter(ops: [.padCrop(size: 9, pad: 2)], views: 1, seed: 0, input: layout) }
-        #expect(throws: DataError.self) { try Augmenter(ops: [.normalize(mean: [0, 0], std: [1, 1])], views: 1, seed: 0, input: layout) }
+        #expect(throws: DataError.self) {
+            try Augmenter(ops: [.padCrop(size: 9, pad: 2)], views: 1, seed: 0, input: layout)
+        }
+        #expect(throws: DataError.self) {
+            try Augmenter(ops: [.normalize(mean: [0, 0], std: [1, 1])], views: 1, seed: 0, input: layout)
+        }
         #expect(throws: DataError.self) { try Augmenter(ops: [], views: -1, seed: 0, input: layout) }
     }
 
@@ -87,16 +100,22 @@ import Testing
     }
 
     @Test func stableBytesAreAFixedEncoding() {
-        let p = ViewParameters(view: 2, steps: [.crop(x: -1, y: 0, width: 4, height: 4, outHeight: 4, outWidth: 4), .flip(true),
-                                                .normalize(mean: [0.5], std: [2]), .cutout(x: 1, y: 1, width: 0, height: 0)])
+        let p = ViewParameters(
+            view: 2,
+            steps: [
+                .crop(x: -1, y: 0, width: 4, height: 4, outHeight: 4, outWidth: 4), .flip(true),
+                .normalize(mean: [0.5], std: [2]), .cutout(x: 1, y: 1, width: 0, height: 0),
+            ])
         var expected = Array("KDV1".utf8) + [2, 0, 0, 0, 0, 0, 0, 0] + [4, 0, 0, 0]
-        expected += [1] + [255, 255, 255, 255] + [0, 0, 0, 0] + [4, 0, 0, 0] + [4, 0, 0, 0] + [4, 0, 0, 0] + [4, 0, 0, 0]
+        expected +=
+            [1] + [255, 255, 255, 255] + [0, 0, 0, 0] + [4, 0, 0, 0] + [4, 0, 0, 0] + [4, 0, 0, 0] + [4, 0, 0, 0]
         expected += [2, 1]
         expected += [3, 1, 0, 0, 0, 0, 0, 0, 0x3F, 1, 0, 0, 0, 0, 0, 0, 0x40]
         expected += [4, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
         #expect(p.stableBytes == expected)
-        #expect(SampleID(dataset: "ab", shard: 1, index: 258).stableBytes
-                    == [2, 0, 0, 0, 0x61, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 2, 1, 0, 0, 0, 0, 0, 0])
+        #expect(
+            SampleID(dataset: "ab", shard: 1, index: 258).stableBytes
+                == [2, 0, 0, 0, 0x61, 0x62, 1, 0, 0, 0, 0, 0, 0, 0, 2, 1, 0, 0, 0, 0, 0, 0])
     }
 
     @Test func loaderReplaysTheSameViewInAnyEpochAndOrder() throws {
@@ -104,8 +123,11 @@ import Testing
         defer { dir.cleanup() }
         try DatasetWriter.write(Synthetic.table(count: 17), name: "r", to: dir.file("r"), shardSize: 6)
         let ds = try ShardedDataset(directory: dir.file("r"))
-        let aug = try Augmenter(ops: [.padCrop(size: 6, pad: 2), .hflip(probability: 0.5), .cutout(size: 3, probability: 0.5),
-                                      .normalize(mean: [0.286], std: [0.353])], views: 2, seed: 5, input: ds.layout)
+        let aug = try Augmenter(
+            ops: [
+                .padCrop(size: 6, pad: 2), .hflip(probability: 0.5), .cutout(size: 3, probability: 0.5),
+                .normalize(mean: [0.286], std: [0.353]),
+            ], views: 2, seed: 5, input: ds.layout)
         let loader = try DataLoader(dataset: ds, batchSize: 4, seed: 11, augmenter: aug)
         func samples(_ epoch: Int) -> [SampleID: ([UInt32], ViewParameters)] {
             var out = [SampleID: ([UInt32], ViewParameters)]()

@@ -4,8 +4,9 @@ import Testing
 
 @Suite struct DatasetImportTests {
     func idxSource(_ dir: TempDir, count: Int = 40) throws -> ImportSource {
-        .idx(images: try dir.write(Synthetic.idxImages(count: count, height: 4, width: 4), "i"),
-             labels: try dir.write(Synthetic.idxLabels(Synthetic.labels(count: count, classes: 4)), "l"))
+        .idx(
+            images: try dir.write(Synthetic.idxImages(count: count, height: 4, width: 4), "i"),
+            labels: try dir.write(Synthetic.idxLabels(Synthetic.labels(count: count, classes: 4)), "l"))
     }
 
     @Test func holdOutPerClass() throws {
@@ -34,7 +35,8 @@ import Testing
     @Test func unlabeledFlagDropsLabels() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
-        let m = try DatasetImport.run(try idxSource(dir), name: "u", to: dir.file("out"), options: ImportOptions(unlabeled: true))
+        let m = try DatasetImport.run(
+            try idxSource(dir), name: "u", to: dir.file("out"), options: ImportOptions(unlabeled: true))
         #expect(!m[0].labeled && m[0].classCounts == nil && m[0].sampleCount == 40)
         #expect(m[0].sources.map(\.name) == ["i", "l"])
     }
@@ -51,15 +53,17 @@ import Testing
         #expect(dir.contents() == before)
         // A split that cannot be satisfied fails before writing either part.
         #expect(throws: DataError.self) {
-            try DatasetImport.run(try idxSource(dir), name: "x", to: dir.file("out"),
-                                  options: ImportOptions(split: .holdOutPerClass(11), splitDirectory: dir.file("val")))
+            try DatasetImport.run(
+                try idxSource(dir), name: "x", to: dir.file("out"),
+                options: ImportOptions(split: .holdOutPerClass(11), splitDirectory: dir.file("val")))
         }
         #expect(dir.contents() == before)
         // An existing second target is refused before the first part is written.
         try FileManager.default.createDirectory(at: dir.file("taken"), withIntermediateDirectories: false)
         #expect(throws: DataError.self) {
-            try DatasetImport.run(try idxSource(dir), name: "x", to: dir.file("out"),
-                                  options: ImportOptions(split: .holdOutPerClass(1), splitDirectory: dir.file("taken")))
+            try DatasetImport.run(
+                try idxSource(dir), name: "x", to: dir.file("out"),
+                options: ImportOptions(split: .holdOutPerClass(1), splitDirectory: dir.file("taken")))
         }
         #expect(!FileManager.default.fileExists(atPath: dir.file("out").path))
     }

@@ -7,9 +7,11 @@ struct FashionMNISTTests {
     @Test func importGivesTheKnownCountsAndStatistics() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
-        let train = try DatasetImport.run(FashionMNIST.source(train: true), name: "fashion-mnist-train", to: dir.file("train"),
-                                          options: ImportOptions(shardSize: 16_384, classes: FashionMNIST.classes))
-        let test = try DatasetImport.run(FashionMNIST.source(train: false), name: "fashion-mnist-test", to: dir.file("test"))
+        let train = try DatasetImport.run(
+            FashionMNIST.source(train: true), name: "fashion-mnist-train", to: dir.file("train"),
+            options: ImportOptions(shardSize: 16_384, classes: FashionMNIST.classes))
+        let test = try DatasetImport.run(
+            FashionMNIST.source(train: false), name: "fashion-mnist-test", to: dir.file("test"))
         #expect(train[0].sampleCount == 60_000 && test[0].sampleCount == 10_000)
         #expect(train[0].classCounts == Array(repeating: 6_000, count: 10))
         #expect(test[0].classCounts == Array(repeating: 1_000, count: 10))

@@ -57,7 +57,8 @@ enum Synthetic {
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(dims)), }"
         while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
         header += "\n"
-        return [0x93] + Array("NUMPY".utf8) + [1, 0] + littleEndian(UInt16(header.utf8.count)) + Array(header.utf8) + payload
+        return [0x93] + Array("NUMPY".utf8) + [1, 0] + littleEndian(UInt16(header.utf8.count)) + Array(header.utf8)
+            + payload
     }
 
     static func csv(count: Int, side: Int, header: Bool) -> String {
@@ -70,14 +71,17 @@ enum Synthetic {
     }
 
     static func table(count: Int, classes: Int = 10, labeled: Bool = true, side: Int = 6) -> SampleTable {
-        SampleTable(layout: SampleLayout(pixelType: .uint8, channels: 1, height: side, width: side),
-                    pixels: images(count: count, elements: side * side),
-                    labels: labeled ? labels(count: count, classes: classes) : nil,
-                    classes: (0..<classes).map(String.init), sources: [])
+        SampleTable(
+            layout: SampleLayout(pixelType: .uint8, channels: 1, height: side, width: side),
+            pixels: images(count: count, elements: side * side),
+            labels: labeled ? labels(count: count, classes: classes) : nil,
+            classes: (0..<classes).map(String.init), sources: [])
     }
 
     static func bigEndian(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.bigEndian, Array.init) }
-    static func littleEndian<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian, Array.init) }
+    static func littleEndian<T: FixedWidthInteger>(_ v: T) -> [UInt8] {
+        withUnsafeBytes(of: v.littleEndian, Array.init)
+    }
 }
 
 /// Deterministic corruptions of a valid input: every truncation up to `limit` plus bytes near

@@ -26,7 +26,8 @@ import Testing
         // libjpeg-turbo 2.1 (Debian) and PIL's bundled 3.x decode the fixtures identically: exact for both formats.
         #expect(image.pixels == (expected.mode == "L" ? expected.l : expected.rgb))
         for (channels, pil) in [(3, expected.rgb), (1, expected.l)] {
-            let sample = try FolderImporter.sample(ImageFixtures.url(name), channels: channels, height: image.height, width: image.width)
+            let sample = try FolderImporter.sample(
+                ImageFixtures.url(name), channels: channels, height: image.height, width: image.width)
             #expect(sample == ImageFixtures.planar(pil, channels: channels), "\(name) as \(channels) channel(s)")
         }
     }
@@ -34,9 +35,11 @@ import Testing
     /// Shrinking (antialiased) and enlarging, grey and RGB: exactly PIL's bilinear resize.
     @Test func resizesAsPILBilinear() throws {
         for r in fixtures.resized {
-            let sample = try FolderImporter.sample(ImageFixtures.url(r.file), channels: r.channels, height: r.height, width: r.width)
-            #expect(maxDifference(sample, ImageFixtures.planar(r.pixels, channels: r.channels)) == 0,
-                    "\(r.file) to \(r.height)×\(r.width)×\(r.channels)")
+            let sample = try FolderImporter.sample(
+                ImageFixtures.url(r.file), channels: r.channels, height: r.height, width: r.width)
+            #expect(
+                maxDifference(sample, ImageFixtures.planar(r.pixels, channels: r.channels)) == 0,
+                "\(r.file) to \(r.height)×\(r.width)×\(r.channels)")
         }
     }
 
@@ -67,8 +70,11 @@ import Testing
         let m = try DatasetImport.run(.folder(dir.file("flat"), options), name: "u", to: dir.file("out"))[0]
         #expect(!m.labeled && m.sampleCount == 3 && m.classes.isEmpty)
         // With class folders expected, a file beside them is named.
-        #expect(throws: DataError.invalid(file: dir.file("flat/rgb.jpg").path,
-                                          reason: "a file beside the class folders (an unlabeled folder needs --unlabeled)")) {
+        #expect(
+            throws: DataError.invalid(
+                file: dir.file("flat/rgb.jpg").path,
+                reason: "a file beside the class folders (an unlabeled folder needs --unlabeled)")
+        ) {
             try FolderImporter.load(dir.file("flat"), options: FolderImporter.Options())
         }
     }
@@ -84,7 +90,9 @@ import Testing
 
     /// A truncated JPEG (libjpeg would pad it with grey), a PNG with a flipped data byte, and a
     /// file that is no image: each named, and no dataset (nor staging directory) left behind.
-    @Test(arguments: ["truncated.jpg", "flipped.png", "notes.png"]) func badImageNamesItsFileAndLeavesNothing(_ bad: String) throws {
+    @Test(arguments: ["truncated.jpg", "flipped.png", "notes.png"]) func badImageNamesItsFileAndLeavesNothing(
+        _ bad: String
+    ) throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
         let root = dir.file("in")

@@ -21,7 +21,8 @@ struct ImageFixtures: Decodable {
     static let directory = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
 
     static func load() throws -> ImageFixtures {
-        try JSONDecoder().decode(ImageFixtures.self, from: Data(contentsOf: directory.appendingPathComponent("images.json")))
+        try JSONDecoder().decode(
+            ImageFixtures.self, from: Data(contentsOf: directory.appendingPathComponent("images.json")))
     }
 
     static func url(_ name: String) -> URL { directory.appendingPathComponent(name) }

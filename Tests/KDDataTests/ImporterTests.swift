@@ -31,8 +31,9 @@ func expectNames(_ error: any Error, _ url: URL) {
         let images = Synthetic.idxImages(count: 20, height: 5, width: 4)
         let labels = Synthetic.idxLabels(Synthetic.labels(count: 20, classes: 10))
         let raw = try IDXImporter.load(images: try dir.write(images, "i.idx"), labels: try dir.write(labels, "l.idx"))
-        let gz = try IDXImporter.load(images: try dir.write(Gzip.compress(images), "i.gz"),
-                                      labels: try dir.write(Gzip.compress(labels), "l.gz"))
+        let gz = try IDXImporter.load(
+            images: try dir.write(Gzip.compress(images), "i.gz"),
+            labels: try dir.write(Gzip.compress(labels), "l.gz"))
         #expect(raw.count == 20 && raw.layout == SampleLayout(pixelType: .uint8, channels: 1, height: 5, width: 4))
         #expect(raw.pixels == gz.pixels && raw.labels == gz.labels)
         #expect(raw.pixels == Synthetic.images(count: 20, elements: 20))
@@ -56,12 +57,14 @@ func expectNames(_ error: any Error, _ url: URL) {
             _ = try IDXImporter.load(images: try dir.write(Array(images.dropLast(5)), "short"), labels: nil)
         }
         expectLocatedError("five-labels", "count mismatch") {
-            _ = try IDXImporter.load(images: try dir.write(images, "imgs"),
-                                     labels: try dir.write(Synthetic.idxLabels([1, 2, 3, 4, 5]), "five-labels"))
+            _ = try IDXImporter.load(
+                images: try dir.write(images, "imgs"),
+                labels: try dir.write(Synthetic.idxLabels([1, 2, 3, 4, 5]), "five-labels"))
         }
         let gz = Gzip.compress(images)
         expectLocatedError("cut.gz", "truncated gzip") {
-            _ = try IDXImporter.load(images: try dir.write(Array(gz.prefix(gz.count - 6)), "cut.gz"), labels: goodLabels)
+            _ = try IDXImporter.load(
+                images: try dir.write(Array(gz.prefix(gz.count - 6)), "cut.gz"), labels: goodLabels)
         }
         // A file five bytes short must fail, and say where its data ran out.
         #expect {
@@ -115,7 +118,8 @@ func expectNames(_ error: any Error, _ url: URL) {
         defer { dir.cleanup() }
         let good = Synthetic.cifar10(count: 2)
         expectLocatedError("short.bin", "truncated") {
-            _ = try CIFARImporter.load(batches: [try dir.write(Array(good.dropLast(1)), "short.bin")], variant: .cifar10)
+            _ = try CIFARImporter.load(
+                batches: [try dir.write(Array(good.dropLast(1)), "short.bin")], variant: .cifar10)
         }
         var badLabel = good
         badLabel[3073] = 10
@@ -145,7 +149,9 @@ func expectNames(_ error: any Error, _ url: URL) {
         let f = try NPYImporter.load(images: nhwc, labels: nil, channelsLast: true)
         #expect(f.layout == SampleLayout(pixelType: .float32, channels: 3, height: 2, width: 2))
         let floats = stride(from: 0, to: f.pixels.count, by: 4).map { i in
-            Float(bitPattern: UInt32(f.pixels[i]) | UInt32(f.pixels[i + 1]) << 8 | UInt32(f.pixels[i + 2]) << 16 | UInt32(f.pixels[i + 3]) << 24)
+            Float(
+                bitPattern: UInt32(f.pixels[i]) | UInt32(f.pixels[i + 1]) << 8 | UInt32(f.pixels[i + 2]) << 16 | UInt32(
+                    f.pixels[i + 3]) << 24)
         }
         #expect(Array(floats.prefix(12)) == [0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11])
         #expect(f.labels == nil)
@@ -163,7 +169,9 @@ func expectNames(_ error: any Error, _ url: URL) {
             _ = try NPYImporter.load(images: try dir.write(Array(good.dropLast(3)), "cut.npy"), labels: nil)
         }
         expectLocatedError("big.npy", "big-endian") {
-            _ = try NPYImporter.load(images: try dir.write(Synthetic.npy(descr: ">f4", shape: [1, 1, 1], payload: [0, 0, 0, 0]), "big.npy"), labels: nil)
+            _ = try NPYImporter.load(
+                images: try dir.write(
+                    Synthetic.npy(descr: ">f4", shape: [1, 1, 1], payload: [0, 0, 0, 0]), "big.npy"), labels: nil)
         }
         for (i, bad) in (Corruptions.truncations(good).map { (0, $0) } + Corruptions.flips(good)).enumerated() {
             let url = try dir.write(bad.1, "fuzz-\(i).npy")
@@ -176,17 +184,21 @@ func expectNames(_ error: any Error, _ url: URL) {
     @Test func readsRowsWithAndWithoutHeader() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
-        let withHeader = try CSVImporter.load(try dir.write(Array(Synthetic.csv(count: 5, side: 3, header: true).utf8), "h.csv"))
-        let without = try CSVImporter.load(try dir.write(Array(Synthetic.csv(count: 5, side: 3, header: false).utf8), "n.csv"))
+        let withHeader = try CSVImporter.load(
+            try dir.write(Array(Synthetic.csv(count: 5, side: 3, header: true).utf8), "h.csv"))
+        let without = try CSVImporter.load(
+            try dir.write(Array(Synthetic.csv(count: 5, side: 3, header: false).utf8), "n.csv"))
         #expect(withHeader.count == 5 && withHeader.layout.dims == [1, 3, 3])
         #expect(withHeader.pixels == without.pixels && withHeader.labels == without.labels)
         #expect(withHeader.pixels == Synthetic.images(count: 5, elements: 9))
         #expect(withHeader.labels == Synthetic.labels(count: 5, classes: 10))
-        let unlabeled = try CSVImporter.load(try dir.write(Array("1,2,3,4\n5,6,7,8\n".utf8), "u.csv"),
-                                             options: .init(labelColumn: nil))
+        let unlabeled = try CSVImporter.load(
+            try dir.write(Array("1,2,3,4\n5,6,7,8\n".utf8), "u.csv"),
+            options: .init(labelColumn: nil))
         #expect(unlabeled.labels == nil && unlabeled.count == 2 && unlabeled.layout.dims == [1, 2, 2])
-        let floats = try CSVImporter.load(try dir.write(Array("0.5,1e-1,-2,3,1\r\n\"0.25\",0,0,0,0\r\n".utf8), "f.csv"),
-                                          options: .init(labelColumn: 4, shape: [2, 1, 2], pixelType: .float32))
+        let floats = try CSVImporter.load(
+            try dir.write(Array("0.5,1e-1,-2,3,1\r\n\"0.25\",0,0,0,0\r\n".utf8), "f.csv"),
+            options: .init(labelColumn: 4, shape: [2, 1, 2], pixelType: .float32))
         #expect(floats.layout == SampleLayout(pixelType: .float32, channels: 2, height: 1, width: 2))
         #expect(floats.labels == [1, 0] && floats.pixels.count == 32)
         #expect(Array(floats.pixels[4..<8]) == Synthetic.littleEndian(Float(0.1).bitPattern))

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct LoaderTests {
     func dataset(_ dir: TempDir, count: Int = 23, labeled: Bool = true) throws -> ShardedDataset {
-        try DatasetWriter.write(Synthetic.table(count: count, labeled: labeled), name: "d", to: dir.file("d"), shardSize: 5)
+        try DatasetWriter.write(
+            Synthetic.table(count: count, labeled: labeled), name: "d", to: dir.file("d"), shardSize: 5)
         return try ShardedDataset(directory: dir.file("d"))
     }
 
@@ -42,7 +43,8 @@ import Testing
         let dir = try TempDir()
         defer { dir.cleanup() }
         let ds = try dataset(dir)
-        let aug = try Augmenter(ops: [.padCrop(size: 6, pad: 1), .hflip(probability: 0.5)], views: 2, seed: 9, input: ds.layout)
+        let aug = try Augmenter(
+            ops: [.padCrop(size: 6, pad: 1), .hflip(probability: 0.5)], views: 2, seed: 9, input: ds.layout)
         let first = try DataLoader(dataset: ds, batchSize: 3, seed: 4, augmenter: aug)
         let second = try DataLoader(dataset: ds, batchSize: 3, seed: 4, augmenter: aug)
         for epoch in 0..<3 {
@@ -65,8 +67,10 @@ import Testing
     /// A labelled and an unlabeled source read as one (written into `dir` unless already there).
     func union(_ dir: TempDir) throws -> DatasetUnion {
         if !FileManager.default.fileExists(atPath: dir.file("l").path) {
-            try DatasetWriter.write(Synthetic.table(count: 7, labeled: true), name: "labeled", to: dir.file("l"), shardSize: 3)
-            try DatasetWriter.write(Synthetic.table(count: 10, labeled: false), name: "unlabeled", to: dir.file("u"), shardSize: 4)
+            try DatasetWriter.write(
+                Synthetic.table(count: 7, labeled: true), name: "labeled", to: dir.file("l"), shardSize: 3)
+            try DatasetWriter.write(
+                Synthetic.table(count: 10, labeled: false), name: "unlabeled", to: dir.file("u"), shardSize: 4)
         }
         return try DatasetUnion([ShardedDataset(directory: dir.file("l")), ShardedDataset(directory: dir.file("u"))])
     }
@@ -96,8 +100,9 @@ import Testing
     @Test func unionBatchesArePureFunctionsOfSeedAndEpoch() throws {
         let dir = try TempDir()
         defer { dir.cleanup() }
-        let aug = try Augmenter(ops: [.padCrop(size: 6, pad: 1), .hflip(probability: 0.5)], views: 2, seed: 9,
-                                input: try union(dir).layout)
+        let aug = try Augmenter(
+            ops: [.padCrop(size: 6, pad: 1), .hflip(probability: 0.5)], views: 2, seed: 9,
+            input: try union(dir).layout)
         // Two independent openings: the same batches.
         let first = try DataLoader(sources: try union(dir), batchSize: 4, seed: 9, augmenter: aug)
         let second = try DataLoader(sources: try union(dir), batchSize: 4, seed: 9, augmenter: aug)
@@ -111,11 +116,13 @@ import Testing
         let dir = try TempDir()
         defer { dir.cleanup() }
         try DatasetWriter.write(Synthetic.table(count: 4, labeled: true), name: "same", to: dir.file("a"), shardSize: 4)
-        try DatasetWriter.write(Synthetic.table(count: 4, labeled: false), name: "same", to: dir.file("b"), shardSize: 4)
+        try DatasetWriter.write(
+            Synthetic.table(count: 4, labeled: false), name: "same", to: dir.file("b"), shardSize: 4)
         #expect(throws: DataError.self) {
             try DatasetUnion([ShardedDataset(directory: dir.file("a")), ShardedDataset(directory: dir.file("b"))])
         }
-        try DatasetWriter.write(Synthetic.table(count: 4, labeled: false, side: 5), name: "small", to: dir.file("c"), shardSize: 4)
+        try DatasetWriter.write(
+            Synthetic.table(count: 4, labeled: false, side: 5), name: "small", to: dir.file("c"), shardSize: 4)
         #expect(throws: DataError.self) {
             try DatasetUnion([ShardedDataset(directory: dir.file("a")), ShardedDataset(directory: dir.file("c"))])
         }

@@ -100,7 +100,9 @@ import Testing
         let dir = try TempDir()
         defer { dir.cleanup() }
         try DatasetWriter.write(Synthetic.table(count: 3), name: "o", to: dir.file("o"))
-        #expect(throws: DataError.self) { try DatasetWriter.write(Synthetic.table(count: 4), name: "o", to: dir.file("o")) }
+        #expect(throws: DataError.self) {
+            try DatasetWriter.write(Synthetic.table(count: 4), name: "o", to: dir.file("o"))
+        }
         try DatasetWriter.write(Synthetic.table(count: 4), name: "o", to: dir.file("o"), overwrite: true)
         #expect(try ShardedDataset(directory: dir.file("o")).count == 4)
         #expect(dir.contents() == ["o"])
@@ -124,7 +126,10 @@ import Testing
         try DatasetWriter.write(Synthetic.table(count: 9), name: "m", to: dir.file("m"), shardSize: 4)
         let url = dir.file("m").appendingPathComponent(DatasetManifest.fileName)
         let good = [UInt8](try Data(contentsOf: url))
-        for (i, (_, bad)) in (Corruptions.truncations(good, limit: 40).map { (0, $0) } + Corruptions.flips(good, positions: 300)).enumerated() {
+        for (i, (_, bad))
+            in (Corruptions.truncations(good, limit: 40).map { (0, $0) } + Corruptions.flips(good, positions: 300))
+            .enumerated()
+        {
             try Data(bad).write(to: url)
             do {
                 let ds = try ShardedDataset(directory: dir.file("m"))
@@ -142,7 +147,8 @@ import Testing
         // What an interrupted import leaves: a hidden staging directory with shards, no manifest
         // under the target name.
         try DatasetWriter.write(Synthetic.table(count: 4), name: "s", to: dir.file(".s.123.abc.tmp"))
-        try FileManager.default.removeItem(at: dir.file(".s.123.abc.tmp").appendingPathComponent(DatasetManifest.fileName))
+        try FileManager.default.removeItem(
+            at: dir.file(".s.123.abc.tmp").appendingPathComponent(DatasetManifest.fileName))
         #expect(throws: DataError.self) { try ShardedDataset(directory: dir.file("s")) }
         #expect(throws: DataError.self) { try ShardedDataset(directory: dir.file(".s.123.abc.tmp")) }
     }

@@ -15,8 +15,10 @@ import Testing
     /// Runtime computed from the export the fixtures were made with.
     @Test(arguments: ExportCase.all)
     func exportedGraphComputesONNXRuntimesLogits(_ c: ExportCase) throws {
-        let graph = try ONNXExport.onnxModel(try c.model(), channels: c.channels, height: c.size, width: c.size,
-                                             normalizations: c.normalizations).graph
+        let graph = try ONNXExport.onnxModel(
+            try c.model(), channels: c.channels, height: c.size, width: c.size,
+            normalizations: c.normalizations
+        ).graph
         try Self.expectONNXRuntimeLogits(try ONNXInterpreter(graph: graph).run(c.input), c, "the exported graph")
     }
 
@@ -35,12 +37,15 @@ import Testing
         var manifest: [String: [String: [Float]]] = [:]
         for c in ExportCase.all {
             let model = try c.model()
-            let bytes = try ONNXExport.serialize(model, channels: c.channels, height: c.size, width: c.size,
-                                                 normalizations: c.normalizations)
+            let bytes = try ONNXExport.serialize(
+                model, channels: c.channels, height: c.size, width: c.size,
+                normalizations: c.normalizations)
             try Data(bytes).write(to: directory.appendingPathComponent("\(c.name).onnx"))
             let input = c.input, logits = c.kdflowLogits(model)
-            manifest[c.name] = ["input_shape": input.shape.dims.map(Float.init), "input": input.scalars,
-                                "kdflow_logits": logits.scalars]
+            manifest[c.name] = [
+                "input_shape": input.shape.dims.map(Float.init), "input": input.scalars,
+                "kdflow_logits": logits.scalars,
+            ]
         }
         try JSONEncoder().encode(manifest).write(to: directory.appendingPathComponent("cases.json"))
     }

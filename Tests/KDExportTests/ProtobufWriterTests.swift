@@ -5,7 +5,9 @@ import Testing
 /// The writer's bytes equal those of Python's protobuf library for the same ONNX messages
 /// (Fixtures/make_onnx_fixtures.py builds them with onnx's generated classes).
 @Suite struct ProtobufWriterTests {
-    static func expectBytes(_ message: some ProtobufMessage, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectBytes(
+        _ message: some ProtobufMessage, _ name: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let hex = message.serialized.map { String(format: "%02x", $0) }.joined()
         #expect(hex == ONNXRuntimeReference.shared.protobuf[name], "\(name)", sourceLocation: sourceLocation)
     }
@@ -20,8 +22,9 @@ import Testing
     }
 
     @Test func smallModel() {
-        let node = ONNXNode(inputs: ["input", "w"], outputs: ["logits"], name: "fc.Gemm", opType: "Gemm",
-                            attributes: [ONNXAttribute(name: "transB", value: .int(1))])
+        let node = ONNXNode(
+            inputs: ["input", "w"], outputs: ["logits"], name: "fc.Gemm", opType: "Gemm",
+            attributes: [ONNXAttribute(name: "transB", value: .int(1))])
         let graph = ONNXGraph(
             nodes: [node], name: "tiny",
             initializers: [ONNXTensor(name: "w", dims: [2, 3], values: [1, -2, 0.5, 3, 0, -0.25])],

@@ -12,9 +12,11 @@ public func randomTensor(_ dims: [Int], seed: UInt64, scale: Float = 1) -> Tenso
 /// Checks the tape's gradients of L = Σ f(inputs) ⊙ R (R fixed random) against central finite
 /// differences. Float forward passes bound the accuracy of the differences, so the step is
 /// 1e-2 and L is summed in Double; wrong rules show errors of order one, far above `rtol`.
-public func checkGradients(_ inputs: [Tensor], h: Float = 1e-2, rtol: Float = 1e-2, atol: Float = 2e-3,
-                    sourceLocation: SourceLocation = #_sourceLocation,
-                    _ f: ([Variable]) -> Variable) {
+public func checkGradients(
+    _ inputs: [Tensor], h: Float = 1e-2, rtol: Float = 1e-2, atol: Float = 2e-3,
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ f: ([Variable]) -> Variable
+) {
     let tape = Tape()
     let vars = inputs.map { tape.variable($0) }
     let out = f(vars)
@@ -40,7 +42,8 @@ public func checkGradients(_ inputs: [Tensor], h: Float = 1e-2, rtol: Float = 1e
             let numeric = Float((numericLoss(plus) - numericLoss(minus)) / Double(2 * h))
             let a = analytic.scalars[j]
             if abs(a - numeric) > atol + rtol * max(abs(a), abs(numeric)) {
-                Issue.record("input \(k) element \(j): tape \(a), finite difference \(numeric)", sourceLocation: sourceLocation)
+                Issue.record(
+                    "input \(k) element \(j): tape \(a), finite difference \(numeric)", sourceLocation: sourceLocation)
                 return
             }
         }

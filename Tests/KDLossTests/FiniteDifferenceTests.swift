@@ -11,8 +11,10 @@ import Testing
     static let labels = [0, 5, 2, 2]
 
     /// The loss with the teacher as a constant unless the kind trains it too.
-    static func check(_ kind: String, _ options: [String] = [], inputs: [Tensor], labels: [Int]? = nil,
-                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func check(
+        _ kind: String, _ options: [String] = [], inputs: [Tensor], labels: [Int]? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let function = try LossCatalog.make(kind, LossOptions(parsing: options))
         let teacherTrains = function.trainableRoles.contains("teacher")
         let trainable = teacherTrains ? inputs : [inputs[0]]
@@ -53,8 +55,11 @@ import Testing
         for options in [[], ["standardize=true", "temperature=2"]] {
             let function = try LossCatalog.make("mlkd", LossOptions(parsing: options))
             checkGradients(Self.logits) { v in
-                function.loss(["student": v[0], "student_strong": v[1], "teacher": Variable(constant: teachers[0]),
-                               "teacher_strong": Variable(constant: teachers[1])], labels: nil)
+                function.loss(
+                    [
+                        "student": v[0], "student_strong": v[1], "teacher": Variable(constant: teachers[0]),
+                        "teacher_strong": Variable(constant: teachers[1]),
+                    ], labels: nil)
             }
         }
     }

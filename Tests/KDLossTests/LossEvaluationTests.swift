@@ -18,12 +18,15 @@ import Testing
     }
 
     @Test func trainableInputsGetGradients() throws {
-        let kd = try LossEvaluation.evaluate(kind: "kd", options: LossOptions(), inputs: ["student": logits, "teacher": other], labels: nil)
+        let kd = try LossEvaluation.evaluate(
+            kind: "kd", options: LossOptions(), inputs: ["student": logits, "teacher": other], labels: nil)
         #expect(Set(kd.gradients.keys) == ["student"])
-        let dml = try LossEvaluation.evaluate(kind: "dml", options: LossOptions(), inputs: ["student": logits, "teacher": other], labels: nil)
+        let dml = try LossEvaluation.evaluate(
+            kind: "dml", options: LossOptions(), inputs: ["student": logits, "teacher": other], labels: nil)
         #expect(Set(dml.gradients.keys) == ["student", "teacher"])
         // Swapping the peers leaves the symmetric loss unchanged.
-        let swapped = try LossEvaluation.evaluate(kind: "dml", options: LossOptions(), inputs: ["student": other, "teacher": logits], labels: nil)
+        let swapped = try LossEvaluation.evaluate(
+            kind: "dml", options: LossOptions(), inputs: ["student": other, "teacher": logits], labels: nil)
         #expect(abs(dml.value - swapped.value) <= 1e-6 * dml.value)
     }
 
@@ -32,13 +35,17 @@ import Testing
             try LossEvaluation.evaluate(kind: "nope", options: LossOptions(), inputs: ["student": logits], labels: nil)
         }
         #expect(throws: LossOptionError.unknownOption(kind: "kd", key: "temp", known: ["temperature", "standardize"])) {
-            try LossEvaluation.evaluate(kind: "kd", options: LossOptions(["temp": .number(2)]), inputs: ["student": logits], labels: nil)
+            try LossEvaluation.evaluate(
+                kind: "kd", options: LossOptions(["temp": .number(2)]), inputs: ["student": logits], labels: nil)
         }
         #expect(throws: LossOptionError.outOfRange(key: "temperature", value: -2, bounds: "> 0")) {
-            try LossEvaluation.evaluate(kind: "kd", options: LossOptions(["temperature": .number(-2)]), inputs: ["student": logits], labels: nil)
+            try LossEvaluation.evaluate(
+                kind: "kd", options: LossOptions(["temperature": .number(-2)]), inputs: ["student": logits], labels: nil
+            )
         }
         #expect(throws: (any Error).self) {
-            try LossEvaluation.evaluate(kind: "dkd", options: LossOptions(), inputs: ["student": logits, "teacher": other], labels: nil)
+            try LossEvaluation.evaluate(
+                kind: "dkd", options: LossOptions(), inputs: ["student": logits, "teacher": other], labels: nil)
         }
     }
 }
@@ -53,7 +60,9 @@ import Testing
         for kind in LossCatalog.kinds {
             let row = rows.first { $0.split(separator: "|").first?.contains("`\(kind.name)`") ?? false }
             #expect(row != nil, "README has no loss-table row for \(kind.name)")
-            for option in kind.options { #expect(row?.contains("`\(option.name)") ?? false, "README's \(kind.name) row lacks \(option.name)") }
+            for option in kind.options {
+                #expect(row?.contains("`\(option.name)") ?? false, "README's \(kind.name) row lacks \(option.name)")
+            }
         }
     }
 }

@@ -27,7 +27,8 @@ struct LossCase: CustomStringConvertible {
     /// Every case of the fixture file, by name.
     static let all: [LossCase] = lossFixtures.metadata.keys.filter { $0.hasPrefix("case.") }.sorted().map { key in
         let fields = lossFixtures.metadata[key]!.split(separator: ";").map(String.init)
-        return LossCase(name: String(key.dropFirst(5)), kind: String(fields[0].dropFirst(5)), options: Array(fields.dropFirst()))
+        return LossCase(
+            name: String(key.dropFirst(5)), kind: String(fields[0].dropFirst(5)), options: Array(fields.dropFirst()))
     }
 }
 

@@ -13,15 +13,17 @@ import Testing
 /// wrong rule is off by order one.
 @Suite struct ReferenceTests {
     @Test(arguments: LossCase.all) func valueAndGradientsMatchPyTorch(_ c: LossCase) throws {
-        let result = try LossEvaluation.evaluate(kind: c.kind, options: try LossOptions(parsing: c.options),
-                                                 inputs: c.inputs, labels: c.labels)
+        let result = try LossEvaluation.evaluate(
+            kind: c.kind, options: try LossOptions(parsing: c.options),
+            inputs: c.inputs, labels: c.labels)
         let expected = c.tensor("loss")!.scalar
         let valueError = abs(result.value - expected) / max(abs(expected), 1e-12)
         #expect(valueError <= 1e-5, "\(c.name): \(result.value) vs PyTorch \(expected)")
         var gradientError: Float = 0
         for role in Set(["student", "teacher"] + c.inputs.keys).sorted() {
             let reference = c.tensor("grad_\(role)")
-            #expect((reference == nil) == (result.gradients[role] == nil), "\(c.name): trainable roles differ at \(role)")
+            #expect(
+                (reference == nil) == (result.gradients[role] == nil), "\(c.name): trainable roles differ at \(role)")
             guard let reference, let actual = result.gradients[role] else { continue }
             #expect(actual.shape == reference.shape)
             gradientError = max(gradientError, scaledError(actual, reference))

@@ -14,7 +14,10 @@ private final class Recorder: @unchecked Sendable {
     func values(_ key: String) -> [Int] { lock.withLock { values[key] ?? [] } }
     /// Adds `delta` to a counter and returns the new value.
     @discardableResult func add(_ delta: Int, to key: String) -> Int {
-        lock.withLock { counters[key, default: 0] += delta; return counters[key]! }
+        lock.withLock {
+            counters[key, default: 0] += delta
+            return counters[key]!
+        }
     }
     func counter(_ key: String) -> Int { lock.withLock { counters[key] ?? 0 } }
 }
@@ -74,7 +77,10 @@ private struct Boom: Error, CustomStringConvertible {
     @Test func failureInAMiddleStageStopsEveryStageAndNamesIt() {
         let recorder = Recorder()
         var plan = ExecutionPlan<Int>()
-        plan.addSource("source") { batch in recorder.add(1, to: "produced"); return batch }
+        plan.addSource("source") { batch in
+            recorder.add(1, to: "produced")
+            return batch
+        }
         plan.addStage("middle", inputs: ["source"]) { batch, inputs in
             if batch == 5 { throw Boom() }
             return inputs["source"]!
@@ -108,7 +114,8 @@ private struct Boom: Error, CustomStringConvertible {
                 recorder.append(inputs["double"]!, to: "out")
                 if batch == 3 { token.cancel() }
             }
-            let report = executor == "inline"
+            let report =
+                executor == "inline"
                 ? try InlineExecutor().run(plan, batches: 1000, cancellation: token)
                 : try PipelinedExecutor(capacity: 2).run(plan, batches: 1000, cancellation: token)
             #expect(report.cancelled, "\(executor)")
@@ -121,7 +128,10 @@ private struct Boom: Error, CustomStringConvertible {
         for capacity in [1, 3] {
             let recorder = Recorder()
             var plan = ExecutionPlan<Int>()
-            plan.addSource("source") { batch in recorder.add(1, to: "produced"); return batch }
+            plan.addSource("source") { batch in
+                recorder.add(1, to: "produced")
+                return batch
+            }
             plan.addSink("sink", inputs: ["source"]) { batch, _ in
                 recorder.append(recorder.counter("produced") - batch, to: "lead")
                 Thread.sleep(forTimeInterval: 0.003)

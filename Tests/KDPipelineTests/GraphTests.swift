@@ -4,8 +4,11 @@ import Testing
 @Suite struct GraphTests {
     @Test func nodesComeInTopologicalOrder() throws {
         let graph = try Fixtures.loader.load(yaml: Fixtures.valid, file: "kd.yaml").graph
-        #expect(graph.nodes.map(\.id) == ["data.train", "data.eval", "augment", "teacher", "student", "align",
-                                          "loss.ce", "loss.kd", "loss.ofd", "optimisers.student"])
+        #expect(
+            graph.nodes.map(\.id) == [
+                "data.train", "data.eval", "augment", "teacher", "student", "align",
+                "loss.ce", "loss.kd", "loss.ofd", "optimisers.student",
+            ])
         #expect(graph.inputs(of: "align") == ["student", "teacher"])
         #expect(graph.inputs(of: "optimisers.student") == ["loss.ce", "loss.kd", "loss.ofd"])
         #expect(graph.consumers(of: "augment") == ["teacher", "student", "loss.ce"])

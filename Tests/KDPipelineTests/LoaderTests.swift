@@ -42,7 +42,10 @@ import Testing
         let yaml = Fixtures.valid
             .replacingOccurrences(of: "channels: {capacity: 2}\n", with: "")
             .replacingOccurrences(of: "outputs: {dir: runs/fashion-kd, export: student}\n", with: "")
-            .replacingOccurrences(of: "phases:\n  - {name: warmup, epochs: 2, loss: [kd], optimisers: [student]}\n  - {name: main, epochs: 28}\n", with: "")
+            .replacingOccurrences(
+                of:
+                    "phases:\n  - {name: warmup, epochs: 2, loss: [kd], optimisers: [student]}\n  - {name: main, epochs: 28}\n",
+                with: "")
         let spec = try Fixtures.loader.load(yaml: yaml, file: "kd.yaml").spec
         #expect(spec.channelCapacity == 2)
         #expect(spec.outputs.dir == "runs/fashion-kd")
@@ -50,22 +53,35 @@ import Testing
     }
 
     @Test func diagnosticPrintsLikeACompiler() {
-        let diagnostic = Diagnostic(at: SourceLocation(file: "file.yaml", line: 12, column: 5),
-                                    keyPath: "loss.kd.temperatur", "unknown key; did you mean 'temperature'?")
-        #expect(diagnostic.description == "file.yaml:12:5: error: loss.kd.temperatur: unknown key; did you mean 'temperature'?")
+        let diagnostic = Diagnostic(
+            at: SourceLocation(file: "file.yaml", line: 12, column: 5),
+            keyPath: "loss.kd.temperatur", "unknown key; did you mean 'temperature'?")
+        #expect(
+            diagnostic.description
+                == "file.yaml:12:5: error: loss.kd.temperatur: unknown key; did you mean 'temperature'?")
     }
 
     @Test func upperLayerChecksSeeTheSpecAndPointIntoIt() {
-        let loader = PipelineLoader(registry: Fixtures.registry, checks: [{ spec, _ in
-            spec.stages.compactMap { stage -> Diagnostic? in
-                guard case .forward(let forward) = stage.kind,
-                      let tap = forward.taps.first(where: { $0.value == "layer3.preact" }),
-                      spec.model(named: forward.model.value)?.arch.value == "resnet8" else { return nil }
-                return Diagnostic(at: tap.location, keyPath: "stages.\(stage.name).taps", "resnet8 has no tap 'layer3.preact'")
-            }
-        }])
+        let loader = PipelineLoader(
+            registry: Fixtures.registry,
+            checks: [
+                { spec, _ in
+                    spec.stages.compactMap { stage -> Diagnostic? in
+                        guard case .forward(let forward) = stage.kind,
+                            let tap = forward.taps.first(where: { $0.value == "layer3.preact" }),
+                            spec.model(named: forward.model.value)?.arch.value == "resnet8"
+                        else { return nil }
+                        return Diagnostic(
+                            at: tap.location, keyPath: "stages.\(stage.name).taps", "resnet8 has no tap 'layer3.preact'"
+                        )
+                    }
+                }
+            ])
         let problems = Fixtures.diagnostics(Fixtures.valid, loader: loader)
-        #expect(problems.map(\.description) == ["kd.yaml:16:61: error: stages.student.taps: resnet8 has no tap 'layer3.preact'"])
+        #expect(
+            problems.map(\.description) == [
+                "kd.yaml:16:61: error: stages.student.taps: resnet8 has no tap 'layer3.preact'"
+            ])
     }
 
     @Test func yamlSyntaxErrorIsLocated() {

@@ -11,7 +11,9 @@ struct AxisTicksTests {
 
     @Test func tickValuesAndLabelsCarryNoFloatNoise() {
         let ticks = AxisTicks.linear(0, 0.45)
-        #expect(ticks.values == [0, 0.1, 0.2, 0.3, 0.4, 0.5], "3 × 0.1 is 0.30000000000000004; the tick must be the literal 0.3")
+        #expect(
+            ticks.values == [0, 0.1, 0.2, 0.3, 0.4, 0.5],
+            "3 × 0.1 is 0.30000000000000004; the tick must be the literal 0.3")
         #expect(ticks.labels == ["0.0", "0.1", "0.2", "0.3", "0.4", "0.5"])
         #expect(AxisTicks.linear(0.6, 1.4).lower == 0.6, "0.6 / 0.2 rounds below 3; no extra tick at 0.4")
     }
@@ -29,7 +31,9 @@ struct AxisTicksTests {
                 let ticks = AxisTicks.linear(lo, lo + span)
                 #expect((4...8).contains(ticks.values.count), "\(lo)…\(lo + span): \(ticks.labels)")
                 let slack = span * 1e-6  // -7.3 + 0.001 is -7.2989999999999995: a tick at -7.299 covers it
-                #expect(ticks.lower <= lo + slack && ticks.upper >= lo + span - slack, "\(lo)…\(lo + span): \(ticks.labels)")
+                #expect(
+                    ticks.lower <= lo + slack && ticks.upper >= lo + span - slack, "\(lo)…\(lo + span): \(ticks.labels)"
+                )
             }
         }
     }
@@ -37,9 +41,12 @@ struct AxisTicksTests {
     @Test func logTicksAreOneTwoFivePerDecade() {
         #expect(AxisTicks.log(0.05, 2.5).labels == ["0.05", "0.1", "0.2", "0.5", "1", "2", "5"])
         #expect(AxisTicks.log(0.17, 2.4).values == [0.1, 0.2, 0.5, 1, 2, 5])
-        #expect(AxisTicks.log(1e-5, 10).labels == ["0.00001", "0.0001", "0.001", "0.01", "0.1", "1", "10"],
-                "seven decades: whole decades only")
+        #expect(
+            AxisTicks.log(1e-5, 10).labels == ["0.00001", "0.0001", "0.001", "0.01", "0.1", "1", "10"],
+            "seven decades: whole decades only")
         #expect(AxisTicks.log(1e-9, 1e6).values.count <= 8)
-        #expect(AxisTicks.log(0.9, 1.1).labels == ["0.90", "0.95", "1.00", "1.05", "1.10"], "too narrow for 1-2-5: linear steps")
+        #expect(
+            AxisTicks.log(0.9, 1.1).labels == ["0.90", "0.95", "1.00", "1.05", "1.10"],
+            "too narrow for 1-2-5: linear steps")
     }
 }

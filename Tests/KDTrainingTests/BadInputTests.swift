@@ -7,29 +7,29 @@ import Testing
 @Suite(.serialized) struct BadInputTests {
     /// A small valid pipeline on Fashion-MNIST's test split; `RUN` is replaced by its run directory.
     static let base = """
-    kdflow: 1
-    name: bad-input
-    seed: 3
-    epochs: 1
-    data:
-      train: {shards: \(fashionTest.path)}
-      eval: {shards: \(fashionTest.path)}
-      batch: 1000
-    models:
-      teacher: {arch: mlp, in_channels: 1, classes: 10, hidden: [8], frozen: true}
-      student: {arch: mlp, in_channels: 1, classes: 10, hidden: [16]}
-    stages:
-      augment: {from: data.train, ops: [{hflip: 0.5}, {normalize: {mean: [0.286], std: [0.353]}}], views: 1}
-      teacher: {forward: teacher, from: augment, store: {precision: fp32}}
-      student: {forward: student, from: augment}
-    loss:
-      ce: {kind: cross_entropy, input: student.logits, target: augment.labels}
-      kd: {kind: kd, student: student.logits, teacher: teacher.logits}
-    optimisers:
-      student: {kind: sgd, lr: 0.05, params: [student]}
-    outputs: {dir: RUN}
+        kdflow: 1
+        name: bad-input
+        seed: 3
+        epochs: 1
+        data:
+          train: {shards: \(fashionTest.path)}
+          eval: {shards: \(fashionTest.path)}
+          batch: 1000
+        models:
+          teacher: {arch: mlp, in_channels: 1, classes: 10, hidden: [8], frozen: true}
+          student: {arch: mlp, in_channels: 1, classes: 10, hidden: [16]}
+        stages:
+          augment: {from: data.train, ops: [{hflip: 0.5}, {normalize: {mean: [0.286], std: [0.353]}}], views: 1}
+          teacher: {forward: teacher, from: augment, store: {precision: fp32}}
+          student: {forward: student, from: augment}
+        loss:
+          ce: {kind: cross_entropy, input: student.logits, target: augment.labels}
+          kd: {kind: kd, student: student.logits, teacher: teacher.logits}
+        optimisers:
+          student: {kind: sgd, lr: 0.05, params: [student]}
+        outputs: {dir: RUN}
 
-    """
+        """
 
     /// A scratch directory of its own for one case.
     func scratch(_ name: String) throws -> URL {
@@ -63,10 +63,15 @@ import Testing
     }
 
     /// Expects exit status 1 and `message` in the output.
-    func expectError(_ arguments: [String], _ message: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectError(_ arguments: [String], _ message: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+    {
         let (status, output) = try kdflow(arguments)
-        #expect(status == 1, "\(arguments): status \(status.map(String.init) ?? "signal")\n\(output)", sourceLocation: sourceLocation)
-        #expect(output.contains(message), "\(arguments): wanted '\(message)' in:\n\(output)", sourceLocation: sourceLocation)
+        #expect(
+            status == 1, "\(arguments): status \(status.map(String.init) ?? "signal")\n\(output)",
+            sourceLocation: sourceLocation)
+        #expect(
+            output.contains(message), "\(arguments): wanted '\(message)' in:\n\(output)", sourceLocation: sourceLocation
+        )
     }
 
     /// A user's file, and a check that it is still there, unchanged.
@@ -83,10 +88,19 @@ import Testing
             ("loss.ce.label_smoothing=2", "error: loss.ce.label_smoothing: must be in [0, 1), got 2"),
             ("loss.kd.temperature=-2", "error: loss.kd.temperature: must be > 0, got -2"),
             ("stages.augment.ops=[{hflip: 7}]", "error: stages.augment.ops.0.hflip: must be in [0, 1], got 7"),
-            ("stages.augment.ops=[{normalize: {mean: [0.3], std: [0]}}]", "error: stages.augment.ops.0.normalize.std.0: must be > 0, got 0"),
+            (
+                "stages.augment.ops=[{normalize: {mean: [0.3], std: [0]}}]",
+                "error: stages.augment.ops.0.normalize.std.0: must be > 0, got 0"
+            ),
             ("optimisers.student.lr=0", "error: optimisers.student.lr: must be > 0, got 0"),
-            ("models.student.hidden=[100000000]", "error: models.student.hidden.0: expected an integer in [1, 65536], got integer 100000000"),
-            ("models.student.classes=5", "error: models.student.classes: model 'student' outputs 5 classes, but the labels of data.train"),
+            (
+                "models.student.hidden=[100000000]",
+                "error: models.student.hidden.0: expected an integer in [1, 65536], got integer 100000000"
+            ),
+            (
+                "models.student.classes=5",
+                "error: models.student.classes: model 'student' outputs 5 classes, but the labels of data.train"
+            ),
             ("data.batch=20000", "error: data.batch: batch 20000 is larger than the 10000 training samples"),
         ]
         for (override, message) in cases { try expectError(["validate", file, override], message) }
@@ -98,13 +112,17 @@ import Testing
         try FileManager.default.createDirectory(at: shards, withIntermediateDirectories: true)
         try Data("{\"format\": 3".utf8).write(to: shards.appendingPathComponent("manifest.json"))
         let file = try pipeline(in: dir, ["train: {shards: \(fashionTest.path)}": "train: {shards: \(shards.path)}"])
-        try expectError(["validate", file], "error: data.train.shards: \(shards.path)/manifest.json: not a kdflow dataset manifest (not JSON)")
+        try expectError(
+            ["validate", file],
+            "error: data.train.shards: \(shards.path)/manifest.json: not a kdflow dataset manifest (not JSON)")
     }
 
     @Test func anAliasBombIsRefusedQuickly() throws {
         let dir = try scratch("bomb")
         var lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-        for i in 1..<9 { lines.append("a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ", ") + "]") }
+        for i in 1..<9 {
+            lines.append("a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ", ") + "]")
+        }
         let file = dir.appendingPathComponent("bomb.yaml").path
         try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         let start = Date()
@@ -115,8 +133,12 @@ import Testing
     @Test func aTrainedByCycleIsNamed() throws {
         let dir = try scratch("cycle")
         let file = dir.appendingPathComponent("pipeline.yaml").path
-        _ = try pipeline(in: dir, ["hidden: [8], frozen: true}":
-            "hidden: [8], frozen: true, weights: \(dir.path)/missing.safetensors, trained_by: \(file)}"])
+        _ = try pipeline(
+            in: dir,
+            [
+                "hidden: [8], frozen: true}":
+                    "hidden: [8], frozen: true, weights: \(dir.path)/missing.safetensors, trained_by: \(file)}"
+            ])
         try expectError(["run", file], "error: models.teacher.trained_by: cycle: \(file) → \(file)")
     }
 
@@ -124,9 +146,15 @@ import Testing
         let dir = try scratch("import-pipeline")
         let shards = dir.appendingPathComponent("data")
         let intact = try userFile(shards.appendingPathComponent("thesis.txt"))
-        let file = try pipeline(in: dir, ["train: {shards: \(fashionTest.path)}":
-            "train: {shards: \(shards.path), import: {kind: idx, path: /usr/share/datasets/fashion-mnist, split: test}}"])
-        try expectError(["run", file], "error: data.train.shards: \(shards.path): holds 1 entries (thesis.txt) and no kdflow manifest")
+        let file = try pipeline(
+            in: dir,
+            [
+                "train: {shards: \(fashionTest.path)}":
+                    "train: {shards: \(shards.path), import: {kind: idx, path: /usr/share/datasets/fashion-mnist, split: test}}"
+            ])
+        try expectError(
+            ["run", file],
+            "error: data.train.shards: \(shards.path): holds 1 entries (thesis.txt) and no kdflow manifest")
         #expect(intact())
 
         let target = try scratch("import-command")
@@ -179,13 +207,17 @@ import Testing
         try FileManager.default.createDirectory(at: checkpoints, withIntermediateDirectories: true)
         let old = ["step-00000007.safetensors", "step-00000007.student.optim.safetensors"]
         for name in old { try Data("old".utf8).write(to: checkpoints.appendingPathComponent(name)) }
-        let pointer = #"{"progress": {"epoch": 0, "batchInEpoch": 7, "globalStep": 7, "bestTop1": -1, "bestEpoch": -1},"#
+        let pointer =
+            #"{"progress": {"epoch": 0, "batchInEpoch": 7, "globalStep": 7, "bestTop1": -1, "bestEpoch": -1},"#
             + #" "weights": "step-00000007.safetensors", "optimizers": {"student": "step-00000007.student.optim.safetensors"}}"#
         try Data(pointer.utf8).write(to: checkpoints.appendingPathComponent("last.json"))
-        try expectError(["run", file, "--resume"], "was written by a kdflow without checkpoint digests; start a fresh run")
+        try expectError(
+            ["run", file, "--resume"], "was written by a kdflow without checkpoint digests; start a fresh run")
         let (status, output) = try kdflow(["run", file])
         #expect(status == 0, "\(output)")
-        for name in old { #expect(!FileManager.default.fileExists(atPath: checkpoints.appendingPathComponent(name).path)) }
+        for name in old {
+            #expect(!FileManager.default.fileExists(atPath: checkpoints.appendingPathComponent(name).path))
+        }
     }
 
     /// A float32 `.npy` of `shape`, values 0.1, 0.2, …
@@ -193,7 +225,8 @@ import Testing
         let dims = shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? "," : "")
         var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(dims)), }"
         header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
-        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
+        var data = Data(
+            [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)])
         data.append(contentsOf: Array(header.utf8))
         let count = shape.reduce(1, *)
         for i in 0..<count {
@@ -215,15 +248,25 @@ import Testing
         try npy(dir.appendingPathComponent("t6.npy"), shape: [6, 10])
         try npy(dir.appendingPathComponent("zero-d.npy"), shape: [])
         try npy(dir.appendingPathComponent("labels2d.npy"), shape: [8, 1], descr: "<i8")
-        try npy(dir.appendingPathComponent("labels-out.npy"), shape: [8], values: [0, 1, 2, 3, 4, 5, 6, 12], descr: "<i8")
+        try npy(
+            dir.appendingPathComponent("labels-out.npy"), shape: [8], values: [0, 1, 2, 3, 4, 5, 6, 12], descr: "<i8")
         try npy(dir.appendingPathComponent("labels-few.npy"), shape: [3], descr: "<i8")
         let cases: [([String], String)] = [
             (["kd", "--student", path("s.npy"), "--teacher", path("t7.npy")], "shapes differ"),
-            (["dkd", "--student", path("s.npy"), "--teacher", path("t6.npy"), "--labels", path("labels-few.npy")], "shapes differ"),
+            (
+                ["dkd", "--student", path("s.npy"), "--teacher", path("t6.npy"), "--labels", path("labels-few.npy")],
+                "shapes differ"
+            ),
             (["rkd_distance", "--student", path("s.npy"), "--teacher", path("t6.npy")], "row counts differ"),
             (["kd", "--student", path("zero-d.npy"), "--teacher", path("zero-d.npy")], "needs a batch of rows"),
-            (["cross_entropy", "--student", path("s.npy"), "--labels", path("labels2d.npy")], "labels must be one-dimensional"),
-            (["cross_entropy", "--student", path("s.npy"), "--labels", path("labels-out.npy")], "label 12 (row 7) is not one of the 10 classes"),
+            (
+                ["cross_entropy", "--student", path("s.npy"), "--labels", path("labels2d.npy")],
+                "labels must be one-dimensional"
+            ),
+            (
+                ["cross_entropy", "--student", path("s.npy"), "--labels", path("labels-out.npy")],
+                "label 12 (row 7) is not one of the 10 classes"
+            ),
             (["cross_entropy", "--student", path("s.npy"), "--labels", path("labels-few.npy")], "3 labels for 8 rows"),
             (["kd", "--student", path("s.npy"), "--teacher", path("s.npy"), "--set", "temperature=-2"], "must be > 0"),
         ]
@@ -234,7 +277,9 @@ import Testing
     func idx(_ dir: URL, labels: [UInt8]) throws -> (images: URL, labels: URL) {
         let n = UInt32(labels.count).bigEndian
         var images = Data([0, 0, 8, 3]), labelData = Data([0, 0, 8, 1])
-        for value in [n, UInt32(4).bigEndian, UInt32(4).bigEndian] { withUnsafeBytes(of: value) { images.append(contentsOf: $0) } }
+        for value in [n, UInt32(4).bigEndian, UInt32(4).bigEndian] {
+            withUnsafeBytes(of: value) { images.append(contentsOf: $0) }
+        }
         images.append(contentsOf: [UInt8](repeating: 7, count: labels.count * 16))
         withUnsafeBytes(of: n) { labelData.append(contentsOf: $0) }
         labelData.append(contentsOf: labels)
@@ -250,13 +295,17 @@ import Testing
         let shards = dir.appendingPathComponent("shards")
         let (imported, output) = try kdflow(["import", "idx", raw.images.path, raw.labels.path, "--to", shards.path])
         #expect(imported == 0, "\(output)")
-        let file = try pipeline(in: dir, [
-            "train: {shards: \(fashionTest.path)}": "train: {shards: \(shards.path)}",
-            "eval: {shards: \(fashionTest.path)}": "eval: {shards: \(shards.path)}",
-            "batch: 1000": "batch: 2",
-            "in_channels: 1, classes: 10, hidden: [8]": "in_channels: 1, classes: 10, image_size: 4, hidden: [8]",
-            "in_channels: 1, classes: 10, hidden: [16]": "in_channels: 1, classes: 10, image_size: 4, hidden: [16]",
-        ])
-        try expectError(["validate", file], "error: models.student.classes: model 'student' outputs 10 classes, but the labels of data.train")
+        let file = try pipeline(
+            in: dir,
+            [
+                "train: {shards: \(fashionTest.path)}": "train: {shards: \(shards.path)}",
+                "eval: {shards: \(fashionTest.path)}": "eval: {shards: \(shards.path)}",
+                "batch: 1000": "batch: 2",
+                "in_channels: 1, classes: 10, hidden: [8]": "in_channels: 1, classes: 10, image_size: 4, hidden: [8]",
+                "in_channels: 1, classes: 10, hidden: [16]": "in_channels: 1, classes: 10, image_size: 4, hidden: [16]",
+            ])
+        try expectError(
+            ["validate", file],
+            "error: models.student.classes: model 'student' outputs 10 classes, but the labels of data.train")
     }
 }

@@ -16,7 +16,9 @@ import Testing
         var plan = mlpPlan(name, epochs: 3)
         plan.streams = [
             .init(name: "weak", ops: [.hflip(probability: 0.5), Self.normalize], views: 2),
-            .init(name: "strong", ops: [.padCrop(size: 28, pad: 2), .cutout(size: 8, probability: 1), Self.normalize], views: 0),
+            .init(
+                name: "strong", ops: [.padCrop(size: 28, pad: 2), .cutout(size: 8, probability: 1), Self.normalize],
+                views: 0),
         ]
         plan.models = [
             .init(name: "t1", arch: "mlp", inChannels: 1, classes: 10, hidden: [32], frozen: true),
@@ -24,19 +26,27 @@ import Testing
             .init(name: "student", arch: "mlp", inChannels: 1, classes: 10, hidden: [64]),
         ]
         plan.forwards = [
-            .init(name: "t1", model: "t1", stream: "weak",
-                  store: StorePlan(model: "t1", directory: store, options: StoreOptions(encoding: .init(precision: .fp16)))),
+            .init(
+                name: "t1", model: "t1", stream: "weak",
+                store: StorePlan(
+                    model: "t1", directory: store, options: StoreOptions(encoding: .init(precision: .fp16)))),
             .init(name: "t2", model: "t2", stream: "strong"),
             .init(name: "s_weak", model: "student", stream: "weak"),
             .init(name: "s_strong", model: "student", stream: "strong"),
         ]
-        plan.ensembles = [.init(name: "both", members: ["t1.logits", "t2.logits"], weights: [1, 3], over: .probabilities)]
+        plan.ensembles = [
+            .init(name: "both", members: ["t1.logits", "t2.logits"], weights: [1, 3], over: .probabilities)
+        ]
         plan.loss = LossGraph(terms: [
-            LossTerm(name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "s_strong.logits"], weight: LossWeight(0.5)),
-            LossTerm(name: "kd_ens", function: KnowledgeDistillationLoss(temperature: 4, standardize: false),
-                     bindings: ["student": "s_weak.logits", "teacher": "both.logits"], weight: LossWeight(0.5)),
-            LossTerm(name: "kd_t2", function: KnowledgeDistillationLoss(temperature: 2, standardize: false),
-                     bindings: ["student": "s_strong.logits", "teacher": "t2.logits"], weight: LossWeight(0.2)),
+            LossTerm(
+                name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "s_strong.logits"],
+                weight: LossWeight(0.5)),
+            LossTerm(
+                name: "kd_ens", function: KnowledgeDistillationLoss(temperature: 4, standardize: false),
+                bindings: ["student": "s_weak.logits", "teacher": "both.logits"], weight: LossWeight(0.5)),
+            LossTerm(
+                name: "kd_t2", function: KnowledgeDistillationLoss(temperature: 2, standardize: false),
+                bindings: ["student": "s_strong.logits", "teacher": "t2.logits"], weight: LossWeight(0.2)),
         ])
         return plan
     }
@@ -44,7 +54,8 @@ import Testing
     @Test func anyDAGTrainsBitIdenticallyInlineAndPipelined() throws {
         let inline = try Trainer(plan: dagPlan("dag-inline", store: runDirectory("dag-inline-store")), log: { _ in })
         let inlineSummary = try inline.run(executor: .inline)
-        let pipelined = try Trainer(plan: dagPlan("dag-pipelined", store: runDirectory("dag-pipelined-store")), log: { _ in })
+        let pipelined = try Trainer(
+            plan: dagPlan("dag-pipelined", store: runDirectory("dag-pipelined-store")), log: { _ in })
         let pipelinedSummary = try pipelined.run(executor: .pipelined)
         #expect(try Data(contentsOf: inlineSummary.exported) == Data(contentsOf: pipelinedSummary.exported))
         // Every node of the plan ran, under its own name, and the stored teacher hit from epoch `views` on.
@@ -62,10 +73,16 @@ import Testing
     @Test func twoForwardsOfOneModelAddTheirGradients() throws {
         let single = try Trainer(plan: mlpPlan("forward-once", epochs: 1), log: { _ in }).run(executor: .inline)
         var twice = mlpPlan("forward-twice", epochs: 1)
-        twice.forwards = [.init(name: "a", model: "student", stream: "augment"), .init(name: "b", model: "student", stream: "augment")]
-        twice.loss = LossGraph(terms: ["a", "b"].map {
-            LossTerm(name: "ce_\($0)", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "\($0).logits"], weight: LossWeight(0.5))
-        })
+        twice.forwards = [
+            .init(name: "a", model: "student", stream: "augment"),
+            .init(name: "b", model: "student", stream: "augment"),
+        ]
+        twice.loss = LossGraph(
+            terms: ["a", "b"].map {
+                LossTerm(
+                    name: "ce_\($0)", function: CrossEntropyLoss(labelSmoothing: 0),
+                    bindings: ["input": "\($0).logits"], weight: LossWeight(0.5))
+            })
         let summary = try Trainer(plan: twice, log: { _ in }).run(executor: .pipelined)
         #expect(try Data(contentsOf: single.exported) == Data(contentsOf: summary.exported))
     }
@@ -74,9 +91,13 @@ import Testing
     @Test func graphDrawsEveryStageOfThePlan() throws {
         let plan = dagPlan("dag-graph", store: runDirectory("dag-graph-store"))
         let text = plan.renderStages().split(separator: "\n").map(String.init)
-        #expect(text.map { $0.split(separator: " ").first.map(String.init) ?? "" }
-            == ["data.train", "weak", "strong", "t1", "t2", "both", "step", "s_weak", "s_strong", "loss.ce", "loss.kd_ens",
-                "loss.kd_t2", "optimisers.student"])
+        #expect(
+            text.map { $0.split(separator: " ").first.map(String.init) ?? "" }
+                == [
+                    "data.train", "weak", "strong", "t1", "t2", "both", "step", "s_weak", "s_strong", "loss.ce",
+                    "loss.kd_ens",
+                    "loss.kd_t2", "optimisers.student",
+                ])
         #expect(text[5].hasSuffix("[ensemble over probabilities, weights 0.25, 0.75]  <- t1, t2"))
         let dot = plan.renderStagesDOT()
         for node in ["data.train", "weak", "strong", "t1", "t2", "both", "s_weak", "s_strong", "loss.kd_ens"] {
@@ -148,32 +169,51 @@ import Testing
     @Test func validationRejectsWiringThatCouldNotRun() throws {
         let base = streamsFile(student: "plain", teacher: "blank")
         let cases: [(String, String)] = [
-            ("loss.ce={kind: cross_entropy, input: student.logits, target: blank.labels}",
-             "loss.ce.target: loss term 'ce' reads the labels of 'blank', but the model it trains is fed from 'plain'; read plain.labels"),
-            ("stages.student={forward: student, from: data.train}",
-             "stages.student.from: stage 'student' forwards 'data.train'; a forward reads an augmentation stage's images"),
-            ("stages.blank={from: plain, ops: [{hflip: 0.5}]}",
-             "stages.blank.from: augmentation stage 'blank' reads 'plain'; an augmentation stage renders its own views of data.train"),
-            ("loss.kd={kind: kd, student: student.logits, teacher: plain.images}",
-             "loss.kd.teacher: loss term 'kd' reads 'plain.images', a stream's images; terms read model outputs"),
+            (
+                "loss.ce={kind: cross_entropy, input: student.logits, target: blank.labels}",
+                "loss.ce.target: loss term 'ce' reads the labels of 'blank', but the model it trains is fed from 'plain'; read plain.labels"
+            ),
+            (
+                "stages.student={forward: student, from: data.train}",
+                "stages.student.from: stage 'student' forwards 'data.train'; a forward reads an augmentation stage's images"
+            ),
+            (
+                "stages.blank={from: plain, ops: [{hflip: 0.5}]}",
+                "stages.blank.from: augmentation stage 'blank' reads 'plain'; an augmentation stage renders its own views of data.train"
+            ),
+            (
+                "loss.kd={kind: kd, student: student.logits, teacher: plain.images}",
+                "loss.kd.teacher: loss term 'kd' reads 'plain.images', a stream's images; terms read model outputs"
+            ),
         ]
         let added: [(String, String)] = [
-            ("extra: {from: data.train, ops: [{hflip: 0.5}]}",
-             "stages.extra: stage 'extra' computes outputs that no stage or loss term reads; remove it or read it"),
-            ("ens: {ensemble: [teacher.logits, student.logits]}",
-             "stages.ens.ensemble: ensemble 'ens' reads 'student.logits'; it combines the logits of frozen forwards"),
-            ("ens: {ensemble: [teacher.logits, teacher.logits], weights: [1]}",
-             "stages.ens.weights: 1 weights for 2 members; give one per member"),
-            ("a: {forward: teacher, from: plain, store: {dir: shared}}\n  b: {forward: teacher, from: plain, store: {dir: shared}}",
-             "stages.b.store: stage 'b' stores into shared, as stage 'a' does; give each stored stage its own dir"),
+            (
+                "extra: {from: data.train, ops: [{hflip: 0.5}]}",
+                "stages.extra: stage 'extra' computes outputs that no stage or loss term reads; remove it or read it"
+            ),
+            (
+                "ens: {ensemble: [teacher.logits, student.logits]}",
+                "stages.ens.ensemble: ensemble 'ens' reads 'student.logits'; it combines the logits of frozen forwards"
+            ),
+            (
+                "ens: {ensemble: [teacher.logits, teacher.logits], weights: [1]}",
+                "stages.ens.weights: 1 weights for 2 members; give one per member"
+            ),
+            (
+                "a: {forward: teacher, from: plain, store: {dir: shared}}\n  b: {forward: teacher, from: plain, store: {dir: shared}}",
+                "stages.b.store: stage 'b' stores into shared, as stage 'a' does; give each stored stage its own dir"
+            ),
         ]
         for (stage, message) in added {
             do {
-                _ = try PipelinePlanner.loader.load(yaml: streamsFile(student: "plain", teacher: "blank", extraStage: stage), file: "streams.yaml")
+                _ = try PipelinePlanner.loader.load(
+                    yaml: streamsFile(student: "plain", teacher: "blank", extraStage: stage), file: "streams.yaml")
                 Issue.record("validated: \(stage)")
             } catch {
                 let lines = error.diagnostics.map(\.description)
-                #expect(lines.contains { $0.contains("error: " + message) }, "\(stage)\ngot:\n\(lines.joined(separator: "\n"))")
+                #expect(
+                    lines.contains { $0.contains("error: " + message) },
+                    "\(stage)\ngot:\n\(lines.joined(separator: "\n"))")
             }
         }
         for (override, message) in cases {
@@ -182,19 +222,25 @@ import Testing
                 Issue.record("validated: \(override)")
             } catch {
                 let lines = error.diagnostics.map(\.description)
-                #expect(lines.contains { $0.contains("error: " + message) }, "\(override)\ngot:\n\(lines.joined(separator: "\n"))")
+                #expect(
+                    lines.contains { $0.contains("error: " + message) },
+                    "\(override)\ngot:\n\(lines.joined(separator: "\n"))")
             }
         }
     }
 
     @Test func ensembleMembersMustHaveOneShape() throws {
-        let yaml = streamsFile(student: "plain", teacher: "blank", extraModel: "other: {arch: mlp, in_channels: 1, classes: 7, frozen: true}",
-                               extraStage: "other: {forward: other, from: plain}\n  ens: {ensemble: [teacher.logits, other.logits]}")
-            .replacingOccurrences(of: "teacher: teacher.logits, weight", with: "teacher: ens.logits, weight")
+        let yaml = streamsFile(
+            student: "plain", teacher: "blank",
+            extraModel: "other: {arch: mlp, in_channels: 1, classes: 7, frozen: true}",
+            extraStage: "other: {forward: other, from: plain}\n  ens: {ensemble: [teacher.logits, other.logits]}"
+        )
+        .replacingOccurrences(of: "teacher: teacher.logits, weight", with: "teacher: ens.logits, weight")
         #expect {
             _ = try PipelinePlanner.loader.load(yaml: yaml, file: "ens.yaml")
         } throws: { error in
-            "\(error)".contains("error: stages.ens.ensemble: ensemble 'ens' combines teacher.logits [1, 10] with other.logits [1, 7]")
+            "\(error)".contains(
+                "error: stages.ens.ensemble: ensemble 'ens' combines teacher.logits [1, 10] with other.logits [1, 7]")
         }
     }
 }

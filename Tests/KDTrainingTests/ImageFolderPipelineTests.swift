@@ -14,7 +14,8 @@ import Testing
         for (label, names) in [("bag", ["rgb.png", "rgb.jpg"]), ("coat", ["gray.png", "gray.jpg", "palette.png"])] {
             try fm.createDirectory(at: folder.appendingPathComponent(label), withIntermediateDirectories: true)
             for name in names {
-                try fm.copyItem(at: Self.images.appendingPathComponent(name), to: folder.appendingPathComponent("\(label)/\(name)"))
+                try fm.copyItem(
+                    at: Self.images.appendingPathComponent(name), to: folder.appendingPathComponent("\(label)/\(name)"))
             }
         }
         let source = "{shards: \(dir.path)/shards, import: {kind: folder, path: \(folder.path), size: 6, channels: 1}}"
@@ -35,14 +36,18 @@ import Testing
         let run = try runKdflow(["run", file.path])
         #expect(run.status == 0 && run.output.contains("importing image folder"), "\(run.output)")
 
-        let files = ["rgb.jpg", "palette.png"].map { folder.appendingPathComponent(($0 == "rgb.jpg" ? "bag/" : "coat/") + $0).path }
+        let files = ["rgb.jpg", "palette.png"].map {
+            folder.appendingPathComponent(($0 == "rgb.jpg" ? "bag/" : "coat/") + $0).path
+        }
         let predicted = try runKdflow(["predict", file.path] + files + ["--top", "2"])
         let lines = predicted.output.split(separator: "\n")
         #expect(predicted.status == 0 && lines.count == 2, "\(predicted.output)")
         for (line, path) in zip(lines, files) {
             // "PATH: bag 0.6123, coat 0.3877" (either order): both class names, probabilities summing to 1.
             #expect(line.hasPrefix(path + ": ") && line.contains("bag ") && line.contains("coat "), "\(line)")
-            let probabilities = line.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .punctuationCharacters)) }
+            let probabilities = line.split(separator: " ").compactMap {
+                Double($0.trimmingCharacters(in: .punctuationCharacters))
+            }
             #expect(abs(probabilities.reduce(0, +) - 1) < 1e-3, "\(line)")
         }
     }

@@ -11,9 +11,10 @@ import Testing
     /// planning reads nothing more, so no real data set is needed.
     static let data: URL = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kdflow-planning-\(getpid())")
-        let table = SampleTable(layout: SampleLayout(pixelType: .uint8, channels: 1, height: 28, width: 28),
-                                pixels: (0..<(64 * 784)).map { UInt8(truncatingIfNeeded: $0 &* 31) },
-                                labels: (0..<64).map { $0 % 10 }, classes: (0..<10).map(String.init), sources: [])
+        let table = SampleTable(
+            layout: SampleLayout(pixelType: .uint8, channels: 1, height: 28, width: 28),
+            pixels: (0..<(64 * 784)).map { UInt8(truncatingIfNeeded: $0 &* 31) },
+            labels: (0..<64).map { $0 % 10 }, classes: (0..<10).map(String.init), sources: [])
         if !FileManager.default.fileExists(atPath: dir.path) {
             // A failure here surfaces as the planning tests' own errors, naming the directory.
             _ = try? DatasetWriter.write(table, name: "planning", to: dir)
@@ -27,11 +28,14 @@ import Testing
         "kd": "{kind: kd, student: student.logits, teacher: teacher.logits, temperature: 4}",
         "soft_ce": "{kind: soft_ce, student: student.logits, teacher: teacher.logits, divergence: dml}",
         "dml": "{kind: dml, student: student.logits, teacher: teacher.logits}",
-        "distance": "{kind: distance, mode: smooth_l1, activation: softmax, student: student.logits, teacher: teacher.logits}",
+        "distance":
+            "{kind: distance, mode: smooth_l1, activation: softmax, student: student.logits, teacher: teacher.logits}",
         "overhaul": "{kind: overhaul, student: student.features.preact, teacher: teacher.features.preact}",
-        "rkd_distance": "{kind: rkd_distance, normalization: all_pairs, student: student.features, teacher: teacher.features}",
+        "rkd_distance":
+            "{kind: rkd_distance, normalization: all_pairs, student: student.features, teacher: teacher.features}",
         "rkd_angle": "{kind: rkd_angle, student: student.features, teacher: teacher.features}",
-        "dkd": "{kind: dkd, student: student.logits, teacher: teacher.logits, target: augment.labels, warmup_epochs: 2}",
+        "dkd":
+            "{kind: dkd, student: student.logits, teacher: teacher.logits, target: augment.labels, warmup_epochs: 2}",
         "at": "{kind: at, student: student.conv2, teacher: teacher.conv2}",
         "pkt": "{kind: pkt, student: student.features, teacher: teacher.features}",
         "dist": "{kind: dist, student: student.logits, teacher: teacher.logits, temperature: 4}",
@@ -39,7 +43,8 @@ import Testing
         "nst": "{kind: nst, student: student.conv2, teacher: teacher.conv2}",
         "cc": "{kind: cc, student: student.features, teacher: teacher.features}",
         "hcl": "{kind: hcl, student: student.conv2, teacher: teacher.conv2}",
-        "mlkd": "{kind: mlkd, student: student.logits, teacher: teacher.logits, student_strong: student.logits, teacher_strong: teacher.logits}",
+        "mlkd":
+            "{kind: mlkd, student: student.logits, teacher: teacher.logits, student_strong: student.logits, teacher_strong: teacher.logits}",
     ]
 
     static func yaml(_ term: String) -> String {
@@ -65,7 +70,8 @@ import Testing
 
     @Test(arguments: LossCatalog.names) func kindPlans(_ kind: String) throws {
         let term = try #require(Self.terms[kind], "no pipeline term for \(kind)")
-        let plan = try PipelinePlanner.plan(try PipelinePlanner.loader.load(yaml: Self.yaml(term), file: "\(kind).yaml"))
+        let plan = try PipelinePlanner.plan(
+            try PipelinePlanner.loader.load(yaml: Self.yaml(term), file: "\(kind).yaml"))
         let planned = try #require(plan.loss.terms.first)
         #expect(Set(planned.bindings.keys) == Set(planned.function.roles))
         if kind == "dkd" { #expect(planned.weight == LossWeight(1, warmupEpochs: 2)) }
@@ -77,8 +83,11 @@ import Testing
             _ = try PipelinePlanner.loader.load(yaml: Self.yaml(term), file: "bad.yaml")
             Issue.record("dml between logits and features validated")
         } catch {
-            #expect(error.diagnostics.contains { $0.description.contains("dml compares student.logits [1, 10] with teacher.features [1, 128]") },
-                    "\(error.diagnostics)")
+            #expect(
+                error.diagnostics.contains {
+                    $0.description.contains("dml compares student.logits [1, 10] with teacher.features [1, 128]")
+                },
+                "\(error.diagnostics)")
         }
     }
 }

@@ -4,11 +4,13 @@ import KDTraining
 import Testing
 
 @Suite struct PipelineValidationTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     @Test func everyShippedPipelineValidatesAndPlans() throws {
         let dir = Self.repository.appendingPathComponent("pipelines")
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }
+            .sorted()
         #expect(!files.isEmpty)
         for file in files {
             do {
@@ -28,16 +30,18 @@ import Testing
             _ = try PipelinePlanner.load(file: file, overrides: [dkd])
             Issue.record("dkd on an unlabeled source validated")
         } catch {
-            #expect(error.diagnostics.map(\.description) == [
-                "override '\(dkd)':1:81: error: loss.ssld.target: dkd needs a label for every sample, but data.train.1 (data/fashion-ssld/unlabeled) is unlabeled; only cross_entropy skips unlabeled samples",
-            ])
+            #expect(
+                error.diagnostics.map(\.description) == [
+                    "override '\(dkd)':1:81: error: loss.ssld.target: dkd needs a label for every sample, but data.train.1 (data/fashion-ssld/unlabeled) is unlabeled; only cross_entropy skips unlabeled samples"
+                ])
         }
     }
 
     /// The training-level mistakes of Pipelines/bad-training.yaml, each at its exact location.
     @Test func trainingChecksReportEveryMistakeWithItsLocation() throws {
         let url = Bundle.module.url(forResource: "bad-training", withExtension: "yaml", subdirectory: "Pipelines")!
-        let yaml = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "SHARDS", with: fashionTest.path)
+        let yaml = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(
+            of: "SHARDS", with: fashionTest.path)
         do {
             _ = try PipelinePlanner.loader.load(yaml: yaml, file: "bad-training.yaml")
             Issue.record("a file with six mistakes validated")
@@ -51,33 +55,36 @@ import Testing
                 "bad-training.yaml:18:29: error: loss.hint.student: kd needs logits [N, classes]; align.out is [1, 64, 7, 7]",
             ]
             for prefix in expected {
-                #expect(lines.contains { $0.hasPrefix(prefix) }, "missing: \(prefix)\ngot:\n\(lines.joined(separator: "\n"))")
+                #expect(
+                    lines.contains { $0.hasPrefix(prefix) },
+                    "missing: \(prefix)\ngot:\n\(lines.joined(separator: "\n"))")
             }
         }
     }
 
     @Test func modelsMustTakeTheDatasInputSize() throws {
         let yaml = """
-        kdflow: 1
-        name: size
-        epochs: 1
-        data:
-          train: {shards: \(fashionTest.path)}
-          batch: 32
-        models:
-          student: {arch: cnn, in_channels: 3, classes: 10, image_size: 32}
-        stages:
-          augment: {from: data.train, ops: [{hflip: 0.5}]}
-          student: {forward: student, from: augment}
-        loss:
-          ce: {kind: cross_entropy, input: student.logits}
-        optimisers:
-          student: {kind: sgd, lr: 0.1, params: [student]}
-        """
+            kdflow: 1
+            name: size
+            epochs: 1
+            data:
+              train: {shards: \(fashionTest.path)}
+              batch: 32
+            models:
+              student: {arch: cnn, in_channels: 3, classes: 10, image_size: 32}
+            stages:
+              augment: {from: data.train, ops: [{hflip: 0.5}]}
+              student: {forward: student, from: augment}
+            loss:
+              ce: {kind: cross_entropy, input: student.logits}
+            optimisers:
+              student: {kind: sgd, lr: 0.1, params: [student]}
+            """
         #expect {
             _ = try PipelinePlanner.loader.load(yaml: yaml, file: "size.yaml")
         } throws: { error in
-            "\(error)".contains("size.yaml:8:3: error: models.student: model 'student' expects 3×32×32 inputs, the data gives 1×28×28")
+            "\(error)".contains(
+                "size.yaml:8:3: error: models.student: model 'student' expects 3×32×32 inputs, the data gives 1×28×28")
         }
     }
 }

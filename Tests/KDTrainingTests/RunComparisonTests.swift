@@ -21,7 +21,9 @@ import Testing
     @Test func lastAndBestOverSeeds() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("compare-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
-        let runs = [try run(root, seed: 1, top1: [0.80, 0.90, 0.85]), try run(root, seed: 2, top1: [0.81, 0.86, 0.87])]
+        let runs = [
+            try run(root, seed: 1, top1: [0.80, 0.90, 0.85]), try run(root, seed: 2, top1: [0.81, 0.86, 0.87]),
+        ]
         let c = try RunComparison(runs: runs, model: "student")
         #expect(abs(c.last.mean - 86) < 1e-9)
         #expect(abs(c.last.std - (2.0).squareRoot()) < 1e-9)

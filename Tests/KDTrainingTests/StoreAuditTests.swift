@@ -8,13 +8,18 @@ import Testing
 /// KD from a small MLP teacher whose logits go through an fp16 store.
 func storedKDPlan(_ name: String, epochs: Int) -> TrainingPlan {
     var plan = mlpPlan(name, epochs: epochs)
-    plan.models.insert(.init(name: "teacher", arch: "mlp", inChannels: 1, classes: 10, hidden: [32], frozen: true), at: 0)
-    plan.forwards.insert(.init(name: "teacher", model: "teacher", stream: "augment",
-                               store: StorePlan(model: "teacher", directory: runDirectory(name + "-store"),
-                                                options: StoreOptions(encoding: .init(precision: .fp16)))), at: 0)
+    plan.models.insert(
+        .init(name: "teacher", arch: "mlp", inChannels: 1, classes: 10, hidden: [32], frozen: true), at: 0)
+    plan.forwards.insert(
+        .init(
+            name: "teacher", model: "teacher", stream: "augment",
+            store: StorePlan(
+                model: "teacher", directory: runDirectory(name + "-store"),
+                options: StoreOptions(encoding: .init(precision: .fp16)))), at: 0)
     plan.loss = LossGraph(terms: [
-        LossTerm(name: "kd", function: KnowledgeDistillationLoss(temperature: 4, standardize: false),
-                 bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(1)),
+        LossTerm(
+            name: "kd", function: KnowledgeDistillationLoss(temperature: 4, standardize: false),
+            bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(1))
     ])
     return plan
 }
@@ -36,8 +41,9 @@ func storedKDPlan(_ name: String, epochs: Int) -> TrainingPlan {
         #expect(clean[0].drift["logits"]!.maxAbsDifference <= 0.01)
 
         // Forge: the same keys stored again (valid checksums, newer record served) with one logit moved.
-        let store = try TeacherStore(directory: plan.forwards[0].store!.directory, options: plan.forwards[0].store!.options,
-                                     fingerprint: try plan.storeFingerprints()["teacher"]!)
+        let store = try TeacherStore(
+            directory: plan.forwards[0].store!.directory, options: plan.forwards[0].store!.options,
+            fingerprint: try plan.storeFingerprints()["teacher"]!)
         let victim = try store.records().records[7]
         var logits = victim.served["logits"]!
         logits.withUnsafeMutableBufferPointer { $0[3 * 10 + 2] += 1 }
@@ -81,7 +87,9 @@ func storedKDPlan(_ name: String, epochs: Int) -> TrainingPlan {
         let inline = try Trainer(plan: bankPlan("bank-inline"), log: { _ in })
         let b = try inline.run(executor: .inline)
         #expect(try Data(contentsOf: a.exported) == Data(contentsOf: b.exported))
-        let stores = try epochRecords(pipelined.plan.outputDirectory).map { ($0["store"] as? [String: Any])?["teacher"] as? [String: Any] }
+        let stores = try epochRecords(pipelined.plan.outputDirectory).map {
+            ($0["store"] as? [String: Any])?["teacher"] as? [String: Any]
+        }
         let rates = stores.map { $0?["hit_rate"] as? Double ?? -1 }
         #expect(rates[0] == 0 && rates[1] == 0)
         for rate in rates[2...] { #expect(abs(rate - 0.75) < 0.05) }

@@ -8,7 +8,9 @@ import Testing
     /// A pipeline file whose frozen teacher loads `weights`, produced by `producer` when given.
     func write(_ dir: URL, _ name: String, producer: String? = nil) throws -> String {
         let file = dir.appendingPathComponent("\(name).yaml").path
-        let teacher = producer.map { ", weights: \(dir.path)/\(name)-missing.safetensors, trained_by: \(dir.path)/\($0).yaml" } ?? ""
+        let teacher =
+            producer.map { ", weights: \(dir.path)/\(name)-missing.safetensors, trained_by: \(dir.path)/\($0).yaml" }
+            ?? ""
         let yaml = """
             kdflow: 1
             name: \(name)
@@ -59,7 +61,9 @@ import Testing
         } catch let error as TrainingError {
             // Located where the loop closes: a.yaml names b, which asked for a.
             #expect(error.description.contains("/a.yaml:6:"), "\(error)")
-            #expect(error.description.contains("models.teacher.trained_by: cycle: \(b) → \(dir.path)/a.yaml → \(b)"), "\(error)")
+            #expect(
+                error.description.contains("models.teacher.trained_by: cycle: \(b) → \(dir.path)/a.yaml → \(b)"),
+                "\(error)")
         }
     }
 }

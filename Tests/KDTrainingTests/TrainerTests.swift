@@ -16,7 +16,8 @@ import Testing
         for file in ["metrics.jsonl", "best.safetensors", "student.safetensors", "checkpoints/last.json"] {
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), "missing \(file)")
         }
-        let lines = try String(contentsOf: dir.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOf: dir.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(
+            separator: "\n")
         #expect(lines.count == 2 * 50 + 2, "50 step records and 1 epoch record per epoch")
     }
 
@@ -38,9 +39,13 @@ import Testing
         let a = try Safetensors(contentsOf: straight.outputDirectory.appendingPathComponent("student.safetensors"))
         let b = try Safetensors(contentsOf: interrupted.outputDirectory.appendingPathComponent("student.safetensors"))
         #expect(a.entries.keys.sorted() == b.entries.keys.sorted())
-        for name in a.entries.keys { #expect(a.entries[name]!.bytes == b.entries[name]!.bytes, "\(name) differs after resume") }
-        let lines = try String(contentsOf: interrupted.outputDirectory.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
-            .split(separator: "\n")
+        for name in a.entries.keys {
+            #expect(a.entries[name]!.bytes == b.entries[name]!.bytes, "\(name) differs after resume")
+        }
+        let lines = try String(
+            contentsOf: interrupted.outputDirectory.appendingPathComponent("metrics.jsonl"), encoding: .utf8
+        )
+        .split(separator: "\n")
         #expect(lines.count == 2 * 50 + 2, "a resumed run's log has each step once")
     }
 
@@ -78,8 +83,11 @@ import Testing
         var plan = mlpPlan("overhaul-bn-\(prefix)", epochs: 1)
         plan.models.insert(.init(name: "teacher", arch: "resnet8", inChannels: 1, classes: 10, frozen: true), at: 0)
         plan.forwards.insert(.init(name: "teacher", model: "teacher", stream: "augment", taps: ["logits"]), at: 0)
-        plan.loss.terms.append(LossTerm(name: "ofd", function: OverhaulLoss(margin: .teacherBatchNorm(TeacherBatchNorm(model: "teacher", prefix: prefix))),
-                                        bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(1)))
+        plan.loss.terms.append(
+            LossTerm(
+                name: "ofd",
+                function: OverhaulLoss(margin: .teacherBatchNorm(TeacherBatchNorm(model: "teacher", prefix: prefix))),
+                bindings: ["student": "student.logits", "teacher": "teacher.logits"], weight: LossWeight(1)))
         return plan
     }
 

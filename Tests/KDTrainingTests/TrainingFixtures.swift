@@ -31,12 +31,19 @@ func mlpPlan(_ name: String, epochs: Int = 2, checkpointEvery: Int = 0) -> Train
     TrainingPlan(
         name: name, seed: 11, phases: [.init(name: "main", epochs: epochs)], batchSize: 200,
         trainData: [fashionTest], evalData: fashionTest,
-        streams: [.init(name: "augment", ops: [.hflip(probability: 0.5), .normalize(mean: [0.286], std: [0.353])], views: 2)],
+        streams: [
+            .init(name: "augment", ops: [.hflip(probability: 0.5), .normalize(mean: [0.286], std: [0.353])], views: 2)
+        ],
         forwards: [.init(name: "student", model: "student", stream: "augment")],
         models: [.init(name: "student", arch: "mlp", inChannels: 1, classes: 10, hidden: [64])],
-        loss: LossGraph(terms: [LossTerm(name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "student.logits"],
-                                         weight: LossWeight(1))]),
-        optimizers: [.init(name: "student", learningRate: 0.05, momentum: 0.9, nesterov: true, parameters: ["student"])],
+        loss: LossGraph(terms: [
+            LossTerm(
+                name: "ce", function: CrossEntropyLoss(labelSmoothing: 0), bindings: ["input": "student.logits"],
+                weight: LossWeight(1))
+        ]),
+        optimizers: [
+            .init(name: "student", learningRate: 0.05, momentum: 0.9, nesterov: true, parameters: ["student"])
+        ],
         outputDirectory: runDirectory(name), exportModel: "student", checkpointEverySteps: checkpointEvery)
 }
 
@@ -59,7 +66,9 @@ func launchKdflow(_ arguments: [String]) throws -> Process {
 func runKdflow(_ arguments: [String], ranks: Int? = nil) throws -> (status: Int32, output: String) {
     let p = Process()
     p.executableURL = ranks == nil ? kdflowBinary : mpirun
-    p.arguments = ranks.map { ["-np", "\($0)", "--oversubscribe", "--allow-run-as-root", kdflowBinary.path] + arguments } ?? arguments
+    p.arguments =
+        ranks.map { ["-np", "\($0)", "--oversubscribe", "--allow-run-as-root", kdflowBinary.path] + arguments }
+        ?? arguments
     let pipe = Pipe()
     p.standardOutput = pipe
     p.standardError = ranks == nil ? FileHandle.nullDevice : pipe

@@ -23,7 +23,9 @@ final class BlockCodec {
         case .zstd:
             var out = [UInt8](repeating: 0, count: ZSTD_compressBound(raw.count))
             let n = out.withUnsafeMutableBytes { o in
-                raw.withUnsafeBytes { ZSTD_compressCCtx(cctx, o.baseAddress, o.count, $0.baseAddress, $0.count, Int32(level)) }
+                raw.withUnsafeBytes {
+                    ZSTD_compressCCtx(cctx, o.baseAddress, o.count, $0.baseAddress, $0.count, Int32(level))
+                }
             }
             guard ZSTD_isError(n) == 0, n < raw.count else { return nil }
             return Array(out.prefix(n))
@@ -31,8 +33,9 @@ final class BlockCodec {
             var out = [UInt8](repeating: 0, count: Int(LZ4_compressBound(Int32(raw.count))))
             let n = out.withUnsafeMutableBytes { o in
                 raw.withUnsafeBytes {
-                    LZ4_compress_default($0.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                         o.baseAddress!.assumingMemoryBound(to: CChar.self), Int32($0.count), Int32(o.count))
+                    LZ4_compress_default(
+                        $0.baseAddress!.assumingMemoryBound(to: CChar.self),
+                        o.baseAddress!.assumingMemoryBound(to: CChar.self), Int32($0.count), Int32(o.count))
                 }
             }
             guard n > 0, Int(n) < raw.count else { return nil }
@@ -48,13 +51,16 @@ final class BlockCodec {
             return stored.count == rawSize ? Array(stored) : nil
         case .zstd:
             var out = [UInt8](repeating: 0, count: rawSize)
-            let n = out.withUnsafeMutableBytes { ZSTD_decompressDCtx(dctx, $0.baseAddress, $0.count, stored.baseAddress, stored.count) }
+            let n = out.withUnsafeMutableBytes {
+                ZSTD_decompressDCtx(dctx, $0.baseAddress, $0.count, stored.baseAddress, stored.count)
+            }
             return ZSTD_isError(n) == 0 && n == rawSize ? out : nil
         case .lz4:
             var out = [UInt8](repeating: 0, count: rawSize)
             let n = out.withUnsafeMutableBytes { o in
-                LZ4_decompress_safe(stored.baseAddress!.assumingMemoryBound(to: CChar.self),
-                                    o.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(stored.count), Int32(rawSize))
+                LZ4_decompress_safe(
+                    stored.baseAddress!.assumingMemoryBound(to: CChar.self),
+                    o.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(stored.count), Int32(rawSize))
             }
             return Int(n) == rawSize ? out : nil
         }

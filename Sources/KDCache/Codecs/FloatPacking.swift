@@ -20,8 +20,10 @@ enum FloatPacking {
     }
 
     /// `n` byte-planar values in `precision` from `bytes` at `offset`, as Float32.
-    static func unpack(_ bytes: UnsafeRawBufferPointer, at offset: Int, count n: Int, _ precision: StoredPrecision,
-                       into out: UnsafeMutableBufferPointer<Float>) {
+    static func unpack(
+        _ bytes: UnsafeRawBufferPointer, at offset: Int, count n: Int, _ precision: StoredPrecision,
+        into out: UnsafeMutableBufferPointer<Float>
+    ) {
         let w = precision.width
         for i in 0..<n {
             var bits: UInt32 = 0

@@ -10,7 +10,9 @@ enum TopK {
 
     /// The k largest classes of one sample's logits (ties: lower class first) with their
     /// probabilities, and the leftover probability mass.
-    static func encode(_ logits: UnsafeBufferPointer<Float>, k: Int) -> (indices: [UInt16], probabilities: [Float], leftover: Float) {
+    static func encode(_ logits: UnsafeBufferPointer<Float>, k: Int) -> (
+        indices: [UInt16], probabilities: [Float], leftover: Float
+    ) {
         let m = logits.max() ?? 0
         var sum = 0.0
         for z in logits { sum += Foundation.exp(Double(z - m)) }
@@ -21,8 +23,10 @@ enum TopK {
     }
 
     /// Log-probabilities over `classes` from stored top-k values.
-    static func decode(indices: ArraySlice<UInt16>, probabilities: UnsafeBufferPointer<Float>, leftover: Float, classes: Int,
-                       into out: UnsafeMutableBufferPointer<Float>) {
+    static func decode(
+        indices: ArraySlice<UInt16>, probabilities: UnsafeBufferPointer<Float>, leftover: Float, classes: Int,
+        into out: UnsafeMutableBufferPointer<Float>
+    ) {
         let rest = classes - indices.count
         let tail = rest > 0 ? Foundation.log(max(leftover / Float(rest), floor)) : Foundation.log(floor)
         for c in 0..<classes { out[c] = tail }

@@ -54,12 +54,16 @@ struct RecordFrame {
     }
 
     /// A frame's bytes: header, then the stored identities and payload.
-    static func encode(precision: StoredPrecision, fingerprint: [UInt8], count: Int, taps: [TapLayout],
-                       identities: Block, payload: Block) -> [UInt8] {
+    static func encode(
+        precision: StoredPrecision, fingerprint: [UInt8], count: Int, taps: [TapLayout],
+        identities: Block, payload: Block
+    ) -> [UInt8] {
         let stored = identities.stored + payload.stored
         var h = magic
         h.appendLE(UInt32(0))
-        for size in [identities.stored.count, identities.rawSize, payload.stored.count, payload.rawSize] { h.appendLE(UInt32(size)) }
+        for size in [identities.stored.count, identities.rawSize, payload.stored.count, payload.rawSize] {
+            h.appendLE(UInt32(size))
+        }
         h.appendLE(CRC32.checksum(stored))
         h += [identities.codec.rawValue, payload.codec.rawValue, precision.rawValue, version]
         h.appendLE(UInt32(count))
@@ -90,23 +94,30 @@ struct RecordFrame {
     /// Parses the header at `offset` of `bytes` (the segment's bytes so far).
     static func parse(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Parse {
         var c = ByteCursor(bytes, at: offset)
-        guard c.remaining >= 8 else { return c.remaining == 0 ? .truncated : (isMagicPrefix(bytes, offset) ? .truncated : .corrupt) }
+        guard c.remaining >= 8 else {
+            return c.remaining == 0 ? .truncated : (isMagicPrefix(bytes, offset) ? .truncated : .corrupt)
+        }
         guard c.readBytes(4) == magic, let headerSize = c.read(UInt32.self).map(Int.init) else { return .corrupt }
         guard headerSize >= fixedHeader + 6, headerSize <= maxHeader else { return .corrupt }
         guard c.remaining + 8 >= headerSize else { return .truncated }
         let crcOffset = offset + headerSize - 4
         let expected = UnsafeRawBufferPointer(rebasing: bytes[offset..<crcOffset])
-        guard CRC32.checksum(expected) == bytes.loadUnaligned(fromByteOffset: crcOffset, as: UInt32.self).littleEndian else { return .corrupt }
+        guard CRC32.checksum(expected) == bytes.loadUnaligned(fromByteOffset: crcOffset, as: UInt32.self).littleEndian
+        else { return .corrupt }
         guard let idStored = c.read(UInt32.self), let idRaw = c.read(UInt32.self),
-              let stored = c.read(UInt32.self), let raw = c.read(UInt32.self), let storedCRC = c.read(UInt32.self),
-              let idCodec = c.read(UInt8.self).flatMap(Codec.init(rawValue:)), let codec = c.read(UInt8.self).flatMap(Codec.init(rawValue:)),
-              let precision = c.read(UInt8.self).flatMap(StoredPrecision.init(rawValue:)), c.read(UInt8.self) == version,
-              let count = c.read(UInt32.self), let fingerprint = c.readBytes(16),
-              [idStored, idRaw, stored, raw].allSatisfy({ Int($0) <= maxBlock }) else { return .corrupt }
+            let stored = c.read(UInt32.self), let raw = c.read(UInt32.self), let storedCRC = c.read(UInt32.self),
+            let idCodec = c.read(UInt8.self).flatMap(Codec.init(rawValue:)),
+            let codec = c.read(UInt8.self).flatMap(Codec.init(rawValue:)),
+            let precision = c.read(UInt8.self).flatMap(StoredPrecision.init(rawValue:)), c.read(UInt8.self) == version,
+            let count = c.read(UInt32.self), let fingerprint = c.readBytes(16),
+            [idStored, idRaw, stored, raw].allSatisfy({ Int($0) <= maxBlock })
+        else { return .corrupt }
         guard let tapCount = c.read(UInt16.self) else { return .corrupt }
         var taps = [TapLayout]()
         for _ in 0..<tapCount {
-            guard let name = c.readString(), let k = c.read(UInt16.self), let rank = c.read(UInt8.self) else { return .corrupt }
+            guard let name = c.readString(), let k = c.read(UInt16.self), let rank = c.read(UInt8.self) else {
+                return .corrupt
+            }
             var dims = [Int]()
             for _ in 0..<rank {
                 guard let d = c.read(UInt32.self) else { return .corrupt }
@@ -115,9 +126,10 @@ struct RecordFrame {
             taps.append(TapLayout(name: name, dims: dims, topK: Int(k)))
         }
         guard c.offset == crcOffset else { return .corrupt }
-        let frame = RecordFrame(identitiesCodec: idCodec, codec: codec, precision: precision, fingerprint: fingerprint,
-                                count: Int(count), taps: taps, identitiesStoredSize: Int(idStored), identitiesRawSize: Int(idRaw),
-                                storedSize: Int(stored), rawSize: Int(raw), storedCRC: storedCRC, headerSize: headerSize)
+        let frame = RecordFrame(
+            identitiesCodec: idCodec, codec: codec, precision: precision, fingerprint: fingerprint,
+            count: Int(count), taps: taps, identitiesStoredSize: Int(idStored), identitiesRawSize: Int(idRaw),
+            storedSize: Int(stored), rawSize: Int(raw), storedCRC: storedCRC, headerSize: headerSize)
         return bytes.count - offset < frame.size ? .truncated : .record(frame)
     }
 

@@ -15,17 +15,23 @@ enum RecordIdentities {
     struct Identity: Equatable {
         var sample: [UInt8], view: [UInt8]
 
-        init(sample: [UInt8], view: [UInt8]) { self.sample = sample; self.view = view }
+        init(sample: [UInt8], view: [UInt8]) {
+            self.sample = sample
+            self.view = view
+        }
         init(_ key: StoreKey) { self.init(sample: key.sample, view: key.view) }
 
         /// The index key of this sample under the teacher with digest `fingerprint`.
-        func digest(fingerprint: [UInt8]) -> KeyDigest { KeyDigest(fingerprintDigest: fingerprint, sample: sample, view: view) }
+        func digest(fingerprint: [UInt8]) -> KeyDigest {
+            KeyDigest(fingerprintDigest: fingerprint, sample: sample, view: view)
+        }
     }
 
     /// The slot order that stores `keys` compactly: sorted by sample bytes, then view bytes.
     static func order(_ keys: [StoreKey]) -> [Int] {
         keys.indices.sorted { a, b in
-            keys[a].sample == keys[b].sample ? keys[a].view.lexicographicallyPrecedes(keys[b].view)
+            keys[a].sample == keys[b].sample
+                ? keys[a].view.lexicographicallyPrecedes(keys[b].view)
                 : keys[a].sample.lexicographicallyPrecedes(keys[b].sample)
         }
     }
@@ -73,7 +79,8 @@ enum RecordIdentities {
             switch c.read(UInt8.self) {
             case 1:
                 guard let width = c.read(UInt32.self).map(Int.init), width <= c.remaining / 3,
-                      let modes = c.readBytes(width), let bases = c.readBytes(width), let bits = c.readBytes(width) else { return nil }
+                    let modes = c.readBytes(width), let bases = c.readBytes(width), let bits = c.readBytes(width)
+                else { return nil }
                 rows = Array(repeating: Array(repeating: 0, count: width), count: count)
                 for j in 0..<width {
                     guard var column = PackedColumn(mode: modes[j], base: bases[j], bits: bits[j]) else { return nil }

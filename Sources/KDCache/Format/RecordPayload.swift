@@ -14,7 +14,9 @@ public enum StoredColumn: Sendable, Equatable {
 /// and leftover mass).
 enum RecordPayload {
     /// The layouts and stored columns of a batch of outputs (every tensor's first dimension is `count`).
-    static func columns(_ outputs: [String: Tensor], count: Int, encoding: PayloadEncoding) -> (taps: [TapLayout], columns: [String: StoredColumn]) {
+    static func columns(_ outputs: [String: Tensor], count: Int, encoding: PayloadEncoding) -> (
+        taps: [TapLayout], columns: [String: StoredColumn]
+    ) {
         var taps = [TapLayout](), columns: [String: StoredColumn] = [:]
         for name in outputs.keys.sorted() {
             let tensor = outputs[name]!
@@ -28,16 +30,19 @@ enum RecordPayload {
                 values.reserveCapacity(count * (k + 1))
                 tensor.withUnsafeBufferPointer { all in
                     for n in 0..<count {
-                        let top = TopK.encode(UnsafeBufferPointer(rebasing: all[(n * elements)..<((n + 1) * elements)]), k: k)
+                        let top = TopK.encode(
+                            UnsafeBufferPointer(rebasing: all[(n * elements)..<((n + 1) * elements)]), k: k)
                         indices += top.indices
                         values += top.probabilities
                         values.append(top.leftover)
                     }
                 }
-                columns[name] = .topK(indices: indices, values: values.map { FloatPacking.rounded($0, encoding.precision) })
+                columns[name] = .topK(
+                    indices: indices, values: values.map { FloatPacking.rounded($0, encoding.precision) })
             } else {
                 taps.append(TapLayout(name: name, dims: dims, topK: 0))
-                columns[name] = .dense(tensor.withUnsafeBufferPointer { $0.map { FloatPacking.rounded($0, encoding.precision) } })
+                columns[name] = .dense(
+                    tensor.withUnsafeBufferPointer { $0.map { FloatPacking.rounded($0, encoding.precision) } })
             }
         }
         return (taps, columns)
@@ -59,13 +64,17 @@ enum RecordPayload {
     }
 
     /// The layouts and raw payload of a batch of outputs.
-    static func encode(_ outputs: [String: Tensor], count: Int, encoding: PayloadEncoding) -> (taps: [TapLayout], raw: [UInt8]) {
+    static func encode(_ outputs: [String: Tensor], count: Int, encoding: PayloadEncoding) -> (
+        taps: [TapLayout], raw: [UInt8]
+    ) {
         let (taps, columns) = columns(outputs, count: count, encoding: encoding)
         return (taps, encode(columns, taps: taps, precision: encoding.precision))
     }
 
     /// Every tap's stored column, or nil when the payload does not hold what the layouts say.
-    static func columns(_ raw: [UInt8], taps: [TapLayout], count: Int, precision: StoredPrecision) -> [String: StoredColumn]? {
+    static func columns(_ raw: [UInt8], taps: [TapLayout], count: Int, precision: StoredPrecision) -> [String:
+        StoredColumn]?
+    {
         guard raw.count == taps.reduce(0, { $0 + $1.rawBytes(count: count, precision) }) else { return nil }
         var out: [String: StoredColumn] = [:]
         var offset = 0
@@ -78,7 +87,9 @@ enum RecordPayload {
                     offset += 2 * count * tap.topK
                 }
                 var values = [Float](repeating: 0, count: n)
-                values.withUnsafeMutableBufferPointer { FloatPacking.unpack(bytes, at: offset, count: n, precision, into: $0) }
+                values.withUnsafeMutableBufferPointer {
+                    FloatPacking.unpack(bytes, at: offset, count: n, precision, into: $0)
+                }
                 offset += n * precision.width
                 out[tap.name] = tap.topK > 0 ? .topK(indices: indices, values: values) : .dense(values)
             }
@@ -98,10 +109,11 @@ enum RecordPayload {
             stored.withUnsafeBufferPointer { s in
                 values.withUnsafeMutableBufferPointer { v in
                     for n in 0..<count {
-                        TopK.decode(indices: indices[(n * k)..<((n + 1) * k)],
-                                    probabilities: UnsafeBufferPointer(rebasing: s[(n * (k + 1))..<(n * (k + 1) + k)]),
-                                    leftover: s[n * (k + 1) + k], classes: elements,
-                                    into: UnsafeMutableBufferPointer(rebasing: v[(n * elements)..<((n + 1) * elements)]))
+                        TopK.decode(
+                            indices: indices[(n * k)..<((n + 1) * k)],
+                            probabilities: UnsafeBufferPointer(rebasing: s[(n * (k + 1))..<(n * (k + 1) + k)]),
+                            leftover: s[n * (k + 1) + k], classes: elements,
+                            into: UnsafeMutableBufferPointer(rebasing: v[(n * elements)..<((n + 1) * elements)]))
                     }
                 }
             }
@@ -111,7 +123,8 @@ enum RecordPayload {
 
     /// Every tap of the record as `count × elements` served floats, or nil when the payload does
     /// not hold what the layouts say.
-    static func decode(_ raw: [UInt8], taps: [TapLayout], count: Int, precision: StoredPrecision) -> [String: [Float]]? {
+    static func decode(_ raw: [UInt8], taps: [TapLayout], count: Int, precision: StoredPrecision) -> [String: [Float]]?
+    {
         guard let columns = columns(raw, taps: taps, count: count, precision: precision) else { return nil }
         var out: [String: [Float]] = [:]
         for tap in taps { out[tap.name] = served(columns[tap.name]!, tap: tap, count: count) }

@@ -9,8 +9,10 @@ public struct TeacherFingerprint: Hashable, Sendable {
 
     /// Fingerprints a teacher. `options` are its architecture options (`in_channels`, `hidden`, …,
     /// sorted by name); `weights` are its full state (parameters and buffers) as serialised bytes.
-    public init(arch: String, options: [String: String], weights: [UInt8], taps: [String], encoding: PayloadEncoding,
-                evalMode: Bool = true) {
+    public init(
+        arch: String, options: [String: String], weights: [UInt8], taps: [String], encoding: PayloadEncoding,
+        evalMode: Bool = true
+    ) {
         var h = SHA256()
         var header = [UInt8]()
         header.append(contentsOf: Array("KDTF1".utf8))

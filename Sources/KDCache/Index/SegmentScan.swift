@@ -24,8 +24,11 @@ struct SegmentScan {
                     result.corrupt.append(base + start)
                     damagedFrom = nil
                 }
-                if frame.storedIsIntact(bytes, at: offset), let identities = frame.identities(bytes, at: offset, codec: codec) {
-                    result.records.append((base + offset, frame, identities.map { $0.digest(fingerprint: frame.fingerprint) }))
+                if frame.storedIsIntact(bytes, at: offset),
+                    let identities = frame.identities(bytes, at: offset, codec: codec)
+                {
+                    result.records.append(
+                        (base + offset, frame, identities.map { $0.digest(fingerprint: frame.fingerprint) }))
                 } else {
                     result.corrupt.append(base + offset)
                 }

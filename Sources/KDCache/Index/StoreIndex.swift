@@ -65,10 +65,15 @@ struct StoreIndex {
 
     /// The index in `directory`, or nil when it is missing or damaged.
     static func load(_ directory: URL) -> StoreIndex? {
-        guard let data = try? Data(contentsOf: directory.appendingPathComponent(fileName)), data.count >= 8 else { return nil }
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent(fileName)), data.count >= 8 else {
+            return nil
+        }
         return data.withUnsafeBytes { bytes -> StoreIndex? in
             let body = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 4)])
-            guard CRC32.checksum(body) == bytes.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self).littleEndian else { return nil }
+            guard
+                CRC32.checksum(body)
+                    == bytes.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self).littleEndian
+            else { return nil }
             var c = ByteCursor(body)
             guard c.readBytes(4) == magic, let n = c.read(UInt32.self) else { return nil }
             var index = StoreIndex()
@@ -80,8 +85,10 @@ struct StoreIndex {
             index.entries.reserveCapacity(Int(count))
             for _ in 0..<count {
                 guard let key = c.readBytes(16), let segment = c.read(UInt32.self), let offset = c.read(UInt64.self),
-                      let size = c.read(UInt32.self), let slot = c.read(UInt32.self), Int(segment) < index.segments.count else { return nil }
-                index.entries[KeyDigest(bytes: key)] = StoreLocation(segment: Int(segment), offset: Int(offset), size: Int(size), slot: Int(slot))
+                    let size = c.read(UInt32.self), let slot = c.read(UInt32.self), Int(segment) < index.segments.count
+                else { return nil }
+                index.entries[KeyDigest(bytes: key)] = StoreLocation(
+                    segment: Int(segment), offset: Int(offset), size: Int(size), slot: Int(slot))
             }
             return index
         }

@@ -22,7 +22,9 @@ public struct OutputDrift: Sendable, Equatable {
     /// Mean KL per sample, or nil for taps that are not distributions.
     public var meanKL: Double? { distributionSamples > 0 ? klSum / Double(distributionSamples) : nil }
     /// Fraction of samples whose argmax agrees, or nil for taps that are not distributions.
-    public var argmaxAgreement: Double? { distributionSamples > 0 ? Double(argmaxAgreements) / Double(distributionSamples) : nil }
+    public var argmaxAgreement: Double? {
+        distributionSamples > 0 ? Double(argmaxAgreements) / Double(distributionSamples) : nil
+    }
 
     /// Adds another batch's drift.
     public mutating func merge(_ other: OutputDrift) {
@@ -44,8 +46,10 @@ public struct OutputDrift: Sendable, Equatable {
 
     /// Compares `stored` with `live` (the live teacher's outputs passed through `encoding`, as a
     /// store would keep them), rows aligned. Returns each tap's drift and the rows beyond tolerance.
-    public static func measure(stored: [String: Tensor], live: [String: Tensor],
-                               encoding: PayloadEncoding) -> (byTap: [String: OutputDrift], exceedingRows: Set<Int>) {
+    public static func measure(
+        stored: [String: Tensor], live: [String: Tensor],
+        encoding: PayloadEncoding
+    ) -> (byTap: [String: OutputDrift], exceedingRows: Set<Int>) {
         var byTap: [String: OutputDrift] = [:]
         var exceedingRows = Set<Int>()
         for (name, s) in stored {

@@ -18,8 +18,9 @@ public enum SoftLabelExport {
         static func < (a: Row, b: Row) -> Bool {
             let (x, y) = (a.described.map(\.value), b.described.map(\.value))
             if x != y { return x.lexicographicallyPrecedes(y) }
-            return a.key.sample == b.key.sample ? a.key.view.lexicographicallyPrecedes(b.key.view)
-                                                : a.key.sample.lexicographicallyPrecedes(b.key.sample)
+            return a.key.sample == b.key.sample
+                ? a.key.view.lexicographicallyPrecedes(b.key.view)
+                : a.key.sample.lexicographicallyPrecedes(b.key.sample)
         }
     }
 
@@ -27,22 +28,29 @@ public enum SoftLabelExport {
     /// kdflow wrote (replaced atomically). `describe` adds integer columns per sample (e.g.
     /// `sample.index`), documented by `columnDocs`, which also order the rows. Returns the manifest written.
     @discardableResult
-    public static func write(_ store: TeacherStore, to directory: URL, columnDocs: [String: String] = [:],
-                             describe: (StoreKey) throws -> [(column: String, value: Int64)] = { _ in [] }) throws -> SoftLabelManifest {
+    public static func write(
+        _ store: TeacherStore, to directory: URL, columnDocs: [String: String] = [:],
+        describe: (StoreKey) throws -> [(column: String, value: Int64)] = { _ in [] }
+    ) throws -> SoftLabelManifest {
         try checkTarget(directory)
         let (records, damaged) = try store.records()
         guard damaged == 0 else {
-            throw StoreError.io(path: store.directory.path, reason: "\(damaged) damaged records; run `kdflow cache prune` first")
+            throw StoreError.io(
+                path: store.directory.path, reason: "\(damaged) damaged records; run `kdflow cache prune` first")
         }
-        guard let taps = records.first?.taps else { throw StoreError.io(path: store.directory.path, reason: "holds no record of this teacher") }
+        guard let taps = records.first?.taps else {
+            throw StoreError.io(path: store.directory.path, reason: "holds no record of this teacher")
+        }
         guard records.allSatisfy({ $0.taps == taps }) else {
             throw StoreError.io(path: store.directory.path, reason: "records of this teacher disagree on their taps")
         }
         var rows: [Row] = []
         for record in records {
             for (slot, key) in record.keys.enumerated() {
-                rows.append(Row(key: key, described: try describe(key),
-                                values: record.columns.mapValues { $0.rows([slot], of: record.keys.count) }))
+                rows.append(
+                    Row(
+                        key: key, described: try describe(key),
+                        values: record.columns.mapValues { $0.rows([slot], of: record.keys.count) }))
             }
         }
         rows.sort(by: <)
@@ -54,8 +62,10 @@ public enum SoftLabelExport {
             while start < rows.count {
                 // A shard's key tensors need one width: one dataset and recipe per shard.
                 var end = start + 1
-                while end < min(rows.count, start + shardSamples), rows[end].key.sample.count == rows[start].key.sample.count,
-                      rows[end].key.view.count == rows[start].key.view.count { end += 1 }
+                while end < min(rows.count, start + shardSamples),
+                    rows[end].key.sample.count == rows[start].key.sample.count,
+                    rows[end].key.view.count == rows[start].key.view.count
+                { end += 1 }
                 let file = String(format: "shard-%05d.safetensors", shards.count)
                 let bytes = shard(rows[start..<end], taps: taps, precision: precision).serialized()
                 try AtomicFile.write(bytes, to: staging.appendingPathComponent(file))
@@ -64,12 +74,15 @@ public enum SoftLabelExport {
             }
             let manifestTaps = taps.map { SoftLabelManifest.Tap(name: $0.name, shape: $0.dims, topK: $0.topK) }
             let manifest = SoftLabelManifest(
-                teacher: .init(fingerprint: store.fingerprint.hex, summary: store.fingerprint.summary, computedAs: SoftLabelManifest.fingerprintDoc),
+                teacher: .init(
+                    fingerprint: store.fingerprint.hex, summary: store.fingerprint.summary,
+                    computedAs: SoftLabelManifest.fingerprintDoc),
                 precision: precision.description, taps: manifestTaps, samples: rows.count,
                 tensors: SoftLabelManifest.tensorDocs(taps: manifestTaps, extra: columnDocs), shards: shards)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try AtomicFile.write(try encoder.encode(manifest), to: staging.appendingPathComponent(SoftLabelManifest.fileName))
+            try AtomicFile.write(
+                try encoder.encode(manifest), to: staging.appendingPathComponent(SoftLabelManifest.fileName))
             try AtomicDirectory.commit(staging, to: directory)
             return manifest
         } catch {
@@ -81,11 +94,18 @@ public enum SoftLabelExport {
     /// Throws unless `directory` does not exist, is empty, or is an export kdflow wrote.
     static func checkTarget(_ directory: URL) throws {
         guard FileManager.default.fileExists(atPath: directory.path),
-              !((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [""]).isEmpty else { return }
+            !((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [""]).isEmpty
+        else { return }
         let manifest = directory.appendingPathComponent(SoftLabelManifest.fileName)
         guard let data = FileManager.default.contents(atPath: manifest.path),
-              let m = try? JSONDecoder().decode(SoftLabelManifest.self, from: data), m.format == SoftLabelManifest.formatName else {
-            throw StoreError.io(path: directory.path, reason: "exists and is not a kdflow soft-label export; kdflow replaces only exports it wrote: move it away or choose another --out")
+            let m = try? JSONDecoder().decode(SoftLabelManifest.self, from: data),
+            m.format == SoftLabelManifest.formatName
+        else {
+            throw StoreError.io(
+                path: directory.path,
+                reason:
+                    "exists and is not a kdflow soft-label export; kdflow replaces only exports it wrote: move it away or choose another --out"
+            )
         }
     }
 
@@ -94,7 +114,8 @@ public enum SoftLabelExport {
         var file = Safetensors(metadata: ["format": SoftLabelManifest.formatName])
         let n = rows.count
         for (name, keyBytes) in [("key.sample", rows.map(\.key.sample)), ("key.view", rows.map(\.key.view))] {
-            file.entries[name] = .init(dtype: .u8, shape: Shape([n, keyBytes.first?.count ?? 0]), bytes: Data(keyBytes.joined()))
+            file.entries[name] = .init(
+                dtype: .u8, shape: Shape([n, keyBytes.first?.count ?? 0]), bytes: Data(keyBytes.joined()))
         }
         var described: [String: [Int64]] = [:]
         for row in rows { for (column, value) in row.described { described[column, default: []].append(value) } }
@@ -108,8 +129,9 @@ public enum SoftLabelExport {
                     probabilities += v.prefix(tap.topK)
                     leftover.append(v[tap.topK])
                 }
-                file.entries["\(tap.name).indices"] = .init(dtype: .i32, shape: Shape([n, tap.topK]),
-                                                             bytes: indices.withUnsafeBufferPointer { Data(buffer: $0) })
+                file.entries["\(tap.name).indices"] = .init(
+                    dtype: .i32, shape: Shape([n, tap.topK]),
+                    bytes: indices.withUnsafeBufferPointer { Data(buffer: $0) })
                 file.entries["\(tap.name).probabilities"] = floats(probabilities, shape: [n, tap.topK], precision)
                 file.entries["\(tap.name).leftover"] = floats(leftover, shape: [n], precision)
             } else {

@@ -51,20 +51,25 @@ public struct SoftLabelManifest: Codable, Sendable {
     /// The tensor documentation every export carries.
     static func tensorDocs(taps: [Tap], extra: [String: String]) -> [String: String] {
         var docs = extra
-        docs["key.sample"] = "U8 [n, L]: the sample id, u32 LE dataset-name length, UTF-8 name, i64 LE shard, i64 LE index"
-        docs["key.view"] = "U8 [n, L]: the recorded view, \"KDV1\", i64 LE view index, u32 LE step count, per step a tag (1 crop: 6 × i32 x y w h outH outW; 2 flip: u8; 3 normalize: u32 n, n × f32 mean, u32 n, n × f32 std; 4 cutout: 4 × i32 x y w h)"
+        docs["key.sample"] =
+            "U8 [n, L]: the sample id, u32 LE dataset-name length, UTF-8 name, i64 LE shard, i64 LE index"
+        docs["key.view"] =
+            "U8 [n, L]: the recorded view, \"KDV1\", i64 LE view index, u32 LE step count, per step a tag (1 crop: 6 × i32 x y w h outH outW; 2 flip: u8; 3 normalize: u32 n, n × f32 mean, u32 n, n × f32 std; 4 cutout: 4 × i32 x y w h)"
         for tap in taps {
             if tap.topK > 0 {
                 docs["\(tap.name).indices"] = "I32 [n, \(tap.topK)]: the k most probable classes, most probable first"
                 docs["\(tap.name).probabilities"] = "[n, \(tap.topK)]: their softmax probabilities"
-                docs["\(tap.name).leftover"] = "[n]: 1 − their sum (kdflow serves log p, spreading the leftover evenly over the other classes)"
+                docs["\(tap.name).leftover"] =
+                    "[n]: 1 − their sum (kdflow serves log p, spreading the leftover evenly over the other classes)"
             } else {
-                docs[tap.name] = "[n, \(tap.shape.map(String.init).joined(separator: ", "))]: the teacher's output as served"
+                docs[tap.name] =
+                    "[n, \(tap.shape.map(String.init).joined(separator: ", "))]: the teacher's output as served"
             }
         }
         return docs
     }
 
     /// `fingerprint`'s documented derivation.
-    static let fingerprintDoc = "first 16 bytes of SHA-256 over \"KDTF1\", the architecture and its options (sorted), the sorted tap names, the stored precision and top-k, evaluation mode, and the teacher's full state (parameters and buffers) as safetensors in name order"
+    static let fingerprintDoc =
+        "first 16 bytes of SHA-256 over \"KDTF1\", the architecture and its options (sorted), the sorted tap names, the stored precision and top-k, evaluation mode, and the teacher's full state (parameters and buffers) as safetensors in name order"
 }

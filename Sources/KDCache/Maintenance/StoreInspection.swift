@@ -43,10 +43,15 @@ public struct StoreInspection: Sendable {
             result.bytes += bytes.count
             if SegmentFile.isLocked(path) { result.lockedSegments += 1 }
             let scan = bytes.withUnsafeBytes { SegmentScan.scan($0, base: 0, codec: codec) }
-            if index?.segments.first(where: { $0.name == name })?.covered != scan.validEnd { result.indexIsCurrent = false }
-            result.corrupt += scan.corrupt.map { Damage(segment: name, offset: $0, reason: "damaged record (checksum)") }
+            if index?.segments.first(where: { $0.name == name })?.covered != scan.validEnd {
+                result.indexIsCurrent = false
+            }
+            result.corrupt += scan.corrupt.map {
+                Damage(segment: name, offset: $0, reason: "damaged record (checksum)")
+            }
             if scan.tornTailBytes > 0 {
-                result.tornTails.append(Damage(segment: name, offset: scan.validEnd, reason: "torn tail of \(scan.tornTailBytes) bytes"))
+                result.tornTails.append(
+                    Damage(segment: name, offset: scan.validEnd, reason: "torn tail of \(scan.tornTailBytes) bytes"))
             }
             for (offset, frame, recordDigests) in scan.records {
                 if decode {
@@ -60,7 +65,9 @@ public struct StoreInspection: Sendable {
                 digests.formUnion(recordDigests)
                 let fp = TeacherFingerprint(digest: frame.fingerprint).hex
                 let prior = result.byFingerprint[fp] ?? (0, 0)
-                result.byFingerprint[fp] = (prior.samples + frame.count, prior.storedBytes + frame.identitiesStoredSize + frame.storedSize)
+                result.byFingerprint[fp] = (
+                    prior.samples + frame.count, prior.storedBytes + frame.identitiesStoredSize + frame.storedSize
+                )
                 result.byFormat["\(frame.codec) \(frame.precision)", default: 0] += 1
             }
         }

@@ -6,7 +6,9 @@ final class DecodedRecord: Sendable {
     let values: [String: [Float]]
 
     init(identities: [RecordIdentities.Identity], taps: [TapLayout], values: [String: [Float]]) {
-        self.identities = identities; self.taps = taps; self.values = values
+        self.identities = identities
+        self.taps = taps
+        self.values = values
     }
 
     /// Bytes the decoded floats take.

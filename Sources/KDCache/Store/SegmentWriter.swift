@@ -1,11 +1,11 @@
 import Foundation
 import KDTensor
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 #if canImport(Glibc)
-private let systemWrite = Glibc.write
+    private let systemWrite = Glibc.write
 #endif
 
 /// One writer's segment: a new file per writer, held under an exclusive `flock` for its life, so
@@ -26,7 +26,9 @@ final class SegmentWriter {
         name = "seg-\(stamp)-\(getpid())-\(String(entropy.next() as UInt32, radix: 16)).\(SegmentFile.fileExtension)"
         path = directory.appendingPathComponent(name).path
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StoreError.io(path: path, reason: "cannot create segment: \(SegmentFile.systemMessage())") }
+        guard fd >= 0 else {
+            throw StoreError.io(path: path, reason: "cannot create segment: \(SegmentFile.systemMessage())")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw StoreError.io(path: path, reason: "cannot lock new segment: \(SegmentFile.systemMessage())")
@@ -54,7 +56,9 @@ final class SegmentWriter {
         }
         if let code = failure {
             _ = ftruncate(fd, off_t(offset))
-            if code == ENOSPC || code == EDQUOT || code == EFBIG { throw StoreError.diskFull(path: path, reason: SegmentFile.systemMessage(code)) }
+            if code == ENOSPC || code == EDQUOT || code == EFBIG {
+                throw StoreError.diskFull(path: path, reason: SegmentFile.systemMessage(code))
+            }
             throw StoreError.io(path: path, reason: "write failed: \(SegmentFile.systemMessage(code))")
         }
         size += frame.count
@@ -65,7 +69,9 @@ final class SegmentWriter {
     /// Makes every appended frame durable.
     func sync() throws {
         guard unsynced > 0 else { return }
-        guard fsync(fd) == 0 else { throw StoreError.io(path: path, reason: "fsync failed: \(SegmentFile.systemMessage())") }
+        guard fsync(fd) == 0 else {
+            throw StoreError.io(path: path, reason: "fsync failed: \(SegmentFile.systemMessage())")
+        }
         unsynced = 0
     }
 

@@ -10,7 +10,8 @@ public enum StoreError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .diskFull(path, reason):
-            return "teacher store: disk full writing \(path) (\(reason)); free space, or set store.on_full: skip to train on without storing"
+            return
+                "teacher store: disk full writing \(path) (\(reason)); free space, or set store.on_full: skip to train on without storing"
         case let .io(path, reason): return "teacher store: \(path): \(reason)"
         case let .invalidOutputs(message): return "teacher store: \(message)"
         }

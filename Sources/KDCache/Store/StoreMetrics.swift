@@ -24,18 +24,28 @@ public struct StoreMetrics: Sendable, Equatable {
 
     /// The counters as a metrics record.
     public var record: [String: Any] {
-        var r: [String: Any] = ["lookups": lookups, "hits": hits, "hit_rate": hitRate, "corrupt": corrupt, "written": written,
-         "bytes_read": bytesRead, "bytes_written": bytesWritten, "decode_s": decodeSeconds, "encode_s": encodeSeconds,
-         "skipped_writes": skippedWrites, "fresh": fresh]
+        var r: [String: Any] = [
+            "lookups": lookups, "hits": hits, "hit_rate": hitRate, "corrupt": corrupt, "written": written,
+            "bytes_read": bytesRead, "bytes_written": bytesWritten, "decode_s": decodeSeconds,
+            "encode_s": encodeSeconds,
+            "skipped_writes": skippedWrites, "fresh": fresh,
+        ]
         if !audit.isEmpty { r["audit"] = audit.mapValues(\.record) }
         return r
     }
 
     static func + (a: StoreMetrics, b: StoreMetrics) -> StoreMetrics {
         var m = a
-        m.lookups += b.lookups; m.hits += b.hits; m.corrupt += b.corrupt; m.written += b.written
-        m.bytesRead += b.bytesRead; m.bytesWritten += b.bytesWritten
-        m.decodeSeconds += b.decodeSeconds; m.encodeSeconds += b.encodeSeconds; m.skippedWrites += b.skippedWrites; m.fresh += b.fresh
+        m.lookups += b.lookups
+        m.hits += b.hits
+        m.corrupt += b.corrupt
+        m.written += b.written
+        m.bytesRead += b.bytesRead
+        m.bytesWritten += b.bytesWritten
+        m.decodeSeconds += b.decodeSeconds
+        m.encodeSeconds += b.encodeSeconds
+        m.skippedWrites += b.skippedWrites
+        m.fresh += b.fresh
         for (tap, drift) in b.audit { m.audit[tap, default: OutputDrift()].merge(drift) }
         return m
     }

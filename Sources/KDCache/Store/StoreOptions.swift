@@ -21,10 +21,17 @@ public struct StoreOptions: Sendable {
     /// many records, so without it every record is decoded again for every batch.
     public var decodedCacheBytes: Int
 
-    public init(codec: Codec = .zstd, level: Int = 3, encoding: PayloadEncoding = PayloadEncoding(precision: .fp16),
-                onFull: DiskFullPolicy = .stop, capacityBytes: Int? = nil, syncEveryBytes: Int = 8 << 20,
-                decodedCacheBytes: Int = 256 << 20) {
-        self.codec = codec; self.level = level; self.encoding = encoding; self.onFull = onFull
-        self.capacityBytes = capacityBytes; self.syncEveryBytes = syncEveryBytes; self.decodedCacheBytes = decodedCacheBytes
+    public init(
+        codec: Codec = .zstd, level: Int = 3, encoding: PayloadEncoding = PayloadEncoding(precision: .fp16),
+        onFull: DiskFullPolicy = .stop, capacityBytes: Int? = nil, syncEveryBytes: Int = 8 << 20,
+        decodedCacheBytes: Int = 256 << 20
+    ) {
+        self.codec = codec
+        self.level = level
+        self.encoding = encoding
+        self.onFull = onFull
+        self.capacityBytes = capacityBytes
+        self.syncEveryBytes = syncEveryBytes
+        self.decodedCacheBytes = decodedCacheBytes
     }
 }

@@ -24,21 +24,26 @@ extension TeacherStore {
         try append(keys, taps: taps, columns: columns, encodingStarted: Date())
     }
 
-    private func append(_ keys: [StoreKey], taps: [TapLayout], columns: [String: StoredColumn], encodingStarted started: Date) throws {
+    private func append(
+        _ keys: [StoreKey], taps: [TapLayout], columns: [String: StoredColumn], encodingStarted started: Date
+    ) throws {
         try lock.withLock {
             guard !writesDisabled else {
                 counters.skippedWrites += keys.count
                 return
             }
             let order = RecordIdentities.order(keys)
-            let raw = RecordPayload.encode(columns.mapValues { $0.rows(order, of: keys.count) }, taps: taps, precision: options.encoding.precision)
+            let raw = RecordPayload.encode(
+                columns.mapValues { $0.rows(order, of: keys.count) }, taps: taps, precision: options.encoding.precision)
             let keys = order.map { keys[$0] }
-            let frame = RecordFrame.encode(precision: options.encoding.precision, fingerprint: fingerprint.digest, count: keys.count,
-                                           taps: taps, identities: block(RecordIdentities.encode(keys)), payload: block(raw))
+            let frame = RecordFrame.encode(
+                precision: options.encoding.precision, fingerprint: fingerprint.digest, count: keys.count,
+                taps: taps, identities: block(RecordIdentities.encode(keys)), payload: block(raw))
             counters.encodeSeconds += Date().timeIntervalSince(started)
             do {
                 if let capacity = options.capacityBytes, storedBytes + frame.count > capacity {
-                    throw StoreError.diskFull(path: directory.path, reason: "store capacity of \(capacity) bytes reached")
+                    throw StoreError.diskFull(
+                        path: directory.path, reason: "store capacity of \(capacity) bytes reached")
                 }
                 if writer == nil {
                     let w = try SegmentWriter(directory: directory)
@@ -48,7 +53,8 @@ extension TeacherStore {
                 let w = writer!
                 let offset = try w.append(frame)
                 for (slot, key) in keys.enumerated() {
-                    index.entries[key.digest] = StoreLocation(segment: writerSegment, offset: offset, size: frame.count, slot: slot)
+                    index.entries[key.digest] = StoreLocation(
+                        segment: writerSegment, offset: offset, size: frame.count, slot: slot)
                 }
                 index.segments[writerSegment].covered = w.size
                 storedBytes += frame.count
@@ -58,7 +64,8 @@ extension TeacherStore {
             } catch StoreError.diskFull(let path, let reason) where options.onFull == .skip {
                 writesDisabled = true
                 counters.skippedWrites += keys.count
-                FileHandle.standardError.write(Data("teacher store: disk full at \(path) (\(reason)); continuing without storing\n".utf8))
+                FileHandle.standardError.write(
+                    Data("teacher store: disk full at \(path) (\(reason)); continuing without storing\n".utf8))
             }
         }
     }

@@ -34,10 +34,13 @@ extension TeacherStore {
                 guard let record = decodedRecord(location) else {
                     // Forget every sample of the record, so it is counted once and its samples recomputed.
                     counters.corrupt += 1
-                    index.entries = index.entries.filter { $0.value.segment != location.segment || $0.value.offset != location.offset }
+                    index.entries = index.entries.filter {
+                        $0.value.segment != location.segment || $0.value.offset != location.offset
+                    }
                     continue
                 }
-                for (position, slot) in wanted where slot < record.identities.count && record.identities[slot] == .init(keys[position]) {
+                for (position, slot) in wanted
+                where slot < record.identities.count && record.identities[slot] == .init(keys[position]) {
                     served.append((position, record, slot))
                 }
             }
@@ -56,7 +59,8 @@ extension TeacherStore {
             counters.lookups += keys.count
             counters.hits += served.count
             counters.decodeSeconds += Date().timeIntervalSince(started)
-            return StoreHits(positions: served.map(\.position), outputs: outputs, isComplete: served.count == keys.count)
+            return StoreHits(
+                positions: served.map(\.position), outputs: outputs, isComplete: served.count == keys.count)
         }
     }
 
@@ -77,8 +81,9 @@ extension TeacherStore {
         counters.bytesRead += bytes.count
         return bytes.withUnsafeBytes { buf -> DecodedRecord? in
             guard case .record(let frame) = RecordFrame.parse(buf, at: 0), frame.size == loc.size,
-                  frame.fingerprint == fingerprint.digest, frame.storedIsIntact(buf, at: 0),
-                  let identities = frame.identities(buf, at: 0, codec: codec), let values = frame.values(buf, at: 0, codec: codec)
+                frame.fingerprint == fingerprint.digest, frame.storedIsIntact(buf, at: 0),
+                let identities = frame.identities(buf, at: 0, codec: codec),
+                let values = frame.values(buf, at: 0, codec: codec)
             else { return nil }
             return DecodedRecord(identities: identities, taps: frame.taps, values: values)
         }

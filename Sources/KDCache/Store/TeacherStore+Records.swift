@@ -21,8 +21,9 @@ public struct StoredRecord: Sendable {
     public var served: [String: Tensor] {
         var out: [String: Tensor] = [:]
         for tap in taps {
-            out[tap.name] = Tensor(shape: Shape([keys.count] + tap.dims),
-                                   scalars: RecordPayload.served(columns[tap.name]!, tap: tap, count: keys.count))
+            out[tap.name] = Tensor(
+                shape: Shape([keys.count] + tap.dims),
+                scalars: RecordPayload.served(columns[tap.name]!, tap: tap, count: keys.count))
         }
         return out
     }
@@ -42,7 +43,9 @@ extension TeacherStore {
                 let scan = bytes.withUnsafeBytes { SegmentScan.scan($0, base: 0, codec: codec) }
                 for (offset, frame, digests) in scan.records where frame.fingerprint == fingerprint.digest {
                     let slots = digests.indices.filter { slot in
-                        index.entries[digests[slot]].map { $0.segment == number && $0.offset == offset && $0.slot == slot } ?? false
+                        index.entries[digests[slot]].map {
+                            $0.segment == number && $0.offset == offset && $0.slot == slot
+                        } ?? false
                     }
                     guard !slots.isEmpty else { continue }
                     let parsed = bytes.withUnsafeBytes { buf in
@@ -52,10 +55,14 @@ extension TeacherStore {
                         damaged += 1
                         continue
                     }
-                    records.append(StoredRecord(
-                        segment: name, offset: offset,
-                        keys: slots.map { StoreKey(fingerprint: fingerprint, sample: identities[$0].sample, view: identities[$0].view) },
-                        taps: frame.taps, columns: columns.mapValues { $0.rows(slots, of: frame.count) }))
+                    records.append(
+                        StoredRecord(
+                            segment: name, offset: offset,
+                            keys: slots.map {
+                                StoreKey(
+                                    fingerprint: fingerprint, sample: identities[$0].sample, view: identities[$0].view)
+                            },
+                            taps: frame.taps, columns: columns.mapValues { $0.rows(slots, of: frame.count) }))
                 }
             }
             return (records, damaged)

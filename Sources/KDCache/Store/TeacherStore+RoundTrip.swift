@@ -5,7 +5,8 @@ extension TeacherStore {
     /// encoding, without compression or disk.
     public func roundTrip(_ outputs: [String: Tensor], count: Int) -> [String: Tensor] {
         let (taps, raw) = RecordPayload.encode(outputs, count: count, encoding: options.encoding)
-        guard let decoded = RecordPayload.decode(raw, taps: taps, count: count, precision: options.encoding.precision) else {
+        guard let decoded = RecordPayload.decode(raw, taps: taps, count: count, precision: options.encoding.precision)
+        else {
             preconditionFailure("a freshly encoded payload must decode")
         }
         var result: [String: Tensor] = [:]

@@ -1,7 +1,7 @@
 import Foundation
 import KDTensor
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A directory of teacher outputs keyed by (teacher fingerprint, sample, view): append-only
@@ -49,9 +49,14 @@ public final class TeacherStore: @unchecked Sendable {
         try lock.withLock {
             let onDisk = SegmentFile.list(directory)
             var loaded = StoreIndex.load(directory)
-            if let l = loaded, l.segments.contains(where: { s in
-                !onDisk.contains(s.name) || (SegmentFile.size(directory.appendingPathComponent(s.name).path) ?? 0) < s.covered
-            }) { loaded = nil }
+            if let l = loaded,
+                l.segments.contains(where: { s in
+                    !onDisk.contains(s.name)
+                        || (SegmentFile.size(directory.appendingPathComponent(s.name).path) ?? 0) < s.covered
+                })
+            {
+                loaded = nil
+            }
             let rebuilt = loaded == nil && !onDisk.isEmpty
             var next = loaded ?? StoreIndex()
             var corrupt = 0, torn = 0

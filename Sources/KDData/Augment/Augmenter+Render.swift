@@ -2,8 +2,10 @@
 extension Augmenter {
     /// Renders view `parameters` of a sample's stored pixels into `out` (`outputCount` floats,
     /// C×H×W). Stored uint8 pixels are first scaled to [0, 1].
-    public func render(_ pixels: UnsafeRawBufferPointer, parameters: ViewParameters,
-                       into out: UnsafeMutableBufferPointer<Float>) {
+    public func render(
+        _ pixels: UnsafeRawBufferPointer, parameters: ViewParameters,
+        into out: UnsafeMutableBufferPointer<Float>
+    ) {
         var scratch = RenderScratch(capacity: scratchCapacity)
         render(pixels, parameters: parameters, into: out, scratch: &scratch)
     }
@@ -17,7 +19,9 @@ extension Augmenter {
     }
 
     /// Draws and renders view `view` of sample `id` in one call.
-    public func view(_ pixels: UnsafeRawBufferPointer, id: SampleID, view: Int) -> (pixels: [Float], parameters: ViewParameters) {
+    public func view(_ pixels: UnsafeRawBufferPointer, id: SampleID, view: Int) -> (
+        pixels: [Float], parameters: ViewParameters
+    ) {
         let p = parameters(for: id, view: view)
         return (render(pixels, parameters: p), p)
     }
@@ -34,8 +38,10 @@ extension Augmenter {
         return m
     }
 
-    func render(_ pixels: UnsafeRawBufferPointer, parameters: ViewParameters,
-                into out: UnsafeMutableBufferPointer<Float>, scratch: inout RenderScratch) {
+    func render(
+        _ pixels: UnsafeRawBufferPointer, parameters: ViewParameters,
+        into out: UnsafeMutableBufferPointer<Float>, scratch: inout RenderScratch
+    ) {
         let c = input.channels
         var h = input.height, w = input.width
         scratch.withBuffers { a, b in
@@ -78,8 +84,10 @@ extension Augmenter {
         }
     }
 
-    static func decode(_ pixels: UnsafeRawBufferPointer, type: SampleLayout.PixelType, count: Int,
-                       into dst: UnsafeMutablePointer<Float>) {
+    static func decode(
+        _ pixels: UnsafeRawBufferPointer, type: SampleLayout.PixelType, count: Int,
+        into dst: UnsafeMutablePointer<Float>
+    ) {
         switch type {
         case .uint8:
             let src = pixels.bindMemory(to: UInt8.self)
@@ -88,14 +96,17 @@ extension Augmenter {
             }
         case .float32:
             for i in 0..<count {
-                dst[i] = Float(bitPattern: UInt32(littleEndian: pixels.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                dst[i] = Float(
+                    bitPattern: UInt32(littleEndian: pixels.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
             }
         }
     }
 
     /// Copies the oh×ow box at (x, y); rows and columns outside the source are zero (padding).
-    static func paddedCrop(_ src: UnsafeMutablePointer<Float>, c: Int, h: Int, w: Int, x: Int, y: Int,
-                           oh: Int, ow: Int, into dst: UnsafeMutablePointer<Float>) {
+    static func paddedCrop(
+        _ src: UnsafeMutablePointer<Float>, c: Int, h: Int, w: Int, x: Int, y: Int,
+        oh: Int, ow: Int, into dst: UnsafeMutablePointer<Float>
+    ) {
         let lo = min(ow, max(0, -x)), hi = max(lo, min(ow, w - x))
         for ch in 0..<c {
             for oy in 0..<oh {
@@ -114,9 +125,11 @@ extension Augmenter {
 
     /// Bilinear resize of the box to oh×ow (half-pixel centres, edge-clamped inside the box, as
     /// torchvision's resize without antialiasing); samples outside the source read zero.
-    static func resample(_ src: UnsafeMutablePointer<Float>, c: Int, h: Int, w: Int,
-                         box: (x: Int, y: Int, width: Int, height: Int), oh: Int, ow: Int,
-                         into dst: UnsafeMutablePointer<Float>) {
+    static func resample(
+        _ src: UnsafeMutablePointer<Float>, c: Int, h: Int, w: Int,
+        box: (x: Int, y: Int, width: Int, height: Int), oh: Int, ow: Int,
+        into dst: UnsafeMutablePointer<Float>
+    ) {
         func taps(_ o: Int, out: Int, size: Int) -> (Int, Int, Float) {
             let s = max(0, (Float(o) + 0.5) * Float(size) / Float(out) - 0.5)
             let i0 = min(Int(s), size - 1)

@@ -22,11 +22,17 @@ public struct Augmenter: Sendable, Hashable {
 
     /// Checks the ops against `input` (crop sizes, normalise channel counts).
     public init(ops: [AugmentOp], views: Int, fresh: Double = 0, seed: UInt64, input: SampleLayout) throws {
-        guard views >= 0 else { throw DataError.invalidOption(key: "augment.views", reason: "must be ≥ 0, got \(views)") }
-        guard fresh >= 0, fresh <= 1, fresh == 0 || views > 0 else {
-            throw DataError.invalidOption(key: "augment.fresh", reason: "must be in [0, 1], and needs views ≥ 1, got \(fresh) with views \(views)")
+        guard views >= 0 else {
+            throw DataError.invalidOption(key: "augment.views", reason: "must be ≥ 0, got \(views)")
         }
-        guard input.elementCount > 0 else { throw DataError.invalidOption(key: "augment", reason: "empty input \(input)") }
+        guard fresh >= 0, fresh <= 1, fresh == 0 || views > 0 else {
+            throw DataError.invalidOption(
+                key: "augment.fresh", reason: "must be in [0, 1], and needs views ≥ 1, got \(fresh) with views \(views)"
+            )
+        }
+        guard input.elementCount > 0 else {
+            throw DataError.invalidOption(key: "augment", reason: "empty input \(input)")
+        }
         let c = input.channels
         var h = input.height, w = input.width
         for (k, op) in ops.enumerated() {
@@ -73,7 +79,7 @@ public struct Augmenter: Sendable, Hashable {
     public func viewIndex(of id: SampleID, epoch: Int) -> Int {
         guard views > 0 else { return epoch }
         guard fresh > 0, epoch >= views,
-              Double(CounterRandom(seed: seed ^ Self.freshTag, stream: Self.streamKey(id)).uniform(UInt64(epoch))) < fresh
+            Double(CounterRandom(seed: seed ^ Self.freshTag, stream: Self.streamKey(id)).uniform(UInt64(epoch))) < fresh
         else { return epoch % views }
         return views + epoch
     }
@@ -82,7 +88,7 @@ public struct Augmenter: Sendable, Hashable {
     func isFreshDraw(_ view: Int) -> Bool { views > 0 && view >= views }
 
     /// Separates the fresh-or-recorded draws from the views' own random numbers.
-    private static let freshTag: UInt64 = 0x6672_6573_6876_6965   // "freshvie"
+    private static let freshTag: UInt64 = 0x6672_6573_6876_6965  // "freshvie"
 
     /// Elements per output sample.
     public var outputCount: Int { outputDims.reduce(1, *) }
@@ -103,7 +109,8 @@ public struct Augmenter: Sendable, Hashable {
                 (h, w) = (size, size)
             case let .randomResizedCrop(size, scale, ratio):
                 let box = Self.resizedCropBox(rng: rng, height: h, width: w, scale: scale, ratio: ratio)
-                steps.append(.crop(x: box.x, y: box.y, width: box.width, height: box.height, outHeight: size, outWidth: size))
+                steps.append(
+                    .crop(x: box.x, y: box.y, width: box.width, height: box.height, outHeight: size, outWidth: size))
                 (h, w) = (size, size)
             case let .hflip(p):
                 steps.append(.flip(rng.uniform(0) < p))
@@ -125,8 +132,10 @@ public struct Augmenter: Sendable, Hashable {
 
     /// torchvision's RandomResizedCrop box: 10 tries at a random area and log-uniform aspect,
     /// else the central crop clamped to the ratio range.
-    static func resizedCropBox(rng: CounterRandom, height h: Int, width w: Int,
-                               scale: ClosedRange<Float>, ratio: ClosedRange<Float>) -> (x: Int, y: Int, width: Int, height: Int) {
+    static func resizedCropBox(
+        rng: CounterRandom, height h: Int, width w: Int,
+        scale: ClosedRange<Float>, ratio: ClosedRange<Float>
+    ) -> (x: Int, y: Int, width: Int, height: Int) {
         let area = Double(h * w)
         let logLo = log(Double(ratio.lowerBound)), logHi = log(Double(ratio.upperBound))
         for attempt in 0..<10 {

@@ -22,7 +22,8 @@ struct ByteReader {
 
     mutating func seek(to newOffset: Int) throws {
         guard newOffset >= 0, newOffset <= bytes.count else {
-            throw DataError.corrupt(file: file, offset: offset, reason: "offset \(newOffset) outside file of \(bytes.count) bytes")
+            throw DataError.corrupt(
+                file: file, offset: offset, reason: "offset \(newOffset) outside file of \(bytes.count) bytes")
         }
         offset = newOffset
     }

@@ -42,7 +42,8 @@ enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     public var file: String {
         switch self {
         case let .corrupt(file, _, _), let .truncated(file, _, _, _), let .badText(file, _, _, _),
-             let .mismatch(file, _), let .invalid(file, _), let .undecodable(file, _), let .io(file, _), let .invalidOption(file, _):
+            let .mismatch(file, _), let .invalid(file, _), let .undecodable(file, _), let .io(file, _),
+            let .invalidOption(file, _):
             return file
         }
     }

@@ -59,13 +59,15 @@ public struct DatasetManifest: Codable, Hashable, Sendable {
         do {
             manifest = try JSONDecoder().decode(DatasetManifest.self, from: Data(bytes))
         } catch {
-            throw DataError.invalid(file: url.path, reason: "not a kdflow dataset manifest (\(Self.decodingProblem(error)))")
+            throw DataError.invalid(
+                file: url.path, reason: "not a kdflow dataset manifest (\(Self.decodingProblem(error)))")
         }
         guard manifest.format == formatName, manifest.version == 1 else {
             throw DataError.invalid(file: url.path, reason: "not a version-1 kdflow dataset manifest")
         }
         guard manifest.shards.reduce(0, { $0 + $1.count }) == manifest.sampleCount else {
-            throw DataError.mismatch(file: url.path, reason: "shard counts do not add up to sampleCount \(manifest.sampleCount)")
+            throw DataError.mismatch(
+                file: url.path, reason: "shard counts do not add up to sampleCount \(manifest.sampleCount)")
         }
         return manifest
     }
@@ -79,7 +81,8 @@ extension DatasetManifest {
         case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
             return "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
         case .dataCorrupted(let context)?:
-            return context.codingPath.isEmpty ? "not JSON" : "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' is invalid"
+            return context.codingPath.isEmpty
+                ? "not JSON" : "'\(context.codingPath.map(\.stringValue).joined(separator: "."))' is invalid"
         default: return error.localizedDescription
         }
     }

@@ -36,8 +36,9 @@ public struct SampleTable: Sendable, Equatable {
         var out = [UInt8]()
         out.reserveCapacity(indices.count * size)
         for i in indices { out.append(contentsOf: pixels[(i * size)..<((i + 1) * size)]) }
-        return SampleTable(layout: layout, pixels: out, labels: labels.map { l in indices.map { l[$0] } },
-                           classes: classes, sources: sources)
+        return SampleTable(
+            layout: layout, pixels: out, labels: labels.map { l in indices.map { l[$0] } },
+            classes: classes, sources: sources)
     }
 
     /// Samples per class (index = label), or nil when unlabeled.

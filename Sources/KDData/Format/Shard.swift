@@ -24,12 +24,14 @@ public struct Shard: Sendable {
             throw DataError.corrupt(file: file, offset: footerStart + 4, reason: "reserved footer field is not zero")
         }
         guard Array(try f.readBytes(8)) == ShardHeader.footerMagic else {
-            throw DataError.corrupt(file: file, offset: footerStart + 8, reason: "missing end-of-shard marker (incomplete write?)")
+            throw DataError.corrupt(
+                file: file, offset: footerStart + 8, reason: "missing end-of-shard marker (incomplete write?)")
         }
         let actual = Checksum.crc32(bytes[0..<footerStart])
         guard stored == actual else {
-            throw DataError.corrupt(file: file, offset: footerStart,
-                                    reason: "shard checksum mismatch (stored \(hex(stored)), computed \(hex(actual)))")
+            throw DataError.corrupt(
+                file: file, offset: footerStart,
+                reason: "shard checksum mismatch (stored \(hex(stored)), computed \(hex(actual)))")
         }
         var offsets = [Int](), crcs = [UInt32]()
         offsets.reserveCapacity(header.sampleCount)
@@ -54,8 +56,9 @@ public struct Shard: Sendable {
 
     /// Builds a shard's bytes from samples `range` of `table`.
     public static func encode(_ table: SampleTable, range: Range<Int>, shardNumber: Int) -> [UInt8] {
-        let header = ShardHeader(layout: table.layout, hasLabels: table.labels != nil,
-                                 sampleCount: range.count, shardNumber: shardNumber)
+        let header = ShardHeader(
+            layout: table.layout, hasLabels: table.labels != nil,
+            sampleCount: range.count, shardNumber: shardNumber)
         var out = header.encoded()
         out.reserveCapacity(header.fileSize)
         var index = [UInt8]()

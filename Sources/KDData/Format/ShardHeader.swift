@@ -98,23 +98,28 @@ public struct ShardHeader: Hashable, Sendable {
         let recordSize = Int(try r.u32LE())
         let indexOffset = try r.u64LE()
         guard count64 <= UInt64(Int32.max),
-              let elements = checkedProduct([c32, h32, w32, pixelType.size]), elements <= Int(Int32.max) else {
+            let elements = checkedProduct([c32, h32, w32, pixelType.size]), elements <= Int(Int32.max)
+        else {
             throw DataError.corrupt(file: file, offset: 20, reason: "implausible sample shape or count")
         }
         let header = ShardHeader(
             layout: SampleLayout(pixelType: pixelType, channels: c32, height: h32, width: w32),
             hasLabels: labelFlag == 1, sampleCount: Int(count64), shardNumber: shardNumber)
         guard header.recordSize == recordSize else {
-            throw DataError.corrupt(file: file, offset: 44, reason: "record size \(recordSize) disagrees with the sample shape")
+            throw DataError.corrupt(
+                file: file, offset: 44, reason: "record size \(recordSize) disagrees with the sample shape")
         }
         guard UInt64(header.indexOffset) == indexOffset else {
             throw DataError.corrupt(file: file, offset: 48, reason: "index offset disagrees with the record count")
         }
         guard header.fileSize == bytes.count else {
             if bytes.count < header.fileSize {
-                throw DataError.truncated(file: file, offset: bytes.count, needed: header.fileSize - bytes.count, available: 0)
+                throw DataError.truncated(
+                    file: file, offset: bytes.count, needed: header.fileSize - bytes.count, available: 0)
             }
-            throw DataError.corrupt(file: file, offset: header.fileSize, reason: "\(bytes.count - header.fileSize) unexpected trailing bytes")
+            throw DataError.corrupt(
+                file: file, offset: header.fileSize,
+                reason: "\(bytes.count - header.fileSize) unexpected trailing bytes")
         }
         return header
     }

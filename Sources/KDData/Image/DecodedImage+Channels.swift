@@ -12,7 +12,11 @@ extension DecodedImage {
                 out[i] = UInt8((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16)
             }
         } else {
-            for i in 0..<count { out[3 * i] = pixels[i]; out[3 * i + 1] = pixels[i]; out[3 * i + 2] = pixels[i] }
+            for i in 0..<count {
+                out[3 * i] = pixels[i]
+                out[3 * i + 1] = pixels[i]
+                out[3 * i + 2] = pixels[i]
+            }
         }
         return DecodedImage(width: width, height: height, channels: target, pixels: out)
     }

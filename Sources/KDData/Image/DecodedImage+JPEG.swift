@@ -18,7 +18,8 @@ extension DecodedImage {
         }
         defer { free(pixels) }
         let count = Int(width) * Int(height) * Int(channels)
-        return DecodedImage(width: Int(width), height: Int(height), channels: Int(channels),
-                            pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
+        return DecodedImage(
+            width: Int(width), height: Int(height), channels: Int(channels),
+            pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
     }
 }

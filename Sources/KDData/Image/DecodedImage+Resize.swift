@@ -57,7 +57,9 @@ extension DecodedImage {
             for (o, tap) in taps.enumerated() {
                 for c in 0..<channels {
                     var sum = half
-                    for (k, weight) in tap.weights.enumerated() { sum += Int(pixels[index(line, tap.start + k) + c]) * weight }
+                    for (k, weight) in tap.weights.enumerated() {
+                        sum += Int(pixels[index(line, tap.start + k) + c]) * weight
+                    }
                     out[(line * outCount + o) * channels + c] = UInt8(min(255, max(0, sum >> Self.precisionBits)))
                 }
             }

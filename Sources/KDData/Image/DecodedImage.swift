@@ -21,10 +21,13 @@ public struct DecodedImage: Sendable, Equatable {
 
     /// Decodes PNG or JPEG bytes; errors name `file` and what the decoder rejected.
     static func decode(_ bytes: [UInt8], file: String) throws -> DecodedImage {
-        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return try decodePNG(bytes, file: file) }
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
+            return try decodePNG(bytes, file: file)
+        }
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return try decodeJPEG(bytes, file: file) }
         let head = bytes.prefix(4).map { String(format: "%02x", $0) }.joined(separator: " ")
-        throw DataError.undecodable(file: file, reason: bytes.isEmpty ? "empty file" : "not a PNG or JPEG file (starts with \(head))")
+        throw DataError.undecodable(
+            file: file, reason: bytes.isEmpty ? "empty file" : "not a PNG or JPEG file (starts with \(head))")
     }
 
     /// The pixels channel-planar (C×H×W), the layout of a shard record.

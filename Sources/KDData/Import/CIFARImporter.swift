@@ -20,8 +20,10 @@ public enum CIFARImporter {
     }
 
     /// CIFAR-10's class names.
-    static let cifar10Classes = ["airplane", "automobile", "bird", "cat", "deer",
-                                        "dog", "frog", "horse", "ship", "truck"]
+    static let cifar10Classes = [
+        "airplane", "automobile", "bird", "cat", "deer",
+        "dog", "frog", "horse", "ship", "truck",
+    ]
 
     /// Parses the batch files in order into one table of uint8 3×32×32 samples.
     public static func load(batches: [URL], variant: Variant, classes: [String]? = nil) throws -> SampleTable {
@@ -33,10 +35,13 @@ public enum CIFARImporter {
         var pixels = [UInt8](), labels = [Int](), sources = [SourceFile]()
         for url in batches {
             let (bytes, source) = try FileBytes.read(url)
-            guard !bytes.isEmpty else { throw DataError.truncated(file: url.path, offset: 0, needed: recordSize, available: 0) }
+            guard !bytes.isEmpty else {
+                throw DataError.truncated(file: url.path, offset: 0, needed: recordSize, available: 0)
+            }
             guard bytes.count % recordSize == 0 else {
                 let whole = bytes.count / recordSize * recordSize
-                throw DataError.truncated(file: url.path, offset: whole, needed: recordSize, available: bytes.count - whole)
+                throw DataError.truncated(
+                    file: url.path, offset: whole, needed: recordSize, available: bytes.count - whole)
             }
             pixels.reserveCapacity(pixels.count + bytes.count / recordSize * layout.byteCount)
             var offset = 0
@@ -45,7 +50,8 @@ public enum CIFARImporter {
                     let value = Int(bytes[offset + slot])
                     let limit = slot == labelSlot ? classCount : (slot == 0 ? 20 : 100)
                     guard value < limit else {
-                        throw DataError.corrupt(file: url.path, offset: offset + slot, reason: "label \(value) outside 0..<\(limit)")
+                        throw DataError.corrupt(
+                            file: url.path, offset: offset + slot, reason: "label \(value) outside 0..<\(limit)")
                     }
                 }
                 labels.append(Int(bytes[offset + labelSlot]))
@@ -56,7 +62,8 @@ public enum CIFARImporter {
         }
         let names = classes ?? (variant == .cifar10 ? cifar10Classes : SampleTable.numericClasses(classCount))
         guard names.count == classCount else {
-            throw DataError.invalid(file: batches.first?.path ?? "", reason: "\(names.count) class names for \(classCount) classes")
+            throw DataError.invalid(
+                file: batches.first?.path ?? "", reason: "\(names.count) class names for \(classCount) classes")
         }
         return SampleTable(layout: layout, pixels: pixels, labels: labels, classes: names, sources: sources)
     }

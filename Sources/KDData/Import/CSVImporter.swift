@@ -16,9 +16,11 @@ public enum CSVImporter {
         /// Class names; default "0"… up to the largest label.
         public var classes: [String]?
 
-        public init(labelColumn: Int? = 0, hasHeader: Bool? = nil,
-                    shape: [Int]? = nil,
-                    pixelType: SampleLayout.PixelType = .uint8, classes: [String]? = nil) {
+        public init(
+            labelColumn: Int? = 0, hasHeader: Bool? = nil,
+            shape: [Int]? = nil,
+            pixelType: SampleLayout.PixelType = .uint8, classes: [String]? = nil
+        ) {
             self.labelColumn = labelColumn
             self.hasHeader = hasHeader
             self.pixelType = pixelType
@@ -56,26 +58,31 @@ public enum CSVImporter {
             guard let layout else { continue }
             let expected = layout.elementCount + (options.labelColumn == nil ? 0 : 1)
             guard fields.count == expected else {
-                throw DataError.badText(file: file, line: lineNumber, column: min(fields.count, expected) + 1,
-                                        reason: "row has \(fields.count) fields, expected \(expected)")
+                throw DataError.badText(
+                    file: file, line: lineNumber, column: min(fields.count, expected) + 1,
+                    reason: "row has \(fields.count) fields, expected \(expected)")
             }
             for (i, field) in fields.enumerated() {
                 let column = i + 1
                 if i == options.labelColumn {
-                    guard let label = unsignedInteger(bytes, field), label < (options.classes?.count ?? Int(Int32.max)) else {
-                        throw DataError.badText(file: file, line: lineNumber, column: column, reason: "bad label '\(text(bytes, field))'")
+                    guard let label = unsignedInteger(bytes, field), label < (options.classes?.count ?? Int(Int32.max))
+                    else {
+                        throw DataError.badText(
+                            file: file, line: lineNumber, column: column, reason: "bad label '\(text(bytes, field))'")
                     }
                     labels.append(label)
                 } else if layout.pixelType == .uint8 {
                     guard let v = unsignedInteger(bytes, field), v <= 255 else {
-                        throw DataError.badText(file: file, line: lineNumber, column: column,
-                                                reason: "'\(text(bytes, field))' is not an integer 0…255")
+                        throw DataError.badText(
+                            file: file, line: lineNumber, column: column,
+                            reason: "'\(text(bytes, field))' is not an integer 0…255")
                     }
                     pixels.append(UInt8(v))
                 } else {
                     guard let v = Float(text(bytes, field)), v.isFinite else {
-                        throw DataError.badText(file: file, line: lineNumber, column: column,
-                                                reason: "'\(text(bytes, field))' is not a finite number")
+                        throw DataError.badText(
+                            file: file, line: lineNumber, column: column,
+                            reason: "'\(text(bytes, field))' is not a finite number")
                     }
                     pixels.appendLE(v)
                 }
@@ -115,7 +122,9 @@ public enum CSVImporter {
     static func inferLayout(_ fieldCount: Int, options: Options, file: String, line: Int) throws -> SampleLayout {
         let pixelCount = fieldCount - (options.labelColumn == nil ? 0 : 1)
         if let labelColumn = options.labelColumn, labelColumn < 0 || labelColumn >= fieldCount {
-            throw DataError.badText(file: file, line: line, column: 1, reason: "label column \(labelColumn + 1) beyond the \(fieldCount) fields")
+            throw DataError.badText(
+                file: file, line: line, column: 1,
+                reason: "label column \(labelColumn + 1) beyond the \(fieldCount) fields")
         }
         if let s = options.shape {
             guard s.count == 3, s.allSatisfy({ $0 > 0 }) else {
@@ -125,8 +134,9 @@ public enum CSVImporter {
         }
         let side = Int(Double(pixelCount).squareRoot().rounded())
         guard pixelCount > 0, side * side == pixelCount else {
-            throw DataError.badText(file: file, line: line, column: 1,
-                                    reason: "\(pixelCount) pixel columns are not a square image; give the shape")
+            throw DataError.badText(
+                file: file, line: line, column: 1,
+                reason: "\(pixelCount) pixel columns are not a square image; give the shape")
         }
         return SampleLayout(pixelType: options.pixelType, channels: 1, height: side, width: side)
     }

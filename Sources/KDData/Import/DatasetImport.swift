@@ -6,12 +6,15 @@ public enum DatasetImport {
     /// `options.splitDirectory`, named `name` + "-heldout" or "-unlabeled"). Input is parsed
     /// completely before anything is written; on any error nothing is left behind.
     @discardableResult
-    public static func run(_ source: ImportSource, name: String, to directory: URL,
-                           options: ImportOptions = ImportOptions()) throws -> [DatasetManifest] {
+    public static func run(
+        _ source: ImportSource, name: String, to directory: URL,
+        options: ImportOptions = ImportOptions()
+    ) throws -> [DatasetManifest] {
         let table = try source.load(classes: options.classes)
         let parts = try split(table, options: options, file: directory.path)
         if parts.second != nil, options.splitDirectory?.standardizedFileURL == directory.standardizedFileURL {
-            throw DataError.invalid(file: directory.path, reason: "both parts of the split would go to the same directory")
+            throw DataError.invalid(
+                file: directory.path, reason: "both parts of the split would go to the same directory")
         }
         var targets = [(parts.first, name, directory)]
         if let second = parts.second, let dir = options.splitDirectory {
@@ -23,7 +26,8 @@ public enum DatasetImport {
         var staged: [(staging: URL, manifest: DatasetManifest, target: URL)] = []
         do {
             for (part, partName, dir) in targets {
-                let (staging, manifest) = try DatasetWriter.stage(part, name: partName, beside: dir, shardSize: options.shardSize)
+                let (staging, manifest) = try DatasetWriter.stage(
+                    part, name: partName, beside: dir, shardSize: options.shardSize)
                 staged.append((staging, manifest, dir))
             }
         } catch {
@@ -45,7 +49,8 @@ public enum DatasetImport {
 
     /// Splits per `options` (seeded per-class selection) and applies `unlabeled`.
     public static func split(_ table: SampleTable, options: ImportOptions, file: String)
-        throws -> (first: SampleTable, second: SampleTable?, secondIsUnlabeled: Bool) {
+        throws -> (first: SampleTable, second: SampleTable?, secondIsUnlabeled: Bool)
+    {
         func finish(_ t: SampleTable) -> SampleTable { options.unlabeled ? t.unlabeled() : t }
         if options.split == .none { return (finish(table), nil, false) }
         guard options.splitDirectory != nil else {
@@ -58,17 +63,22 @@ public enum DatasetImport {
         for (i, l) in labels.enumerated() where l < byClass.count { byClass[l].append(i) }
         var keep = [Int](), other = [Int]()
         for (c, members) in byClass.enumerated() {
-            let order = EpochOrder.permutation(count: members.count, seed: options.seed, epoch: UInt64(c)).map { members[$0] }
+            let order = EpochOrder.permutation(count: members.count, seed: options.seed, epoch: UInt64(c)).map {
+                members[$0]
+            }
             let taken: Int
             switch options.split {
             case .none: taken = 0
             case .holdOutPerClass(let n):
                 guard n >= 0, n <= members.count else {
-                    throw DataError.invalid(file: file, reason: "cannot hold out \(n) of class \(c)'s \(members.count) samples")
+                    throw DataError.invalid(
+                        file: file, reason: "cannot hold out \(n) of class \(c)'s \(members.count) samples")
                 }
                 taken = members.count - n
             case .labeledFraction(let f):
-                guard f >= 0, f <= 1 else { throw DataError.invalid(file: file, reason: "labelled fraction \(f) outside [0, 1]") }
+                guard f >= 0, f <= 1 else {
+                    throw DataError.invalid(file: file, reason: "labelled fraction \(f) outside [0, 1]")
+                }
                 taken = Int((Double(members.count) * f).rounded())
             }
             keep += order.prefix(taken)

@@ -17,8 +17,10 @@ public enum DatasetWriter {
     /// Writes `table` as dataset `name` into `directory` (which must not exist unless
     /// `overwrite`, and then must be a dataset kdflow wrote), returning its manifest.
     @discardableResult
-    public static func write(_ table: SampleTable, name: String, to directory: URL,
-                             shardSize: Int = 10_000, overwrite: Bool = false) throws -> DatasetManifest {
+    public static func write(
+        _ table: SampleTable, name: String, to directory: URL,
+        shardSize: Int = 10_000, overwrite: Bool = false
+    ) throws -> DatasetManifest {
         try checkTarget(directory, overwrite: overwrite)
         let (staging, manifest) = try stage(table, name: name, beside: directory, shardSize: shardSize)
         try commit(staging, to: directory)
@@ -32,20 +34,31 @@ public enum DatasetWriter {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory) else { return }
-        guard overwrite else { throw DataError.invalid(file: directory.path, reason: "already exists (pass overwrite to replace it)") }
+        guard overwrite else {
+            throw DataError.invalid(file: directory.path, reason: "already exists (pass overwrite to replace it)")
+        }
         guard isDirectory.boolValue else {
-            throw DataError.invalid(file: directory.path, reason: "is a file, not a dataset directory; kdflow will not replace it")
+            throw DataError.invalid(
+                file: directory.path, reason: "is a file, not a dataset directory; kdflow will not replace it")
         }
         let entries = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
         guard entries.isEmpty || (try? DatasetManifest.read(from: directory)) != nil else {
-            throw DataError.invalid(file: directory.path, reason: "holds \(entries.count) entries (\(entries.prefix(3).joined(separator: ", "))\(entries.count > 3 ? ", …" : "")) and no kdflow manifest; kdflow replaces only datasets it wrote: move them away or choose another directory")
+            throw DataError.invalid(
+                file: directory.path,
+                reason:
+                    "holds \(entries.count) entries (\(entries.prefix(3).joined(separator: ", "))\(entries.count > 3 ? ", …" : "")) and no kdflow manifest; kdflow replaces only datasets it wrote: move them away or choose another directory"
+            )
         }
     }
 
     /// Writes `table` into a hidden staging directory beside `directory`; nothing under the
     /// target name changes. Returns the staging directory and the manifest written there.
-    static func stage(_ table: SampleTable, name: String, beside directory: URL, shardSize: Int) throws -> (URL, DatasetManifest) {
-        guard shardSize > 0 else { throw DataError.invalid(file: directory.path, reason: "shard size must be positive") }
+    static func stage(_ table: SampleTable, name: String, beside directory: URL, shardSize: Int) throws -> (
+        URL, DatasetManifest
+    ) {
+        guard shardSize > 0 else {
+            throw DataError.invalid(file: directory.path, reason: "shard size must be positive")
+        }
         let staging: URL
         do { staging = try AtomicDirectory.stage(beside: directory) } catch let e as AtomicFile.WriteError {
             throw DataError.io(file: e.path, reason: e.reason)

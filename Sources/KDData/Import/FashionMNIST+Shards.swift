@@ -15,11 +15,13 @@ extension FashionMNIST {
         for (train, dir) in [(true, dirs.train), (false, dirs.test)]
         where !FileManager.default.fileExists(atPath: dir.appendingPathComponent(DatasetManifest.fileName).path) {
             guard isInstalled(directory: source) else {
-                throw DataError.invalid(file: source.path, reason: "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)")
+                throw DataError.invalid(
+                    file: source.path, reason: "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)")
             }
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-            try DatasetImport.run(self.source(train: train, directory: source), name: "fashion-mnist-\(train ? "train" : "test")",
-                                  to: dir, options: ImportOptions(classes: classes, overwrite: true))
+            try DatasetImport.run(
+                self.source(train: train, directory: source), name: "fashion-mnist-\(train ? "train" : "test")",
+                to: dir, options: ImportOptions(classes: classes, overwrite: true))
             imported.append(dir.path)
         }
         return imported

@@ -43,7 +43,9 @@ public enum FolderImporter {
             for name in files {
                 let url = folder.appendingPathComponent(name)
                 let (image, source) = try DecodedImage.read(url)
-                if let first { try agree(image, url.path, with: first, options: options) } else {
+                if let first {
+                    try agree(image, url.path, with: first, options: options)
+                } else {
                     first = (url.path, image)
                     shape.channels = options.channels ?? image.channels
                     shape.height = options.height ?? image.height
@@ -55,11 +57,15 @@ public enum FolderImporter {
                 digest += Array(name.utf8) + [0] + withUnsafeBytes(of: source.crc32.littleEndian, Array.init)
                 bytes += source.bytes
             }
-            sources.append(SourceFile(name: options.flat ? folder.lastPathComponent : classes[label] + "/",
-                                      bytes: bytes, crc32: Checksum.crc32(digest)))
+            sources.append(
+                SourceFile(
+                    name: options.flat ? folder.lastPathComponent : classes[label] + "/",
+                    bytes: bytes, crc32: Checksum.crc32(digest)))
         }
-        let layout = SampleLayout(pixelType: .uint8, channels: shape.channels!, height: shape.height!, width: shape.width!)
-        return SampleTable(layout: layout, pixels: pixels, labels: options.flat ? nil : labels, classes: classes, sources: sources)
+        let layout = SampleLayout(
+            pixelType: .uint8, channels: shape.channels!, height: shape.height!, width: shape.width!)
+        return SampleTable(
+            layout: layout, pixels: pixels, labels: options.flat ? nil : labels, classes: classes, sources: sources)
     }
 
     /// The image file at `url` as a C×H×W uint8 sample, decoded, converted and resized as `load` does.
@@ -93,12 +99,22 @@ public enum FolderImporter {
     }
 
     /// Without a requested channel count or size, every image must match the first.
-    static func agree(_ image: DecodedImage, _ file: String, with first: (file: String, image: DecodedImage), options: Options) throws {
+    static func agree(
+        _ image: DecodedImage, _ file: String, with first: (file: String, image: DecodedImage), options: Options
+    ) throws {
         if options.channels == nil, image.channels != first.image.channels {
-            throw DataError.mismatch(file: file, reason: "has \(image.channels) channel(s), \(first.file) has \(first.image.channels); choose the channels (--channels 1|3)")
+            throw DataError.mismatch(
+                file: file,
+                reason:
+                    "has \(image.channels) channel(s), \(first.file) has \(first.image.channels); choose the channels (--channels 1|3)"
+            )
         }
         if options.height == nil, image.height != first.image.height || image.width != first.image.width {
-            throw DataError.mismatch(file: file, reason: "is \(image.height)×\(image.width), \(first.file) is \(first.image.height)×\(first.image.width); choose a size (--size H[xW])")
+            throw DataError.mismatch(
+                file: file,
+                reason:
+                    "is \(image.height)×\(image.width), \(first.file) is \(first.image.height)×\(first.image.width); choose a size (--size H[xW])"
+            )
         }
     }
 
@@ -116,10 +132,12 @@ public enum FolderImporter {
             _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             if directories {
                 guard isDirectory.boolValue else {
-                    throw DataError.invalid(file: path, reason: "a file beside the class folders (an unlabeled folder needs --unlabeled)")
+                    throw DataError.invalid(
+                        file: path, reason: "a file beside the class folders (an unlabeled folder needs --unlabeled)")
                 }
             } else if isDirectory.boolValue {
-                throw DataError.invalid(file: path, reason: "a folder inside \(folder.lastPathComponent); only its image files are read")
+                throw DataError.invalid(
+                    file: path, reason: "a folder inside \(folder.lastPathComponent); only its image files are read")
             } else if !extensions.contains((name as NSString).pathExtension.lowercased()) {
                 throw DataError.invalid(file: path, reason: "not a .png, .jpg or .jpeg file")
             }

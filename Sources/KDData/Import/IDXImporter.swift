@@ -9,7 +9,8 @@ enum IDXImporter {
         let (imageBytes, imageSource) = try FileBytes.read(images)
         let (dims, dataOffset) = try header(imageBytes, file: images.path)
         guard dims.count == 3 else {
-            throw DataError.corrupt(file: images.path, offset: 3, reason: "image file has rank \(dims.count), expected 3 (N, H, W)")
+            throw DataError.corrupt(
+                file: images.path, offset: 3, reason: "image file has rank \(dims.count), expected 3 (N, H, W)")
         }
         let layout = SampleLayout(pixelType: .uint8, channels: 1, height: dims[1], width: dims[2])
         try SampleTable.checkNonEmpty(layout, file: images.path)
@@ -25,17 +26,20 @@ enum IDXImporter {
             let (labelBytes, labelSource) = try FileBytes.read(labels)
             let (ldims, lOffset) = try header(labelBytes, file: labels.path)
             guard ldims.count == 1 else {
-                throw DataError.corrupt(file: labels.path, offset: 3, reason: "label file has rank \(ldims.count), expected 1")
+                throw DataError.corrupt(
+                    file: labels.path, offset: 3, reason: "label file has rank \(ldims.count), expected 1")
             }
             try checkPayload(labelBytes, offset: lOffset, expected: ldims[0], file: labels.path)
             guard ldims[0] == dims[0] else {
-                throw DataError.mismatch(file: labels.path,
-                                         reason: "\(ldims[0]) labels for \(dims[0]) images in \(images.lastPathComponent)")
+                throw DataError.mismatch(
+                    file: labels.path,
+                    reason: "\(ldims[0]) labels for \(dims[0]) images in \(images.lastPathComponent)")
             }
             let values = labelBytes[lOffset...].map { Int($0) }
             if let classes, let bad = values.firstIndex(where: { $0 >= classes.count }) {
-                throw DataError.corrupt(file: labels.path, offset: lOffset + bad,
-                                        reason: "label \(values[bad]) outside \(classes.count) classes")
+                throw DataError.corrupt(
+                    file: labels.path, offset: lOffset + bad,
+                    reason: "label \(values[bad]) outside \(classes.count) classes")
             }
             labelValues = values
             sources.append(labelSource)
@@ -53,7 +57,9 @@ enum IDXImporter {
             throw DataError.corrupt(file: file, offset: 0, reason: "not an IDX file (bad magic)")
         }
         guard type == 0x08 else {
-            throw DataError.corrupt(file: file, offset: 2, reason: "IDX element type 0x\(String(type, radix: 16)) unsupported (need 0x08 unsigned byte)")
+            throw DataError.corrupt(
+                file: file, offset: 2,
+                reason: "IDX element type 0x\(String(type, radix: 16)) unsupported (need 0x08 unsigned byte)")
         }
         guard rank >= 1 else { throw DataError.corrupt(file: file, offset: 3, reason: "IDX rank 0") }
         var dims = [Int]()
@@ -67,7 +73,9 @@ enum IDXImporter {
             throw DataError.truncated(file: file, offset: bytes.count, needed: expected - available, available: 0)
         }
         if available > expected {
-            throw DataError.corrupt(file: file, offset: offset + expected, reason: "\(available - expected) bytes beyond the declared dimensions")
+            throw DataError.corrupt(
+                file: file, offset: offset + expected,
+                reason: "\(available - expected) bytes beyond the declared dimensions")
         }
     }
 }

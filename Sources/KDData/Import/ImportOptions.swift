@@ -28,8 +28,10 @@ public struct ImportOptions: Sendable, Hashable {
     /// Replace existing dataset directories.
     public var overwrite: Bool
 
-    public init(shardSize: Int = 10_000, unlabeled: Bool = false, split: DatasetSplit = .none,
-                splitDirectory: URL? = nil, seed: UInt64 = 0, classes: [String]? = nil, overwrite: Bool = false) {
+    public init(
+        shardSize: Int = 10_000, unlabeled: Bool = false, split: DatasetSplit = .none,
+        splitDirectory: URL? = nil, seed: UInt64 = 0, classes: [String]? = nil, overwrite: Bool = false
+    ) {
         self.shardSize = shardSize
         self.unlabeled = unlabeled
         self.split = split

@@ -12,19 +12,25 @@ struct NPYHeader {
         }
         func value(after key: String) throws -> Substring {
             guard let k = text.range(of: "'\(key)'") ?? text.range(of: "\"\(key)\""),
-                  let colon = text[k.upperBound...].firstIndex(of: ":") else { throw fail("no '\(key)'") }
+                let colon = text[k.upperBound...].firstIndex(of: ":")
+            else { throw fail("no '\(key)'") }
             return text[text.index(after: colon)...].drop { $0 == " " }
         }
         let descrValue = try value(after: "descr")
         guard let quote = descrValue.first, quote == "'" || quote == "\"",
-              let end = descrValue.dropFirst().firstIndex(of: quote) else { throw fail("bad 'descr'") }
+            let end = descrValue.dropFirst().firstIndex(of: quote)
+        else { throw fail("bad 'descr'") }
         let descr = String(descrValue[descrValue.index(after: descrValue.startIndex)..<end])
 
         let fortranValue = try value(after: "fortran_order")
         let fortran: Bool
-        if fortranValue.hasPrefix("False") { fortran = false }
-        else if fortranValue.hasPrefix("True") { fortran = true }
-        else { throw fail("bad 'fortran_order'") }
+        if fortranValue.hasPrefix("False") {
+            fortran = false
+        } else if fortranValue.hasPrefix("True") {
+            fortran = true
+        } else {
+            throw fail("bad 'fortran_order'")
+        }
 
         let shapeValue = try value(after: "shape")
         guard shapeValue.first == "(", let close = shapeValue.firstIndex(of: ")") else { throw fail("bad 'shape'") }

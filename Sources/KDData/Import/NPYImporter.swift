@@ -14,8 +14,10 @@ enum NPYImporter {
     }
 
     /// Parses `images` (and `labels`, unless nil) into a table.
-    public static func load(images: URL, labels: URL?, channelsLast: Bool = false,
-                            classes: [String]? = nil) throws -> SampleTable {
+    public static func load(
+        images: URL, labels: URL?, channelsLast: Bool = false,
+        classes: [String]? = nil
+    ) throws -> SampleTable {
         let (imageBytes, imageSource) = try FileBytes.read(images)
         let array = try parse(imageBytes, file: images.path)
         let n: Int, c: Int, h: Int, w: Int
@@ -24,7 +26,8 @@ enum NPYImporter {
         case (4, false): (n, c, h, w) = (array.shape[0], array.shape[1], array.shape[2], array.shape[3])
         case (4, true): (n, c, h, w) = (array.shape[0], array.shape[3], array.shape[1], array.shape[2])
         default:
-            throw DataError.invalid(file: images.path, reason: "image array has shape \(array.shape); expected rank 3 or 4")
+            throw DataError.invalid(
+                file: images.path, reason: "image array has shape \(array.shape); expected rank 3 or 4")
         }
         var pixels: [UInt8]
         let type: SampleLayout.PixelType
@@ -44,7 +47,8 @@ enum NPYImporter {
                 pixels.appendLE(Float(Double(bitPattern: try r.u64LE())).bitPattern)
             }
         default:
-            throw DataError.invalid(file: images.path, reason: "image dtype '\(array.descr)' unsupported (need u1, <f4 or <f8)")
+            throw DataError.invalid(
+                file: images.path, reason: "image dtype '\(array.descr)' unsupported (need u1, <f4 or <f8)")
         }
         if channelsLast && c > 1 {
             pixels = transposeHWC(pixels, n: n, c: c, h: h, w: w, elementSize: type.size)
@@ -60,7 +64,8 @@ enum NPYImporter {
                 throw DataError.invalid(file: labels.path, reason: "label array has shape \(l.shape); expected (N)")
             }
             guard l.shape[0] == n else {
-                throw DataError.mismatch(file: labels.path, reason: "\(l.shape[0]) labels for \(n) images in \(images.lastPathComponent)")
+                throw DataError.mismatch(
+                    file: labels.path, reason: "\(l.shape[0]) labels for \(n) images in \(images.lastPathComponent)")
             }
             labelValues = try integers(l, file: labels.path, classCount: classes?.count)
             sources.append(labelSource)
@@ -94,7 +99,8 @@ enum NPYImporter {
             throw DataError.invalid(file: file, reason: "Fortran-ordered arrays are unsupported; save with C order")
         }
         guard let itemSize = itemSize(fields.descr) else {
-            throw DataError.invalid(file: file, reason: "dtype '\(fields.descr)' unsupported (big-endian or non-numeric)")
+            throw DataError.invalid(
+                file: file, reason: "dtype '\(fields.descr)' unsupported (big-endian or non-numeric)")
         }
         guard let total = checkedProduct(fields.shape + [itemSize]) else {
             throw DataError.corrupt(file: file, offset: headerStart, reason: "shape \(fields.shape) overflows")
@@ -107,7 +113,9 @@ enum NPYImporter {
     static func itemSize(_ descr: String) -> Int? {
         guard descr.count >= 2, descr.first != ">" else { return nil }
         let body = descr.first == "<" || descr.first == "|" || descr.first == "=" ? descr.dropFirst() : Substring(descr)
-        guard let kind = body.first, "uif".contains(kind), let size = Int(body.dropFirst()), [1, 2, 4, 8].contains(size) else {
+        guard let kind = body.first, "uif".contains(kind), let size = Int(body.dropFirst()),
+            [1, 2, 4, 8].contains(size)
+        else {
             return nil
         }
         if kind == "f" && size < 4 { return nil }
@@ -134,7 +142,8 @@ enum NPYImporter {
             if signed && size < 8 && raw >> (size * 8 - 1) & 1 == 1 { raw |= ~0 << (size * 8) }
             let value = signed ? Int(Int64(bitPattern: raw)) : Int(clamping: raw)
             guard value >= 0, value < (classCount ?? Int.max), value <= Int(Int32.max) else {
-                throw DataError.corrupt(file: file, offset: a.payloadOffset + i * size, reason: "label \(value) out of range")
+                throw DataError.corrupt(
+                    file: file, offset: a.payloadOffset + i * size, reason: "label \(value) out of range")
             }
             out.append(value)
         }

@@ -21,7 +21,10 @@ public struct Batch: Sendable {
     /// views, so a teacher store neither serves nor keeps it.
     public var isFresh: [Bool]
 
-    public init(epoch: Int, index: Int, images: Tensor, labels: [Int]?, ids: [SampleID], views: [ViewParameters], isFresh: [Bool]) {
+    public init(
+        epoch: Int, index: Int, images: Tensor, labels: [Int]?, ids: [SampleID], views: [ViewParameters],
+        isFresh: [Bool]
+    ) {
         self.epoch = epoch
         self.index = index
         self.images = images

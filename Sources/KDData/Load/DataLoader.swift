@@ -19,20 +19,26 @@ public struct DataLoader: Sendable {
     public let augmenter: Augmenter
 
     /// A loader over one dataset; `augmenter` nil means no ops (pixels scaled to [0, 1], one fixed view).
-    public init(dataset: ShardedDataset, batchSize: Int, dropLast: Bool = false, shuffle: Bool = true,
-                seed: UInt64, augmenter: Augmenter? = nil) throws {
-        try self.init(sources: DatasetUnion([dataset]), batchSize: batchSize, dropLast: dropLast, shuffle: shuffle,
-                      seed: seed, augmenter: augmenter)
+    public init(
+        dataset: ShardedDataset, batchSize: Int, dropLast: Bool = false, shuffle: Bool = true,
+        seed: UInt64, augmenter: Augmenter? = nil
+    ) throws {
+        try self.init(
+            sources: DatasetUnion([dataset]), batchSize: batchSize, dropLast: dropLast, shuffle: shuffle,
+            seed: seed, augmenter: augmenter)
     }
 
     /// A loader drawing batches from the union of `sources`.
-    public init(sources dataset: DatasetUnion, batchSize: Int, dropLast: Bool = false, shuffle: Bool = true,
-                seed: UInt64, augmenter: Augmenter? = nil) throws {
+    public init(
+        sources dataset: DatasetUnion, batchSize: Int, dropLast: Bool = false, shuffle: Bool = true,
+        seed: UInt64, augmenter: Augmenter? = nil
+    ) throws {
         guard batchSize > 0 else { throw DataError.invalid(file: dataset.path, reason: "batch size must be positive") }
         let aug = try augmenter ?? Augmenter(ops: [], views: 1, seed: seed, input: dataset.layout)
         guard aug.input == dataset.layout else {
-            throw DataError.mismatch(file: dataset.path,
-                                     reason: "augmenter expects \(aug.input), dataset holds \(dataset.layout)")
+            throw DataError.mismatch(
+                file: dataset.path,
+                reason: "augmenter expects \(aug.input), dataset holds \(dataset.layout)")
         }
         self.dataset = dataset
         self.batchSize = batchSize
@@ -49,7 +55,8 @@ public struct DataLoader: Sendable {
 
     /// The epoch's order of global sample indices.
     public func order(epoch: Int) -> [Int] {
-        shuffle ? EpochOrder.permutation(count: dataset.count, seed: seed, epoch: UInt64(epoch)) : Array(0..<dataset.count)
+        shuffle
+            ? EpochOrder.permutation(count: dataset.count, seed: seed, epoch: UInt64(epoch)) : Array(0..<dataset.count)
     }
 
     /// Batch `index` of `epoch`, given that epoch's `order`, rendered by the loader's augmenter.
@@ -62,29 +69,34 @@ public struct DataLoader: Sendable {
     /// the global batch).
     public func samples(_ index: Int, epoch: Int, order: [Int], share: (part: Int, of: Int) = (0, 1)) -> SampleBatch {
         let start = index * batchSize, rows = min(order.count, start + batchSize) - start
-        let members = Array(order[(start + rows * share.part / share.of)..<(start + rows * (share.part + 1) / share.of)])
-        return SampleBatch(epoch: epoch, index: index, members: members, ids: members.map(dataset.id(at:)),
-                           labels: dataset.isLabeled ? members.map { dataset.label(at: $0) ?? Batch.noLabel } : nil)
+        let members = Array(
+            order[(start + rows * share.part / share.of)..<(start + rows * (share.part + 1) / share.of)])
+        return SampleBatch(
+            epoch: epoch, index: index, members: members, ids: members.map(dataset.id(at:)),
+            labels: dataset.isLabeled ? members.map { dataset.label(at: $0) ?? Batch.noLabel } : nil)
     }
 
     /// `samples` rendered by `augmenter` (one stream's view of the batch); `augmenter` must take
     /// this dataset's layout.
     public func render(_ samples: SampleBatch, with augmenter: Augmenter) -> Batch {
-        precondition(augmenter.input == dataset.layout, "augmenter expects \(augmenter.input), dataset holds \(dataset.layout)")
+        precondition(
+            augmenter.input == dataset.layout, "augmenter expects \(augmenter.input), dataset holds \(dataset.layout)")
         let per = augmenter.outputCount
         var views = [ViewParameters]()
         views.reserveCapacity(samples.count)
         var scratch = RenderScratch(capacity: augmenter.scratchCapacity)
         let images = Tensor(shape: Shape([samples.count] + augmenter.outputDims)) { out in
             for (n, g) in samples.members.enumerated() {
-                let params = augmenter.parameters(for: samples.ids[n], view: augmenter.viewIndex(of: samples.ids[n], epoch: samples.epoch))
+                let params = augmenter.parameters(
+                    for: samples.ids[n], view: augmenter.viewIndex(of: samples.ids[n], epoch: samples.epoch))
                 let slot = UnsafeMutableBufferPointer(rebasing: out[(n * per)..<((n + 1) * per)])
                 dataset.withPixels(at: g) { augmenter.render($0, parameters: params, into: slot, scratch: &scratch) }
                 views.append(params)
             }
         }
-        return Batch(epoch: samples.epoch, index: samples.index, images: images, labels: samples.labels, ids: samples.ids,
-                     views: views, isFresh: views.map { augmenter.isFreshDraw($0.view) })
+        return Batch(
+            epoch: samples.epoch, index: samples.index, images: images, labels: samples.labels, ids: samples.ids,
+            views: views, isFresh: views.map { augmenter.isFreshDraw($0.view) })
     }
 
     /// Re-renders a recorded view of sample `id` (byte-identical to the batch that carried it),

@@ -18,12 +18,15 @@ public final class DatasetUnion: Sendable {
         var starts = [0], names = Set<String>()
         for member in members {
             guard member.layout == first.layout else {
-                throw DataError.mismatch(file: member.directory.path,
-                                         reason: "holds \(member.layout) samples, \(first.directory.path) holds \(first.layout)")
+                throw DataError.mismatch(
+                    file: member.directory.path,
+                    reason: "holds \(member.layout) samples, \(first.directory.path) holds \(first.layout)")
             }
             guard names.insert(member.name).inserted else {
-                throw DataError.invalid(file: member.directory.path,
-                                        reason: "dataset name '\(member.name)' is used by another training source; sample ids would collide")
+                throw DataError.invalid(
+                    file: member.directory.path,
+                    reason: "dataset name '\(member.name)' is used by another training source; sample ids would collide"
+                )
             }
             starts.append(starts[starts.count - 1] + member.count)
         }

@@ -21,21 +21,31 @@ public final class ShardedDataset: Sendable {
         for (number, entry) in manifest.shards.enumerated() {
             let url = directory.appendingPathComponent(entry.file)
             guard entry.file == DatasetWriter.shardFileName(number) else {
-                throw DataError.invalid(file: url.path, reason: "manifest lists shard \(number) under an unexpected name")
+                throw DataError.invalid(
+                    file: url.path, reason: "manifest lists shard \(number) under an unexpected name")
             }
             let bytes = try FileBytes.readRaw(url)
             let shard = try Shard(bytes: bytes, file: url.path)
             let h = shard.header
             guard h.layout == manifest.layout, h.hasLabels == manifest.labeled, h.sampleCount == entry.count,
-                  h.shardNumber == number else {
+                h.shardNumber == number
+            else {
                 throw DataError.mismatch(file: url.path, reason: "shard header disagrees with the manifest")
             }
             guard shard.checksum == entry.crc32, bytes.count == entry.bytes else {
-                throw DataError.mismatch(file: url.path, reason: "shard checksum \(hex(shard.checksum)) differs from the manifest's \(hex(entry.crc32))")
+                throw DataError.mismatch(
+                    file: url.path,
+                    reason: "shard checksum \(hex(shard.checksum)) differs from the manifest's \(hex(entry.crc32))")
             }
             // Labels index the manifest's classes everywhere downstream (logits rows, metrics).
-            if let bad = (0..<shard.count).first(where: { shard.label(at: $0).map { !(0..<manifest.classes.count).contains($0) } ?? false }) {
-                throw DataError.mismatch(file: url.path, reason: "record \(bad) has label \(shard.label(at: bad)!), outside the manifest's \(manifest.classes.count) classes")
+            if let bad = (0..<shard.count).first(where: {
+                shard.label(at: $0).map { !(0..<manifest.classes.count).contains($0) } ?? false
+            }) {
+                throw DataError.mismatch(
+                    file: url.path,
+                    reason:
+                        "record \(bad) has label \(shard.label(at: bad)!), outside the manifest's \(manifest.classes.count) classes"
+                )
             }
             shards.append(shard)
             starts.append(starts[starts.count - 1] + shard.count)
@@ -76,7 +86,8 @@ public final class ShardedDataset: Sendable {
     /// The global index of `id`, or nil if it is not in this dataset.
     public func index(of id: SampleID) -> Int? {
         guard id.dataset == manifest.name, id.shard >= 0, id.shard < shards.count,
-              id.index >= 0, id.index < shards[id.shard].count else { return nil }
+            id.index >= 0, id.index < shards[id.shard].count
+        else { return nil }
         return shardStarts[id.shard] + id.index
     }
 

@@ -8,9 +8,9 @@ final class BoundedChannel<Value: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private let capacity: Int
     private var buffer: [Value] = []
-    private var closed = false      // the producer will send no more
-    private var abandoned = false   // the consumer will receive no more
-    private var aborted = false     // the run failed: nobody waits any longer
+    private var closed = false  // the producer will send no more
+    private var abandoned = false  // the consumer will receive no more
+    private var aborted = false  // the run failed: nobody waits any longer
 
     init(capacity: Int) {
         precondition(capacity >= 1, "channel capacity must be at least 1")
@@ -43,10 +43,20 @@ final class BoundedChannel<Value: Sendable>: @unchecked Sendable {
     func close() { update { closed = true } }
 
     /// The consumer stopped; pending and future sends return false.
-    func abandon() { update { abandoned = true; buffer.removeAll() } }
+    func abandon() {
+        update {
+            abandoned = true
+            buffer.removeAll()
+        }
+    }
 
     /// The run failed; every wait ends now.
-    func abort() { update { aborted = true; buffer.removeAll() } }
+    func abort() {
+        update {
+            aborted = true
+            buffer.removeAll()
+        }
+    }
 
     private func update(_ change: () -> Void) {
         condition.lock()

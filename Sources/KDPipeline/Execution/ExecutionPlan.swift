@@ -37,25 +37,31 @@ public struct ExecutionPlan<Value: Sendable>: Sendable {
     }
 
     /// Adds a stage reading `inputs` (already added) and producing one value per batch.
-    public mutating func addStage(_ name: String, inputs: [String],
-                                  transform: @escaping @Sendable (_ batch: Int, _ inputs: [String: Value]) throws -> Value) {
+    public mutating func addStage(
+        _ name: String, inputs: [String],
+        transform: @escaping @Sendable (_ batch: Int, _ inputs: [String: Value]) throws -> Value
+    ) {
         add(Step(name: name, inputs: inputs, body: .stage(transform)))
     }
 
     /// Adds a sink consuming `inputs` (already added) in batch order.
-    public mutating func addSink(_ name: String, inputs: [String],
-                                 consume: @escaping @Sendable (_ batch: Int, _ inputs: [String: Value]) throws -> Void) {
+    public mutating func addSink(
+        _ name: String, inputs: [String],
+        consume: @escaping @Sendable (_ batch: Int, _ inputs: [String: Value]) throws -> Void
+    ) {
         add(Step(name: name, inputs: inputs, body: .sink(consume)))
     }
 
     private mutating func add(_ step: Step) {
         precondition(!steps.contains { $0.name == step.name }, "ExecutionPlan: duplicate step '\(step.name)'")
         for input in step.inputs {
-            precondition(steps.contains { $0.name == input && !$0.isSink },
-                         "ExecutionPlan: step '\(step.name)' reads '\(input)', which is not an earlier source or stage")
+            precondition(
+                steps.contains { $0.name == input && !$0.isSink },
+                "ExecutionPlan: step '\(step.name)' reads '\(input)', which is not an earlier source or stage")
         }
         precondition(!step.inputs.isEmpty || step.isSource, "ExecutionPlan: step '\(step.name)' has no inputs")
-        precondition(Set(step.inputs).count == step.inputs.count, "ExecutionPlan: step '\(step.name)' reads an input twice")
+        precondition(
+            Set(step.inputs).count == step.inputs.count, "ExecutionPlan: step '\(step.name)' reads an input twice")
         steps.append(step)
     }
 
@@ -75,7 +81,9 @@ extension ExecutionPlan.Step {
         switch body {
         case .source(let produce): return try produce(batch)
         case .stage(let transform): return try transform(batch, inputs)
-        case .sink(let consume): try consume(batch, inputs); return nil
+        case .sink(let consume):
+            try consume(batch, inputs)
+            return nil
         }
     }
 }

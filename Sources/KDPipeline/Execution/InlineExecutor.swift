@@ -5,8 +5,10 @@ public struct InlineExecutor: Sendable {
     public init() {}
 
     /// Runs batches 0..<`batches`; stops between batches once `cancellation` is cancelled.
-    public func run<Value: Sendable>(_ plan: ExecutionPlan<Value>, batches: Int,
-                                     cancellation: CancellationToken = CancellationToken()) throws(StageFailure) -> RunReport {
+    public func run<Value: Sendable>(
+        _ plan: ExecutionPlan<Value>, batches: Int,
+        cancellation: CancellationToken = CancellationToken()
+    ) throws(StageFailure) -> RunReport {
         var metrics = plan.steps.map { StageMetrics(name: $0.name) }
         let start = monotonicSeconds()
         var completed = 0

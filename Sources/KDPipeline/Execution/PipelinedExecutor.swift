@@ -20,8 +20,10 @@ public struct PipelinedExecutor: Sendable {
 
     /// Runs batches 0..<`batches`. On a throw, every step stops promptly and the failure names the step;
     /// on cancellation, each step finishes its batch in flight and the report says `cancelled`.
-    public func run<Value: Sendable>(_ plan: ExecutionPlan<Value>, batches: Int,
-                                     cancellation: CancellationToken = CancellationToken()) throws(StageFailure) -> RunReport {
+    public func run<Value: Sendable>(
+        _ plan: ExecutionPlan<Value>, batches: Int,
+        cancellation: CancellationToken = CancellationToken()
+    ) throws(StageFailure) -> RunReport {
         let run = PipelineRun(plan: plan, capacity: capacity, threads: threads ?? plan.steps.count)
         let group = DispatchGroup()
         // Each step's loop blocks on its channels, so each gets its own serial queue (which targets
@@ -46,8 +48,8 @@ public struct PipelinedExecutor: Sendable {
 /// read and written only under `lock` (each step writes its own metrics slot once, at its end).
 private final class PipelineRun<Value: Sendable>: @unchecked Sendable {
     let plan: ExecutionPlan<Value>
-    let inputs: [[(name: String, channel: BoundedChannel<Value>)]]    // per step, one channel per input
-    let outputs: [[BoundedChannel<Value>]]   // per step, one channel per consumer
+    let inputs: [[(name: String, channel: BoundedChannel<Value>)]]  // per step, one channel per input
+    let outputs: [[BoundedChannel<Value>]]  // per step, one channel per consumer
     let budget: DispatchSemaphore
     private let lock = NSLock()
     private var firstFailure: StageFailure?

@@ -25,8 +25,10 @@ extension PipelineGraph {
 
     private func checkStageNames(_ spec: PipelineSpec, _ problems: inout [Diagnostic]) {
         for stage in spec.stages where stage.name == "data" || stage.name.contains(".") {
-            problems.append(Diagnostic(at: stage.location, keyPath: "stages.\(stage.name)",
-                                       "a stage name may not be 'data' or contain '.': references could not name it"))
+            problems.append(
+                Diagnostic(
+                    at: stage.location, keyPath: "stages.\(stage.name)",
+                    "a stage name may not be 'data' or contain '.': references could not name it"))
         }
     }
 
@@ -35,24 +37,30 @@ extension PipelineGraph {
         nodes.filter { $0.kind != .lossTerm && $0.kind != .optimizer }.map(\.id)
     }
 
-    private func checkReference(_ reference: Located<Reference>, by subject: String, keyPath: String,
-                                _ spec: PipelineSpec, _ problems: inout [Diagnostic]) {
+    private func checkReference(
+        _ reference: Located<Reference>, by subject: String, keyPath: String,
+        _ spec: PipelineSpec, _ problems: inout [Diagnostic]
+    ) {
         let target = reference.value.node
         if spec.undecodedStages.contains(target) { return }
         guard let node = node(target), node.kind != .lossTerm, node.kind != .optimizer else {
             let what = target.hasPrefix("data.") ? "no such data split" : "no such stage"
-            problems.append(Diagnostic(at: reference.location, keyPath: keyPath,
-                                       "\(subject) reads '\(reference.value)': \(what)"
-                                       + Suggestion.didYouMean(target, in: referable(spec))))
+            problems.append(
+                Diagnostic(
+                    at: reference.location, keyPath: keyPath,
+                    "\(subject) reads '\(reference.value)': \(what)"
+                        + Suggestion.didYouMean(target, in: referable(spec))))
             return
         }
         guard let output = reference.value.output else { return }
         let outputs = node.kind == .source ? ["images", "labels"] : spec.stage(named: target)?.outputs ?? []
         if !outputs.contains(output) {
-            problems.append(Diagnostic(at: reference.location, keyPath: keyPath,
-                                       "\(subject) reads '\(reference.value)': '\(target)' has no output '\(output)'"
-                                       + Suggestion.didYouMean(output, in: outputs)
-                                       + " (outputs: \(outputs.joined(separator: ", ")))"))
+            problems.append(
+                Diagnostic(
+                    at: reference.location, keyPath: keyPath,
+                    "\(subject) reads '\(reference.value)': '\(target)' has no output '\(output)'"
+                        + Suggestion.didYouMean(output, in: outputs)
+                        + " (outputs: \(outputs.joined(separator: ", ")))"))
         }
     }
 
@@ -60,42 +68,53 @@ extension PipelineGraph {
         for stage in spec.stages {
             switch stage.kind {
             case .augmentation(let augmentation):
-                checkReference(augmentation.from, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).from", spec, &problems)
+                checkReference(
+                    augmentation.from, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).from", spec,
+                    &problems)
             case .forward(let forward):
-                checkReference(forward.from, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).from", spec, &problems)
+                checkReference(
+                    forward.from, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).from", spec, &problems)
                 if spec.model(named: forward.model.value) == nil {
-                    problems.append(Diagnostic(at: forward.model.location, keyPath: "stages.\(stage.name).forward",
-                                               "stage '\(stage.name)' forwards '\(forward.model.value)': no such model"
-                                               + Suggestion.didYouMean(forward.model.value, in: spec.models.map(\.name))))
+                    problems.append(
+                        Diagnostic(
+                            at: forward.model.location, keyPath: "stages.\(stage.name).forward",
+                            "stage '\(stage.name)' forwards '\(forward.model.value)': no such model"
+                                + Suggestion.didYouMean(forward.model.value, in: spec.models.map(\.name))))
                 }
             case .connector(let connector):
-                checkReference(connector.from, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).from", spec, &problems)
-                checkReference(connector.to, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).to", spec, &problems)
+                checkReference(
+                    connector.from, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).from", spec, &problems)
+                checkReference(
+                    connector.to, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).to", spec, &problems)
             case .ensemble(let ensemble):
                 for member in ensemble.inputs {
-                    checkReference(member, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).ensemble", spec, &problems)
+                    checkReference(
+                        member, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).ensemble", spec, &problems)
                 }
             }
         }
         for term in spec.loss {
             for input in term.inputs {
-                checkReference(input.reference, by: "loss term '\(term.name)'", keyPath: "loss.\(term.name).\(input.field)",
-                               spec, &problems)
+                checkReference(
+                    input.reference, by: "loss term '\(term.name)'", keyPath: "loss.\(term.name).\(input.field)",
+                    spec, &problems)
             }
         }
         if spec.loss.isEmpty, let entry = spec.root.entry("loss") {
             problems.append(Diagnostic(at: entry.keyLocation, keyPath: "loss", "no loss terms: nothing to train"))
         }
         if let export = spec.outputs.export, spec.model(named: export.value) == nil {
-            problems.append(Diagnostic(at: export.location, keyPath: "outputs.export",
-                                       "exports '\(export.value)': no such model"
-                                       + Suggestion.didYouMean(export.value, in: spec.models.map(\.name))))
+            problems.append(
+                Diagnostic(
+                    at: export.location, keyPath: "outputs.export",
+                    "exports '\(export.value)': no such model"
+                        + Suggestion.didYouMean(export.value, in: spec.models.map(\.name))))
         }
     }
 
     /// Reports each cycle among stages once, at the reference that closes it.
     private func checkCycles(_ spec: PipelineSpec, _ problems: inout [Diagnostic]) {
-        var state: [String: Bool] = [:]   // false: on the current path; true: finished
+        var state: [String: Bool] = [:]  // false: on the current path; true: finished
         var path: [String] = []
         func visit(_ stage: StageSpec) {
             state[stage.name] = false
@@ -105,8 +124,10 @@ extension PipelineGraph {
                 switch state[producer.name] {
                 case false?:
                     let cycle = path[path.lastIndex(of: producer.name)!...] + [producer.name]
-                    problems.append(Diagnostic(at: input.location, keyPath: "stages.\(stage.name)",
-                                               "cycle: \(cycle.reversed().joined(separator: " -> "))"))
+                    problems.append(
+                        Diagnostic(
+                            at: input.location, keyPath: "stages.\(stage.name)",
+                            "cycle: \(cycle.reversed().joined(separator: " -> "))"))
                 case nil:
                     visit(producer)
                 default:
@@ -124,20 +145,26 @@ extension PipelineGraph {
         let termNames = spec.loss.map(\.name), optimizerNames = spec.optimizers.map(\.name)
         for (index, phase) in spec.phases.enumerated() {
             for term in phase.loss ?? [] where !termNames.contains(term.value) {
-                problems.append(Diagnostic(at: term.location, keyPath: "phases.\(index).loss",
-                                           "phase '\(phase.name)' uses '\(term.value)': no such loss term"
-                                           + Suggestion.didYouMean(term.value, in: termNames)))
+                problems.append(
+                    Diagnostic(
+                        at: term.location, keyPath: "phases.\(index).loss",
+                        "phase '\(phase.name)' uses '\(term.value)': no such loss term"
+                            + Suggestion.didYouMean(term.value, in: termNames)))
             }
             for optimizer in phase.optimizers ?? [] where !optimizerNames.contains(optimizer.value) {
-                problems.append(Diagnostic(at: optimizer.location, keyPath: "phases.\(index).optimisers",
-                                           "phase '\(phase.name)' steps '\(optimizer.value)': no such optimiser"
-                                           + Suggestion.didYouMean(optimizer.value, in: optimizerNames)))
+                problems.append(
+                    Diagnostic(
+                        at: optimizer.location, keyPath: "phases.\(index).optimisers",
+                        "phase '\(phase.name)' steps '\(optimizer.value)': no such optimiser"
+                            + Suggestion.didYouMean(optimizer.value, in: optimizerNames)))
             }
         }
         let total = spec.phases.reduce(0) { $0 + $1.epochs }
         if let epochs = spec.root["epochs"]?.int, total != epochs {
-            problems.append(Diagnostic(at: phasesValue.location, keyPath: "phases",
-                                       "phases add up to \(total) epochs but epochs is \(epochs)"))
+            problems.append(
+                Diagnostic(
+                    at: phasesValue.location, keyPath: "phases",
+                    "phases add up to \(total) epochs but epochs is \(epochs)"))
         }
     }
 }

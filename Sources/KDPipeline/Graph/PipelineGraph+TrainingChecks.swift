@@ -2,13 +2,16 @@ extension PipelineGraph {
     // Checks about what gets trained: models, optimisers, stores, and what the loss reaches.
 
     func checkModels(_ spec: PipelineSpec, _ problems: inout [Diagnostic]) {
-        let forwarded = Set(spec.stages.compactMap { stage -> String? in
-            if case .forward(let forward) = stage.kind { return forward.model.value }
-            return nil
-        })
+        let forwarded = Set(
+            spec.stages.compactMap { stage -> String? in
+                if case .forward(let forward) = stage.kind { return forward.model.value }
+                return nil
+            })
         for model in spec.models where !forwarded.contains(model.name) {
-            problems.append(Diagnostic(at: model.location, keyPath: "models.\(model.name)",
-                                       "model '\(model.name)' is forwarded by no stage"))
+            problems.append(
+                Diagnostic(
+                    at: model.location, keyPath: "models.\(model.name)",
+                    "model '\(model.name)' is forwarded by no stage"))
         }
     }
 
@@ -19,13 +22,17 @@ extension PipelineGraph {
                 let keyPath = "optimisers.\(optimizer.name).params"
                 if let model = spec.model(named: param.value) {
                     if model.frozen {
-                        problems.append(Diagnostic(at: param.location, keyPath: keyPath,
-                                                   "optimiser '\(optimizer.name)' updates frozen model '\(model.name)'"))
+                        problems.append(
+                            Diagnostic(
+                                at: param.location, keyPath: keyPath,
+                                "optimiser '\(optimizer.name)' updates frozen model '\(model.name)'"))
                     }
                 } else if !connectors.contains(param.value) && !spec.undecodedStages.contains(param.value) {
-                    problems.append(Diagnostic(at: param.location, keyPath: keyPath,
-                                               "optimiser '\(optimizer.name)' updates '\(param.value)': no such model or connector stage"
-                                               + Suggestion.didYouMean(param.value, in: spec.models.map(\.name) + connectors)))
+                    problems.append(
+                        Diagnostic(
+                            at: param.location, keyPath: keyPath,
+                            "optimiser '\(optimizer.name)' updates '\(param.value)': no such model or connector stage"
+                                + Suggestion.didYouMean(param.value, in: spec.models.map(\.name) + connectors)))
                 }
             }
         }
@@ -33,9 +40,13 @@ extension PipelineGraph {
 
     func checkStores(_ spec: PipelineSpec, _ problems: inout [Diagnostic]) {
         for stage in spec.stages {
-            guard case .augmentation(let augmentation) = stage.kind, augmentation.fresh > 0, augmentation.views == 0 else { continue }
-            problems.append(Diagnostic(at: stage.node.entry("fresh")?.keyLocation ?? stage.location, keyPath: "stages.\(stage.name).fresh",
-                                       "stage '\(stage.name)' mixes fresh views into a view bank, but records none (views: 0 draws every view fresh); set views: N"))
+            guard case .augmentation(let augmentation) = stage.kind, augmentation.fresh > 0, augmentation.views == 0
+            else { continue }
+            problems.append(
+                Diagnostic(
+                    at: stage.node.entry("fresh")?.keyLocation ?? stage.location, keyPath: "stages.\(stage.name).fresh",
+                    "stage '\(stage.name)' mixes fresh views into a view bank, but records none (views: 0 draws every view fresh); set views: N"
+                ))
         }
         var directories: [String: String] = [:]
         for stage in spec.stages {
@@ -44,22 +55,31 @@ extension PipelineGraph {
             // Two stages writing one store directory would race on its index.
             let directory = store.dir ?? "\(spec.outputs.dir)/store/\(stage.name)"
             if let first = directories[directory] {
-                problems.append(Diagnostic(at: store.location, keyPath: keyPath,
-                                           "stage '\(stage.name)' stores into \(directory), as stage '\(first)' does; give each stored stage its own dir"))
+                problems.append(
+                    Diagnostic(
+                        at: store.location, keyPath: keyPath,
+                        "stage '\(stage.name)' stores into \(directory), as stage '\(first)' does; give each stored stage its own dir"
+                    ))
             } else {
                 directories[directory] = stage.name
             }
             if let model = spec.model(named: forward.model.value), !model.frozen {
-                problems.append(Diagnostic(at: store.location, keyPath: keyPath,
-                                           "stage '\(stage.name)' stores outputs of trainable model '\(model.name)': they change every step, so stored outputs would be stale"))
+                problems.append(
+                    Diagnostic(
+                        at: store.location, keyPath: keyPath,
+                        "stage '\(stage.name)' stores outputs of trainable model '\(model.name)': they change every step, so stored outputs would be stale"
+                    ))
             }
             var upstream = forward.from.value.node
             var seen: Set<String> = []
             while seen.insert(upstream).inserted, let producer = spec.stage(named: upstream) {
                 if case .augmentation(let augmentation) = producer.kind {
                     if augmentation.views == 0 && store.mode != "off" {
-                        problems.append(Diagnostic(at: store.location, keyPath: keyPath,
-                                                   "stage '\(stage.name)' stores outputs, but its input '\(producer.name)' draws a fresh view every epoch (views: 0), so the store would never hit; set views: N on '\(producer.name)' or remove store"))
+                        problems.append(
+                            Diagnostic(
+                                at: store.location, keyPath: keyPath,
+                                "stage '\(stage.name)' stores outputs, but its input '\(producer.name)' draws a fresh view every epoch (views: 0), so the store would never hit; set views: N on '\(producer.name)' or remove store"
+                            ))
                     }
                     break
                 }
@@ -87,12 +107,16 @@ extension PipelineGraph {
         }
         for item in trainable {
             if !reached.contains(item.reachedAs) {
-                problems.append(Diagnostic(at: item.location, keyPath: item.keyPath,
-                                           "\(item.what) '\(item.name)' is trainable but no loss term depends on it"
-                                           + (item.what == "model" ? "; set frozen: true or add a term that reads it" : "")))
+                problems.append(
+                    Diagnostic(
+                        at: item.location, keyPath: item.keyPath,
+                        "\(item.what) '\(item.name)' is trainable but no loss term depends on it"
+                            + (item.what == "model" ? "; set frozen: true or add a term that reads it" : "")))
             } else if !updated.contains(item.name) {
-                problems.append(Diagnostic(.warning, at: item.location, keyPath: item.keyPath,
-                                           "\(item.what) '\(item.name)' is trainable but no optimiser updates it"))
+                problems.append(
+                    Diagnostic(
+                        .warning, at: item.location, keyPath: item.keyPath,
+                        "\(item.what) '\(item.name)' is trainable but no optimiser updates it"))
             }
         }
     }

@@ -51,35 +51,48 @@ public struct PipelineGraph: Sendable {
     /// nodes on a cycle come after all others, in file order.
     public init(_ spec: PipelineSpec) {
         let train = spec.data.train
-        var declared = [Node(id: "data.train", kind: .source, location: train[0].location,
-                             detail: "shards \(train.map(\.shards).joined(separator: " + "))")]
+        var declared = [
+            Node(
+                id: "data.train", kind: .source, location: train[0].location,
+                detail: "shards \(train.map(\.shards).joined(separator: " + "))")
+        ]
         declared += [spec.data.eval].compactMap { $0 }.map {
             Node(id: $0.name, kind: .source, location: $0.location, detail: "shards \($0.shards)")
         }
         for stage in spec.stages {
-            let (kind, detail): (Node.Kind, String) = switch stage.kind {
-            case .augmentation(let augmentation):
-                (.augmentation, "augment \(augmentation.ops.map(\.name.value).joined(separator: ", ")), views \(augmentation.views)")
-            case .forward(let forward):
-                (.forward, "forward \(forward.model.value)" + (forward.store == nil ? "" : ", stored"))
-            case .connector(let connector):
-                (.connector, "connector \(connector.connector.value)")
-            case .ensemble(let ensemble):
-                (.ensemble, "ensemble over \(ensemble.over.rawValue)")
-            }
+            let (kind, detail): (Node.Kind, String) =
+                switch stage.kind {
+                case .augmentation(let augmentation):
+                    (
+                        .augmentation,
+                        "augment \(augmentation.ops.map(\.name.value).joined(separator: ", ")), views \(augmentation.views)"
+                    )
+                case .forward(let forward):
+                    (.forward, "forward \(forward.model.value)" + (forward.store == nil ? "" : ", stored"))
+                case .connector(let connector):
+                    (.connector, "connector \(connector.connector.value)")
+                case .ensemble(let ensemble):
+                    (.ensemble, "ensemble over \(ensemble.over.rawValue)")
+                }
             declared.append(Node(id: stage.name, kind: kind, location: stage.location, detail: detail))
         }
         declared += spec.loss.map {
-            Node(id: "loss.\($0.name)", kind: .lossTerm, location: $0.location, detail: "loss \($0.kind.value) ×\($0.weight)")
+            Node(
+                id: "loss.\($0.name)", kind: .lossTerm, location: $0.location,
+                detail: "loss \($0.kind.value) ×\($0.weight)")
         }
         declared += spec.optimizers.map {
-            Node(id: "optimisers.\($0.name)", kind: .optimizer, location: $0.location, detail: "optimiser \($0.kind.value)")
+            Node(
+                id: "optimisers.\($0.name)", kind: .optimizer, location: $0.location,
+                detail: "optimiser \($0.kind.value)")
         }
         let ids = Set(declared.map(\.id))
 
         var edges: [Edge] = []
         func connect(_ reference: Reference, to consumer: String) {
-            if ids.contains(reference.node) { edges.append(Edge(from: reference.node, to: consumer, output: reference.output)) }
+            if ids.contains(reference.node) {
+                edges.append(Edge(from: reference.node, to: consumer, output: reference.output))
+            }
         }
         for stage in spec.stages {
             for input in stage.inputs { connect(input.value, to: stage.name) }

@@ -9,8 +9,11 @@ extension YAMLValue {
         } catch let error as YamlError {
             throw PipelineDiagnostics([diagnostic(for: error, file: file)])
         } catch {
-            throw PipelineDiagnostics([Diagnostic(at: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
-                                                  "cannot parse YAML: \(error)")])
+            throw PipelineDiagnostics([
+                Diagnostic(
+                    at: SourceLocation(file: file, line: 1, column: 1), keyPath: "",
+                    "cannot parse YAML: \(error)")
+            ])
         }
         guard let root else { return YAMLValue(.null, at: SourceLocation(file: file, line: 1, column: 1)) }
         var problems: [Diagnostic] = []
@@ -34,15 +37,20 @@ extension YAMLValue {
         var exceeded = false
     }
 
-    private static func convert(_ node: Node, file: String, path: [String], problems: inout [Diagnostic],
-                                limits: inout Limits) -> YAMLValue {
+    private static func convert(
+        _ node: Node, file: String, path: [String], problems: inout [Diagnostic],
+        limits: inout Limits
+    ) -> YAMLValue {
         let at = location(node.mark, file: file)
         limits.values += 1
         if limits.values > Limits.maxValues || path.count > Limits.maxDepth {
             if !limits.exceeded {
                 limits.exceeded = true
-                problems.append(Diagnostic(at: at, keyPath: path.joined(separator: "."),
-                                           "the document expands to more than \(Limits.maxValues) values or \(Limits.maxDepth) levels (aliases repeat their anchor's subtree); a pipeline file needs far fewer"))
+                problems.append(
+                    Diagnostic(
+                        at: at, keyPath: path.joined(separator: "."),
+                        "the document expands to more than \(Limits.maxValues) values or \(Limits.maxDepth) levels (aliases repeat their anchor's subtree); a pipeline file needs far fewer"
+                    ))
             }
             return YAMLValue(.null, at: at)
         }
@@ -55,7 +63,8 @@ extension YAMLValue {
             }
             return YAMLValue(.list(items), at: at)
         case .mapping(let mapping):
-            return YAMLValue(.map(entries(of: mapping, file: file, path: path, problems: &problems, limits: &limits)), at: at)
+            return YAMLValue(
+                .map(entries(of: mapping, file: file, path: path, problems: &problems, limits: &limits)), at: at)
         case .alias:
             // `compose` resolves aliases; an unresolved one cannot be located more precisely.
             return YAMLValue(.null, at: at)
@@ -75,16 +84,20 @@ extension YAMLValue {
 
     /// Entries with merge keys (`<<: *base` or `<<: [*a, *b]`) expanded: explicit keys win over merged
     /// ones, and earlier merged mappings win over later ones, as the YAML merge-key spec says.
-    private static func entries(of mapping: Node.Mapping, file: String, path: [String],
-                                problems: inout [Diagnostic], limits: inout Limits) -> [Entry] {
+    private static func entries(
+        of mapping: Node.Mapping, file: String, path: [String],
+        problems: inout [Diagnostic], limits: inout Limits
+    ) -> [Entry] {
         var result: [Entry] = []
         for (keyNode, valueNode) in mapping {
             if isMergeKey(keyNode) {
                 let sources: [Node] = valueNode.sequence.map { Array($0) } ?? [valueNode]
                 for source in sources {
                     guard source.mapping != nil else {
-                        problems.append(Diagnostic(at: location(source.mark, file: file), keyPath: path.joined(separator: "."),
-                                                   "a merge key (<<) takes a mapping or a list of mappings"))
+                        problems.append(
+                            Diagnostic(
+                                at: location(source.mark, file: file), keyPath: path.joined(separator: "."),
+                                "a merge key (<<) takes a mapping or a list of mappings"))
                         continue
                     }
                     let merged = convert(source, file: file, path: path, problems: &problems, limits: &limits)

@@ -31,8 +31,10 @@ struct Override: Sendable {
             value = try YAMLValue.parse(String(text[text.index(after: equals)...]), file: file)
                 .shifted(toColumn: valueColumn, file: file)
         } catch {
-            var problem = error.diagnostics.first
-                ?? Diagnostic(at: SourceLocation(file: file, line: 1, column: valueColumn), keyPath: "", "invalid value")
+            var problem =
+                error.diagnostics.first
+                ?? Diagnostic(
+                    at: SourceLocation(file: file, line: 1, column: valueColumn), keyPath: "", "invalid value")
             problem.keyPath = path.dotted
             throw problem
         }
@@ -48,8 +50,9 @@ struct Override: Sendable {
     }
 
     private func unknown(_ depth: Int, _ message: String) -> Diagnostic {
-        Diagnostic(at: SourceLocation(file: file, line: 1, column: column(ofComponent: depth)),
-                   keyPath: path[...depth].joined(separator: "."), message)
+        Diagnostic(
+            at: SourceLocation(file: file, line: 1, column: column(ofComponent: depth)),
+            keyPath: path[...depth].joined(separator: "."), message)
     }
 
     private func set(in node: inout YAMLValue, schema: Schema, depth: Int, validator: SchemaValidator) -> Diagnostic? {
@@ -60,14 +63,16 @@ struct Override: Sendable {
         var ignored: [Diagnostic] = []
         switch schema {
         case .oneOrList(let element):
-            return set(in: &node, schema: node.list == nil ? element : .list(element), depth: depth, validator: validator)
+            return set(
+                in: &node, schema: node.list == nil ? element : .list(element), depth: depth, validator: validator)
         case .object(let object):
             guard let field = object.fields.first(where: { $0.name == key }) else {
                 return unknown(depth, "unknown key" + hint(key, object.fields.map(\.name)))
             }
             childSchema = field.schema
         case .kinded(let kinded):
-            let fields = validator.fields(of: kinded, in: node, path: [], problems: &ignored)
+            let fields =
+                validator.fields(of: kinded, in: node, path: [], problems: &ignored)
                 ?? [Field(kinded.discriminator, .string)] + kinded.commonFields
             guard let field = fields.first(where: { $0.name == key }) else {
                 return unknown(depth, "unknown key" + hint(key, fields.map(\.name)))
@@ -83,7 +88,8 @@ struct Override: Sendable {
             childSchema = field.schema
         case .map(let element):
             guard entries.contains(where: { $0.key == key }) else {
-                return unknown(depth, "no entry '\(key)'" + hint(key, entries.map(\.key)) + "; an override cannot add entries")
+                return unknown(
+                    depth, "no entry '\(key)'" + hint(key, entries.map(\.key)) + "; an override cannot add entries")
             }
             childSchema = element
         case .list(let element):
@@ -99,16 +105,22 @@ struct Override: Sendable {
             node = YAMLValue(.list(items2), at: node.location)
             return nil
         default:
-            return unknown(depth, "'\(path[..<depth].joined(separator: "."))' is a single value; it has no key '\(key)'")
+            return unknown(
+                depth, "'\(path[..<depth].joined(separator: "."))' is a single value; it has no key '\(key)'")
         }
         let location = SourceLocation(file: file, line: 1, column: column(ofComponent: depth))
-        let index = entries.firstIndex { $0.key == key } ?? {
-            entries.append(YAMLValue.Entry(key: key, keyLocation: location, value: YAMLValue(.map([]), at: location)))
-            return entries.count - 1
-        }()
+        let index =
+            entries.firstIndex { $0.key == key }
+            ?? {
+                entries.append(
+                    YAMLValue.Entry(key: key, keyLocation: location, value: YAMLValue(.map([]), at: location)))
+                return entries.count - 1
+            }()
         if isLast {
             entries[index].value = value
-        } else if let problem = set(in: &entries[index].value, schema: childSchema, depth: depth + 1, validator: validator) {
+        } else if let problem = set(
+            in: &entries[index].value, schema: childSchema, depth: depth + 1, validator: validator)
+        {
             return problem
         }
         node = YAMLValue(.map(entries), at: node.location)
@@ -128,12 +140,15 @@ extension YAMLValue {
         case .list(let items):
             return YAMLValue(.list(items.map { $0.shifted(toColumn: column, file: file) }), at: location)
         case .map(let entries):
-            return YAMLValue(.map(entries.map { entry in
-                var entry = entry
-                entry.keyLocation = SourceLocation(file: file, line: 1, column: entry.keyLocation.column + column - 1)
-                entry.value = entry.value.shifted(toColumn: column, file: file)
-                return entry
-            }), at: location)
+            return YAMLValue(
+                .map(
+                    entries.map { entry in
+                        var entry = entry
+                        entry.keyLocation = SourceLocation(
+                            file: file, line: 1, column: entry.keyLocation.column + column - 1)
+                        entry.value = entry.value.shifted(toColumn: column, file: file)
+                        return entry
+                    }), at: location)
         default:
             return YAMLValue(content, at: location)
         }

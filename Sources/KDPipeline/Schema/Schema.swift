@@ -147,13 +147,20 @@ public struct NumberRange: Sendable, CustomStringConvertible {
 
     /// Bounds as given; nil is unbounded on that side.
     public init(lower: Double?, lowerInclusive: Bool, upper: Double?, upperInclusive: Bool) {
-        self.lower = lower; self.lowerInclusive = lowerInclusive; self.upper = upper; self.upperInclusive = upperInclusive
+        self.lower = lower
+        self.lowerInclusive = lowerInclusive
+        self.upper = upper
+        self.upperInclusive = upperInclusive
     }
 
     /// x ≥ `value`.
-    public static func atLeast(_ value: Double) -> NumberRange { NumberRange(lower: value, lowerInclusive: true, upper: nil, upperInclusive: false) }
+    public static func atLeast(_ value: Double) -> NumberRange {
+        NumberRange(lower: value, lowerInclusive: true, upper: nil, upperInclusive: false)
+    }
     /// x > `value`.
-    public static func above(_ value: Double) -> NumberRange { NumberRange(lower: value, lowerInclusive: false, upper: nil, upperInclusive: false) }
+    public static func above(_ value: Double) -> NumberRange {
+        NumberRange(lower: value, lowerInclusive: false, upper: nil, upperInclusive: false)
+    }
     /// 0 ≤ x ≤ 1: a probability.
     public static let probability = NumberRange(lower: 0, lowerInclusive: true, upper: 1, upperInclusive: true)
     /// 0 ≤ x < 1.
@@ -175,7 +182,8 @@ public struct NumberRange: Sendable, CustomStringConvertible {
         func text(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
         switch (lower, upper) {
         case let (lower?, upper?):
-            return "in " + (lowerInclusive ? "[" : "(") + text(lower) + ", " + text(upper) + (upperInclusive ? "]" : ")")
+            return "in " + (lowerInclusive ? "[" : "(") + text(lower) + ", " + text(upper)
+                + (upperInclusive ? "]" : ")")
         case let (lower?, nil): return (lowerInclusive ? "≥ " : "> ") + text(lower)
         case let (nil, upper?): return (upperInclusive ? "≤ " : "< ") + text(upper)
         case (nil, nil): return "finite"

@@ -38,7 +38,8 @@ public struct SchemaRegistry: Sendable {
     /// Registers a kind whose extra fields are `fields` (for families selected by `kind:`/`arch:`), or a
     /// connector name (no fields).
     public mutating func register(_ name: String, in family: String, fields: [Field] = [], doc: String = "") {
-        families[family, default: [:]][name] = Kind(name: name, schema: .object(ObjectSchema(fields, doc: doc)), doc: doc)
+        families[family, default: [:]][name] = Kind(
+            name: name, schema: .object(ObjectSchema(fields, doc: doc)), doc: doc)
     }
 
     /// Registers a single-key form `{name: value}` whose value has `value` schema (augmentation ops, schedules).

@@ -16,10 +16,14 @@ public struct SchemaValidator: Sendable {
         return (normalized, problems)
     }
 
-    private func check(_ value: YAMLValue, _ schema: Schema, _ path: [String], _ problems: inout [Diagnostic]) -> YAMLValue {
+    private func check(_ value: YAMLValue, _ schema: Schema, _ path: [String], _ problems: inout [Diagnostic])
+        -> YAMLValue
+    {
         func typeError() -> YAMLValue {
-            problems.append(Diagnostic(at: value.location, keyPath: path.dotted,
-                                       "expected \(schema.expectation), got \(value.kindDescription)"))
+            problems.append(
+                Diagnostic(
+                    at: value.location, keyPath: path.dotted,
+                    "expected \(schema.expectation), got \(value.kindDescription)"))
             return value
         }
         switch schema {
@@ -35,7 +39,10 @@ public struct SchemaValidator: Sendable {
         case .number(let range):
             guard let number = value.double else { return typeError() }
             if !range.contains(number) {
-                problems.append(Diagnostic(at: value.location, keyPath: path.dotted, "must be \(range), got \(value.int.map(String.init) ?? String(number))"))
+                problems.append(
+                    Diagnostic(
+                        at: value.location, keyPath: path.dotted,
+                        "must be \(range), got \(value.int.map(String.init) ?? String(number))"))
             }
             return value
         case .bool:
@@ -43,11 +50,15 @@ public struct SchemaValidator: Sendable {
         case .enumeration(let names):
             // YAML 1.1 reads a plain `off` (or `on`, `yes`, `no`) as a boolean; where the choices
             // hold exactly one spelling of that boolean, the user meant that choice.
-            guard let name = value.string ?? value.bool.flatMap({ Self.spelling(of: $0, among: names) }) else { return typeError() }
+            guard let name = value.string ?? value.bool.flatMap({ Self.spelling(of: $0, among: names) }) else {
+                return typeError()
+            }
             if !names.contains(name) {
-                problems.append(Diagnostic(at: value.location, keyPath: path.dotted,
-                                           "'\(name)' is not one of: \(names.joined(separator: ", "))"
-                                           + Suggestion.didYouMean(name, in: names)))
+                problems.append(
+                    Diagnostic(
+                        at: value.location, keyPath: path.dotted,
+                        "'\(name)' is not one of: \(names.joined(separator: ", "))"
+                            + Suggestion.didYouMean(name, in: names)))
             }
             return YAMLValue(.string(name), at: value.location)
         case .registeredName(let family):
@@ -86,8 +97,11 @@ public struct SchemaValidator: Sendable {
         case .oneOf(let family):
             guard let entries = value.entries, entries.count == 1, let entry = entries.first else {
                 let names = registry.names(in: family).joined(separator: ", ")
-                problems.append(Diagnostic(at: value.location, keyPath: path.dotted,
-                                           "expected a single-key mapping {name: value} with name one of: \(names); got \(value.kindDescription)"))
+                problems.append(
+                    Diagnostic(
+                        at: value.location, keyPath: path.dotted,
+                        "expected a single-key mapping {name: value} with name one of: \(names); got \(value.kindDescription)"
+                    ))
                 return value
             }
             guard let kind = registry.kind(entry.key, in: family) else {
@@ -101,20 +115,26 @@ public struct SchemaValidator: Sendable {
     }
 
     /// The fields of a `kinded` object given the kind it names, or nil after reporting why none apply.
-    func fields(of kinded: KindedSchema, in value: YAMLValue, path: [String], problems: inout [Diagnostic]) -> [Field]? {
+    func fields(of kinded: KindedSchema, in value: YAMLValue, path: [String], problems: inout [Diagnostic]) -> [Field]?
+    {
         let discriminator = Field(kinded.discriminator, .string, .required)
         guard let kindValue = value[kinded.discriminator] else {
-            problems.append(Diagnostic(at: value.location, keyPath: (path + [kinded.discriminator]).dotted,
-                                       "missing required key '\(kinded.discriminator)'"))
+            problems.append(
+                Diagnostic(
+                    at: value.location, keyPath: (path + [kinded.discriminator]).dotted,
+                    "missing required key '\(kinded.discriminator)'"))
             return nil
         }
         guard let name = kindValue.string else {
-            problems.append(Diagnostic(at: kindValue.location, keyPath: (path + [kinded.discriminator]).dotted,
-                                       "expected a string, got \(kindValue.kindDescription)"))
+            problems.append(
+                Diagnostic(
+                    at: kindValue.location, keyPath: (path + [kinded.discriminator]).dotted,
+                    "expected a string, got \(kindValue.kindDescription)"))
             return nil
         }
         guard let kind = registry.kind(name, in: kinded.family) else {
-            problems.append(unknownKind(name, family: kinded.family, at: kindValue.location, path: path + [kinded.discriminator]))
+            problems.append(
+                unknownKind(name, family: kinded.family, at: kindValue.location, path: path + [kinded.discriminator]))
             return nil
         }
         guard case .object(let own) = kind.schema else { return [discriminator] + kinded.commonFields }
@@ -122,26 +142,32 @@ public struct SchemaValidator: Sendable {
     }
 
     /// The variant whose distinguishing key `value` has, or nil after reporting none or several.
-    func variant(of variants: [Variant], in value: YAMLValue, path: [String], problems: inout [Diagnostic]) -> Variant? {
+    func variant(of variants: [Variant], in value: YAMLValue, path: [String], problems: inout [Diagnostic]) -> Variant?
+    {
         let present = variants.filter { value[$0.key] != nil }
         let keys = variants.map { "'\($0.key)'" }.joined(separator: ", ")
         if present.count == 1 { return present[0] }
-        let message = present.isEmpty
+        let message =
+            present.isEmpty
             ? "needs exactly one of \(keys)"
             : "has \(present.map { "'\($0.key)'" }.joined(separator: " and ")); it needs exactly one of \(keys)"
         problems.append(Diagnostic(at: value.location, keyPath: path.dotted, message))
         return nil
     }
 
-    private func checkFields(_ value: YAMLValue, _ fields: [Field], _ path: [String], _ problems: inout [Diagnostic]) -> YAMLValue {
+    private func checkFields(_ value: YAMLValue, _ fields: [Field], _ path: [String], _ problems: inout [Diagnostic])
+        -> YAMLValue
+    {
         let entries = value.entries ?? []
         var result: [YAMLValue.Entry] = []
         for entry in entries {
             guard let field = fields.first(where: { $0.name == entry.key }) else {
                 let names = fields.map(\.name)
-                let hint = Suggestion.closest(to: entry.key, in: names).map { "; did you mean '\($0)'?" }
+                let hint =
+                    Suggestion.closest(to: entry.key, in: names).map { "; did you mean '\($0)'?" }
                     ?? "; expected one of: \(names.joined(separator: ", "))"
-                problems.append(Diagnostic(at: entry.keyLocation, keyPath: (path + [entry.key]).dotted, "unknown key" + hint))
+                problems.append(
+                    Diagnostic(at: entry.keyLocation, keyPath: (path + [entry.key]).dotted, "unknown key" + hint))
                 continue
             }
             if entry.value.isNull, case .optional = field.requirement { continue }
@@ -152,21 +178,26 @@ public struct SchemaValidator: Sendable {
         for field in fields where !entries.contains(where: { $0.key == field.name }) {
             switch field.requirement {
             case .required:
-                problems.append(Diagnostic(at: value.location, keyPath: (path + [field.name]).dotted,
-                                           "missing required key '\(field.name)'"))
+                problems.append(
+                    Diagnostic(
+                        at: value.location, keyPath: (path + [field.name]).dotted,
+                        "missing required key '\(field.name)'"))
             case .optional:
                 break
             case .defaultValue(let content):
-                let defaulted = check(YAMLValue(content, at: value.location), field.schema, path + [field.name], &problems)
+                let defaulted = check(
+                    YAMLValue(content, at: value.location), field.schema, path + [field.name], &problems)
                 result.append(YAMLValue.Entry(key: field.name, keyLocation: value.location, value: defaulted))
             }
         }
         return YAMLValue(.map(result), at: value.location)
     }
 
-    private func unknownKind(_ name: String, family: String, at location: SourceLocation, path: [String]) -> Diagnostic {
+    private func unknownKind(_ name: String, family: String, at location: SourceLocation, path: [String]) -> Diagnostic
+    {
         let known = registry.names(in: family)
-        let message = known.isEmpty
+        let message =
+            known.isEmpty
             ? "unknown \(family) kind '\(name)'; no \(family) kinds are registered"
             : "unknown \(family) kind '\(name)'\(Suggestion.didYouMean(name, in: known)) (known: \(known.joined(separator: ", ")))"
         return Diagnostic(at: location, keyPath: path.dotted, message)

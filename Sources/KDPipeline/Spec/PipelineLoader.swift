@@ -34,14 +34,19 @@ public struct PipelineLoader: Sendable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw PipelineDiagnostics([Diagnostic(at: SourceLocation(file: path, line: 1, column: 1), keyPath: "",
-                                                  "cannot read file: \(error.localizedDescription)")])
+            throw PipelineDiagnostics([
+                Diagnostic(
+                    at: SourceLocation(file: path, line: 1, column: 1), keyPath: "",
+                    "cannot read file: \(error.localizedDescription)")
+            ])
         }
         return try load(yaml: text, file: path, overrides: overrides)
     }
 
     /// Loads pipeline YAML `text`, reporting locations in `file`.
-    public func load(yaml text: String, file: String, overrides: [String] = []) throws(PipelineDiagnostics) -> LoadedPipeline {
+    public func load(yaml text: String, file: String, overrides: [String] = []) throws(PipelineDiagnostics)
+        -> LoadedPipeline
+    {
         var tree = try YAMLValue.parse(text, file: file)
         let validator = SchemaValidator(registry: registry)
         var overrideProblems: [Diagnostic] = []
@@ -58,8 +63,10 @@ public struct PipelineLoader: Sendable {
         let (validated, schemaProblems) = validator.validate(tree, against: PipelineSchema.file)
         var problems = schemaProblems
         if let version = validated["kdflow"], let number = version.int, number != PipelineSchema.formatVersion {
-            problems.append(Diagnostic(at: version.location, keyPath: "kdflow",
-                                       "unsupported format version \(number); this build reads \(PipelineSchema.formatVersion)"))
+            problems.append(
+                Diagnostic(
+                    at: version.location, keyPath: "kdflow",
+                    "unsupported format version \(number); this build reads \(PipelineSchema.formatVersion)"))
         }
         let spec = PipelineSpec(decoding: validated, file: file, registry: registry)
         let graph = PipelineGraph(spec)

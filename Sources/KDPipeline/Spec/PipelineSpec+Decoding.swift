@@ -18,13 +18,15 @@ extension PipelineSpec {
         loss = (root["loss"]?.entries ?? []).map { Self.decodeLossTerm($0, registry: registry) }
         optimizers = (root["optimisers"]?.entries ?? []).map(Self.decodeOptimizer)
         let phases = (root["phases"]?.list ?? []).map(Self.decodePhase)
-        self.phases = phases.isEmpty
+        self.phases =
+            phases.isEmpty
             ? [PhaseSpec(name: "main", location: root.location, epochs: epochs, loss: nil, optimizers: nil)]
             : phases
         channelCapacity = root.value(at: ["channels", "capacity"])?.int ?? 2
-        outputs = OutputsSpec(dir: root.value(at: ["outputs", "dir"])?.string ?? "runs/\(name)",
-                              export: Self.located(root.value(at: ["outputs", "export"])),
-                              checkpointEvery: root.value(at: ["outputs", "checkpoint_every"])?.int ?? 0)
+        outputs = OutputsSpec(
+            dir: root.value(at: ["outputs", "dir"])?.string ?? "runs/\(name)",
+            export: Self.located(root.value(at: ["outputs", "export"])),
+            checkpointEvery: root.value(at: ["outputs", "checkpoint_every"])?.int ?? 0)
     }
 
     private static func located(_ value: YAMLValue?) -> Located<String>? {
@@ -45,7 +47,8 @@ extension PipelineSpec {
             let importer = value["import"].flatMap { value in
                 located(value["kind"]).map { ImporterSpec(kind: $0, path: value["path"]?.string ?? "", node: value) }
             }
-            return DataSourceSpec(name: name, location: location, shards: value["shards"]?.string ?? "", importer: importer)
+            return DataSourceSpec(
+                name: name, location: location, shards: value["shards"]?.string ?? "", importer: importer)
         }
         let unknown = SourceLocation(file: node?.location.file ?? "", line: 1, column: 1)
         let batch = node?["batch"]?.int ?? 1
@@ -53,20 +56,26 @@ extension PipelineSpec {
         if let entry = node?.entry("train") {
             let listed = entry.value.list?.enumerated().map { source("data.train.\($0)", $1, at: $1.location) }
             // An empty list keeps a placeholder at its key, so later checks have a location (the check reports it).
-            train = listed.map { $0.isEmpty ? [DataSourceSpec(name: "data.train", location: entry.keyLocation, shards: "")] : $0 }
+            train =
+                listed.map {
+                    $0.isEmpty ? [DataSourceSpec(name: "data.train", location: entry.keyLocation, shards: "")] : $0
+                }
                 ?? [source("data.train", entry.value, at: entry.keyLocation)]
         }
-        return DataSpec(train: train,
-                        eval: node?.entry("eval").map { source("data.eval", $0.value, at: $0.keyLocation) }, batch: batch, evalBatch: node?["eval_batch"]?.int ?? batch,
-                        shuffle: node?["shuffle"]?.bool ?? true, dropLast: node?["drop_last"]?.bool ?? false)
+        return DataSpec(
+            train: train,
+            eval: node?.entry("eval").map { source("data.eval", $0.value, at: $0.keyLocation) }, batch: batch,
+            evalBatch: node?["eval_batch"]?.int ?? batch,
+            shuffle: node?["shuffle"]?.bool ?? true, dropLast: node?["drop_last"]?.bool ?? false)
     }
 
     private static func decodeModel(_ entry: YAMLValue.Entry) -> ModelSpec {
         let node = entry.value
-        return ModelSpec(name: entry.key, location: entry.keyLocation,
-                         arch: located(node["arch"]) ?? Located("", at: node.location),
-                         inChannels: node["in_channels"]?.int ?? 3, classes: node["classes"]?.int ?? 0,
-                         weights: located(node["weights"]), frozen: node["frozen"]?.bool ?? false, node: node)
+        return ModelSpec(
+            name: entry.key, location: entry.keyLocation,
+            arch: located(node["arch"]) ?? Located("", at: node.location),
+            inChannels: node["in_channels"]?.int ?? 3, classes: node["classes"]?.int ?? 0,
+            weights: located(node["weights"]), frozen: node["frozen"]?.bool ?? false, node: node)
     }
 
     private static func decodeStage(_ entry: YAMLValue.Entry) -> StageSpec? {
@@ -75,9 +84,12 @@ extension PipelineSpec {
         guard kinds.count == 1 else { return nil }
         if kinds[0] == "ensemble" {
             guard let members = node["ensemble"]?.list else { return nil }
-            let weights = node["weights"].flatMap { value in value.list.map { Located($0.compactMap(\.double), at: value.location) } }
-            let ensemble = EnsembleSpec(inputs: members.compactMap(reference), weights: weights,
-                                        over: EnsembleSpec.Combination(rawValue: node["over"]?.string ?? "") ?? .logits)
+            let weights = node["weights"].flatMap { value in
+                value.list.map { Located($0.compactMap(\.double), at: value.location) }
+            }
+            let ensemble = EnsembleSpec(
+                inputs: members.compactMap(reference), weights: weights,
+                over: EnsembleSpec.Combination(rawValue: node["over"]?.string ?? "") ?? .logits)
             return StageSpec(name: entry.key, location: entry.keyLocation, kind: .ensemble(ensemble), node: node)
         }
         guard let from = reference(node["from"]) else { return nil }
@@ -88,18 +100,23 @@ extension PipelineSpec {
                 guard let only = op.entries?.first, op.entries?.count == 1 else { return nil }
                 return AugmentationOp(name: Located(only.key, at: only.keyLocation), arguments: only.value)
             }
-            kind = .augmentation(AugmentationSpec(from: from, ops: ops, views: node["views"]?.int ?? 0, fresh: node["fresh"]?.double ?? 0))
+            kind = .augmentation(
+                AugmentationSpec(
+                    from: from, ops: ops, views: node["views"]?.int ?? 0, fresh: node["fresh"]?.double ?? 0))
         case "forward":
             guard let model = located(node["forward"]) else { return nil }
             let store = node.entry("store").map { entry in
-                StoreSpec(location: entry.keyLocation, codec: entry.value["codec"]?.string ?? "zstd",
-                          level: entry.value["level"]?.int ?? 3, precision: entry.value["precision"]?.string ?? "fp16",
-                          topK: entry.value["top_k"]?.int, dir: entry.value["dir"]?.string,
-                          mode: entry.value["mode"]?.string ?? "readwrite", onFull: entry.value["on_full"]?.string ?? "stop",
-                          audit: entry.value["audit"]?.double ?? 0)
+                StoreSpec(
+                    location: entry.keyLocation, codec: entry.value["codec"]?.string ?? "zstd",
+                    level: entry.value["level"]?.int ?? 3, precision: entry.value["precision"]?.string ?? "fp16",
+                    topK: entry.value["top_k"]?.int, dir: entry.value["dir"]?.string,
+                    mode: entry.value["mode"]?.string ?? "readwrite", onFull: entry.value["on_full"]?.string ?? "stop",
+                    audit: entry.value["audit"]?.double ?? 0)
             }
-            kind = .forward(ForwardSpec(model: model, from: from,
-                                        taps: names(node["taps"]) ?? [Located("logits", at: node.location)], store: store))
+            kind = .forward(
+                ForwardSpec(
+                    model: model, from: from,
+                    taps: names(node["taps"]) ?? [Located("logits", at: node.location)], store: store))
         default:
             guard let connector = located(node["connector"]), let to = reference(node["to"]) else { return nil }
             kind = .connector(ConnectorSpec(connector: connector, from: from, to: to))
@@ -112,13 +129,15 @@ extension PipelineSpec {
         let kind = located(node["kind"]) ?? Located("", at: node.location)
         var referenceFields: Set<String> = []
         if case .object(let own)? = registry.kind(kind.value, in: SchemaRegistry.Family.loss)?.schema {
-            referenceFields = Set(own.fields.filter { if case .reference = $0.schema { true } else { false } }.map(\.name))
+            referenceFields = Set(
+                own.fields.filter { if case .reference = $0.schema { true } else { false } }.map(\.name))
         }
         let inputs = (node.entries ?? []).filter { referenceFields.contains($0.key) }.compactMap { field in
             reference(field.value).map { (field: field.key, reference: $0) }
         }
-        return LossTermSpec(name: entry.key, location: entry.keyLocation, kind: kind,
-                            weight: node["weight"]?.double ?? 1, inputs: inputs, node: node)
+        return LossTermSpec(
+            name: entry.key, location: entry.keyLocation, kind: kind,
+            weight: node["weight"]?.double ?? 1, inputs: inputs, node: node)
     }
 
     private static func decodeOptimizer(_ entry: YAMLValue.Entry) -> OptimizerSpec {
@@ -126,14 +145,16 @@ extension PipelineSpec {
         let schedule = node["schedule"]?.entries?.first.map { only in
             (name: Located(only.key, at: only.keyLocation), arguments: only.value)
         }
-        return OptimizerSpec(name: entry.key, location: entry.keyLocation,
-                             kind: located(node["kind"]) ?? Located("", at: node.location),
-                             lr: node["lr"]?.double ?? 0, params: names(node["params"]) ?? [],
-                             schedule: schedule, node: node)
+        return OptimizerSpec(
+            name: entry.key, location: entry.keyLocation,
+            kind: located(node["kind"]) ?? Located("", at: node.location),
+            lr: node["lr"]?.double ?? 0, params: names(node["params"]) ?? [],
+            schedule: schedule, node: node)
     }
 
     private static func decodePhase(_ node: YAMLValue) -> PhaseSpec {
-        PhaseSpec(name: node["name"]?.string ?? "", location: node.location, epochs: node["epochs"]?.int ?? 0,
-                  loss: names(node["loss"]), optimizers: names(node["optimisers"]))
+        PhaseSpec(
+            name: node["name"]?.string ?? "", location: node.location, epochs: node["epochs"]?.int ?? 0,
+            loss: names(node["loss"]), optimizers: names(node["optimisers"]))
     }
 }

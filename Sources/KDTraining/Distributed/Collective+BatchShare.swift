@@ -7,10 +7,12 @@ extension Collective {
         guard size > 1 else { return }
         let last = samples % batch
         if batch < size {
-            throw TrainingError.setup("data.batch \(batch) is the global batch: it must hold at least one sample per rank (\(size) ranks)")
+            throw TrainingError.setup(
+                "data.batch \(batch) is the global batch: it must hold at least one sample per rank (\(size) ranks)")
         }
         if !dropLast && last > 0 && last < size {
-            throw TrainingError.setup("the epoch's last batch has \(last) samples, fewer than the \(size) ranks; set data.drop_last: true")
+            throw TrainingError.setup(
+                "the epoch's last batch has \(last) samples, fewer than the \(size) ranks; set data.drop_last: true")
         }
     }
 }

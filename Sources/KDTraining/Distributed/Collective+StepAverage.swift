@@ -18,8 +18,10 @@ extension Collective {
     /// Averages one step over the ranks in a single allreduce of one flat buffer: each rank's
     /// mean-loss gradients and loss values are weighted by its rows, summed, and divided by the
     /// global batch's rows, so the result is what one process computes on the whole global batch.
-    func average(parameters: [Parameter], gradient: (Parameter) -> Tensor?, total: Float, terms: [String: Float],
-                 rows: Int, stop: Bool) throws -> AveragedStep {
+    func average(
+        parameters: [Parameter], gradient: (Parameter) -> Tensor?, total: Float, terms: [String: Float],
+        rows: Int, stop: Bool
+    ) throws -> AveragedStep {
         let present = parameters.compactMap { p in gradient(p).map { (p, $0) } }
         let names = terms.keys.sorted()
         let weight = Float(rows)
@@ -38,12 +40,14 @@ extension Collective {
         var gradients: [ObjectIdentifier: Tensor] = [:]
         var offset = 0
         for (p, g) in present {
-            gradients[ObjectIdentifier(p)] = Tensor(shape: g.shape, scalars: Array(buffer[offset..<(offset + g.count)])) * scale
+            gradients[ObjectIdentifier(p)] =
+                Tensor(shape: g.shape, scalars: Array(buffer[offset..<(offset + g.count)])) * scale
             offset += g.count
         }
         var averagedTerms: [String: Float] = [:]
         for (i, name) in names.enumerated() { averagedTerms[name] = buffer[offset + 1 + i] * scale }
-        return AveragedStep(gradients: gradients, total: buffer[offset] * scale, terms: averagedTerms,
-                            stop: buffer[buffer.count - 1] > 0, seconds: seconds)
+        return AveragedStep(
+            gradients: gradients, total: buffer[offset] * scale, terms: averagedTerms,
+            stop: buffer[buffer.count - 1] > 0, seconds: seconds)
     }
 }

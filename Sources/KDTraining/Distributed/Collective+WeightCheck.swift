@@ -11,6 +11,8 @@ extension Collective {
         }
         let fingerprint = hash.finalize().prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let all = try gather(fingerprint)
-        guard all.allSatisfy({ $0 == all[0] }) else { throw TrainingError.weightsDiverged(step: step, fingerprints: all) }
+        guard all.allSatisfy({ $0 == all[0] }) else {
+            throw TrainingError.weightsDiverged(step: step, fingerprints: all)
+        }
     }
 }

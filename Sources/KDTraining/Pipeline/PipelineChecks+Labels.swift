@@ -8,9 +8,12 @@ extension PipelineChecks {
     static func checkLabelReaders(_ spec: PipelineSpec, _ manifests: SourceManifests) -> [Diagnostic] {
         guard let source = spec.data.train.first(where: { isUnlabeled($0, manifests) }) else { return [] }
         return spec.loss.compactMap { term in
-            guard term.kind.value != "cross_entropy", let target = term.inputs.first(where: { $0.field == "target" }) else { return nil }
-            return Diagnostic(at: target.reference.location, keyPath: "loss.\(term.name).target",
-                              "\(term.kind.value) needs a label for every sample, but \(source.name) (\(source.shards)) is unlabeled; only cross_entropy skips unlabeled samples")
+            guard term.kind.value != "cross_entropy", let target = term.inputs.first(where: { $0.field == "target" })
+            else { return nil }
+            return Diagnostic(
+                at: target.reference.location, keyPath: "loss.\(term.name).target",
+                "\(term.kind.value) needs a label for every sample, but \(source.name) (\(source.shards)) is unlabeled; only cross_entropy skips unlabeled samples"
+            )
         }
     }
 

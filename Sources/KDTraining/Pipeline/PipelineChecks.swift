@@ -12,38 +12,53 @@ enum PipelineChecks {
         let shapes = TapShapes(spec: spec)
         var out: [Diagnostic] = []
         for stage in spec.stages {
-            guard case .forward(let forward) = stage.kind, let available = shapes.available[forward.model.value] else { continue }
+            guard case .forward(let forward) = stage.kind, let available = shapes.available[forward.model.value] else {
+                continue
+            }
             let arch = spec.model(named: forward.model.value)?.arch.value ?? "?"
             for tap in forward.taps where !available.contains(tap.value) {
-                out.append(Diagnostic(at: tap.location, keyPath: "stages.\(stage.name).taps",
-                                      "model '\(forward.model.value)' (\(arch)) has no tap '\(tap.value)'"
-                                      + Suggestion.didYouMean(tap.value, in: available)
-                                      + "; its taps: " + available.joined(separator: ", ")))
+                out.append(
+                    Diagnostic(
+                        at: tap.location, keyPath: "stages.\(stage.name).taps",
+                        "model '\(forward.model.value)' (\(arch)) has no tap '\(tap.value)'"
+                            + Suggestion.didYouMean(tap.value, in: available)
+                            + "; its taps: " + available.joined(separator: ", ")))
             }
         }
         let resolve = { (ref: Reference) in shape(of: ref, spec: spec, shapes: shapes) }
         for stage in spec.stages {
-            guard case .connector(let c) = stage.kind, let from = resolve(c.from.value), let to = resolve(c.to.value) else { continue }
+            guard case .connector(let c) = stage.kind, let from = resolve(c.from.value), let to = resolve(c.to.value)
+            else { continue }
             if !Connector.maps(from, to: to) {
-                out.append(Diagnostic(at: c.from.location, keyPath: "stages.\(stage.name)",
-                                      "connector '\(stage.name)' maps \(c.from.value) \(from) to \(c.to.value) \(to): a 1×1 conv needs NCHW tensors of equal height and width, or [N, C] features"))
+                out.append(
+                    Diagnostic(
+                        at: c.from.location, keyPath: "stages.\(stage.name)",
+                        "connector '\(stage.name)' maps \(c.from.value) \(from) to \(c.to.value) \(to): a 1×1 conv needs NCHW tensors of equal height and width, or [N, C] features"
+                    ))
             }
         }
         for stage in spec.stages {
             guard case .ensemble(let e) = stage.kind else { continue }
             let members = e.inputs.compactMap { member in resolve(member.value).map { (member, $0) } }
-            for (member, memberShape) in members.dropFirst() where memberShape != members[0].1 || memberShape.rank != 2 {
-                out.append(Diagnostic(at: member.location, keyPath: "stages.\(stage.name).ensemble",
-                                      "ensemble '\(stage.name)' combines \(members[0].0.value) \(members[0].1) with \(member.value) \(memberShape): members need logits of one shape [N, classes]"))
+            for (member, memberShape) in members.dropFirst() where memberShape != members[0].1 || memberShape.rank != 2
+            {
+                out.append(
+                    Diagnostic(
+                        at: member.location, keyPath: "stages.\(stage.name).ensemble",
+                        "ensemble '\(stage.name)' combines \(members[0].0.value) \(members[0].1) with \(member.value) \(memberShape): members need logits of one shape [N, classes]"
+                    ))
             }
         }
         for term in spec.loss {
             let inputs = term.inputs.filter { $0.field != "target" }.compactMap { input in
-                resolve(input.reference.value).map { (input, LossShapeRules.Input(role: input.field, name: "\(input.reference.value)", shape: $0)) }
+                resolve(input.reference.value).map {
+                    (input, LossShapeRules.Input(role: input.field, name: "\(input.reference.value)", shape: $0))
+                }
             }
             guard inputs.count == term.inputs.filter({ $0.field != "target" }).count,
-                  let (bad, message) = LossShapeRules.problem(kind: term.kind.value, inputs.map(\.1)),
-                  let input = inputs.first(where: { $0.1.role == bad.role })?.0 else { continue }
+                let (bad, message) = LossShapeRules.problem(kind: term.kind.value, inputs.map(\.1)),
+                let input = inputs.first(where: { $0.1.role == bad.role })?.0
+            else { continue }
             out.append(Diagnostic(at: input.reference.location, keyPath: "loss.\(term.name).\(input.field)", message))
         }
         let manifests = SourceManifests(spec)
@@ -61,20 +76,26 @@ enum PipelineChecks {
         let train = spec.data.train.map { manifests[$0] }
         var labelled: (classes: Int, source: DataSourceSpec)?
         for source in spec.data.train + [spec.data.eval].compactMap({ $0 }) {
-            guard let manifest = manifests[source], manifest.labeled, manifest.classes.count > (labelled?.classes ?? 0) else { continue }
+            guard let manifest = manifests[source], manifest.labeled, manifest.classes.count > (labelled?.classes ?? 0)
+            else { continue }
             labelled = (manifest.classes.count, source)
         }
         if let (classes, source) = labelled {
             for m in spec.models where m.classes < classes {
-                out.append(Diagnostic(at: m.node.entry("classes")?.value.location ?? m.location, keyPath: "models.\(m.name).classes",
-                                      "model '\(m.name)' outputs \(m.classes) classes, but the labels of \(source.name) (\(source.shards)) take \(classes); set classes: \(classes)"))
+                out.append(
+                    Diagnostic(
+                        at: m.node.entry("classes")?.value.location ?? m.location, keyPath: "models.\(m.name).classes",
+                        "model '\(m.name)' outputs \(m.classes) classes, but the labels of \(source.name) (\(source.shards)) take \(classes); set classes: \(classes)"
+                    ))
             }
         }
         let batch = spec.root["data"]?.entry("batch")
         let samples = train.reduce(0) { $0 + ($1?.sampleCount ?? 0) }
         if !train.contains(where: { $0 == nil }), let batch, spec.data.batch > samples {
-            out.append(Diagnostic(at: batch.value.location, keyPath: "data.batch",
-                                  "batch \(spec.data.batch) is larger than the \(samples) training samples"))
+            out.append(
+                Diagnostic(
+                    at: batch.value.location, keyPath: "data.batch",
+                    "batch \(spec.data.batch) is larger than the \(samples) training samples"))
         }
         return out
     }
@@ -104,8 +125,10 @@ enum PipelineChecks {
         return spec.models.compactMap { m in
             let imageSize = m.node["image_size"]?.int ?? 28
             guard m.inChannels != layout.channels || imageSize != size else { return nil }
-            return Diagnostic(at: m.location, keyPath: "models.\(m.name)",
-                              "model '\(m.name)' expects \(m.inChannels)×\(imageSize)×\(imageSize) inputs, the data gives \(layout.channels)×\(size)×\(size) (set in_channels / image_size)")
+            return Diagnostic(
+                at: m.location, keyPath: "models.\(m.name)",
+                "model '\(m.name)' expects \(m.inChannels)×\(imageSize)×\(imageSize) inputs, the data gives \(layout.channels)×\(size)×\(size) (set in_channels / image_size)"
+            )
         }
     }
 }

@@ -10,9 +10,11 @@ extension PipelinePlanner {
     public static func prepareData(_ spec: PipelineSpec, log: (String) -> Void) throws {
         for source in spec.data.train + (spec.data.eval.map { [$0] } ?? []) {
             let dir = URL(fileURLWithPath: source.shards)
-            guard !FileManager.default.fileExists(atPath: dir.appendingPathComponent(DatasetManifest.fileName).path) else { continue }
+            guard !FileManager.default.fileExists(atPath: dir.appendingPathComponent(DatasetManifest.fileName).path)
+            else { continue }
             guard let importer = source.importer else {
-                throw TrainingError.plan(source.location, "\(source.name): no shards in \(source.shards) and no import: entry to make them")
+                throw TrainingError.plan(
+                    source.location, "\(source.name): no shards in \(source.shards) and no import: entry to make them")
             }
             // Only a missing or empty directory is imported into: never one holding something else.
             do {
@@ -22,15 +24,18 @@ extension PipelinePlanner {
             }
             if importer.kind.value == "folder" {
                 log("importing image folder \(importer.path) into \(source.shards)")
-                try FileManager.default.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
                 let options = try folderOptions(importer, source: source)
-                try DatasetImport.run(.folder(URL(fileURLWithPath: importer.path), options), name: dir.lastPathComponent, to: dir,
-                                      options: ImportOptions(unlabeled: options.flat, overwrite: true))
+                try DatasetImport.run(
+                    .folder(URL(fileURLWithPath: importer.path), options), name: dir.lastPathComponent, to: dir,
+                    options: ImportOptions(unlabeled: options.flat, overwrite: true))
                 continue
             }
             let train = importer.node["split"]?.string != "test"
             log("importing \(importer.path) (\(train ? "train" : "test")) into \(source.shards)")
-            try FileManager.default.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
             let from = URL(fileURLWithPath: importer.path)
             let classes = FashionMNIST.isInstalled(directory: from) ? FashionMNIST.classes : nil
             let raw = FashionMNIST.source(train: train, directory: from)
@@ -45,8 +50,9 @@ extension PipelinePlanner {
             let parts = try DatasetImport.split(try raw.load(classes: classes), options: split, file: dir.path)
             // A labelled-fraction split always has its unlabeled second part.
             let unlabeled = importer.node["part"]?.string == "unlabeled"
-            try DatasetWriter.write(unlabeled ? parts.second! : parts.first,
-                                    name: dir.lastPathComponent, to: dir, shardSize: options.shardSize, overwrite: true)
+            try DatasetWriter.write(
+                unlabeled ? parts.second! : parts.first,
+                name: dir.lastPathComponent, to: dir, shardSize: options.shardSize, overwrite: true)
         }
     }
 }

@@ -7,7 +7,8 @@ extension PipelinePlanner {
 
     static func value(_ node: YAMLValue, _ key: String) throws -> YAMLValue {
         guard let value = node[key] else {
-            throw TrainingError.plan(node.location, "'\(key)' has no value after validation (its schema gives no default)")
+            throw TrainingError.plan(
+                node.location, "'\(key)' has no value after validation (its schema gives no default)")
         }
         return value
     }

@@ -27,19 +27,27 @@ public enum PipelinePlanner {
             case .augmentation(let a):
                 streams.append(.init(name: s.name, ops: try a.ops.map(augmentOp), views: a.views, fresh: a.fresh))
             case .forward(let f):
-                let store = try f.store.map { try storePlan($0, stage: s.name, model: f.model.value, outputs: spec.outputs.dir) }
-                forwards.append(.init(name: s.name, model: f.model.value, stream: f.from.value.node, taps: f.taps.map(\.value),
-                                      store: store))
+                let store = try f.store.map {
+                    try storePlan($0, stage: s.name, model: f.model.value, outputs: spec.outputs.dir)
+                }
+                forwards.append(
+                    .init(
+                        name: s.name, model: f.model.value, stream: f.from.value.node, taps: f.taps.map(\.value),
+                        store: store))
             case .connector(let c):
-                connectors.append(.init(name: s.name, from: valueName(c.from.value, spec), to: valueName(c.to.value, spec)))
+                connectors.append(
+                    .init(name: s.name, from: valueName(c.from.value, spec), to: valueName(c.to.value, spec)))
             case .ensemble(let e):
-                ensembles.append(.init(name: s.name, members: e.inputs.map { valueName($0.value, spec) },
-                                       weights: e.weights?.value.map { Float($0) },
-                                       over: TrainingPlan.EnsemblePlan.Combination(rawValue: e.over.rawValue) ?? .logits))
+                ensembles.append(
+                    .init(
+                        name: s.name, members: e.inputs.map { valueName($0.value, spec) },
+                        weights: e.weights?.value.map { Float($0) },
+                        over: TrainingPlan.EnsemblePlan.Combination(rawValue: e.over.rawValue) ?? .logits))
             }
         }
         guard !streams.isEmpty else {
-            throw TrainingError.plan(SourceLocation(file: spec.file, line: 1, column: 1), "stages: no augmentation stage reads data.train")
+            throw TrainingError.plan(
+                SourceLocation(file: spec.file, line: 1, column: 1), "stages: no augmentation stage reads data.train")
         }
         let models = try spec.models.map { m in
             TrainingPlan.ModelPlan(
@@ -51,22 +59,29 @@ public enum PipelinePlanner {
         let terms = try spec.loss.map { term -> LossTerm in
             let function = try lossFunction(term, spec: spec)
             var bindings: [String: String] = [:]
-            for input in term.inputs where input.field != "target" { bindings[input.field] = valueName(input.reference.value, spec) }
-            return LossTerm(name: term.name, function: function, bindings: bindings,
-                            weight: LossWeight(Float(term.weight), warmupEpochs: try double(term.node, "warmup_epochs")))
+            for input in term.inputs where input.field != "target" {
+                bindings[input.field] = valueName(input.reference.value, spec)
+            }
+            return LossTerm(
+                name: term.name, function: function, bindings: bindings,
+                weight: LossWeight(Float(term.weight), warmupEpochs: try double(term.node, "warmup_epochs")))
         }
         let optimizers = try spec.optimizers.map(optimizerPlan)
         let phases = spec.phases.map {
-            TrainingPlan.Phase(name: $0.name, epochs: $0.epochs, loss: $0.loss.map { Set($0.map(\.value)) },
-                               optimizers: $0.optimizers.map { Set($0.map(\.value)) })
+            TrainingPlan.Phase(
+                name: $0.name, epochs: $0.epochs, loss: $0.loss.map { Set($0.map(\.value)) },
+                optimizers: $0.optimizers.map { Set($0.map(\.value)) })
         }
         let trainable = spec.models.filter { !$0.frozen }.map(\.name)
         return TrainingPlan(
             name: spec.name, seed: UInt64(spec.seed), phases: phases, batchSize: spec.data.batch,
             evalBatchSize: spec.data.evalBatch, shuffle: spec.data.shuffle, dropLast: spec.data.dropLast,
-            trainData: spec.data.train.map { URL(fileURLWithPath: $0.shards) }, evalData: spec.data.eval.map { URL(fileURLWithPath: $0.shards) },
-            streams: streams, forwards: forwards, ensembles: producersFirst(ensembles), models: models, connectors: connectors,
-            loss: LossGraph(terms: terms), optimizers: optimizers, outputDirectory: URL(fileURLWithPath: spec.outputs.dir),
+            trainData: spec.data.train.map { URL(fileURLWithPath: $0.shards) },
+            evalData: spec.data.eval.map { URL(fileURLWithPath: $0.shards) },
+            streams: streams, forwards: forwards, ensembles: producersFirst(ensembles), models: models,
+            connectors: connectors,
+            loss: LossGraph(terms: terms), optimizers: optimizers,
+            outputDirectory: URL(fileURLWithPath: spec.outputs.dir),
             exportModel: spec.outputs.export?.value ?? trainable.first ?? spec.models[0].name,
             checkpointEverySteps: spec.outputs.checkpointEvery, channelCapacity: spec.channelCapacity)
     }
@@ -94,12 +109,14 @@ public enum PipelinePlanner {
     /// A `store:` entry as a plan; its directory defaults to `<outputs.dir>/store/<stage>`.
     static func storePlan(_ store: StoreSpec, stage: String, model: String, outputs: String) throws -> StorePlan {
         guard let codec = Codec(name: store.codec), let precision = StoredPrecision(name: store.precision),
-              let mode = StorePlan.Mode(rawValue: store.mode), let onFull = DiskFullPolicy(rawValue: store.onFull) else {
+            let mode = StorePlan.Mode(rawValue: store.mode), let onFull = DiskFullPolicy(rawValue: store.onFull)
+        else {
             throw TrainingError.plan(store.location, "stages.\(stage).store: unknown codec, precision, mode or on_full")
         }
         let directory = URL(fileURLWithPath: store.dir ?? "\(outputs)/store/\(stage)")
-        let options = StoreOptions(codec: codec, level: store.level, encoding: PayloadEncoding(precision: precision, topK: store.topK),
-                                   onFull: onFull)
+        let options = StoreOptions(
+            codec: codec, level: store.level, encoding: PayloadEncoding(precision: precision, topK: store.topK),
+            onFull: onFull)
         return StorePlan(model: model, directory: directory, options: options, mode: mode, audit: store.audit)
     }
 
@@ -117,7 +134,8 @@ public enum PipelinePlanner {
             guard scale.count == 2, ratio.count == 2, scale[0] <= scale[1], ratio[0] <= ratio[1] else {
                 throw TrainingError.plan(op.name.location, "random_resized_crop: scale and ratio take [low, high]")
             }
-            return .randomResizedCrop(size: try int(args, "size"), scale: scale[0]...scale[1], ratio: ratio[0]...ratio[1])
+            return .randomResizedCrop(
+                size: try int(args, "size"), scale: scale[0]...scale[1], ratio: ratio[0]...ratio[1])
         default: throw TrainingError.plan(op.name.location, "augmentation '\(op.name.value)' is not implemented")
         }
     }
@@ -127,13 +145,14 @@ public enum PipelinePlanner {
             throw TrainingError.plan(o.kind.location, "optimiser '\(o.kind.value)' is not implemented")
         }
         var decay = LearningRateSchedule.Decay.constant
-        var warmup = 0.0   // no schedule: a constant rate from the first step
+        var warmup = 0.0  // no schedule: a constant rate from the first step
         if let (name, args) = o.schedule {
             warmup = try double(args, "warmup_epochs")
             switch name.value {
             case "cosine": decay = .cosine(minFactor: try double(args, "min_factor"))
             case "step": decay = .step(every: try int(args, "every"), gamma: try double(args, "gamma"))
-            case "multistep": decay = .multiStep(milestones: try ints(args, "milestones"), gamma: try double(args, "gamma"))
+            case "multistep":
+                decay = .multiStep(milestones: try ints(args, "milestones"), gamma: try double(args, "gamma"))
             case "constant": decay = .constant
             default: throw TrainingError.plan(name.location, "schedule '\(name.value)' is not implemented")
             }
@@ -141,8 +160,10 @@ public enum PipelinePlanner {
         // Momentum and Nesterov are SGD's; Adam's moments are its own.
         let sgd = kind == .sgd
         return TrainingPlan.OptimizerPlan(
-            name: o.name, kind: kind, learningRate: Float(o.lr), momentum: sgd ? Float(try double(o.node, "momentum")) : 0,
-            nesterov: sgd ? try bool(o.node, "nesterov") : false, weightDecay: Float(try double(o.node, "weight_decay")),
+            name: o.name, kind: kind, learningRate: Float(o.lr),
+            momentum: sgd ? Float(try double(o.node, "momentum")) : 0,
+            nesterov: sgd ? try bool(o.node, "nesterov") : false,
+            weightDecay: Float(try double(o.node, "weight_decay")),
             noDecayOnNormAndBias: try bool(o.node, "no_decay_norm_bias"), schedule: decay, warmupEpochs: warmup,
             parameters: o.params.map(\.value))
     }

@@ -14,7 +14,10 @@ struct SourceManifests {
             let directory = URL(fileURLWithPath: source.shards)
             do {
                 byName[source.name] = try DatasetManifest.read(from: directory)
-            } catch where FileManager.default.fileExists(atPath: directory.appendingPathComponent(DatasetManifest.fileName).path) {
+            } catch
+                where FileManager.default.fileExists(
+                    atPath: directory.appendingPathComponent(DatasetManifest.fileName).path)
+            {
                 problems.append(Diagnostic(at: source.location, keyPath: "\(source.name).shards", "\(error)"))
             } catch {}
         }

@@ -16,8 +16,11 @@ struct TapShapes {
         for m in spec.models {
             let size = m.node["image_size"]?.int ?? 28
             let hidden = m.node["hidden"]?.list?.compactMap(\.int) ?? [1200, 1200]
-            guard let model = try? ModelZoo.make(m.arch.value, inChannels: m.inChannels, classes: m.classes,
-                                                 imageSize: size, hidden: hidden, seed: 0) else { continue }
+            guard
+                let model = try? ModelZoo.make(
+                    m.arch.value, inChannels: m.inChannels, classes: m.classes,
+                    imageSize: size, hidden: hidden, seed: 0)
+            else { continue }
             let x = Variable(constant: Tensor.zeros([1, m.inChannels, size, size]))
             shapes[m.name] = model.run(x, ForwardContext(tape: nil, training: false)).mapValues(\.shape)
             available[m.name] = model.tapNames

@@ -17,19 +17,25 @@ public enum TrainedBy {
     /// whose `weights` file is missing and that names a `trained_by` pipeline, that pipeline's own
     /// prerequisites, then itself; each file once. `load` reads a prerequisite's file (no
     /// overrides). A cycle is a located error naming the chain.
-    public static func prerequisites(of file: String, loaded: LoadedPipeline,
-                                     load: (String) throws -> LoadedPipeline) throws -> [Prerequisite] {
+    public static func prerequisites(
+        of file: String, loaded: LoadedPipeline,
+        load: (String) throws -> LoadedPipeline
+    ) throws -> [Prerequisite] {
         var order: [Prerequisite] = []
         try visit(file, loaded, chain: [], order: &order, load: load)
         return order
     }
 
-    private static func visit(_ file: String, _ loaded: LoadedPipeline, chain: [String], order: inout [Prerequisite],
-                              load: (String) throws -> LoadedPipeline) throws {
+    private static func visit(
+        _ file: String, _ loaded: LoadedPipeline, chain: [String], order: inout [Prerequisite],
+        load: (String) throws -> LoadedPipeline
+    ) throws {
         let chain = chain + [file]
         for model in loaded.spec.models {
-            guard let producer = model.node["trained_by"], let producerFile = producer.string, let weights = model.weights?.value,
-                  !FileManager.default.fileExists(atPath: weights) else { continue }
+            guard let producer = model.node["trained_by"], let producerFile = producer.string,
+                let weights = model.weights?.value,
+                !FileManager.default.fileExists(atPath: weights)
+            else { continue }
             if chain.map(canonical).contains(canonical(producerFile)) {
                 throw TrainingError.plan(
                     producer.location,

@@ -43,17 +43,21 @@ struct AxisTicks: Equatable {
         let candidates = (firstDecade...lastDecade).flatMap { k in [1, 2, 5].map { (mantissa: $0, exponent: k) } }
         let tolerance = 1e-9
         let start = candidates.lastIndex { decimal($0.mantissa, $0.exponent) <= lo * (1 + tolerance) } ?? 0
-        let end = candidates.firstIndex { decimal($0.mantissa, $0.exponent) >= hi * (1 - tolerance) } ?? candidates.count - 1
+        let end =
+            candidates.firstIndex { decimal($0.mantissa, $0.exponent) >= hi * (1 - tolerance) } ?? candidates.count - 1
         var picked = Array(candidates[start...end])
         if picked.count > maxLogTicks {
             let decades = lastDecade - firstDecade, by = (decades + maxLogTicks - 2) / (maxLogTicks - 1)
-            picked = stride(from: firstDecade, through: firstDecade + by * ((decades + by - 1) / by), by: by).map { (1, $0) }
+            picked = stride(from: firstDecade, through: firstDecade + by * ((decades + by - 1) / by), by: by).map {
+                (1, $0)
+            }
         } else if picked.count < 4 {
             let linear = linear(lo, hi)
             if linear.lower > 0 { return linear }
         }
-        return AxisTicks(values: picked.map { decimal($0.mantissa, $0.exponent) },
-                         labels: picked.map { String(format: "%.\(max(0, -$0.exponent))f", decimal($0.mantissa, $0.exponent)) })
+        return AxisTicks(
+            values: picked.map { decimal($0.mantissa, $0.exponent) },
+            labels: picked.map { String(format: "%.\(max(0, -$0.exponent))f", decimal($0.mantissa, $0.exponent)) })
     }
 
     /// `mantissa × 10^exponent`, rounded once, so 3 × 10^-1 is the same Double as the literal 0.3.

@@ -3,12 +3,15 @@ import Foundation
 extension LineChart {
     /// Room for the longest legend entry (about 6.8 px per character at 12 px: digits are wide), its swatch and a margin.
     func legendWidth(_ shown: [Series]) -> Double {
-        let entries = shown.map(\.name) + shown.compactMap(\.mark?.label) + (smoothed ? Self.styleKeys.map(\.label) : [])
+        let entries =
+            shown.map(\.name) + shown.compactMap(\.mark?.label) + (smoothed ? Self.styleKeys.map(\.label) : [])
         return 6.8 * Double(entries.map(\.count).max() ?? 0) + 40
     }
 
     /// The faint/solid line styles of a smoothed chart, explained under the series names.
-    private static let styleKeys = [(label: "raw", attributes: rawStroke), (label: "smoothed", attributes: solidStroke)]
+    private static let styleKeys = [
+        (label: "raw", attributes: rawStroke), (label: "smoothed", attributes: solidStroke),
+    ]
 
     /// A swatch and name per series from the top right of the plot, and under it the label of its ring:
     /// in the legend, not beside the ring, where several models' best epochs would overlap.

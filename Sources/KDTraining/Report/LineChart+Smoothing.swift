@@ -11,7 +11,10 @@ extension LineChart {
         let alpha = 1 / max(1, Double(points.count) * smoothingFraction)
         func pass(_ values: [Double]) -> [Double] {
             var average = values.first ?? 0  // started at the first value, not pulled towards 0
-            return values.map { average += alpha * ($0 - average); return average }
+            return values.map {
+                average += alpha * ($0 - average)
+                return average
+            }
         }
         let smoothed = pass(pass(points.map(\.y)).reversed()).reversed()
         return zip(points, smoothed).map { ($0.x, $1) }

@@ -23,7 +23,9 @@ public struct RunComparison: Sendable {
         init(_ values: [Double]) {
             let mean = values.reduce(0, +) / Double(max(values.count, 1))
             self.mean = mean
-            std = values.count > 1 ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot() : 0
+            std =
+                values.count > 1
+                ? (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot() : 0
         }
     }
 
@@ -45,12 +47,16 @@ public struct RunComparison: Sendable {
         }
         var runs: [Run] = []
         for (directory, record) in zip(directories, records) {
-            let evaluated = try RunMetrics(run: directory).epochs.compactMap { e in e.top1[name].map { (e.epoch, 100 * $0) } }
+            let evaluated = try RunMetrics(run: directory).epochs.compactMap { e in
+                e.top1[name].map { (e.epoch, 100 * $0) }
+            }
             guard let last = evaluated.last, let best = evaluated.max(by: { $0.1 < $1.1 }) else {
                 throw TrainingError.report("\(directory.path): no evaluated epoch of model '\(name)'")
             }
-            runs.append(Run(directory: directory.path, seed: record?.seed, lastTop1: last.1, bestTop1: best.1,
-                            bestEpoch: best.0, epochs: last.0))
+            runs.append(
+                Run(
+                    directory: directory.path, seed: record?.seed, lastTop1: last.1, bestTop1: best.1,
+                    bestEpoch: best.0, epochs: last.0))
         }
         self.model = name
         self.runs = runs
@@ -60,14 +66,24 @@ public struct RunComparison: Sendable {
         pipeline = pipelines.count == 1 ? pipelines.first : nil
         var warnings: [String] = []
         let evalData = Set(records.compactMap { $0?.evalData })
-        warnings.append("best-epoch top-1 is chosen on the evaluation data itself"
-                        + (evalData.count == 1 ? " (\(evalData.first!))" : "")
-                        + ": it overstates what the model does on unseen data; report the last epoch")
-        if pipelines.count > 1 { warnings.append("the runs come from different pipelines: \(pipelines.sorted().joined(separator: ", "))") }
-        if records.contains(where: { $0 == nil }) { warnings.append("some runs have no run.json: their pipeline and seed are unknown") }
+        warnings.append(
+            "best-epoch top-1 is chosen on the evaluation data itself"
+                + (evalData.count == 1 ? " (\(evalData.first!))" : "")
+                + ": it overstates what the model does on unseen data; report the last epoch")
+        if pipelines.count > 1 {
+            warnings.append("the runs come from different pipelines: \(pipelines.sorted().joined(separator: ", "))")
+        }
+        if records.contains(where: { $0 == nil }) {
+            warnings.append("some runs have no run.json: their pipeline and seed are unknown")
+        }
         let seeds = runs.compactMap(\.seed)
-        if Set(seeds).count < seeds.count { warnings.append("some runs share a seed: they are not independent samples") }
-        if Set(runs.map(\.epochs)).count > 1 { warnings.append("the runs ended at different epochs: \(runs.map { String($0.epochs) }.joined(separator: ", "))") }
+        if Set(seeds).count < seeds.count {
+            warnings.append("some runs share a seed: they are not independent samples")
+        }
+        if Set(runs.map(\.epochs)).count > 1 {
+            warnings.append(
+                "the runs ended at different epochs: \(runs.map { String($0.epochs) }.joined(separator: ", "))")
+        }
         self.warnings = warnings
     }
 }

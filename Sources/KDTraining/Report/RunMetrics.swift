@@ -27,7 +27,9 @@ struct RunMetrics {
             if object["kind"] as? String == "step" { stepRecords.append(object) }
             guard object["kind"] as? String == "epoch" else { continue }
             epochRecords.append(object)
-            guard let epoch = object["epoch"] as? Int, let eval = object["eval"] as? [String: [String: Double]] else { continue }
+            guard let epoch = object["epoch"] as? Int, let eval = object["eval"] as? [String: [String: Double]] else {
+                continue
+            }
             epochs.append(Epoch(epoch: epoch, top1: eval.compactMapValues { $0["top1"] }))
         }
     }

@@ -21,26 +21,36 @@ public enum RunSummary {
         let total = steps.map { (x: epochOf($0), y: $0["loss"] as? Double ?? .nan) }
         var lossSeries = [LineChart.Series(name: "total", points: total)]
         for term in termNames {
-            let points = steps.compactMap { s in (s["terms"] as? [String: Double])?[term].map { (x: epochOf(s), y: $0) } }
+            let points = steps.compactMap { s in (s["terms"] as? [String: Double])?[term].map { (x: epochOf(s), y: $0) }
+            }
             // A lone term equal to the total (cross-entropy alone) would only hide the total's line.
             if points.map(\.y) != total.map(\.y) { lossSeries.append(LineChart.Series(name: term, points: points)) }
         }
         let models = Set(epochs.flatMap { ($0["eval"] as? [String: [String: Double]])?.keys.map { $0 } ?? [] }).sorted()
         let accuracySeries = models.map { model in
-            var series = LineChart.Series(name: model, points: epochs.compactMap { e -> (x: Double, y: Double)? in
-                guard let top1 = (e["eval"] as? [String: [String: Double]])?[model]?["top1"] else { return nil }
-                return (Double(e["epoch"] as? Int ?? 0), 100 * top1)
-            })
-            series.mark = series.points.max { $0.y < $1.y }.map { ($0.x, $0.y, String(format: "best %.2f%% (epoch %d)", $0.y, Int($0.x))) }
+            var series = LineChart.Series(
+                name: model,
+                points: epochs.compactMap { e -> (x: Double, y: Double)? in
+                    guard let top1 = (e["eval"] as? [String: [String: Double]])?[model]?["top1"] else { return nil }
+                    return (Double(e["epoch"] as? Int ?? 0), 100 * top1)
+                })
+            series.mark = series.points.max { $0.y < $1.y }.map {
+                ($0.x, $0.y, String(format: "best %.2f%% (epoch %d)", $0.y, Int($0.x)))
+            }
             return series
         }
         let loss = run.appendingPathComponent("loss.svg"), accuracy = run.appendingPathComponent("accuracy.svg")
-        let lossChart = LineChart(title: "training loss per step", xLabel: "epoch", yLabel: "loss", series: lossSeries,
-                                  yScale: .log, smoothed: true)
+        let lossChart = LineChart(
+            title: "training loss per step", xLabel: "epoch", yLabel: "loss", series: lossSeries,
+            yScale: .log, smoothed: true)
         try AtomicFile.write(Data(lossChart.svg().utf8), to: loss)
-        try AtomicFile.write(Data(LineChart(title: "evaluation top-1", xLabel: "epoch", yLabel: "top-1 %", series: accuracySeries).svg().utf8),
-                             to: accuracy)
-        var text = "# \(run.lastPathComponent)\n\n\(steps.count) steps, \(epochs.count) epochs.\n\n| model | best top-1 | epoch | last top-1 |\n|---|---|---|---|\n"
+        try AtomicFile.write(
+            Data(
+                LineChart(title: "evaluation top-1", xLabel: "epoch", yLabel: "top-1 %", series: accuracySeries).svg()
+                    .utf8),
+            to: accuracy)
+        var text =
+            "# \(run.lastPathComponent)\n\n\(steps.count) steps, \(epochs.count) epochs.\n\n| model | best top-1 | epoch | last top-1 |\n|---|---|---|---|\n"
         for s in accuracySeries {
             guard let best = s.mark, let last = s.points.last else { continue }
             text += String(format: "| %@ | %.2f%% | %d | %.2f%% |\n", s.name, best.y, Int(best.x), last.y)
@@ -52,4 +62,3 @@ public enum RunSummary {
         return Output(lossCurve: loss, accuracyCurve: accuracy, summary: summary, text: text)
     }
 }
-
