@@ -166,4 +166,8 @@ public enum LossShapeRule: Sendable {
     case sameMaps
     /// [N, …] batches with equal N (the rows are related, not the features).
     case sameRows
+    /// Two square NCHW maps of the student (`student`, `student_top`) and two of the teacher
+    /// (`teacher`, `teacher_top`), all of one batch, each teacher map as many channels as the
+    /// student's of its stage (sizes may differ).
+    case stagePairs
 }

@@ -72,6 +72,29 @@ public enum LossShapeRules {
                     "\(name) relates the rows of two batches; \(a.name) is \(a.shape), \(b.name) is \(b.shape): row counts differ"
                 )
             }
+        case .stagePairs:
+            return stagePairsProblem(name, inputs)
+        }
+        return nil
+    }
+
+    /// `.stagePairs`: square NCHW maps of one batch, the teacher's channels at each stage equal to
+    /// the student's (the FSP matrices must have one shape).
+    private static func stagePairsProblem(_ name: String, _ inputs: [Input]) -> (input: Input, message: String)? {
+        if let bad = inputs.first(where: {
+            $0.shape.rank != 4 || $0.shape[2] != $0.shape[3] || $0.shape[0] != inputs[0].shape[0]
+        }) {
+            return (bad, "\(name) needs square NCHW maps of one batch; \(bad.name) is \(bad.shape)")
+        }
+        let byRole = Dictionary(inputs.map { ($0.role, $0) }, uniquingKeysWith: { first, _ in first })
+        for (student, teacher) in [("student", "teacher"), ("student_top", "teacher_top")] {
+            guard let s = byRole[student], let t = byRole[teacher] else { continue }
+            if s.shape[1] != t.shape[1] {
+                return (
+                    t,
+                    "\(name) needs as many channels at each stage: \(s.name) has \(s.shape[1]), \(t.name) has \(t.shape[1])"
+                )
+            }
         }
         return nil
     }

@@ -64,6 +64,18 @@ import Testing
         }
     }
 
+    @Test func flowOfSolution() throws {
+        let teachers = [randomTensor([3, 2, 5, 5], seed: 17), randomTensor([3, 3, 4, 4], seed: 18)]
+        let function = try LossCatalog.make("fsp", LossOptions(parsing: []))
+        checkGradients([randomTensor([3, 2, 5, 5], seed: 19), randomTensor([3, 3, 3, 3], seed: 20)]) { v in
+            function.loss(
+                [
+                    "student": v[0], "student_top": v[1], "teacher": Variable(constant: teachers[0]),
+                    "teacher_top": Variable(constant: teachers[1]),
+                ], labels: nil)
+        }
+    }
+
     @Test func relationKinds() throws {
         let embeddings = [randomTensor([5, 4], seed: 5), randomTensor([5, 3], seed: 6)]
         try Self.check("rkd_distance", inputs: embeddings)

@@ -20,6 +20,19 @@ import Testing
                 == SourceLocation(file: "override 'optimisers.student.lr=0.05'", line: 1, column: 23))
     }
 
+    @Test func anEpochsOverrideScalesThePhases() throws {
+        // The fixture's phases are warmup 2 + main 28 of 30 epochs.
+        for (epochs, phases) in [(3, [1, 2]), (2, [1, 1]), (60, [4, 56]), (30, [2, 28])] {
+            let spec = try Fixtures.loader.load(yaml: Fixtures.valid, file: "kd.yaml", overrides: ["epochs=\(epochs)"])
+                .spec
+            #expect(spec.phases.map(\.epochs) == phases, "epochs=\(epochs)")
+        }
+        #expect(
+            Fixtures.diagnostics(Fixtures.valid, overrides: ["epochs=1"]).map(\.description).contains {
+                $0.contains("phases: 2 phases need at least as many epochs; epochs is 1")
+            })
+    }
+
     @Test func unknownOverridePathIsADiagnosticNamingTheOverride() {
         let printed = Fixtures.diagnostics(
             Fixtures.valid,

@@ -43,6 +43,8 @@ import Testing
         "nst": "{kind: nst, student: student.conv2, teacher: teacher.conv2}",
         "cc": "{kind: cc, student: student.features, teacher: teacher.features}",
         "hcl": "{kind: hcl, student: student.conv2, teacher: teacher.conv2}",
+        "fsp":
+            "{kind: fsp, student: student.conv1, student_top: student.conv2, teacher: teacher.conv1, teacher_top: teacher.conv2}",
         "mlkd":
             "{kind: mlkd, student: student.logits, teacher: teacher.logits, student_strong: student.logits, teacher_strong: teacher.logits}",
     ]
@@ -58,8 +60,8 @@ import Testing
           student: {arch: cnn, in_channels: 1, classes: 10}
         stages:
           augment: {from: data.train, ops: [{hflip: 0.5}]}
-          teacher: {forward: teacher, from: augment, taps: [logits, conv2, features.preact, features]}
-          student: {forward: student, from: augment, taps: [logits, conv2, features.preact, features]}
+          teacher: {forward: teacher, from: augment, taps: [logits, conv1, conv2, features.preact, features]}
+          student: {forward: student, from: augment, taps: [logits, conv1, conv2, features.preact, features]}
         loss:
           term: \(term)
           reads_teacher: {kind: kd, student: student.logits, teacher: teacher.logits}

@@ -159,12 +159,13 @@ extension PipelineGraph {
                             + Suggestion.didYouMean(optimizer.value, in: optimizerNames)))
             }
         }
+        // The decoder scales phases to `epochs`; they still differ only when there are fewer epochs than phases.
         let total = spec.phases.reduce(0) { $0 + $1.epochs }
         if let epochs = spec.root["epochs"]?.int, total != epochs {
             problems.append(
                 Diagnostic(
                     at: phasesValue.location, keyPath: "phases",
-                    "phases add up to \(total) epochs but epochs is \(epochs)"))
+                    "\(spec.phases.count) phases need at least as many epochs; epochs is \(epochs)"))
         }
     }
 }

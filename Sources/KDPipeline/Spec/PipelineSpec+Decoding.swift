@@ -21,7 +21,7 @@ extension PipelineSpec {
         self.phases =
             phases.isEmpty
             ? [PhaseSpec(name: "main", location: root.location, epochs: epochs, loss: nil, optimizers: nil)]
-            : phases
+            : Self.scaled(phases, toEpochs: epochs)
         channelCapacity = root.value(at: ["channels", "capacity"])?.int ?? 2
         outputs = OutputsSpec(
             dir: root.value(at: ["outputs", "dir"])?.string ?? "runs/\(name)",
@@ -150,6 +150,35 @@ extension PipelineSpec {
             kind: located(node["kind"]) ?? Located("", at: node.location),
             lr: node["lr"]?.double ?? 0, params: names(node["params"]) ?? [],
             schedule: schedule, node: node)
+    }
+
+    /// `phases` scaled to `epochs` in total when they add up to another number (an `epochs=N`
+    /// override of a phased file): each in proportion, at least one epoch each, remainders to the
+    /// largest fractions. Unchanged when they already add up, or cannot (fewer epochs than phases,
+    /// which validation reports).
+    static func scaled(_ phases: [PhaseSpec], toEpochs epochs: Int) -> [PhaseSpec] {
+        let total = phases.reduce(0) { $0 + $1.epochs }
+        guard total > 0, epochs != total, epochs >= phases.count, phases.allSatisfy({ $0.epochs > 0 }) else {
+            return phases
+        }
+        let shares = phases.map { Double($0.epochs) * Double(epochs) / Double(total) }
+        var counts = shares.map { max(1, Int($0.rounded(.down))) }
+        // Hand out what flooring left, largest fractions first; take back what the minimum of one
+        // added, from the phases with the most epochs.
+        for i in shares.indices.sorted(by: {
+            shares[$0] - shares[$0].rounded(.down) > shares[$1] - shares[$1].rounded(.down)
+        })
+        where counts.reduce(0, +) < epochs {
+            counts[i] += 1
+        }
+        while counts.reduce(0, +) > epochs, let i = counts.indices.max(by: { counts[$0] < counts[$1] }) {
+            counts[i] -= 1
+        }
+        return zip(phases, counts).map { phase, count in
+            var p = phase
+            p.epochs = count
+            return p
+        }
     }
 
     private static func decodePhase(_ node: YAMLValue) -> PhaseSpec {

@@ -365,5 +365,30 @@ case("hcl_small", "hcl", {}, hcl, inputs(4, 3, 3, 3), inputs(4, 3, 3, 3))
 mlkd_case("mlkd", {}, 4.0, False)
 mlkd_case("mlkd_standardized", {"temperature": 2, "standardize": "true"}, 2.0, True)
 
+def fsp_matrix(bot, top):  # RepDistiller distiller_zoo/FSP.py compute_fsp, one pair
+    b_h, t_h = bot.shape[2], top.shape[2]
+    if b_h > t_h:
+        bot = F.adaptive_avg_pool2d(bot, (t_h, t_h))
+    elif b_h < t_h:
+        top = F.adaptive_avg_pool2d(top, (b_h, b_h))
+    bot = bot.unsqueeze(1).reshape(bot.shape[0], 1, bot.shape[1], -1)
+    top = top.unsqueeze(2).reshape(top.shape[0], top.shape[1], 1, -1)
+    return (bot * top).mean(-1)
+
+
+def fsp_case(name, s_bot, s_top, t_bot, t_top):
+    sb, st = s_bot.clone().requires_grad_(True), s_top.clone().requires_grad_(True)
+    value = (fsp_matrix(sb, st) - fsp_matrix(t_bot, t_top)).pow(2).mean()
+    value.backward()
+    for role, tensor in [("student", s_bot), ("student_top", s_top), ("teacher", t_bot), ("teacher_top", t_top)]:
+        tensors[f"{name}.{role}"] = tensor.float()
+    tensors[f"{name}.loss"] = value.detach().reshape([])
+    tensors[f"{name}.grad_student"], tensors[f"{name}.grad_student_top"] = sb.grad, st.grad
+    metadata[f"case.{name}"] = "kind=fsp"
+
+
+fsp_case("fsp", inputs(4, 3, 6, 6), inputs(4, 5, 4, 4), inputs(4, 3, 6, 6, scale=2), inputs(4, 5, 4, 4, scale=2))
+fsp_case("fsp_uneven", inputs(4, 2, 5, 5), inputs(4, 3, 7, 7), inputs(4, 2, 3, 3), inputs(4, 3, 3, 3))
+
 save_file({k: v.contiguous() for k, v in tensors.items()}, "losses.safetensors", metadata=metadata)
 print(f"wrote {len(metadata)} cases, {len(tensors)} tensors")
