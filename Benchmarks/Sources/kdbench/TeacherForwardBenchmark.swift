@@ -4,9 +4,11 @@ import KDNN
 import KDTensor
 
 /// `kdbench teacher-forward [--rounds R] [--reps N] [--archs a,b] [--weights ARCH=PATH]`: a frozen
-/// teacher's eval-mode forward of one batch of 128 Fashion-MNIST-shaped inputs, kdflow against
-/// PyTorch (`inference_mode`) and ONNX Runtime (the model exported by PyTorch, intra-op threads =
-/// threads), all three on the same weights and inputs, 1 and 2 threads.
+/// teacher's eval-mode forward of one batch of 128 Fashion-MNIST-shaped inputs, kdflow's planned
+/// forward (`InferencePlan`, what the frozen forward stage runs) against PyTorch
+/// (`inference_mode`) and ONNX Runtime (the model exported by PyTorch, intra-op threads =
+/// threads), and against kdflow's training-path eval forward, all on the same weights and
+/// inputs, 1 and 2 threads.
 ///
 /// kdflow writes its weights (fresh, BN statistics randomised so folding them is really tested,
 /// or `--weights`), inputs and logits to a file the reference loads; the reference reports how far
@@ -34,7 +36,7 @@ func runTeacherForwardBenchmark(_ args: [String]) throws {
     try FileManager.default.createDirectory(at: workdir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: workdir) }
     var file = Safetensors()
-    var teachers: [String: (model: Classifier, input: Tensor)] = [:]
+    var teachers: [String: (model: Classifier, plan: InferencePlan, input: Tensor)] = [:]
     for arch in archs {
         let model = try ModelZoo.make(arch, inChannels: 1, classes: 10, seed: 0)
         if let path = weights[arch] {
@@ -43,10 +45,15 @@ func runTeacherForwardBenchmark(_ args: [String]) throws {
             randomizeBatchNorm(model)
         }
         let input = CounterRandom(seed: 1).normalTensor([batch, 1, 28, 28])
-        teachers[arch] = (model, input)
+        let plan = InferencePlan(model: model, taps: ["logits"])!
+        teachers[arch] = (model, plan, input)
         Checkpoint.stateDict(of: model, prefix: "\(arch).state.", into: &file)
         file.set("\(arch).x", input)
-        file.set("\(arch).logits", evalForward(model, input))
+        let (planned, eval) = (plan(input)["logits"]!, evalForward(model, input))
+        file.set("\(arch).logits", planned)
+        let error = zip(planned.scalars, eval.scalars).map { abs($0 - $1) }.max() ?? 0
+        print("agreement \(arch): planned vs eval-path forward max |Δ| \(error) of max |logit| \(eval.scalars.map(abs).max() ?? 0), "
+              + "argmax equal \(planned.argmaxLastAxis() == eval.argmaxLastAxis())")
     }
     let models = workdir.appendingPathComponent("models.safetensors")
     try file.serialized().write(to: models)
@@ -67,7 +74,7 @@ func runTeacherForwardBenchmark(_ args: [String]) throws {
               + "ONNX Runtime \(a["onnxruntime_max_abs_diff"] ?? "?"); argmax equal \(a["pytorch_argmax_equal"] ?? "?")/\(a["onnxruntime_argmax_equal"] ?? "?")")
     }
 
-    let sides = ["kdflow", "pytorch", "onnxruntime"]
+    let sides = ["kdflow", "pytorch", "onnxruntime", "kdflow-eval"]
     var seconds = [[[[Double]]]](repeating: [[[Double]]](repeating: [], count: sides.count), count: cases.count)
     for round in 0..<rounds {
         for (index, test) in cases.enumerated() {
@@ -75,9 +82,11 @@ func runTeacherForwardBenchmark(_ args: [String]) throws {
                 let side = (turn + round) % sides.count
                 // PyTorch's OpenMP and ORT's pool threads spin after a call: let them park.
                 Thread.sleep(forTimeInterval: 0.25)
+                let (model, plan, input) = teachers[test.arch]!
                 if side == 0 {
-                    let (model, input) = teachers[test.arch]!
-                    seconds[index][side].append(timeKDFlow(model, input, threads: test.threads, reps: reps))
+                    seconds[index][side].append(timeKDFlow(threads: test.threads, reps: reps) { _ = plan(input) })
+                } else if side == 3 {
+                    seconds[index][side].append(timeKDFlow(threads: test.threads, reps: reps) { _ = evalForward(model, input) })
                 } else {
                     seconds[index][side].append(try reference.seconds("time \(sides[side]) \(test.arch) \(test.threads) \(reps)"))
                 }
@@ -85,19 +94,21 @@ func runTeacherForwardBenchmark(_ args: [String]) throws {
         }
     }
 
-    print("model       threads  kdflow samples/s  PyTorch samples/s  ORT samples/s  ×PyTorch  ×ORT")
+    print("model       threads  kdflow samples/s  PyTorch samples/s  ORT samples/s  eval-path samples/s  ×PyTorch  ×ORT  ×eval-path")
     var ratios: [String: Any] = [:]
     var overPyTorch: [Double] = [], overORT: [Double] = []
     for (index, test) in cases.enumerated() {
         let rate = (0..<sides.count).map { Double(batch) / median(seconds[index][$0].flatMap { $0 }) }
         let perRound = { (side: Int) in median((0..<rounds).map { median(seconds[index][side][$0]) / median(seconds[index][0][$0]) }) }
-        let (pt, ort) = (perRound(1), perRound(2))
+        let (pt, ort, eval) = (perRound(1), perRound(2), perRound(3))
         overPyTorch.append(pt)
         overORT.append(ort)
         ratios["teacher_forward_\(test.arch)_t\(test.threads)_over_pytorch"] = (pt * 1000).rounded() / 1000
         ratios["teacher_forward_\(test.arch)_t\(test.threads)_over_onnxruntime"] = (ort * 1000).rounded() / 1000
+        ratios["teacher_forward_\(test.arch)_t\(test.threads)_over_eval_path"] = (eval * 1000).rounded() / 1000
         print(test.arch.padding(toLength: 11, withPad: " ", startingAt: 0) + " \(pad(test.threads, 7))  \(pad(rate[0], 16))  "
-              + "\(pad(rate[1], 17))  \(pad(rate[2], 13))  \(pad(pt, 8, digits: 2))  \(pad(ort, 4, digits: 2))")
+              + "\(pad(rate[1], 17))  \(pad(rate[2], 13))  \(pad(rate[3], 19))  \(pad(pt, 8, digits: 2))  \(pad(ort, 4, digits: 2))  "
+              + pad(eval, 10, digits: 2))
     }
     ratios["teacher_forward_over_pytorch_min"] = ((overPyTorch.min() ?? 0) * 1000).rounded() / 1000
     ratios["teacher_forward_over_onnxruntime_min"] = ((overORT.min() ?? 0) * 1000).rounded() / 1000
@@ -115,15 +126,15 @@ private func evalForward(_ model: Classifier, _ input: Tensor) -> Tensor {
     model(Variable(constant: input), ForwardContext(tape: nil, training: false)).value
 }
 
-/// Seconds of `reps` forwards on `threads` threads, after one untimed forward and 0.1 s of them.
-private func timeKDFlow(_ model: Classifier, _ input: Tensor, threads: Int, reps: Int) -> [Double] {
+/// Seconds of `reps` calls of `forward` on `threads` threads, after one untimed call and 0.1 s of them.
+private func timeKDFlow(threads: Int, reps: Int, _ forward: () -> Void) -> [Double] {
     ThreadBudget.threads = threads
-    _ = evalForward(model, input)
+    forward()
     let warmUpEnd = DispatchTime.now().uptimeNanoseconds + 100_000_000
-    while DispatchTime.now().uptimeNanoseconds < warmUpEnd { _ = evalForward(model, input) }
+    while DispatchTime.now().uptimeNanoseconds < warmUpEnd { forward() }
     return (0..<reps).map { _ in
         let start = DispatchTime.now().uptimeNanoseconds
-        _ = evalForward(model, input)
+        forward()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 }
