@@ -39,13 +39,14 @@ func runTeacherForwardBenchmark(_ args: [String]) throws {
     var teachers: [String: (model: Classifier, plan: InferencePlan, input: Tensor)] = [:]
     for arch in archs {
         let model = try ModelZoo.make(arch, inChannels: 1, classes: 10, seed: 0)
+        let plan = InferencePlan(model: model, taps: ["logits"])!
         if let path = weights[arch] {
             try Checkpoint.load(model, from: Safetensors(contentsOf: URL(fileURLWithPath: path)))
+            if let agreement = try testSplitAgreement(model, plan) { print("agreement \(arch) \(agreement)") }
         } else {
             randomizeBatchNorm(model)
         }
         let input = CounterRandom(seed: 1).normalTensor([batch, 1, 28, 28])
-        let plan = InferencePlan(model: model, taps: ["logits"])!
         teachers[arch] = (model, plan, input)
         Checkpoint.stateDict(of: model, prefix: "\(arch).state.", into: &file)
         file.set("\(arch).x", input)
