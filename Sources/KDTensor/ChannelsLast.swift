@@ -2,29 +2,27 @@
 /// row-major, the layout a convolution's GEMM (pixels × output channels) writes directly, so no
 /// layer transposes. Callers (KDNN's `InferencePlan`) size every buffer from the plan's shapes.
 public enum ChannelsLast {
-    /// Unfolds image `x` [h·w, c] into rows [oh·ow, kh·kw·c] (window position, then channel),
-    /// zeros where the window overhangs the padding.
+    /// Unfolds output pixels `pixels` of image `x` [h·w, c] into rows [pixels.count, kh·kw·c]
+    /// (window position, then channel), zeros where the window overhangs the padding.
     public static func im2col(_ x: UnsafePointer<Float>, c: Int, h: Int, w: Int, geometry g: Conv2dGeometry,
-                              into cols: UnsafeMutablePointer<Float>) {
-        let (oh, ow) = g.outputSize(h: h, w: w)
-        let rowLength = g.kh * g.kw * c
-        for r in 0..<oh {
-            for q in 0..<ow {
-                var dst = cols + (r * ow + q) * rowLength
-                for ki in 0..<g.kh {
-                    let ih = r * g.stride - g.padding + ki
-                    let (lo, hi) = Convolution.validColumns(ow: g.kw, w: w, stride: 1, shift: q * g.stride - g.padding)
-                    if ih < 0 || ih >= h || lo >= hi {
-                        Convolution.fillZero(dst, g.kw * c)
-                    } else {
-                        // Window columns lo..<hi are inside the image: one contiguous run of pixels.
-                        let iw = q * g.stride - g.padding + lo
-                        Convolution.fillZero(dst, lo * c)
-                        Convolution.copyFloats(dst + lo * c, x + (ih * w + iw) * c, (hi - lo) * c)
-                        Convolution.fillZero(dst + hi * c, (g.kw - hi) * c)
-                    }
-                    dst += g.kw * c
+                              pixels: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
+        let ow = g.outputSize(h: h, w: w).w
+        var dst = cols
+        for pixel in pixels {
+            let r = pixel / ow, q = pixel % ow
+            let (lo, hi) = Convolution.validColumns(ow: g.kw, w: w, stride: 1, shift: q * g.stride - g.padding)
+            for ki in 0..<g.kh {
+                let ih = r * g.stride - g.padding + ki
+                if ih < 0 || ih >= h || lo >= hi {
+                    Convolution.fillZero(dst, g.kw * c)
+                } else {
+                    // Window columns lo..<hi are inside the image: one contiguous run of pixels.
+                    let iw = q * g.stride - g.padding + lo
+                    Convolution.fillZero(dst, lo * c)
+                    Convolution.copyFloats(dst + lo * c, x + (ih * w + iw) * c, (hi - lo) * c)
+                    Convolution.fillZero(dst + hi * c, (g.kw - hi) * c)
                 }
+                dst += g.kw * c
             }
         }
     }
@@ -33,6 +31,7 @@ public enum ChannelsLast {
     /// max(·, 0) with `relu`, else the identity. `bias` and `residual` are optional.
     public static func finish(_ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int, bias: UnsafePointer<Float>?,
                               residual: UnsafePointer<Float>?, relu: Bool) {
+        if bias == nil && residual == nil && !relu { return }
         let vectors = cols / 8
         for p in 0..<rows {
             let row = y + p * cols, res = residual.map { $0 + p * cols }

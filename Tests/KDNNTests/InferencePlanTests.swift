@@ -15,7 +15,19 @@ import Testing
     @Test(arguments: 0..<cases.count)
     func agreesWithTheEvaluationForward(index: Int) throws {
         let (name, channels, side) = Self.cases[index]
-        let model = try ModelZoo.make(name, inChannels: channels, classes: 10, imageSize: side, hidden: [64, 32], seed: 3)
+        try expectAgreement(try ModelZoo.make(name, inChannels: channels, classes: 10, imageSize: side, hidden: [64, 32], seed: 3),
+                            name: name, channels: channels, side: side)
+    }
+
+    /// Bottleneck blocks (pointwise convolutions read in place) and widths that are no multiple
+    /// of the micro-kernel's 16 columns.
+    @Test func agreesOnBottlenecksAndRaggedWidths() throws {
+        let model = CIFARResNet(depth: 20, widths: [16, 8, 12, 20], bottleneck: true, inChannels: 3, classes: 10,
+                                init: ParameterInitializer(seed: 5))
+        try expectAgreement(model, name: "bottleneck resnet", channels: 3, side: 15)
+    }
+
+    private func expectAgreement(_ model: Classifier, name: String, channels: Int, side: Int) throws {
         randomizeBatchNorm(model)
         let x = CounterRandom(seed: 4).normalTensor([5, channels, side, side])
         let reference = model.run(Variable(constant: x), ForwardContext(tape: nil, training: false)).mapValues(\.value)

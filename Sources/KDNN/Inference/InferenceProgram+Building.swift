@@ -40,12 +40,13 @@ extension InferenceProgram {
             let o = layer.weight.value.shape[0]
             let (oh, ow) = g.outputSize(h: x.h, w: x.w)
             let folded = fold(layer, bn)
-            if !g.isPointwise { program.columnFloats = max(program.columnFloats, oh * ow * g.kh * g.kw * x.c) }
+            let depth = g.kh * g.kw * x.c
+            program.scratchFloats = max(program.scratchFloats, ChannelsLast.scratchFloats(k: depth))
             let dst = take(oh * ow * o)
             let pooled = pool ? take((oh / 2) * (ow / 2) * o) : nil
             program.trunk.append(.convolution(ConvolutionStep(
                 src: x.slot, dst: dst, residual: residual?.slot, h: x.h, w: x.w, c: x.c, o: o, geometry: g,
-                weight: folded.weight, bias: folded.bias, relu: relu, pooled: pooled)))
+                weight: PackedPanels(folded.weight, k: depth, n: o), bias: folded.bias, relu: relu, pooled: pooled)))
             guard let pooled else { return Activation(slot: dst, h: oh, w: ow, c: o) }
             release(Activation(slot: dst, h: oh, w: ow, c: o))
             return Activation(slot: pooled, h: oh / 2, w: ow / 2, c: o)

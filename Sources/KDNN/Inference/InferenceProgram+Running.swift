@@ -1,21 +1,22 @@
 import KDTensor
 
-/// One worker's buffers for a program, allocated once and reused by every batch: the trunk
-/// slots and im2col scratch of one image, and the head slots of up to `rows` images.
+/// One worker's buffers for a program, allocated once (zeroed: `ChannelsLast.convolve` wants no
+/// NaN in its scratch) and reused by every batch: the trunk slots and convolution scratch of one
+/// image, and the head slots of up to `rows` images.
 final class InferenceArena {
     let rows: Int
     let slots: [UnsafeMutablePointer<Float>]
-    let columns: UnsafeMutablePointer<Float>
+    let scratch: UnsafeMutablePointer<Float>
     let head: [UnsafeMutablePointer<Float>]
     private let base: UnsafeMutableRawPointer
 
     init(_ program: InferenceProgram, rows: Int) {
         self.rows = rows
         // Each buffer starts on a cache line.
-        let sizes = program.slotFloats + [program.columnFloats] + program.headWidths.map { $0 * rows }
+        let sizes = program.slotFloats + [program.scratchFloats] + program.headWidths.map { $0 * rows }
         let rounded = sizes.map { ($0 + 15) / 16 * 16 }
         base = UnsafeMutableRawPointer.allocate(byteCount: max(rounded.reduce(0, +), 16) * 4, alignment: 64)
-        let floats = base.bindMemory(to: Float.self, capacity: max(rounded.reduce(0, +), 16))
+        let floats = base.initializeMemory(as: Float.self, repeating: 0, count: max(rounded.reduce(0, +), 16))
         var offsets: [Int] = []
         var next = 0
         for size in rounded {
@@ -24,7 +25,7 @@ final class InferenceArena {
         }
         let pointers = offsets.map { floats + $0 }
         slots = Array(pointers[..<program.slotFloats.count])
-        columns = pointers[program.slotFloats.count]
+        scratch = pointers[program.slotFloats.count]
         head = Array(pointers[(program.slotFloats.count + 1)...])
     }
 
@@ -60,24 +61,18 @@ extension InferenceProgram {
     }
 
     private func run(_ s: ConvolutionStep, input: UnsafePointer<Float>, residual: UnsafePointer<Float>?, arena: InferenceArena) {
-        let (oh, ow) = s.geometry.outputSize(h: s.h, w: s.w)
-        let depth = s.geometry.kh * s.geometry.kw * s.c
-        var columns = input
-        if !s.geometry.isPointwise {
-            ChannelsLast.im2col(input, c: s.c, h: s.h, w: s.w, geometry: s.geometry, into: arena.columns)
-            columns = UnsafePointer(arena.columns)
-        }
         let out = arena.slots[s.dst]
-        s.weight.withUnsafeBufferPointer { w in
-            GEMM.sgemm(transA: false, transB: false, m: oh * ow, n: s.o, k: depth, a: columns, lda: depth,
-                       b: w.baseAddress!, ldb: s.o, c: out, ldc: s.o, threads: 1)
-        }
         withOptionalPointer(s.bias) { bias in
-            if let pooled = s.pooled {
-                ChannelsLast.maxPool2x2(out, c: s.o, h: oh, w: ow, bias: bias, relu: s.relu, into: arena.slots[pooled])
-            } else {
-                ChannelsLast.finish(out, rows: oh * ow, cols: s.o, bias: bias, residual: residual, relu: s.relu)
+            guard let pooled = s.pooled else {
+                ChannelsLast.convolve(input, c: s.c, h: s.h, w: s.w, geometry: s.geometry, weight: s.weight, bias: bias,
+                                      residual: residual, relu: s.relu, scratch: arena.scratch, into: out)
+                return
             }
+            // Bias and ReLU commute with the max: applied once per pooled value.
+            ChannelsLast.convolve(input, c: s.c, h: s.h, w: s.w, geometry: s.geometry, weight: s.weight, bias: nil,
+                                  residual: nil, relu: false, scratch: arena.scratch, into: out)
+            let (oh, ow) = s.geometry.outputSize(h: s.h, w: s.w)
+            ChannelsLast.maxPool2x2(out, c: s.o, h: oh, w: ow, bias: bias, relu: s.relu, into: arena.slots[pooled])
         }
     }
 

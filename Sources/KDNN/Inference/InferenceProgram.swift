@@ -30,7 +30,7 @@ struct InferenceProgram {
         let h: Int, w: Int, c: Int, o: Int
         let geometry: Conv2dGeometry
         /// [kh·kw·c, o]: rows in im2col's (window position, channel) order, BN scale folded in.
-        let weight: [Float]
+        let weight: PackedPanels
         let bias: [Float]?
         let relu: Bool
         /// The slot the 2×2 max-pooled output goes to (then `dst` holds the unpooled product).
@@ -64,9 +64,9 @@ struct InferenceProgram {
     let c: Int, h: Int, w: Int
     var trunk: [TrunkStep] = []
     var head: [HeadStep] = []
-    /// Floats of each trunk slot and the im2col scratch, per image.
+    /// Floats of each trunk slot and of the convolutions' scratch, per image.
     var slotFloats: [Int] = []
-    var columnFloats = 0
+    var scratchFloats = 0
     /// Columns of each head slot (slot 0: the trunk's output).
     var headWidths: [Int] = []
     /// Tap names and per-sample shapes, in output order.
