@@ -49,7 +49,7 @@ extension ChannelsLast {
                                 relu: Bool, scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
         let (oh, ow) = g.outputSize(h: h, w: w)
         let plane = oh * ow, k = weight.k, o = weight.n
-        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
+        let mr = GEMMBlocking.mr
         let tile = scratch + blockPixels * k
         var p0 = 0
         while p0 < plane {
@@ -65,24 +65,32 @@ extension ChannelsLast {
                 scratch.update(from: x + p0 * c, count: (p1 - p0) * c)
                 rows = UnsafePointer(scratch)
             }
-            var i = p0
-            while i < p1 {
-                let tileRows = min(mr, p1 - i)
-                for panel in 0..<weight.panels {
-                    let cols = min(nr, o - panel * nr)
-                    let out = y + i * o + panel * nr
-                    let direct = tileRows == mr && cols == nr
-                    // A ragged tile is computed whole into the scratch tile, then its part copied.
-                    GEMM.microKernel6x16(kc: k, a: .rowMajor(rows + (i - p0) * k, ld: k), b: weight.panel(panel),
-                                         c: direct ? out : tile, ldc: direct ? o : nr, alpha: 1, beta: 0, streams: false)
-                    if !direct {
-                        for r in 0..<tileRows { (out + r * o).update(from: tile + r * nr, count: cols) }
-                    }
-                }
-                i += mr
-            }
+            multiply(rows, count: p1 - p0, by: weight, tile: tile, into: y + p0 * o, ldy: o)
             finish(y + p0 * o, rows: p1 - p0, cols: o, bias: bias, residual: residual.map { $0 + p0 * o }, relu: relu)
             p0 = p1
+        }
+    }
+
+    /// y[0..<count] (rows `ldy` apart) = rows · W for `count` rows [count, W.k] of `rows`, which
+    /// must be readable (and finite) up to the next multiple of 6 rows: a ragged tile is computed
+    /// whole into `tile` (6×16 floats), then its part copied.
+    static func multiply(_ rows: UnsafePointer<Float>, count: Int, by weight: PackedPanels,
+                         tile: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>, ldy: Int) {
+        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr, k = weight.k
+        var i = 0
+        while i < count {
+            let tileRows = min(mr, count - i)
+            for panel in 0..<weight.panels {
+                let cols = min(nr, weight.n - panel * nr)
+                let out = y + i * ldy + panel * nr
+                let direct = tileRows == mr && cols == nr
+                GEMM.microKernel6x16(kc: k, a: .rowMajor(rows + i * k, ld: k), b: weight.panel(panel),
+                                     c: direct ? out : tile, ldc: direct ? ldy : nr, alpha: 1, beta: 0, streams: false)
+                if !direct {
+                    for r in 0..<tileRows { (out + r * ldy).update(from: tile + r * nr, count: cols) }
+                }
+            }
+            i += mr
         }
     }
 }

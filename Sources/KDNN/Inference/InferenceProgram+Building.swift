@@ -41,12 +41,19 @@ extension InferenceProgram {
             let (oh, ow) = g.outputSize(h: x.h, w: x.w)
             let folded = fold(layer, bn)
             let depth = g.kh * g.kw * x.c
-            program.scratchFloats = max(program.scratchFloats, ChannelsLast.scratchFloats(k: depth))
+            let weight: InferenceProgram.ConvolutionWeight
+            if WinogradWeight.fits(g, c: x.c, o: o) {
+                weight = .winograd(WinogradWeight(folded.weight, c: x.c, o: o))
+                program.scratchFloats = max(program.scratchFloats, ChannelsLast.winogradScratchFloats(c: x.c, o: o))
+            } else {
+                weight = .unfolded(PackedPanels(folded.weight, k: depth, n: o))
+                program.scratchFloats = max(program.scratchFloats, ChannelsLast.scratchFloats(k: depth))
+            }
             let dst = take(oh * ow * o)
             let pooled = pool ? take((oh / 2) * (ow / 2) * o) : nil
             program.trunk.append(.convolution(ConvolutionStep(
                 src: x.slot, dst: dst, residual: residual?.slot, h: x.h, w: x.w, c: x.c, o: o, geometry: g,
-                weight: PackedPanels(folded.weight, k: depth, n: o), bias: folded.bias, relu: relu, pooled: pooled)))
+                weight: weight, bias: folded.bias, relu: relu, pooled: pooled)))
             guard let pooled else { return Activation(slot: dst, h: oh, w: ow, c: o) }
             release(Activation(slot: dst, h: oh, w: ow, c: o))
             return Activation(slot: pooled, h: oh / 2, w: ow / 2, c: o)

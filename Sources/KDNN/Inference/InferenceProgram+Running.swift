@@ -63,16 +63,20 @@ extension InferenceProgram {
     private func run(_ s: ConvolutionStep, input: UnsafePointer<Float>, residual: UnsafePointer<Float>?, arena: InferenceArena) {
         let out = arena.slots[s.dst]
         withOptionalPointer(s.bias) { bias in
-            guard let pooled = s.pooled else {
-                ChannelsLast.convolve(input, c: s.c, h: s.h, w: s.w, geometry: s.geometry, weight: s.weight, bias: bias,
-                                      residual: residual, relu: s.relu, scratch: arena.scratch, into: out)
-                return
+            // Bias and ReLU commute with the max: with a pool they are applied once per pooled value.
+            let (epilogueBias, relu) = s.pooled == nil ? (bias, s.relu) : (nil, false)
+            switch s.weight {
+            case .unfolded(let weight):
+                ChannelsLast.convolve(input, c: s.c, h: s.h, w: s.w, geometry: s.geometry, weight: weight, bias: epilogueBias,
+                                      residual: residual, relu: relu, scratch: arena.scratch, into: out)
+            case .winograd(let weight):
+                ChannelsLast.convolve(input, h: s.h, w: s.w, winograd: weight, bias: epilogueBias, residual: residual,
+                                      relu: relu, scratch: arena.scratch, into: out)
             }
-            // Bias and ReLU commute with the max: applied once per pooled value.
-            ChannelsLast.convolve(input, c: s.c, h: s.h, w: s.w, geometry: s.geometry, weight: s.weight, bias: nil,
-                                  residual: nil, relu: false, scratch: arena.scratch, into: out)
-            let (oh, ow) = s.geometry.outputSize(h: s.h, w: s.w)
-            ChannelsLast.maxPool2x2(out, c: s.o, h: oh, w: ow, bias: bias, relu: s.relu, into: arena.slots[pooled])
+            if let pooled = s.pooled {
+                let (oh, ow) = s.geometry.outputSize(h: s.h, w: s.w)
+                ChannelsLast.maxPool2x2(out, c: s.o, h: oh, w: ow, bias: bias, relu: s.relu, into: arena.slots[pooled])
+            }
         }
     }
 

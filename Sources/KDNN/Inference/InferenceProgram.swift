@@ -29,12 +29,19 @@ struct InferenceProgram {
         let src: Int, dst: Int, residual: Int?
         let h: Int, w: Int, c: Int, o: Int
         let geometry: Conv2dGeometry
-        /// [kh·kw·c, o]: rows in im2col's (window position, channel) order, BN scale folded in.
-        let weight: PackedPanels
+        /// The weight, BN scale folded in.
+        let weight: ConvolutionWeight
         let bias: [Float]?
         let relu: Bool
         /// The slot the 2×2 max-pooled output goes to (then `dst` holds the unpooled product).
         let pooled: Int?
+    }
+
+    enum ConvolutionWeight {
+        /// [kh·kw·c, o] for unfolded pixels (rows in im2col's window-position-then-channel order).
+        case unfolded(PackedPanels)
+        /// In the Winograd domain, for 3×3 convolutions that keep the image's size.
+        case winograd(WinogradWeight)
     }
 
     enum TrunkStep {
