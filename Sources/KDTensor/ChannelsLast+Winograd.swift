@@ -25,10 +25,9 @@ public final class WinogradWeight: @unchecked Sendable {
         positions = u.map { PackedPanels($0, k: c, n: o) }
     }
 
-    /// Whether a convolution takes this path: 3×3, stride 1, padding 1 (output the input's size),
-    /// channel counts that fill SIMD8 vectors.
+    /// Whether a convolution takes this path: 3×3, stride 1, channel counts that fill SIMD8 vectors.
     public static func fits(_ g: Conv2dGeometry, c: Int, o: Int) -> Bool {
-        g.kh == 3 && g.kw == 3 && g.stride == 1 && g.padding == 1 && c % 8 == 0 && o % 8 == 0
+        g.kh == 3 && g.kw == 3 && g.stride == 1 && c % 8 == 0 && o % 8 == 0
     }
 }
 
@@ -48,31 +47,34 @@ extension ChannelsLast {
         16 * winogradBlockTiles * (c + o) + GEMMBlocking.mr * GEMMBlocking.nr
     }
 
-    /// y [h·w, o] = act(x ⊛ W + bias + residual) for image `x` [h·w, c], W in the Winograd
+    /// y [oh·ow, o] = act(x ⊛ W + bias + residual) for image `x` [h·w, c] zero-padded by
+    /// `padding`, W in the Winograd
     /// domain: block by block of 2×2 output tiles, transform each 4×4 input tile (V = Bᵀ·d·B,
     /// 8 channels per vector), multiply the 16 [tiles, c] × [c, o] products with the
     /// micro-kernel, transform back (Y = Aᵀ·M·A) adding bias and residual and applying the ReLU
     /// as each output pixel is written. 2.25× fewer multiplications than the unfolded product.
     /// `scratch` holds `winogradScratchFloats` floats, none NaN or infinite.
-    public static func convolve(_ x: UnsafePointer<Float>, h: Int, w: Int, winograd u: WinogradWeight,
+    public static func convolve(_ x: UnsafePointer<Float>, h: Int, w: Int, padding: Int, winograd u: WinogradWeight,
                                 bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
                                 scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
         let c = u.c, o = u.o, block = winogradBlockTiles
-        let tilesW = (w + 1) / 2, tiles = (h + 1) / 2 * tilesW
+        let oh = h + 2 * padding - 2, ow = w + 2 * padding - 2
+        let tilesW = (ow + 1) / 2, tiles = (oh + 1) / 2 * tilesW
         let v = scratch, m = scratch + 16 * block * c, tile = m + 16 * block * o
         var t0 = 0
         while t0 < tiles {
             let count = min(block, tiles - t0)
             for t in 0..<count {
                 let ty = (t0 + t) / tilesW, tx = (t0 + t) % tilesW
-                inputTile(x, h: h, w: w, c: c, y0: 2 * ty - 1, x0: 2 * tx - 1, into: v + t * c, positionStride: block * c)
+                inputTile(x, h: h, w: w, c: c, y0: 2 * ty - padding, x0: 2 * tx - padding, into: v + t * c,
+                          positionStride: block * c)
             }
             for xi in 0..<16 {
                 multiply(v + xi * block * c, count: count, by: u.positions[xi], tile: tile, into: m + xi * block * o, ldy: o)
             }
             for t in 0..<count {
                 let ty = (t0 + t) / tilesW, tx = (t0 + t) % tilesW
-                outputTile(m + t * o, positionStride: block * o, o: o, h: h, w: w, y0: 2 * ty, x0: 2 * tx,
+                outputTile(m + t * o, positionStride: block * o, o: o, h: oh, w: ow, y0: 2 * ty, x0: 2 * tx,
                            bias: bias, residual: residual, relu: relu, into: y)
             }
             t0 += count

@@ -70,7 +70,7 @@ extension InferenceProgram {
                 ChannelsLast.convolve(input, c: s.c, h: s.h, w: s.w, geometry: s.geometry, weight: weight, bias: epilogueBias,
                                       residual: residual, relu: relu, scratch: arena.scratch, into: out)
             case .winograd(let weight):
-                ChannelsLast.convolve(input, h: s.h, w: s.w, winograd: weight, bias: epilogueBias, residual: residual,
+                ChannelsLast.convolve(input, h: s.h, w: s.w, padding: s.geometry.padding, winograd: weight, bias: epilogueBias, residual: residual,
                                       relu: relu, scratch: arena.scratch, into: out)
             }
             if let pooled = s.pooled {

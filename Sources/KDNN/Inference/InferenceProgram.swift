@@ -40,7 +40,7 @@ struct InferenceProgram {
     enum ConvolutionWeight {
         /// [kh·kw·c, o] for unfolded pixels (rows in im2col's window-position-then-channel order).
         case unfolded(PackedPanels)
-        /// In the Winograd domain, for 3×3 convolutions that keep the image's size.
+        /// In the Winograd domain, for 3×3 stride-1 convolutions.
         case winograd(WinogradWeight)
     }
 
