@@ -2,7 +2,7 @@
 /// floats (columns past n zero), each on a cache line; a frozen convolution's weight.
 public final class PackedPanels: @unchecked Sendable {
     // @unchecked: written only in init.
-    public let k: Int, n: Int
+    let k: Int, n: Int
     let panels: Int
     let storage: UnsafeMutablePointer<Float>
 
@@ -33,7 +33,7 @@ public final class PackedPanels: @unchecked Sendable {
 extension ChannelsLast {
     /// Output pixels per block: the block's unfolded rows are made and multiplied while in cache.
     /// A multiple of the micro-kernel's 6 rows.
-    public static let blockPixels = 48
+    static let blockPixels = 48
 
     /// Scratch floats `convolve` needs for a convolution of depth `k` (kh·kw·c).
     public static func scratchFloats(k: Int) -> Int { blockPixels * k + GEMMBlocking.mr * GEMMBlocking.nr }
@@ -42,8 +42,7 @@ extension ChannelsLast {
     /// [kh·kw·c, o]: block by block of output pixels, unfold (a pointwise convolution reads x in
     /// place), multiply with the micro-kernel against every panel, then add the bias and the
     /// residual and apply the ReLU while the block is in cache. `scratch` holds
-    /// `scratchFloats(k:)` floats and must not hold NaN or infinities (ragged tiles multiply a
-    /// few stale rows whose results are dropped).
+    /// `scratchFloats(k:)` floats.
     public static func convolve(_ x: UnsafePointer<Float>, c: Int, h: Int, w: Int, geometry g: Conv2dGeometry,
                                 weight: PackedPanels, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
                                 relu: Bool, scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
@@ -72,8 +71,8 @@ extension ChannelsLast {
     }
 
     /// y[0..<count] (rows `ldy` apart) = rows · W for `count` rows [count, W.k] of `rows`, which
-    /// must be readable (and finite) up to the next multiple of 6 rows: a ragged tile is computed
-    /// whole into `tile` (6×16 floats), then its part copied.
+    /// must be readable up to the next multiple of 6 rows: a ragged tile is computed whole into
+    /// `tile` (6×16 floats), then its part copied (each row's result depends on that row alone).
     static func multiply(_ rows: UnsafePointer<Float>, count: Int, by weight: PackedPanels,
                          tile: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>, ldy: Int) {
         let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr, k = weight.k

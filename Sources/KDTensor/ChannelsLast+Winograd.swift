@@ -2,7 +2,7 @@
 /// 16 positions ξ of a 4×4 tile, each a [c, o] matrix packed for the micro-kernel.
 public final class WinogradWeight: @unchecked Sendable {
     // @unchecked: written only in init.
-    public let c: Int, o: Int
+    let c: Int, o: Int
     let positions: [PackedPanels]
 
     /// From W [9·c, o] in `im2col`'s row order ((ki·3 + kj)·c + channel).
@@ -53,7 +53,7 @@ extension ChannelsLast {
     /// 8 channels per vector), multiply the 16 [tiles, c] × [c, o] products with the
     /// micro-kernel, transform back (Y = Aᵀ·M·A) adding bias and residual and applying the ReLU
     /// as each output pixel is written. 2.25× fewer multiplications than the unfolded product.
-    /// `scratch` holds `winogradScratchFloats` floats, none NaN or infinite.
+    /// `scratch` holds `winogradScratchFloats` floats.
     public static func convolve(_ x: UnsafePointer<Float>, h: Int, w: Int, padding: Int, winograd u: WinogradWeight,
                                 bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
                                 scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {

@@ -4,7 +4,7 @@
 public enum ChannelsLast {
     /// Unfolds output pixels `pixels` of image `x` [h·w, c] into rows [pixels.count, kh·kw·c]
     /// (window position, then channel), zeros where the window overhangs the padding.
-    public static func im2col(_ x: UnsafePointer<Float>, c: Int, h: Int, w: Int, geometry g: Conv2dGeometry,
+    static func im2col(_ x: UnsafePointer<Float>, c: Int, h: Int, w: Int, geometry g: Conv2dGeometry,
                               pixels: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
         let ow = g.outputSize(h: h, w: w).w
         var dst = cols

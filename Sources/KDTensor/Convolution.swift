@@ -23,7 +23,7 @@ public struct Conv2dGeometry: Hashable, Sendable {
     }
 
     /// Whether the convolution is a plain channel mix (1×1, stride 1, no padding).
-    public var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
+    var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
 }
 
 /// Convolution kernels: im2col + GEMM, with a direct path for 1×1.

@@ -1,8 +1,9 @@
 import KDTensor
 
-/// One worker's buffers for a program, allocated once (zeroed: `ChannelsLast.convolve` wants no
-/// NaN in its scratch) and reused by every batch: the trunk slots and convolution scratch of one
-/// image, and the head slots of up to `rows` images.
+/// One worker's buffers for a program, allocated once and reused by every batch: the trunk slots
+/// and convolution scratch of one image, and the head slots of up to `rows` images. Zeroed when
+/// allocated: a ragged tile reads a few stale scratch rows (whose results are dropped), which
+/// should not be denormals or uninitialised memory.
 final class InferenceArena {
     let rows: Int
     let slots: [UnsafeMutablePointer<Float>]

@@ -1,8 +1,8 @@
 import KDTensor
 
 /// The lowered forward of one model for one input shape: per-image "trunk" steps over
-/// channels-last activations in numbered slots (convolutions with batch norm folded in and bias,
-/// residual, ReLU and max-pool applied in one pass over the GEMM's output), then "head" steps
+/// channels-last activations in numbered slots (convolutions with batch norm folded in, bias,
+/// residual and ReLU applied with the product, max-pool fused after them), then "head" steps
 /// over the matrix of the chunk's images (the linear layers, batched so each weight is read once
 /// per chunk).
 struct InferenceProgram {
