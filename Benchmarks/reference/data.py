@@ -9,7 +9,10 @@ import os
 import tempfile
 import time
 
-import numpy as np
+from requirements import require
+
+require(("numpy", "numpy"))
+import numpy as np  # noqa: E402
 
 SRC = "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"
 

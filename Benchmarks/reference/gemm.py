@@ -11,6 +11,8 @@ import json
 import sys
 import time
 
+from requirements import require
+
 WARM_UP_SECONDS = 0.02
 
 
@@ -28,10 +30,11 @@ def aligned(array, alignment=64):
 
 def main():
     try:
+        require(("numpy", "numpy"), ("threadpoolctl", "threadpoolctl"))
         import numpy as np
         from threadpoolctl import threadpool_info, threadpool_limits
     except ImportError as error:
-        print(json.dumps({"error": f"{error} (pip install numpy threadpoolctl)"}), flush=True)
+        print(json.dumps({"error": str(error)}), flush=True)
         return 1
 
     blas = [info for info in threadpool_info() if info.get("user_api") == "blas"]

@@ -6,7 +6,10 @@ import resource
 import sys
 import time
 
+from requirements import require  # noqa: E402
+
 try:
+    require(("torch", "torch==2.13.0+cpu"), ("safetensors", "safetensors"))
     import torch
     import torch.nn as nn
     import torch.nn.functional as F

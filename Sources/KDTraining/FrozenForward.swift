@@ -11,6 +11,8 @@ struct FrozenForward {
     let name: String
     let model: Classifier
     let taps: [String]
+    /// The planned forward, for architectures that have one (else the eval-mode `run`).
+    let inference: InferencePlan?
     let store: TeacherStore?
     let mode: StorePlan.Mode
     /// The fraction of hits recomputed and compared with what was served.
@@ -24,6 +26,7 @@ struct FrozenForward {
         name = plan.name
         model = m.model
         taps = plan.taps
+        inference = InferencePlan(model: m.model, taps: plan.taps)
         guard let storePlan = plan.store, storePlan.mode != .off else {
             store = nil
             mode = .off
@@ -94,10 +97,13 @@ struct FrozenForward {
 
     /// The model's taps on `images`, computed (never from the store).
     func compute(_ images: Tensor, sharingThreads: Bool = false) -> [String: Tensor] {
-        let run = { model.run(Variable(constant: images), ForwardContext(tape: nil, training: false)) }
+        let run = {
+            inference.map { $0(images) }
+                ?? model.run(Variable(constant: images), ForwardContext(tape: nil, training: false)).mapValues(\.value)
+        }
         let taps = sharingThreads ? ThreadBudget.sharing(run) : run()
         var out: [String: Tensor] = [:]
-        for name in self.taps { out[name] = taps[name]?.value }
+        for name in self.taps { out[name] = taps[name] }
         return out
     }
 }

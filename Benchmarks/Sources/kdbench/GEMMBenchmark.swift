@@ -21,15 +21,18 @@ func runGEMMBenchmark(_ args: [String]) throws {
     let threadList = args.firstIndex(of: "--threads").map { [Int(args[$0 + 1])!] } ?? [1, 2]
     let cases = shapes.filter { only == nil || "\($0.m)x\($0.n)x\($0.k)" == only }.flatMap { shape in threadList.map { GEMMCase(m: shape.m, n: shape.n, k: shape.k, threads: $0) } }
 
-    let reference: NumPyReference
+    let reference: ReferenceServer
     do {
-        reference = try NumPyReference()
+        reference = try ReferenceServer(script: "gemm.py")
     } catch {
         FileHandle.standardError.write(Data("kdbench gemm: \(error)\n".utf8))
         exit(1)
     }
     defer { reference.close() }
-    print("reference: \(reference.description)")
+    let blas = (reference.header["blas"] as? [[String: Any]] ?? []).map { library in
+        "\(library["internal_api"] ?? "?") \(library["version"] ?? "?") coretype=\(library["architecture"] ?? "?")"
+    }
+    print("reference: numpy \(reference.header["numpy"] ?? "?"), \(blas.isEmpty ? "no BLAS reported" : blas.joined(separator: ", "))")
 
     var kdflowSeconds = [[[Double]]](repeating: [], count: cases.count)
     var numpySeconds = [[[Double]]](repeating: [], count: cases.count)
@@ -42,7 +45,7 @@ func runGEMMBenchmark(_ args: [String]) throws {
                 if kdflowTurn {
                     kdflowSeconds[index].append(test.timeKDFlow(reps: reps))
                 } else {
-                    numpySeconds[index].append(try reference.time(test, reps: reps))
+                    numpySeconds[index].append(try reference.seconds("time \(test.m) \(test.n) \(test.k) \(test.threads) \(reps)"))
                 }
             }
         }
@@ -104,87 +107,4 @@ private struct GEMMCase {
         UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
             .bindMemory(to: Float.self, capacity: count)
     }
-}
-
-/// The long-running `reference/gemm.py` process. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are
-/// removed from its environment (they select slower kernels in current OpenBLAS builds), as are
-/// thread-count variables, which would cap what threadpoolctl can set.
-private final class NumPyReference {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    let description: String
-    private let process = Process()
-    private let input = Pipe()
-    private let output = Pipe()
-    private var pending = Data()
-
-    init() throws {
-        let script = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("reference/gemm.py")
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"] {
-            environment[name] = nil
-        }
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [environment["KDBENCH_PYTHON"] ?? "python3", script.path]
-        process.environment = environment
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        let header = try Self.readLine(from: output, pending: &pending)
-        guard let info = try? JSONSerialization.jsonObject(with: Data(header.utf8)) as? [String: Any] else {
-            throw Failure(description: "reference/gemm.py did not start: \(header)")
-        }
-        if let error = info["error"] as? String {
-            throw Failure(description: "NumPy reference unavailable: \(error)")
-        }
-        let blas = (info["blas"] as? [[String: Any]] ?? []).map { library in
-            "\(library["internal_api"] ?? "?") \(library["version"] ?? "?") coretype=\(library["architecture"] ?? "?")"
-        }
-        description = "numpy \(info["numpy"] ?? "?"), \(blas.isEmpty ? "no BLAS reported" : blas.joined(separator: ", "))"
-    }
-
-    func time(_ test: GEMMCase, reps: Int) throws -> [Double] {
-        input.fileHandleForWriting.write(Data("time \(test.m) \(test.n) \(test.k) \(test.threads) \(reps)\n".utf8))
-        let line = try Self.readLine(from: output, pending: &pending)
-        guard let seconds = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [Double] else {
-            throw Failure(description: "unexpected reply from reference/gemm.py: \(line)")
-        }
-        return seconds
-    }
-
-    func close() {
-        input.fileHandleForWriting.write(Data("quit\n".utf8))
-        process.waitUntilExit()
-    }
-
-    private static func readLine(from pipe: Pipe, pending: inout Data) throws -> String {
-        while true {
-            if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: pending[..<newline], as: UTF8.self)
-                pending.removeSubrange(...newline)
-                return line
-            }
-            let chunk = pipe.fileHandleForReading.availableData
-            if chunk.isEmpty { throw Failure(description: "reference/gemm.py exited early") }
-            pending.append(chunk)
-        }
-    }
-}
-
-private func intOption(_ name: String, in args: [String]) -> Int? {
-    guard let index = args.firstIndex(of: name), index + 1 < args.count else { return nil }
-    return Int(args[index + 1])
-}
-
-private func pad(_ value: Int, _ width: Int) -> String {
-    String(repeating: " ", count: max(0, width - String(value).count)) + String(value)
-}
-
-private func pad(_ value: Double, _ width: Int, digits: Int = 1) -> String {
-    let text = String(format: "%.\(digits)f", value)
-    return String(repeating: " ", count: max(0, width - text.count)) + text
 }

@@ -4,38 +4,59 @@ import KDLoss
 import KDNN
 import KDTensor
 
-/// `train-step`: batch-128 forward + backward + SGD-momentum step of mlp, cnn and resnet8 on
-/// 28×28×1, kdflow against PyTorch CPU, 1 and 2 threads; each configuration in its own process.
+/// `train-step [--rounds R]`: batch-128 forward + backward + SGD-momentum step of mlp, cnn and
+/// resnet8 on 28×28×1, kdflow against PyTorch CPU, 1 and 2 threads; each measurement in its own
+/// process, which warms up with 3 untimed steps and reports its median step. Each round runs
+/// every configuration on both sides, alternating which side goes first, so machine noise hits
+/// both alike; a ratio is the median over rounds of that round's ratio, steps/s the median over
+/// rounds, memory the peak over rounds.
 func runTrainStepBenchmark(_ args: [String]) throws {
     if args.first == "--worker" {
         try trainStepWorker(model: args[1], threads: Int(args[2])!, steps: Int(args[3])!)
         return
     }
-    let configs: [(model: String, steps: Int)] = [("mlp", 30), ("cnn", 10), ("resnet8", 15)]
-    var ratios: [String: Any] = [:]
-    var minRatio = Double.infinity
+    let rounds = intOption("--rounds", in: args) ?? 3
+    let configs: [(model: String, steps: Int, threads: Int)] = [("mlp", 30), ("cnn", 10), ("resnet8", 15)]
+        .flatMap { model, steps in [1, 2].map { (model, steps, $0) } }
+    var ours = [[Double]](repeating: [], count: configs.count), theirs = ours
+    var ourPeak = [Double](repeating: 0, count: configs.count), theirPeak = ourPeak
     var torchMissing: String?
-    print("model    threads  kdflow steps/s  PyTorch steps/s  ratio   kdflow MiB  PyTorch MiB")
-    for (model, steps) in configs {
-        for threads in [1, 2] {
-            let mine = try runJSONWorker(CommandLine.arguments[0], ["train-step", "--worker", model, "\(threads)", "\(steps)"])
-            let theirs = try runJSONWorker(python, pythonPrefix + [referenceDirectory.appendingPathComponent("train_step.py").path,
-                                                                   model, "\(threads)", "\(steps)"],
-                                           environment: referenceEnvironment)
-            let ours = mine["steps_per_s"] as! Double
-            guard let ref = theirs["steps_per_s"] as? Double else {
-                torchMissing = theirs["error"] as? String ?? "unknown error"
-                print(String(format: "%-8@ %7d  %14.2f  %15@", model, threads, ours, "skipped"))
-                continue
+    for round in 0..<rounds {
+        for (index, (model, steps, threads)) in configs.enumerated() {
+            for kdflowTurn in round % 2 == 0 ? [true, false] : [false, true] {
+                if kdflowTurn {
+                    let mine = try runJSONWorker(CommandLine.arguments[0], ["train-step", "--worker", model, "\(threads)", "\(steps)"])
+                    ours[index].append(mine["steps_per_s"] as! Double)
+                    ourPeak[index] = max(ourPeak[index], mine["peak_mib"] as! Double)
+                } else if torchMissing == nil {
+                    let reply = try runJSONWorker(python, pythonPrefix + [referenceDirectory.appendingPathComponent("train_step.py").path,
+                                                                          model, "\(threads)", "\(steps)"],
+                                                  environment: referenceEnvironment)
+                    guard let rate = reply["steps_per_s"] as? Double else {
+                        torchMissing = reply["error"] as? String ?? "unknown error"
+                        continue
+                    }
+                    theirs[index].append(rate)
+                    theirPeak[index] = max(theirPeak[index], reply["peak_mib"] as! Double)
+                }
             }
-            let ratio = ours / ref
-            minRatio = min(minRatio, ratio)
-            ratios["train_step_\(model)_t\(threads)"] = (ratio * 1000).rounded() / 1000
-            print(String(format: "%-8@ %7d  %14.2f  %15.2f  %5.2f  %10.0f  %11.0f", model, threads, ours, ref, ratio,
-                         mine["peak_mib"] as! Double, theirs["peak_mib"] as! Double))
         }
     }
-    if let torchMissing { print("PyTorch skipped: \(torchMissing) (pip install \"torch==2.13.0+cpu\")") }
+    var ratios: [String: Any] = [:]
+    var minRatio = Double.infinity
+    print("model    threads  kdflow steps/s  PyTorch steps/s  ratio   kdflow MiB  PyTorch MiB")
+    for (index, (model, _, threads)) in configs.enumerated() {
+        guard theirs[index].count == rounds else {
+            print(String(format: "%-8@ %7d  %14.2f  %15@", model, threads, median(ours[index]), "skipped"))
+            continue
+        }
+        let ratio = median(zip(ours[index], theirs[index]).map { $0 / $1 })
+        minRatio = min(minRatio, ratio)
+        ratios["train_step_\(model)_t\(threads)"] = (ratio * 1000).rounded() / 1000
+        print(String(format: "%-8@ %7d  %14.2f  %15.2f  %5.2f  %10.0f  %11.0f", model, threads, median(ours[index]),
+                     median(theirs[index]), ratio, ourPeak[index], theirPeak[index]))
+    }
+    if let torchMissing { print("PyTorch skipped: \(torchMissing)") }
     ratios["train_step_ratio_min"] = minRatio.isFinite ? (minRatio * 1000).rounded() / 1000 : NSNull()
     printJSONLine(ratios)
 }

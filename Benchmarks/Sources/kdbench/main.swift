@@ -10,6 +10,7 @@ let registry: [String: ([String]) throws -> Void] = [
     "pipeline": runPipelineBenchmark,
     "scale": runScaleBenchmark,
     "store-accuracy": runStoreAccuracyBenchmark,
+    "teacher-forward": runTeacherForwardBenchmark,
     "train-step": runTrainStepBenchmark,
 ]
 
