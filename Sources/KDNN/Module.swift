@@ -37,7 +37,7 @@ open class Module {
     }
 
     /// Every module in the tree with its dotted path ("" for this one).
-    func namedModules(prefix: String = "") -> [(String, Module)] {
+    public func namedModules(prefix: String = "") -> [(String, Module)] {
         [(prefix, self)] + children.flatMap { $0.1.namedModules(prefix: prefix.isEmpty ? $0.0 : prefix + "." + $0.0) }
     }
 

@@ -18,7 +18,7 @@ public struct Conv2dGeometry: Hashable, Sendable {
     }
 
     /// Output spatial size for an input of `h`×`w`.
-    func outputSize(h: Int, w: Int) -> (h: Int, w: Int) {
+    public func outputSize(h: Int, w: Int) -> (h: Int, w: Int) {
         ((h + 2 * padding - kh) / stride + 1, (w + 2 * padding - kw) / stride + 1)
     }
 

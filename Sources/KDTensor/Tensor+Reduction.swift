@@ -86,5 +86,5 @@ extension Tensor {
     }
 
     /// Index of the maximum along the last axis, per row.
-    func argmaxLastAxis() -> [Int] { max(axis: -1).indices }
+    public func argmaxLastAxis() -> [Int] { max(axis: -1).indices }
 }

@@ -1,6 +1,6 @@
-import KDAutodiff
-import KDNN
-import KDTensor
+@testable import KDAutodiff
+@testable import KDNN
+@testable import KDTensor
 import Testing
 
 /// The planned frozen forward agrees with the training path's evaluation-mode forward, taps
