@@ -24,7 +24,9 @@ public enum Checkpoint {
             var lines = ["\(file) does not fit the model:"]
             if !report.missing.isEmpty { lines.append("  missing: " + report.missing.joined(separator: ", ")) }
             if !report.unexpected.isEmpty { lines.append("  unexpected: " + report.unexpected.joined(separator: ", ")) }
-            if !report.mismatched.isEmpty { lines.append("  shape mismatch: " + report.mismatched.joined(separator: "; ")) }
+            if !report.mismatched.isEmpty {
+                lines.append("  shape mismatch: " + report.mismatched.joined(separator: "; "))
+            }
             return lines.joined(separator: "\n")
         }
     }
@@ -51,7 +53,9 @@ public enum Checkpoint {
     /// Sets the module's tensors from `file` (names under `prefix`); with `strict`, throws unless
     /// every name and shape matches, before changing anything.
     @discardableResult
-    public static func load(_ module: Module, from file: Safetensors, prefix: String = "", strict: Bool = true) throws -> LoadReport {
+    public static func load(_ module: Module, from file: Safetensors, prefix: String = "", strict: Bool = true) throws
+        -> LoadReport
+    {
         var report = LoadReport()
         var assignments: [(Tensor) -> Void] = []
         var values: [Tensor] = []
@@ -64,7 +68,10 @@ public enum Checkpoint {
         }
         for (name, shape, assign) in params + buffers {
             let key = prefix + name
-            guard let entry = file.entries[key] else { report.missing.append(key); continue }
+            guard let entry = file.entries[key] else {
+                report.missing.append(key)
+                continue
+            }
             used.insert(key)
             guard entry.shape == shape else {
                 report.mismatched.append("\(key): file \(entry.shape) vs model \(shape)")
@@ -81,7 +88,9 @@ public enum Checkpoint {
 
     /// Reads a safetensors file and loads it into the module.
     @discardableResult
-    public static func load(_ module: Module, from url: URL, prefix: String = "", strict: Bool = true) throws -> LoadReport {
+    public static func load(_ module: Module, from url: URL, prefix: String = "", strict: Bool = true) throws
+        -> LoadReport
+    {
         try load(module, from: try Safetensors(contentsOf: url), prefix: prefix, strict: strict)
     }
 

@@ -18,8 +18,9 @@ public struct ClassificationMetrics: Sendable {
 
     /// Adds a batch of logits [N, classes], labels and the batch's mean loss.
     public mutating func add(logits: Tensor, labels: [Int], meanLoss: Float? = nil) {
-        precondition(logits.rank == 2 && logits.shape[1] == classes && logits.shape[0] == labels.count,
-                     "metrics: logits \(logits.shape) for \(labels.count) labels of \(classes) classes")
+        precondition(
+            logits.rank == 2 && logits.shape[1] == classes && logits.shape[0] == labels.count,
+            "metrics: logits \(logits.shape) for \(labels.count) labels of \(classes) classes")
         logits.withUnsafeBufferPointer { l in
             for (i, label) in labels.enumerated() {
                 let row = l.baseAddress! + i * classes

@@ -33,7 +33,8 @@ struct FrozenForward {
             audit = 0
             return
         }
-        let fingerprint = TeacherFingerprint(model: m.model, plan: m.plan, taps: taps, encoding: storePlan.options.encoding)
+        let fingerprint = TeacherFingerprint(
+            model: m.model, plan: m.plan, taps: taps, encoding: storePlan.options.encoding)
         store = try TeacherStore(directory: storePlan.directory, options: storePlan.options, fingerprint: fingerprint)
         mode = storePlan.mode
         audit = storePlan.audit
@@ -59,11 +60,13 @@ struct FrozenForward {
         if hits.isComplete { return hits.outputs }
         let served = Set(hits.positions)
         let missing = (0..<batch.count).filter { !served.contains($0) }
-        let computed = compute(hits.positions.isEmpty ? batch.images : batch.images.rows(missing), sharingThreads: sharingThreads)
+        let computed = compute(
+            hits.positions.isEmpty ? batch.images : batch.images.rows(missing), sharingThreads: sharingThreads)
         if mode != .read {
             let storable = missing.indices.filter { !batch.isFresh[missing[$0]] }
-            try store.append(storable.map { keys[missing[$0]] },
-                             outputs: storable.count == missing.count ? computed : computed.mapValues { $0.rows(storable) })
+            try store.append(
+                storable.map { keys[missing[$0]] },
+                outputs: storable.count == missing.count ? computed : computed.mapValues { $0.rows(storable) })
         }
         // Serve what a later hit would: the stored precision (and top-k), so results do not
         // depend on whether a sample was already in the store.
@@ -71,7 +74,9 @@ struct FrozenForward {
         if hits.positions.isEmpty { return fresh }
         var merged: [String: Tensor] = [:]
         for (tap, value) in fresh {
-            guard let stored = hits.outputs[tap] else { throw StoreError.invalidOutputs("stored outputs of \(name) lack tap \(tap)") }
+            guard let stored = hits.outputs[tap] else {
+                throw StoreError.invalidOutputs("stored outputs of \(name) lack tap \(tap)")
+            }
             merged[tap] = Tensor.interleaving(stored, at: hits.positions, value, at: missing)
         }
         return merged
@@ -80,7 +85,8 @@ struct FrozenForward {
     /// Recomputes the audited share of `hits` and records their drift in the store's metrics. A
     /// hit is audited when a hash of its key and the epoch falls below `audit`: a pure function,
     /// so the pipelined and inline executors audit the same samples.
-    private func check(_ hits: StoreHits, of batch: Batch, keys: [StoreKey], store: TeacherStore, sharingThreads: Bool) {
+    private func check(_ hits: StoreHits, of batch: Batch, keys: [StoreKey], store: TeacherStore, sharingThreads: Bool)
+    {
         let rows = hits.positions.indices.filter { i in
             let key = keys[hits.positions[i]].digest
             var z = key.high ^ (key.low &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(batch.epoch)
@@ -89,8 +95,9 @@ struct FrozenForward {
             return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53) < audit
         }
         guard !rows.isEmpty else { return }
-        let live = store.roundTrip(compute(batch.images.rows(rows.map { hits.positions[$0] }), sharingThreads: sharingThreads),
-                                   count: rows.count)
+        let live = store.roundTrip(
+            compute(batch.images.rows(rows.map { hits.positions[$0] }), sharingThreads: sharingThreads),
+            count: rows.count)
         let served = hits.outputs.mapValues { $0.rows(rows) }
         store.recordAudit(OutputDrift.measure(stored: served, live: live, encoding: store.options.encoding).byTap)
     }

@@ -17,21 +17,26 @@ public enum StoreFill {
 
     /// Fills the stores of `plan` for shards `shards` (nil: all) — of those samples only `share`'s
     /// contiguous part (an MPI rank's) — calling `progress` with (batches done, batches total).
-    public static func run(plan: TrainingPlan, shards: ClosedRange<Int>? = nil, share: (part: Int, of: Int) = (0, 1),
-                           progress: (Int, Int) -> Void = { _, _ in }) throws -> Report {
+    public static func run(
+        plan: TrainingPlan, shards: ClosedRange<Int>? = nil, share: (part: Int, of: Int) = (0, 1),
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> Report {
         let started = Date()
         let stored = plan.forwards.filter { $0.store != nil }
         guard !stored.isEmpty else { throw TrainingError.setup("\(plan.name): no stage has a store: entry") }
         let data = try DatasetUnion(directories: plan.trainData)
         let loader = try DataLoader(sources: data, batchSize: plan.batchSize, shuffle: false, seed: plan.seed)
         let selected = (0..<data.count).filter { shards?.contains(data.shard(of: $0)) ?? true }
-        let members = Array(selected[(selected.count * share.part / share.of)..<(selected.count * (share.part + 1) / share.of)])
+        let members = Array(
+            selected[(selected.count * share.part / share.of)..<(selected.count * (share.part + 1) / share.of)])
         let models = try ModelSet(plan: plan)
         let batches = (members.count + plan.batchSize - 1) / plan.batchSize
         var work: [(forward: FrozenForward, augmenter: Augmenter)] = []
         for var forward in stored {
             guard let stream = plan.stream(named: forward.stream), stream.views > 0 else {
-                throw TrainingError.setup("\(plan.name): stage '\(forward.name)' reads '\(forward.stream)', which draws fresh views (views: 0); fill needs views: N > 0")
+                throw TrainingError.setup(
+                    "\(plan.name): stage '\(forward.name)' reads '\(forward.stream)', which draws fresh views (views: 0); fill needs views: N > 0"
+                )
             }
             if forward.store?.mode == .read { forward.store?.mode = .readwrite }
             work.append((try FrozenForward(forward, models: models), try plan.augmenter(stream, input: data.layout)))

@@ -10,10 +10,13 @@ extension TeacherFingerprint {
     init(model: Classifier, plan: TrainingPlan.ModelPlan, taps: [String], encoding: PayloadEncoding) {
         var state = Safetensors()
         Checkpoint.stateDict(of: model, into: &state)
-        var options = ["in_channels": "\(plan.inChannels)", "classes": "\(plan.classes)", "image_size": "\(plan.imageSize)",
-                       "hidden": plan.hidden.map(String.init).joined(separator: ",")]
+        var options = [
+            "in_channels": "\(plan.inChannels)", "classes": "\(plan.classes)", "image_size": "\(plan.imageSize)",
+            "hidden": plan.hidden.map(String.init).joined(separator: ","),
+        ]
         if InferencePlan.supports(model) { options["path"] = "inference-v1" }
-        self.init(arch: plan.arch, options: options, weights: [UInt8](state.serialized()), taps: taps, encoding: encoding)
+        self.init(
+            arch: plan.arch, options: options, weights: [UInt8](state.serialized()), taps: taps, encoding: encoding)
     }
 }
 
@@ -24,8 +27,11 @@ extension TrainingPlan {
         let models = try ModelSet(plan: self)
         var out: [String: TeacherFingerprint] = [:]
         for forward in forwards {
-            guard let store = forward.store, let m = models.models.first(where: { $0.name == forward.model }) else { continue }
-            out[forward.name] = TeacherFingerprint(model: m.model, plan: m.plan, taps: forward.taps, encoding: store.options.encoding)
+            guard let store = forward.store, let m = models.models.first(where: { $0.name == forward.model }) else {
+                continue
+            }
+            out[forward.name] = TeacherFingerprint(
+                model: m.model, plan: m.plan, taps: forward.taps, encoding: store.options.encoding)
         }
         return out
     }

@@ -29,9 +29,11 @@ import Testing
     @Test func stateDictNamesFollowPyTorch() throws {
         let model = try ModelZoo.make("resnet20", inChannels: 1, classes: 10, seed: 1)
         let names = Set(model.namedParameters().map(\.0) + model.namedBuffers().map(\.0))
-        for expected in ["conv1.weight", "bn1.running_mean", "bn1.num_batches_tracked", "layer1.0.conv1.weight",
-                         "layer2.0.downsample.0.weight", "layer2.0.downsample.1.running_var", "layer3.2.bn2.bias",
-                         "fc.weight", "fc.bias"] {
+        for expected in [
+            "conv1.weight", "bn1.running_mean", "bn1.num_batches_tracked", "layer1.0.conv1.weight",
+            "layer2.0.downsample.0.weight", "layer2.0.downsample.1.running_var", "layer3.2.bn2.bias",
+            "fc.weight", "fc.bias",
+        ] {
             #expect(names.contains(expected), "missing \(expected)")
         }
         let pytorchNames = Set(fixtureStateDict("resnet20.init.").entries.keys)

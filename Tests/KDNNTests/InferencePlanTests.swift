@@ -15,15 +15,17 @@ import Testing
     @Test(arguments: 0..<cases.count)
     func agreesWithTheEvaluationForward(index: Int) throws {
         let (name, channels, side) = Self.cases[index]
-        try expectAgreement(try ModelZoo.make(name, inChannels: channels, classes: 10, imageSize: side, hidden: [64, 32], seed: 3),
-                            name: name, channels: channels, side: side)
+        try expectAgreement(
+            try ModelZoo.make(name, inChannels: channels, classes: 10, imageSize: side, hidden: [64, 32], seed: 3),
+            name: name, channels: channels, side: side)
     }
 
     /// Bottleneck blocks (pointwise convolutions read in place) and widths that are no multiple
     /// of the micro-kernel's 16 columns.
     @Test func agreesOnBottlenecksAndRaggedWidths() throws {
-        let model = CIFARResNet(depth: 20, widths: [16, 8, 12, 20], bottleneck: true, inChannels: 3, classes: 10,
-                                init: ParameterInitializer(seed: 5))
+        let model = CIFARResNet(
+            depth: 20, widths: [16, 8, 12, 20], bottleneck: true, inChannels: 3, classes: 10,
+            init: ParameterInitializer(seed: 5))
         try expectAgreement(model, name: "bottleneck resnet", channels: 3, side: 15)
     }
 
@@ -40,7 +42,9 @@ import Testing
                 #expect(got.shape == want.shape, "\(name) \(tap) shape")
                 let scale = want.scalars.map(abs).max() ?? 0
                 let error = zip(got.scalars, want.scalars).map { abs($0 - $1) }.max() ?? 0
-                #expect(error <= 1e-5 * max(scale, 1e-3), "\(name) \(tap) (asked: \(taps.count) taps): max |Δ| \(error) of \(scale)")
+                #expect(
+                    error <= 1e-5 * max(scale, 1e-3),
+                    "\(name) \(tap) (asked: \(taps.count) taps): max |Δ| \(error) of \(scale)")
             }
             // A second batch reuses the plan's buffers.
             #expect(plan(x)["logits"] == planned["logits"], "\(name) second batch")

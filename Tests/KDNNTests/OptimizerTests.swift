@@ -13,7 +13,9 @@ import Testing
     static func tensor(_ name: String) -> Tensor { try! reference.tensor(name) }
 
     static func optimizer(_ name: String, _ p: Parameter) -> Optimizer {
-        let group = { (lr: Float, wd: Float) in [ParameterGroup(parameters: [("p", p)], learningRate: lr, weightDecay: wd)] }
+        let group = { (lr: Float, wd: Float) in
+            [ParameterGroup(parameters: [("p", p)], learningRate: lr, weightDecay: wd)]
+        }
         switch name {
         case "sgd": return SGD(groups: group(0.1, 0))
         case "sgd_momentum": return SGD(groups: group(0.1, 1e-2), momentum: 0.9, dampening: 0.1)

@@ -19,16 +19,21 @@ import Testing
         let model = try Self.model(name)
         try Checkpoint.load(model, from: fixtureStateDict("\(name).init."))
         let x = Variable(constant: fixture("\(name).x"))
-        expectClose(model(x, ForwardContext(tape: nil, training: false)).value, fixture("\(name).logits_eval"), "\(name) eval logits")
-        expectClose(model(x, ForwardContext(tape: nil, training: true)).value, fixture("\(name).logits_train"), "\(name) train logits")
+        expectClose(
+            model(x, ForwardContext(tape: nil, training: false)).value, fixture("\(name).logits_eval"),
+            "\(name) eval logits")
+        expectClose(
+            model(x, ForwardContext(tape: nil, training: true)).value, fixture("\(name).logits_train"),
+            "\(name) train logits")
     }
 
     @Test(arguments: ["mlp", "cnn", "resnet8"])
     func oneSGDStep(name: String) throws {
         let model = try Self.model(name)
         try Checkpoint.load(model, from: fixtureStateDict("\(name).init."))
-        let optimizer = SGD(groups: [ParameterGroup(parameters: model.namedParameters(), learningRate: 0.1, weightDecay: 5e-4)],
-                            momentum: 0.9, nesterov: true)
+        let optimizer = SGD(
+            groups: [ParameterGroup(parameters: model.namedParameters(), learningRate: 0.1, weightDecay: 5e-4)],
+            momentum: 0.9, nesterov: true)
         let tape = Tape()
         let ctx = ForwardContext(tape: tape, training: true)
         let logits = model(Variable(constant: fixture("\(name).x")), ctx)

@@ -56,10 +56,12 @@ import Testing
             }
         }
         let what = "c\(t.c) o\(t.o) \(t.hw)x\(t.hw) s\(t.stride) p\(t.pad)"
-        expectClose(Convolution.forward(input: x, weight: w, bias: b, geometry: g),
-                    Tensor(shape: [n, t.o, oh, ow], scalars: y), "\(what) forward")
-        let grads = Convolution.backward(gradOutput: gy, input: x, weight: w, geometry: g,
-                                         needInput: true, needWeight: true, needBias: false)
+        expectClose(
+            Convolution.forward(input: x, weight: w, bias: b, geometry: g),
+            Tensor(shape: [n, t.o, oh, ow], scalars: y), "\(what) forward")
+        let grads = Convolution.backward(
+            gradOutput: gy, input: x, weight: w, geometry: g,
+            needInput: true, needWeight: true, needBias: false)
         expectClose(grads.input!, Tensor(shape: x.shape, scalars: gx), "\(what) input gradient")
         expectClose(grads.weight!, Tensor(shape: w.shape, scalars: gw), "\(what) weight gradient")
     }

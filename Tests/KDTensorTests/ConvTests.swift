@@ -15,8 +15,9 @@ import Testing
         let x = fixture("\(name).x"), w = fixture("\(name).w"), b = fixture("\(name).b"), gy = fixture("\(name).gy")
         let y = Convolution.forward(input: x, weight: w, bias: b, geometry: geometry)
         expectClose(y, fixture("\(name).y"), "\(name) forward")
-        let g = Convolution.backward(gradOutput: gy, input: x, weight: w, geometry: geometry,
-                                needInput: true, needWeight: true, needBias: true)
+        let g = Convolution.backward(
+            gradOutput: gy, input: x, weight: w, geometry: geometry,
+            needInput: true, needWeight: true, needBias: true)
         expectClose(g.input!, fixture("\(name).gx"), "\(name) input gradient")
         expectClose(g.weight!, fixture("\(name).gw"), "\(name) weight gradient")
         expectClose(g.bias!, fixture("\(name).gb"), "\(name) bias gradient")
@@ -28,9 +29,11 @@ import Testing
         let saved = ThreadBudget.threads
         defer { ThreadBudget.threads = saved }
         ThreadBudget.threads = 1
-        let one = Convolution.backward(gradOutput: gy, input: x, weight: w, geometry: g, needInput: true, needWeight: true, needBias: false)
+        let one = Convolution.backward(
+            gradOutput: gy, input: x, weight: w, geometry: g, needInput: true, needWeight: true, needBias: false)
         ThreadBudget.threads = 2
-        let two = Convolution.backward(gradOutput: gy, input: x, weight: w, geometry: g, needInput: true, needWeight: true, needBias: false)
+        let two = Convolution.backward(
+            gradOutput: gy, input: x, weight: w, geometry: g, needInput: true, needWeight: true, needBias: false)
         #expect(one.weight == two.weight)
         #expect(one.input == two.input)
     }

@@ -19,7 +19,9 @@ import Testing
         #expect(u.scalars.allSatisfy { $0 >= 0 && $0 < 1 })
         #expect(abs(z.mean().scalar) < 0.01)
         #expect(abs(z.squared().mean().scalar - 1) < 0.02)
-        let counts = (0..<n).reduce(into: [Int](repeating: 0, count: 10)) { c, i in c[r.integer(UInt64(i), below: 10)] += 1 }
+        let counts = (0..<n).reduce(into: [Int](repeating: 0, count: 10)) { c, i in
+            c[r.integer(UInt64(i), below: 10)] += 1
+        }
         #expect(counts.allSatisfy { abs($0 - n / 10) < 500 })
     }
 }

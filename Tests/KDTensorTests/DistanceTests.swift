@@ -28,7 +28,9 @@ import Testing
         for i in 0..<n {
             for j in 0..<n {
                 for k in 0..<n {
-                    cosines[(i * n + j) * n + k] = (0..<d).reduce(0) { $0 + unit[(i * n + j) * d + $1] * unit[(i * n + k) * d + $1] }
+                    cosines[(i * n + j) * n + k] = (0..<d).reduce(0) {
+                        $0 + unit[(i * n + j) * d + $1] * unit[(i * n + k) * d + $1]
+                    }
                 }
             }
         }
@@ -38,7 +40,7 @@ import Testing
     @Test func gramCosinesMatchTheDefinitionInDouble() {
         // Offset rows far from the origin, and a repeated row (its angles are 0, as normalize(0) is 0).
         var rows = CounterRandom(seed: 7).normalTensor(Shape([12, 9]), std: 1).scalars.map { $0 + 20 }
-        rows.replaceSubrange(9 * 9 ..< 10 * 9, with: rows[2 * 9 ..< 3 * 9])
+        rows.replaceSubrange(9 * 9..<10 * 9, with: rows[2 * 9..<3 * 9])
         let x = Tensor(shape: [12, 9], scalars: rows)
         let (cosines, _) = x.tripletAngleCosines()
         let expected = Self.directCosines(x)

@@ -25,17 +25,19 @@ import Testing
             // The path under test: streamed into the aligned C, plainly 16 bytes off the line.
             let problem = a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
-                    GEMMProblem(transA: false, transB: false, m: m, n: n, k: k, alpha: 1.5, a: a.baseAddress!, lda: k,
-                                b: b.baseAddress!, ldb: n, beta: beta, c: c, ldc: n)
+                    GEMMProblem(
+                        transA: false, transB: false, m: m, n: n, k: k, alpha: 1.5, a: a.baseAddress!, lda: k,
+                        b: b.baseAddress!, ldb: n, beta: beta, c: c, ldc: n)
                 }
             }
             #expect(problem.streamsC == (offset == 0), "k=\(k) offset=\(offset)")
             c.update(from: old, count: m * n)
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
-                    GEMM.sgemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1.5,
-                               a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: n,
-                               beta: beta, c: c, ldc: n, threads: 2)
+                    GEMM.sgemm(
+                        transA: false, transB: false, m: m, n: n, k: k, alpha: 1.5,
+                        a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: n,
+                        beta: beta, c: c, ldc: n, threads: 2)
                 }
             }
             return Array(UnsafeBufferPointer(start: c, count: m * n))

@@ -12,7 +12,9 @@ private struct Matrix {
         ld = cols + padding
         var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
         storage = (0..<max(1, rows * ld)).map { _ in
-            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
             return Float(state >> 40) / Float(1 << 23) - 1
         }
     }
@@ -33,12 +35,18 @@ private struct Case: CustomStringConvertible {
 /// Runs sgemm on `test` with C initially filled by `initialC` and returns (C, Double reference).
 /// `blockedThreads` bypasses the size heuristics and runs the packed path on exactly that many
 /// threads, so small tests still exercise the multi-threaded splits.
-private func run(_ test: Case, threads: Int? = nil, blockedThreads: Int? = nil,
-                 initialC: Float? = nil) -> (got: [Float], want: [Double], ldc: Int) {
-    let a = test.transA ? Matrix(rows: test.k, cols: test.m, padding: test.padding, seed: 1)
-                        : Matrix(rows: test.m, cols: test.k, padding: test.padding, seed: 1)
-    let b = test.transB ? Matrix(rows: test.n, cols: test.k, padding: test.padding, seed: 2)
-                        : Matrix(rows: test.k, cols: test.n, padding: test.padding, seed: 2)
+private func run(
+    _ test: Case, threads: Int? = nil, blockedThreads: Int? = nil,
+    initialC: Float? = nil
+) -> (got: [Float], want: [Double], ldc: Int) {
+    let a =
+        test.transA
+        ? Matrix(rows: test.k, cols: test.m, padding: test.padding, seed: 1)
+        : Matrix(rows: test.m, cols: test.k, padding: test.padding, seed: 1)
+    let b =
+        test.transB
+        ? Matrix(rows: test.n, cols: test.k, padding: test.padding, seed: 2)
+        : Matrix(rows: test.k, cols: test.n, padding: test.padding, seed: 2)
     var c = Matrix(rows: test.m, cols: test.n, padding: test.padding, seed: 3)
     if let initialC { c.storage = [Float](repeating: initialC, count: c.storage.count) }
     var want = [Double](repeating: 0, count: test.m * test.n)
@@ -58,15 +66,18 @@ private func run(_ test: Case, threads: Int? = nil, blockedThreads: Int? = nil,
         b.storage.withUnsafeBufferPointer { bp in
             c.storage.withUnsafeMutableBufferPointer { cp in
                 if let blockedThreads {
-                    GEMMProblem(transA: test.transA, transB: test.transB, m: test.m, n: test.n, k: test.k,
-                            alpha: test.alpha, a: ap.baseAddress!, lda: a.ld, b: bp.baseAddress!, ldb: b.ld,
-                            beta: test.beta, c: cp.baseAddress!, ldc: c.ld)
-                        .multiplyBlocked(threads: blockedThreads)
+                    GEMMProblem(
+                        transA: test.transA, transB: test.transB, m: test.m, n: test.n, k: test.k,
+                        alpha: test.alpha, a: ap.baseAddress!, lda: a.ld, b: bp.baseAddress!, ldb: b.ld,
+                        beta: test.beta, c: cp.baseAddress!, ldc: c.ld
+                    )
+                    .multiplyBlocked(threads: blockedThreads)
                     return
                 }
-                GEMM.sgemm(transA: test.transA, transB: test.transB, m: test.m, n: test.n, k: test.k,
-                           alpha: test.alpha, a: ap.baseAddress!, lda: a.ld, b: bp.baseAddress!, ldb: b.ld,
-                           beta: test.beta, c: cp.baseAddress!, ldc: c.ld, threads: threads)
+                GEMM.sgemm(
+                    transA: test.transA, transB: test.transB, m: test.m, n: test.n, k: test.k,
+                    alpha: test.alpha, a: ap.baseAddress!, lda: a.ld, b: bp.baseAddress!, ldb: b.ld,
+                    beta: test.beta, c: cp.baseAddress!, ldc: c.ld, threads: threads)
             }
         }
     }
@@ -75,8 +86,10 @@ private func run(_ test: Case, threads: Int? = nil, blockedThreads: Int? = nil,
 
 /// Checks every element of C against the reference with a Float-honest tolerance, and that the
 /// padding between rows of C was left alone.
-private func expectMatches(_ test: Case, threads: Int? = nil, blockedThreads: Int? = nil,
-                           initialC: Float? = nil) {
+private func expectMatches(
+    _ test: Case, threads: Int? = nil, blockedThreads: Int? = nil,
+    initialC: Float? = nil
+) {
     let (got, want, ldc) = run(test, threads: threads, blockedThreads: blockedThreads, initialC: initialC)
     let tolerance = 1e-5 * Double(max(test.k, 1)).squareRoot() * Double(max(abs(test.alpha), 1))
     var worst = 0.0
@@ -102,8 +115,10 @@ private func expectMatches(_ test: Case, threads: Int? = nil, blockedThreads: In
 
     @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
     func allTransposesMatchReference(transA: Bool, transB: Bool) {
-        for (m, n, k) in [(1, 1, 1), (7, 17, 63), (65, 63, 17), (129, 65, 7), (17, 129, 65),
-                          (63, 7, 129), (1, 129, 65), (129, 1, 17), (65, 65, 1)] {
+        for (m, n, k) in [
+            (1, 1, 1), (7, 17, 63), (65, 63, 17), (129, 65, 7), (17, 129, 65),
+            (63, 7, 129), (1, 129, 65), (129, 1, 17), (65, 65, 1),
+        ] {
             expectMatches(Case(transA: transA, transB: transB, m: m, n: n, k: k), threads: 1)
         }
     }
@@ -146,16 +161,20 @@ private func expectMatches(_ test: Case, threads: Int? = nil, blockedThreads: In
 
     @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
     func paddedLeadingDimensions(transA: Bool, transB: Bool) {
-        expectMatches(Case(transA: transA, transB: transB, m: 65, n: 63, k: 129, alpha: 1.5, beta: 0.5,
-                           padding: 5))
+        expectMatches(
+            Case(
+                transA: transA, transB: transB, m: 65, n: 63, k: 129, alpha: 1.5, beta: 0.5,
+                padding: 5))
         expectMatches(Case(transA: transA, transB: transB, m: 7, n: 17, k: 7, padding: 3))
     }
 
     @Test func resultsDoNotDependOnThreadCount() {
-        for test in [Case(m: 129, n: 65, k: 300, beta: 0.5), Case(transA: true, m: 7, n: 300, k: 63),
-                     Case(transB: true, m: 200, n: 17, k: 65, alpha: 2, beta: 1),
-                     // B large enough to be packed by all threads together.
-                     Case(m: 13, n: 520, k: 260, beta: 1)] {
+        for test in [
+            Case(m: 129, n: 65, k: 300, beta: 0.5), Case(transA: true, m: 7, n: 300, k: 63),
+            Case(transB: true, m: 200, n: 17, k: 65, alpha: 2, beta: 1),
+            // B large enough to be packed by all threads together.
+            Case(m: 13, n: 520, k: 260, beta: 1),
+        ] {
             let single = run(test, blockedThreads: 1).got
             for threads in [2, 3, 4] {
                 #expect(run(test, blockedThreads: threads).got == single, "\(test) with \(threads) threads")
@@ -186,14 +205,16 @@ private func expectMatches(_ test: Case, threads: Int? = nil, blockedThreads: In
             a.withUnsafeBufferPointer { a in
                 b.withUnsafeBufferPointer { b in
                     short.withUnsafeMutableBufferPointer { c in
-                        GEMM.sgemm(transA: transA, transB: false, m: m, n: n, k: k, alpha: 1.5,
-                                   a: a.baseAddress!, lda: transA ? padded : k, b: b.baseAddress!, ldb: n,
-                                   beta: beta, c: c.baseAddress!, ldc: n, threads: 1)
+                        GEMM.sgemm(
+                            transA: transA, transB: false, m: m, n: n, k: k, alpha: 1.5,
+                            a: a.baseAddress!, lda: transA ? padded : k, b: b.baseAddress!, ldb: n,
+                            beta: beta, c: c.baseAddress!, ldc: n, threads: 1)
                     }
                     full.withUnsafeMutableBufferPointer { c in
-                        GEMM.sgemm(transA: transA, transB: false, m: padded, n: n, k: k, alpha: 1.5,
-                                   a: a.baseAddress!, lda: transA ? padded : k, b: b.baseAddress!, ldb: n,
-                                   beta: beta, c: c.baseAddress!, ldc: n, threads: 1)
+                        GEMM.sgemm(
+                            transA: transA, transB: false, m: padded, n: n, k: k, alpha: 1.5,
+                            a: a.baseAddress!, lda: transA ? padded : k, b: b.baseAddress!, ldb: n,
+                            beta: beta, c: c.baseAddress!, ldc: n, threads: 1)
                     }
                 }
             }

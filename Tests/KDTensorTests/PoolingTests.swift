@@ -2,8 +2,10 @@ import KDTensor
 import Testing
 
 @Suite struct PoolingTests {
-    @Test(arguments: [("maxpool2s2", Conv2dGeometry(kernel: 2, stride: 2)),
-                      ("maxpool3s2p1", Conv2dGeometry(kernel: 3, stride: 2, padding: 1))])
+    @Test(arguments: [
+        ("maxpool2s2", Conv2dGeometry(kernel: 2, stride: 2)),
+        ("maxpool3s2p1", Conv2dGeometry(kernel: 3, stride: 2, padding: 1)),
+    ])
     func maxPoolMatchesPyTorch(name: String, geometry: Conv2dGeometry) {
         let x = fixture("\(name).x")
         let (y, argmax) = Pooling.maxForward(x, geometry: geometry)
@@ -12,8 +14,10 @@ import Testing
         expectClose(gx, fixture("\(name).gx"), "\(name) backward")
     }
 
-    @Test(arguments: [("avgpool3s1p1", Conv2dGeometry(kernel: 3, stride: 1, padding: 1)),
-                      ("avgpool2s2", Conv2dGeometry(kernel: 2, stride: 2))])
+    @Test(arguments: [
+        ("avgpool3s1p1", Conv2dGeometry(kernel: 3, stride: 1, padding: 1)),
+        ("avgpool2s2", Conv2dGeometry(kernel: 2, stride: 2)),
+    ])
     func averagePoolMatchesPyTorch(name: String, geometry: Conv2dGeometry) {
         let x = fixture("\(name).x")
         expectClose(Pooling.averageForward(x, geometry: geometry), fixture("\(name).y"), "\(name) forward")

@@ -21,7 +21,9 @@ import Testing
         file.set("w", Tensor.ones([4]))
         let good = file.serialized()
         #expect(throws: Safetensors.FormatError.self) { try Safetensors(data: good.prefix(5), origin: "f") }
-        #expect(throws: Safetensors.FormatError.self) { try Safetensors(data: good.prefix(good.count - 1), origin: "f") }
+        #expect(throws: Safetensors.FormatError.self) {
+            try Safetensors(data: good.prefix(good.count - 1), origin: "f")
+        }
         var garbled = good
         garbled[8] = 0x78
         #expect(throws: Safetensors.FormatError.self) { try Safetensors(data: garbled, origin: "f") }

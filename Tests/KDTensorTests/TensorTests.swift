@@ -47,9 +47,11 @@ import Testing
         // Large enough to be split over threads; NaN and signed zeros included.
         let count = 3 * (1 << 16) + 5
         let specials: [Float] = [.nan, 0, -0.0, .infinity, -.infinity, 1e-30, -1e-30]
-        let x = Tensor(shape: [count], scalars: (0..<count).map { i in
-            i < specials.count ? specials[i] : Float(i % 97) - 48.5
-        })
+        let x = Tensor(
+            shape: [count],
+            scalars: (0..<count).map { i in
+                i < specials.count ? specials[i] : Float(i % 97) - 48.5
+            })
         let g = Tensor(shape: [count], scalars: (0..<count).map { Float($0 % 13) - 6 })
         let y = x.relu(), dx = g.reluBackward(input: x)
         for i in 0..<count {
@@ -67,7 +69,8 @@ import Testing
         let operators: [(Float, Float) -> Float] = [(+), (-), (*), (/)]
         for (result, op) in zip(results, operators) {
             #expect(result.shape == a.shape)
-            #expect((0..<count).allSatisfy { result.scalars[$0].bitPattern == op(a.scalars[$0], b.scalars[$0]).bitPattern })
+            #expect(
+                (0..<count).allSatisfy { result.scalars[$0].bitPattern == op(a.scalars[$0], b.scalars[$0]).bitPattern })
         }
     }
 }

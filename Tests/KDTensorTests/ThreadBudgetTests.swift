@@ -86,7 +86,10 @@ private final class TwoPartyBarrier: @unchecked Sendable {
     private var arrived = 0
 
     func arrive() {
-        let isFirst = lock.withLock { arrived += 1; return arrived == 1 }
+        let isFirst = lock.withLock {
+            arrived += 1
+            return arrived == 1
+        }
         if isFirst { first.wait() } else { first.signal() }
     }
 }

@@ -14,8 +14,9 @@ func runDataBenchmark(_ args: [String]) throws {
     defer { try? FileManager.default.removeItem(at: work) }
 
     let importStart = Date()
-    try DatasetImport.run(source, name: "fashion-mnist-train", to: work.appendingPathComponent("train"),
-                          options: ImportOptions(classes: FashionMNIST.classes))
+    try DatasetImport.run(
+        source, name: "fashion-mnist-train", to: work.appendingPathComponent("train"),
+        options: ImportOptions(classes: FashionMNIST.classes))
     let importSeconds = Date().timeIntervalSince(importStart)
 
     var best = (total: Double.infinity, open: 0.0, epoch: 0.0)
@@ -24,9 +25,12 @@ func runDataBenchmark(_ args: [String]) throws {
         let t0 = Date()
         let dataset = try ShardedDataset(directory: work.appendingPathComponent("train"))
         let t1 = Date()
-        let augmenter = try Augmenter(ops: [.padCrop(size: 28, pad: 2), .hflip(probability: 0.5),
-                                            .normalize(mean: [FashionMNIST.mean], std: [FashionMNIST.std])],
-                                      views: 4, seed: 7, input: dataset.layout)
+        let augmenter = try Augmenter(
+            ops: [
+                .padCrop(size: 28, pad: 2), .hflip(probability: 0.5),
+                .normalize(mean: [FashionMNIST.mean], std: [FashionMNIST.std]),
+            ],
+            views: 4, seed: 7, input: dataset.layout)
         let loader = try DataLoader(dataset: dataset, batchSize: 128, seed: 7, augmenter: augmenter)
         var samples = 0
         for batch in loader.epoch(epoch) {
@@ -43,20 +47,26 @@ func runDataBenchmark(_ args: [String]) throws {
     let epochSamplesPerSecond = n / best.epoch
     let reference = runReference()
 
-    print("data: Fashion-MNIST train (60000 × 1×28×28 uint8), pad_crop 28/2 + hflip 0.5 + normalize, batch 128, 1 thread")
+    print(
+        "data: Fashion-MNIST train (60000 × 1×28×28 uint8), pad_crop 28/2 + hflip 0.5 + normalize, batch 128, 1 thread")
     print(String(format: "  import (gunzip + parse + write shards): %.2f s", importSeconds))
     print(String(format: "  kdflow  open+verify shards %.3f s, epoch %.3f s", best.open, best.epoch))
-    print(String(format: "  kdflow  %10.0f samples/s (open + epoch), %10.0f samples/s (epoch only)", samplesPerSecond, epochSamplesPerSecond))
+    print(
+        String(
+            format: "  kdflow  %10.0f samples/s (open + epoch), %10.0f samples/s (epoch only)", samplesPerSecond,
+            epochSamplesPerSecond))
     if let reference {
         print(String(format: "  numpy   %10.0f samples/s (np.load + epoch, reference)", reference))
     } else {
         print("  numpy   reference unavailable (python3 with numpy not found)")
     }
     print(String(format: "  (checksum %.4f)", checksum))
-    var json = String(format: "{\"samples_per_s\": %.0f, \"epoch_samples_per_s\": %.0f, \"target_samples_per_s\": 50000",
-                      samplesPerSecond, epochSamplesPerSecond)
+    var json = String(
+        format: "{\"samples_per_s\": %.0f, \"epoch_samples_per_s\": %.0f, \"target_samples_per_s\": 50000",
+        samplesPerSecond, epochSamplesPerSecond)
     if let reference {
-        json += String(format: ", \"reference_samples_per_s\": %.0f, \"ratio\": %.2f", reference, samplesPerSecond / reference)
+        json += String(
+            format: ", \"reference_samples_per_s\": %.0f, \"ratio\": %.2f", reference, samplesPerSecond / reference)
     }
     print(json + "}")
 }
@@ -77,6 +87,7 @@ private func runReference() -> Double? {
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     guard process.terminationStatus == 0, let text = String(data: output, encoding: .utf8),
-          let last = text.split(separator: "\n").last else { return nil }
+        let last = text.split(separator: "\n").last
+    else { return nil }
     return Double(last.trimmingCharacters(in: .whitespaces))
 }

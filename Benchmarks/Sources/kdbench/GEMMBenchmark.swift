@@ -19,7 +19,9 @@ func runGEMMBenchmark(_ args: [String]) throws {
     ]
     let only = args.firstIndex(of: "--shape").map { args[$0 + 1] }
     let threadList = args.firstIndex(of: "--threads").map { [Int(args[$0 + 1])!] } ?? [1, 2]
-    let cases = shapes.filter { only == nil || "\($0.m)x\($0.n)x\($0.k)" == only }.flatMap { shape in threadList.map { GEMMCase(m: shape.m, n: shape.n, k: shape.k, threads: $0) } }
+    let cases = shapes.filter { only == nil || "\($0.m)x\($0.n)x\($0.k)" == only }.flatMap { shape in
+        threadList.map { GEMMCase(m: shape.m, n: shape.n, k: shape.k, threads: $0) }
+    }
 
     let reference: ReferenceServer
     do {
@@ -32,7 +34,9 @@ func runGEMMBenchmark(_ args: [String]) throws {
     let blas = (reference.header["blas"] as? [[String: Any]] ?? []).map { library in
         "\(library["internal_api"] ?? "?") \(library["version"] ?? "?") coretype=\(library["architecture"] ?? "?")"
     }
-    print("reference: numpy \(reference.header["numpy"] ?? "?"), \(blas.isEmpty ? "no BLAS reported" : blas.joined(separator: ", "))")
+    print(
+        "reference: numpy \(reference.header["numpy"] ?? "?"), \(blas.isEmpty ? "no BLAS reported" : blas.joined(separator: ", "))"
+    )
 
     var kdflowSeconds = [[[Double]]](repeating: [], count: cases.count)
     var numpySeconds = [[[Double]]](repeating: [], count: cases.count)
@@ -45,7 +49,8 @@ func runGEMMBenchmark(_ args: [String]) throws {
                 if kdflowTurn {
                     kdflowSeconds[index].append(test.timeKDFlow(reps: reps))
                 } else {
-                    numpySeconds[index].append(try reference.seconds("time \(test.m) \(test.n) \(test.k) \(test.threads) \(reps)"))
+                    numpySeconds[index].append(
+                        try reference.seconds("time \(test.m) \(test.n) \(test.k) \(test.threads) \(reps)"))
                 }
             }
         }
@@ -84,13 +89,14 @@ private struct GEMMCase {
             return Float(state >> 8) / Float(1 << 23) - 1
         }
         let a = alignedFloats(m * k), b = alignedFloats(k * n), c = alignedFloats(m * n)
-        defer { [a, b, c].forEach { $0.deallocate() } }
+        defer { for buffer in [a, b, c] { buffer.deallocate() } }
         for i in 0..<m * k { a[i] = next() }
         for i in 0..<k * n { b[i] = next() }
         c.initialize(repeating: 0, count: m * n)
         func multiply() {
-            GEMM.sgemm(transA: false, transB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n,
-                       c: c, ldc: n, threads: threads)
+            GEMM.sgemm(
+                transA: false, transB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n,
+                c: c, ldc: n, threads: threads)
         }
         let warmUpEnd = DispatchTime.now().uptimeNanoseconds + UInt64(warmUpSeconds * 1e9)
         repeat { multiply() } while DispatchTime.now().uptimeNanoseconds < warmUpEnd

@@ -18,7 +18,9 @@ func runKDTableBenchmark(_ args: [String]) throws {
         for method in kdTableMethods {
             if method.name == "student" { fillSeconds += try fillTeacherStore(seed: seed, fresh: fresh) }
             let run = try kdTableRun(method, seed: seed, fresh: fresh)
-            let top1 = try RunComparison(runs: [URL(fileURLWithPath: runDirectory(method.name, seed: seed))], model: method.model).last.mean
+            let top1 = try RunComparison(
+                runs: [URL(fileURLWithPath: runDirectory(method.name, seed: seed))], model: method.model
+            ).last.mean
             log("seed \(seed) \(method.name): " + String(format: "top-1 %.2f %%, %.0f s", top1, run.seconds))
             results[method.name, default: []].append(run)
         }
@@ -28,10 +30,12 @@ func runKDTableBenchmark(_ args: [String]) throws {
     // `kdflow compare`'s statistics over each row's seeds: the last epoch's top-1, never the best.
     var comparisons: [String: RunComparison] = [:]
     for method in kdTableMethods {
-        comparisons[method.name] = try RunComparison(runs: seeds.map { URL(fileURLWithPath: runDirectory(method.name, seed: $0)) },
-                                                     model: method.model)
+        comparisons[method.name] = try RunComparison(
+            runs: seeds.map { URL(fileURLWithPath: runDirectory(method.name, seed: $0)) },
+            model: method.model)
     }
-    let table = KDTableReport(methods: kdTableMethods, results: results, comparisons: comparisons, seeds: seeds, totalSeconds: total)
+    let table = KDTableReport(
+        methods: kdTableMethods, results: results, comparisons: comparisons, seeds: seeds, totalSeconds: total)
     try table.write(into: repositoryRoot.appendingPathComponent("RESULTS.md"))
     print(table.markdown)
     print(table.json)
@@ -53,17 +57,21 @@ private func runDirectory(_ name: String, seed: Int) -> String { "runs/kd-table/
 /// What points a pipeline's teacher at the seed's teacher and its store. Every teacher stage
 /// exposes the same taps, so the runs share one store (the key covers the taps).
 private func teacherOverrides(seed: Int) -> [String] {
-    ["models.teacher.weights=\(runDirectory("teacher", seed: seed))/teacher.safetensors",
-     "stages.teacher.taps=[logits, features, features.preact]",
-     "stages.teacher.store={dir: runs/kd-table/store-s\(seed), precision: fp16}"]
+    [
+        "models.teacher.weights=\(runDirectory("teacher", seed: seed))/teacher.safetensors",
+        "stages.teacher.taps=[logits, features, features.preact]",
+        "stages.teacher.store={dir: runs/kd-table/store-s\(seed), precision: fp16}",
+    ]
 }
 
 private func overrides(_ method: KDTableMethod, seed: Int) -> [String] {
     var list = ["seed=\(seed + method.seedOffset)", "outputs.dir=\(runDirectory(method.name, seed: seed))"]
     if method.model != "teacher" { list.append("epochs=\(method.epochs ?? kdTableStudentEpochs)") }
     if method.usesTeacher {
-        list += method.readsStore ? teacherOverrides(seed: seed)
-                                  : ["models.teacher.weights=\(runDirectory("teacher", seed: seed))/teacher.safetensors"]
+        list +=
+            method.readsStore
+            ? teacherOverrides(seed: seed)
+            : ["models.teacher.weights=\(runDirectory("teacher", seed: seed))/teacher.safetensors"]
     }
     return list + method.extraOverrides(seed)
 }
@@ -72,7 +80,9 @@ private func overrides(_ method: KDTableMethod, seed: Int) -> [String] {
 private func kdTableRun(_ method: KDTableMethod, seed: Int, fresh: Bool) throws -> KDTableRun {
     let dir = runDirectory(method.name, seed: seed)
     let record = URL(fileURLWithPath: "\(dir)/kd-table.json")
-    if !fresh, let data = try? Data(contentsOf: record), let run = try? JSONDecoder().decode(KDTableRun.self, from: data) {
+    if !fresh, let data = try? Data(contentsOf: record),
+        let run = try? JSONDecoder().decode(KDTableRun.self, from: data)
+    {
         return run
     }
     try? FileManager.default.removeItem(atPath: dir)
@@ -88,12 +98,17 @@ private func kdTableRun(_ method: KDTableMethod, seed: Int, fresh: Bool) throws 
 private func fillTeacherStore(seed: Int, fresh: Bool) throws -> Double {
     let marker = "runs/kd-table/store-s\(seed)/filled"
     if !fresh, let text = try? String(contentsOfFile: marker, encoding: .utf8),
-       let seconds = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+        let seconds = Double(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    {
         return seconds
     }
     let started = Date()
-    try runChecked(".build/release/kdflow", ["cache", "fill", "pipelines/fashion-kd.yaml", "seed=\(seed)",
-                                             "outputs.dir=\(runDirectory("store-fill", seed: seed))"] + teacherOverrides(seed: seed))
+    try runChecked(
+        ".build/release/kdflow",
+        [
+            "cache", "fill", "pipelines/fashion-kd.yaml", "seed=\(seed)",
+            "outputs.dir=\(runDirectory("store-fill", seed: seed))",
+        ] + teacherOverrides(seed: seed))
     let seconds = Date().timeIntervalSince(started)
     try Data(String(format: "%.1f\n", seconds).utf8).write(to: URL(fileURLWithPath: marker))
     log(String(format: "seed %d teacher store filled in %.0f s", seed, seconds))

@@ -24,69 +24,98 @@ struct KDTableMethod {
 
 /// The table's rows, in run order within a seed (the teacher first, then its store, then students).
 let kdTableMethods: [KDTableMethod] = [
-    KDTableMethod(name: "teacher", pipeline: "pipelines/quickstart-teacher.yaml", distils: "— (`cnn`, trained alone, 3 epochs)",
-                  baseline: nil, usesTeacher: false, model: "teacher"),
-    KDTableMethod(name: "teacher-b", pipeline: "pipelines/quickstart-teacher-b.yaml",
-                  distils: "— (the same `cnn` recipe from seed S + 100: the ensemble's second teacher)",
-                  baseline: nil, usesTeacher: false, model: "teacher", seedOffset: 100),
-    KDTableMethod(name: "student", pipeline: "pipelines/fashion-student.yaml", distils: "— (cross-entropy alone: the baseline)",
-                  baseline: nil, usesTeacher: false),
-    KDTableMethod(name: "kd", pipeline: "pipelines/fashion-kd.yaml", distils: "teacher logits (Hinton)",
-                  baseline: "student", usesTeacher: true),
-    KDTableMethod(name: "dkd", pipeline: "pipelines/fashion-dkd.yaml", distils: "teacher logits, target / non-target parts",
-                  baseline: "student", usesTeacher: true),
-    KDTableMethod(name: "overhaul", pipeline: "pipelines/fashion-overhaul.yaml",
-                  distils: "pre-ReLU features via a 1×1-conv+BN connector (margin, partial L2)",
-                  baseline: "student", usesTeacher: true),
-    KDTableMethod(name: "rkd", pipeline: "pipelines/fashion-rkd.yaml",
-                  distils: "distance and angle relations of penultimate features, plus KD on logits",
-                  baseline: "student", usesTeacher: true),
-    KDTableMethod(name: "lskd", pipeline: "pipelines/fashion-lskd.yaml", distils: "teacher logits, each row z-scored first (logit standardisation)",
-                  baseline: "student", usesTeacher: true),
-    KDTableMethod(name: "dist", pipeline: "pipelines/fashion-dist.yaml",
-                  distils: "inter- and intra-class Pearson relations of softened predictions (DIST)", baseline: "student", usesTeacher: true),
-    KDTableMethod(name: "mlkd", pipeline: "pipelines/fashion-mlkd.yaml",
-                  distils: "instance, class and batch relations of logits over 5 temperatures, weak and strong views (MLKD)",
-                  baseline: "student", usesTeacher: true),
-    KDTableMethod(name: "sp", pipeline: "pipelines/fashion-sp.yaml", distils: "batch similarity of penultimate activations (SP)",
-                  baseline: "student", usesTeacher: true),
-    KDTableMethod(name: "cc", pipeline: "pipelines/fashion-cc.yaml",
-                  distils: "correlation congruence of penultimate features through a linear + BN connector (CC)",
-                  baseline: "student", usesTeacher: true),
-    KDTableMethod(name: "ensemble", pipeline: "pipelines/fashion-ensemble.yaml",
-                  distils: "mean probabilities of two `cnn` teachers (teacher and teacher-b), each from its store",
-                  baseline: "student", usesTeacher: true,
-                  extraOverrides: { seed in
-                      ["models.teacher_b.weights=runs/kd-table/teacher-b-s\(seed)/teacher.safetensors",
-                       "stages.teacher_b.store={dir: runs/kd-table/store-b-s\(seed), precision: fp16}"]
-                  }),
-    KDTableMethod(name: "weak-strong", pipeline: "pipelines/fashion-weak-strong.yaml",
-                  distils: "teacher logits on a weak stored stream; the student on its own pad-crop + flip + cutout stream",
-                  baseline: "student", usesTeacher: true),
+    KDTableMethod(
+        name: "teacher", pipeline: "pipelines/quickstart-teacher.yaml", distils: "— (`cnn`, trained alone, 3 epochs)",
+        baseline: nil, usesTeacher: false, model: "teacher"),
+    KDTableMethod(
+        name: "teacher-b", pipeline: "pipelines/quickstart-teacher-b.yaml",
+        distils: "— (the same `cnn` recipe from seed S + 100: the ensemble's second teacher)",
+        baseline: nil, usesTeacher: false, model: "teacher", seedOffset: 100),
+    KDTableMethod(
+        name: "student", pipeline: "pipelines/fashion-student.yaml", distils: "— (cross-entropy alone: the baseline)",
+        baseline: nil, usesTeacher: false),
+    KDTableMethod(
+        name: "kd", pipeline: "pipelines/fashion-kd.yaml", distils: "teacher logits (Hinton)",
+        baseline: "student", usesTeacher: true),
+    KDTableMethod(
+        name: "dkd", pipeline: "pipelines/fashion-dkd.yaml", distils: "teacher logits, target / non-target parts",
+        baseline: "student", usesTeacher: true),
+    KDTableMethod(
+        name: "overhaul", pipeline: "pipelines/fashion-overhaul.yaml",
+        distils: "pre-ReLU features via a 1×1-conv+BN connector (margin, partial L2)",
+        baseline: "student", usesTeacher: true),
+    KDTableMethod(
+        name: "rkd", pipeline: "pipelines/fashion-rkd.yaml",
+        distils: "distance and angle relations of penultimate features, plus KD on logits",
+        baseline: "student", usesTeacher: true),
+    KDTableMethod(
+        name: "lskd", pipeline: "pipelines/fashion-lskd.yaml",
+        distils: "teacher logits, each row z-scored first (logit standardisation)",
+        baseline: "student", usesTeacher: true),
+    KDTableMethod(
+        name: "dist", pipeline: "pipelines/fashion-dist.yaml",
+        distils: "inter- and intra-class Pearson relations of softened predictions (DIST)", baseline: "student",
+        usesTeacher: true),
+    KDTableMethod(
+        name: "mlkd", pipeline: "pipelines/fashion-mlkd.yaml",
+        distils: "instance, class and batch relations of logits over 5 temperatures, weak and strong views (MLKD)",
+        baseline: "student", usesTeacher: true),
+    KDTableMethod(
+        name: "sp", pipeline: "pipelines/fashion-sp.yaml", distils: "batch similarity of penultimate activations (SP)",
+        baseline: "student", usesTeacher: true),
+    KDTableMethod(
+        name: "cc", pipeline: "pipelines/fashion-cc.yaml",
+        distils: "correlation congruence of penultimate features through a linear + BN connector (CC)",
+        baseline: "student", usesTeacher: true),
+    KDTableMethod(
+        name: "ensemble", pipeline: "pipelines/fashion-ensemble.yaml",
+        distils: "mean probabilities of two `cnn` teachers (teacher and teacher-b), each from its store",
+        baseline: "student", usesTeacher: true,
+        extraOverrides: { seed in
+            [
+                "models.teacher_b.weights=runs/kd-table/teacher-b-s\(seed)/teacher.safetensors",
+                "stages.teacher_b.store={dir: runs/kd-table/store-b-s\(seed), precision: fp16}",
+            ]
+        }),
+    KDTableMethod(
+        name: "weak-strong", pipeline: "pipelines/fashion-weak-strong.yaml",
+        distils: "teacher logits on a weak stored stream; the student on its own pad-crop + flip + cutout stream",
+        baseline: "student", usesTeacher: true),
     // The view bank against its two ends, on one pad-crop + flip recipe: fully offline (2 stored
     // views), the bank (a fresh view with probability 0.25 from epoch 3), fully online (views: 0).
-    KDTableMethod(name: "kd-crop", pipeline: "pipelines/fashion-kd-bank.yaml",
-                  distils: "teacher logits on pad-crop + flip, 2 stored views (fresh: 0, fully offline)",
-                  baseline: "student", usesTeacher: true, extraOverrides: { _ in ["stages.augment.fresh=0"] }),
-    KDTableMethod(name: "kd-bank", pipeline: "pipelines/fashion-kd-bank.yaml",
-                  distils: "as kd-crop, but a view bank: from epoch 3 a fresh view (teacher live) with probability 0.25",
-                  baseline: "student", usesTeacher: true),
-    KDTableMethod(name: "kd-online", pipeline: "pipelines/fashion-kd-bank.yaml",
-                  distils: "as kd-crop, but a fresh view every epoch (views: 0), the teacher live every step",
-                  baseline: "student", usesTeacher: true, readsStore: false,
-                  extraOverrides: { _ in ["stages.augment.views=0", "stages.augment.fresh=0", "stages.teacher.store={mode: off}"] }),
-    KDTableMethod(name: "dml", pipeline: "pipelines/fashion-dml.yaml", distils: "a peer's logits (no teacher)",
-                  baseline: "student", usesTeacher: false),
-    KDTableMethod(name: "udml", pipeline: "pipelines/fashion-udml.yaml", distils: "a peer's logits and features (no teacher)",
-                  baseline: "student", usesTeacher: false),
-    KDTableMethod(name: "at", pipeline: "pipelines/fashion-at.yaml",
-                  distils: "spatial attention of both conv layers (a `cnn` student; its baseline is the teacher row)",
-                  baseline: "teacher", usesTeacher: true, epochs: 3, readsStore: false),
-    KDTableMethod(name: "nst", pipeline: "pipelines/fashion-nst.yaml",
-                  distils: "distribution of the last conv's channel maps (NST; a `cnn` student; its baseline is the teacher row)",
-                  baseline: "teacher", usesTeacher: true, epochs: 3, readsStore: false),
-    KDTableMethod(name: "ssld-baseline", pipeline: "pipelines/fashion-ssld-baseline.yaml",
-                  distils: "— (cross-entropy on the labelled 10 % alone)", baseline: nil, usesTeacher: false),
-    KDTableMethod(name: "ssld", pipeline: "pipelines/fashion-ssld.yaml",
-                  distils: "teacher soft targets on all images + CE on the labelled 10 %", baseline: "ssld-baseline", usesTeacher: true),
+    KDTableMethod(
+        name: "kd-crop", pipeline: "pipelines/fashion-kd-bank.yaml",
+        distils: "teacher logits on pad-crop + flip, 2 stored views (fresh: 0, fully offline)",
+        baseline: "student", usesTeacher: true, extraOverrides: { _ in ["stages.augment.fresh=0"] }),
+    KDTableMethod(
+        name: "kd-bank", pipeline: "pipelines/fashion-kd-bank.yaml",
+        distils: "as kd-crop, but a view bank: from epoch 3 a fresh view (teacher live) with probability 0.25",
+        baseline: "student", usesTeacher: true),
+    KDTableMethod(
+        name: "kd-online", pipeline: "pipelines/fashion-kd-bank.yaml",
+        distils: "as kd-crop, but a fresh view every epoch (views: 0), the teacher live every step",
+        baseline: "student", usesTeacher: true, readsStore: false,
+        extraOverrides: { _ in ["stages.augment.views=0", "stages.augment.fresh=0", "stages.teacher.store={mode: off}"]
+        }),
+    KDTableMethod(
+        name: "dml", pipeline: "pipelines/fashion-dml.yaml", distils: "a peer's logits (no teacher)",
+        baseline: "student", usesTeacher: false),
+    KDTableMethod(
+        name: "udml", pipeline: "pipelines/fashion-udml.yaml", distils: "a peer's logits and features (no teacher)",
+        baseline: "student", usesTeacher: false),
+    KDTableMethod(
+        name: "at", pipeline: "pipelines/fashion-at.yaml",
+        distils: "spatial attention of both conv layers (a `cnn` student; its baseline is the teacher row)",
+        baseline: "teacher", usesTeacher: true, epochs: 3, readsStore: false),
+    KDTableMethod(
+        name: "nst", pipeline: "pipelines/fashion-nst.yaml",
+        distils: "distribution of the last conv's channel maps (NST; a `cnn` student; its baseline is the teacher row)",
+        baseline: "teacher", usesTeacher: true, epochs: 3, readsStore: false),
+    KDTableMethod(
+        name: "ssld-baseline", pipeline: "pipelines/fashion-ssld-baseline.yaml",
+        distils: "— (cross-entropy on the labelled 10 % alone)", baseline: nil, usesTeacher: false),
+    KDTableMethod(
+        name: "ssld", pipeline: "pipelines/fashion-ssld.yaml",
+        distils: "teacher soft targets on all images + CE on the labelled 10 %", baseline: "ssld-baseline",
+        usesTeacher: true),
 ]

@@ -51,7 +51,9 @@ final class ReferenceServer {
 
     /// Seconds of a `time …` request.
     func seconds(_ line: String) throws -> [Double] {
-        guard let seconds = try request(line) as? [Double] else { throw Failure(description: "\(name): no timings for `\(line)`") }
+        guard let seconds = try request(line) as? [Double] else {
+            throw Failure(description: "\(name): no timings for `\(line)`")
+        }
         return seconds
     }
 

@@ -7,7 +7,8 @@ import Foundation
 func runStoreAccuracyBenchmark(_ args: [String]) throws {
     let root = referenceDirectory.deletingLastPathComponent().deletingLastPathComponent()
     let kdflow = root.appendingPathComponent(".build/release/kdflow").path
-    try runChecked("/usr/bin/env", ["swift", "build", "-c", "release", "--product", "kdflow", "--package-path", root.path])
+    try runChecked(
+        "/usr/bin/env", ["swift", "build", "-c", "release", "--product", "kdflow", "--package-path", root.path])
     let out = root.appendingPathComponent("runs/store-accuracy")
     try? FileManager.default.removeItem(at: out)
     let configs: [(name: String, store: [String])] = [
@@ -19,8 +20,12 @@ func runStoreAccuracyBenchmark(_ args: [String]) throws {
     var rows: [(name: String, top1: Double, bytes: Data)] = []
     for (i, config) in configs.enumerated() {
         let dir = out.appendingPathComponent("run\(i)")
-        try runChecked(kdflow, ["run", "pipelines/quickstart.yaml", "outputs.dir=\(dir.path)",
-                                "stages.teacher.store.dir=\(dir.appendingPathComponent("store").path)"] + config.store, in: root)
+        try runChecked(
+            kdflow,
+            [
+                "run", "pipelines/quickstart.yaml", "outputs.dir=\(dir.path)",
+                "stages.teacher.store.dir=\(dir.appendingPathComponent("store").path)",
+            ] + config.store, in: root)
         let epochs = try epochRecords(dir)
         let top1 = ((epochs.last?["eval"] as? [String: Any])?["student"] as? [String: Any])?["top1"] as? Double ?? .nan
         rows.append((config.name, top1, try Data(contentsOf: dir.appendingPathComponent("student.safetensors"))))
@@ -30,6 +35,9 @@ func runStoreAccuracyBenchmark(_ args: [String]) throws {
         let same = row.bytes == rows[0].bytes ? "bit-identical" : "differ"
         print(String(format: "%-11@  %13.2f%%   %@", row.name, 100 * row.top1, row.name == "no store" ? "—" : same))
     }
-    printJSONLine(["no_store_top1": rows[0].top1, "fp32_top1": rows[1].top1, "fp16_top1": rows[2].top1, "fp16_top3_top1": rows[3].top1,
-                   "fp32_bit_identical": rows[1].bytes == rows[0].bytes])
+    printJSONLine([
+        "no_store_top1": rows[0].top1, "fp32_top1": rows[1].top1, "fp16_top1": rows[2].top1,
+        "fp16_top3_top1": rows[3].top1,
+        "fp32_bit_identical": rows[1].bytes == rows[0].bytes,
+    ])
 }

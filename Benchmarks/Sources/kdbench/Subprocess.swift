@@ -2,7 +2,9 @@ import Foundation
 
 /// Runs a command and returns its last stdout line parsed as a JSON object (the convention of
 /// every kdbench worker and Python reference script).
-func runJSONWorker(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> [String: Any] {
+func runJSONWorker(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> [String:
+    Any]
+{
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -16,18 +18,21 @@ func runJSONWorker(_ executable: String, _ arguments: [String], environment: [St
     process.waitUntilExit()
     let text = String(decoding: data, as: UTF8.self)
     guard process.terminationStatus == 0,
-          let last = text.split(separator: "\n").last,
-          let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
+        let last = text.split(separator: "\n").last,
+        let object = try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any]
     else {
-        throw WorkerError(command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus, output: text)
+        throw WorkerError(
+            command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus, output: text)
     }
     return object
 }
 
 /// Runs a command (in `directory`, with `environment` added) with its output on standard error,
 /// throwing when it fails.
-func runChecked(_ executable: String, _ arguments: [String], in directory: URL? = nil,
-                environment: [String: String] = [:]) throws {
+func runChecked(
+    _ executable: String, _ arguments: [String], in directory: URL? = nil,
+    environment: [String: String] = [:]
+) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -37,7 +42,8 @@ func runChecked(_ executable: String, _ arguments: [String], in directory: URL? 
     try process.run()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-        throw WorkerError(command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus, output: "")
+        throw WorkerError(
+            command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus, output: "")
     }
 }
 

@@ -13,8 +13,9 @@ func testSplitAgreement(_ model: Classifier, _ plan: InferencePlan) throws -> St
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("kdbench-fashion")
     try FashionMNIST.importMissing(root: root)
     let data = try ShardedDataset(directory: FashionMNIST.shardDirectories(root: root).test)
-    let augmenter = try Augmenter(ops: [.normalize(mean: [FashionMNIST.mean], std: [FashionMNIST.std])], views: 1, seed: 0,
-                                  input: data.layout)
+    let augmenter = try Augmenter(
+        ops: [.normalize(mean: [FashionMNIST.mean], std: [FashionMNIST.std])], views: 1, seed: 0,
+        input: data.layout)
     let loader = try DataLoader(dataset: data, batchSize: 500, shuffle: false, seed: 0, augmenter: augmenter)
     var samples = 0, sameArgmax = 0
     var maxRelative: Float = 0

@@ -19,7 +19,8 @@ import KDTensor
 func runTeacherForwardBenchmark(_ args: [String]) throws {
     let rounds = intOption("--rounds", in: args) ?? 5
     let reps = intOption("--reps", in: args) ?? 3
-    let archs = args.firstIndex(of: "--archs").map { args[$0 + 1].split(separator: ",").map(String.init) }
+    let archs =
+        args.firstIndex(of: "--archs").map { args[$0 + 1].split(separator: ",").map(String.init) }
         ?? ["cnn", "resnet20", "wrn_16_2", "resnet32x4"]
     var weights: [String: String] = [:]
     for (i, arg) in args.enumerated() where arg == "--weights" && i + 1 < args.count {
@@ -53,8 +54,9 @@ func runTeacherForwardBenchmark(_ args: [String]) throws {
         let (planned, eval) = (plan(input)["logits"]!, evalForward(model, input))
         file.set("\(arch).logits", planned)
         let error = zip(planned.scalars, eval.scalars).map { abs($0 - $1) }.max() ?? 0
-        print("agreement \(arch): planned vs eval-path forward max |Δ| \(error) of max |logit| \(eval.scalars.map(abs).max() ?? 0), "
-              + "argmax equal \(planned.argmaxLastAxis() == eval.argmaxLastAxis())")
+        print(
+            "agreement \(arch): planned vs eval-path forward max |Δ| \(error) of max |logit| \(eval.scalars.map(abs).max() ?? 0), "
+                + "argmax equal \(planned.argmaxLastAxis() == eval.argmaxLastAxis())")
     }
     let models = workdir.appendingPathComponent("models.safetensors")
     try file.serialized().write(to: models)
@@ -71,8 +73,10 @@ func runTeacherForwardBenchmark(_ args: [String]) throws {
     let agreement = reference.header["agreement"] as? [String: [String: Any]] ?? [:]
     for arch in archs {
         let a = agreement[arch] ?? [:]
-        print("agreement \(arch): max |logit| \(a["max_abs_logit"] ?? "?"), max |Δ| PyTorch \(a["pytorch_max_abs_diff"] ?? "?"), "
-              + "ONNX Runtime \(a["onnxruntime_max_abs_diff"] ?? "?"); argmax equal \(a["pytorch_argmax_equal"] ?? "?")/\(a["onnxruntime_argmax_equal"] ?? "?")")
+        print(
+            "agreement \(arch): max |logit| \(a["max_abs_logit"] ?? "?"), max |Δ| PyTorch \(a["pytorch_max_abs_diff"] ?? "?"), "
+                + "ONNX Runtime \(a["onnxruntime_max_abs_diff"] ?? "?"); argmax equal \(a["pytorch_argmax_equal"] ?? "?")/\(a["onnxruntime_argmax_equal"] ?? "?")"
+        )
     }
 
     let sides = ["kdflow", "pytorch", "onnxruntime", "kdflow-eval"]
@@ -87,29 +91,37 @@ func runTeacherForwardBenchmark(_ args: [String]) throws {
                 if side == 0 {
                     seconds[index][side].append(timeKDFlow(threads: test.threads, reps: reps) { _ = plan(input) })
                 } else if side == 3 {
-                    seconds[index][side].append(timeKDFlow(threads: test.threads, reps: reps) { _ = evalForward(model, input) })
+                    seconds[index][side].append(
+                        timeKDFlow(threads: test.threads, reps: reps) { _ = evalForward(model, input) })
                 } else {
-                    seconds[index][side].append(try reference.seconds("time \(sides[side]) \(test.arch) \(test.threads) \(reps)"))
+                    seconds[index][side].append(
+                        try reference.seconds("time \(sides[side]) \(test.arch) \(test.threads) \(reps)"))
                 }
             }
         }
     }
 
-    print("model       threads  kdflow samples/s  PyTorch samples/s  ORT samples/s  eval-path samples/s  ×PyTorch  ×ORT  ×eval-path")
+    print(
+        "model       threads  kdflow samples/s  PyTorch samples/s  ORT samples/s  eval-path samples/s  ×PyTorch  ×ORT  ×eval-path"
+    )
     var ratios: [String: Any] = [:]
     var overPyTorch: [Double] = [], overORT: [Double] = []
     for (index, test) in cases.enumerated() {
         let rate = (0..<sides.count).map { Double(batch) / median(seconds[index][$0].flatMap { $0 }) }
-        let perRound = { (side: Int) in median((0..<rounds).map { median(seconds[index][side][$0]) / median(seconds[index][0][$0]) }) }
+        let perRound = { (side: Int) in
+            median((0..<rounds).map { median(seconds[index][side][$0]) / median(seconds[index][0][$0]) })
+        }
         let (pt, ort, eval) = (perRound(1), perRound(2), perRound(3))
         overPyTorch.append(pt)
         overORT.append(ort)
         ratios["teacher_forward_\(test.arch)_t\(test.threads)_over_pytorch"] = (pt * 1000).rounded() / 1000
         ratios["teacher_forward_\(test.arch)_t\(test.threads)_over_onnxruntime"] = (ort * 1000).rounded() / 1000
         ratios["teacher_forward_\(test.arch)_t\(test.threads)_over_eval_path"] = (eval * 1000).rounded() / 1000
-        print(test.arch.padding(toLength: 11, withPad: " ", startingAt: 0) + " \(pad(test.threads, 7))  \(pad(rate[0], 16))  "
-              + "\(pad(rate[1], 17))  \(pad(rate[2], 13))  \(pad(rate[3], 19))  \(pad(pt, 8, digits: 2))  \(pad(ort, 4, digits: 2))  "
-              + pad(eval, 10, digits: 2))
+        print(
+            test.arch.padding(toLength: 11, withPad: " ", startingAt: 0)
+                + " \(pad(test.threads, 7))  \(pad(rate[0], 16))  "
+                + "\(pad(rate[1], 17))  \(pad(rate[2], 13))  \(pad(rate[3], 19))  \(pad(pt, 8, digits: 2))  \(pad(ort, 4, digits: 2))  "
+                + pad(eval, 10, digits: 2))
     }
     ratios["teacher_forward_over_pytorch_min"] = ((overPyTorch.min() ?? 0) * 1000).rounded() / 1000
     ratios["teacher_forward_over_onnxruntime_min"] = ((overORT.min() ?? 0) * 1000).rounded() / 1000
@@ -146,7 +158,10 @@ private func randomizeBatchNorm(_ model: Module) {
     var stream: UInt64 = 100
     for case let (_, bn as BatchNorm) in model.namedModules() {
         let shape = bn.weight.value.shape
-        func draw() -> CounterRandom { stream += 1; return CounterRandom(seed: stream) }
+        func draw() -> CounterRandom {
+            stream += 1
+            return CounterRandom(seed: stream)
+        }
         bn.weight.value = draw().uniformTensor(shape, low: 0.5, high: 1.5)
         bn.bias.value = draw().normalTensor(shape, std: 0.1)
         bn.runningMean.value = draw().normalTensor(shape, std: 0.1)

@@ -25,13 +25,18 @@ func runTrainStepBenchmark(_ args: [String]) throws {
         for (index, (model, steps, threads)) in configs.enumerated() {
             for kdflowTurn in round % 2 == 0 ? [true, false] : [false, true] {
                 if kdflowTurn {
-                    let mine = try runJSONWorker(CommandLine.arguments[0], ["train-step", "--worker", model, "\(threads)", "\(steps)"])
+                    let mine = try runJSONWorker(
+                        CommandLine.arguments[0], ["train-step", "--worker", model, "\(threads)", "\(steps)"])
                     ours[index].append(mine["steps_per_s"] as! Double)
                     ourPeak[index] = max(ourPeak[index], mine["peak_mib"] as! Double)
                 } else if torchMissing == nil {
-                    let reply = try runJSONWorker(python, pythonPrefix + [referenceDirectory.appendingPathComponent("train_step.py").path,
-                                                                          model, "\(threads)", "\(steps)"],
-                                                  environment: referenceEnvironment)
+                    let reply = try runJSONWorker(
+                        python,
+                        pythonPrefix + [
+                            referenceDirectory.appendingPathComponent("train_step.py").path,
+                            model, "\(threads)", "\(steps)",
+                        ],
+                        environment: referenceEnvironment)
                     guard let rate = reply["steps_per_s"] as? Double else {
                         torchMissing = reply["error"] as? String ?? "unknown error"
                         continue
@@ -53,8 +58,10 @@ func runTrainStepBenchmark(_ args: [String]) throws {
         let ratio = median(zip(ours[index], theirs[index]).map { $0 / $1 })
         minRatio = min(minRatio, ratio)
         ratios["train_step_\(model)_t\(threads)"] = (ratio * 1000).rounded() / 1000
-        print(String(format: "%-8@ %7d  %14.2f  %15.2f  %5.2f  %10.0f  %11.0f", model, threads, median(ours[index]),
-                     median(theirs[index]), ratio, ourPeak[index], theirPeak[index]))
+        print(
+            String(
+                format: "%-8@ %7d  %14.2f  %15.2f  %5.2f  %10.0f  %11.0f", model, threads, median(ours[index]),
+                median(theirs[index]), ratio, ourPeak[index], theirPeak[index]))
     }
     if let torchMissing { print("PyTorch skipped: \(torchMissing)") }
     ratios["train_step_ratio_min"] = minRatio.isFinite ? (minRatio * 1000).rounded() / 1000 : NSNull()
@@ -64,7 +71,8 @@ func runTrainStepBenchmark(_ args: [String]) throws {
 private func trainStepWorker(model name: String, threads: Int, steps: Int) throws {
     ThreadBudget.threads = threads
     let model = try ModelZoo.make(name, inChannels: 1, classes: 10, seed: 0)
-    let optimizer = SGD(groups: [ParameterGroup(parameters: model.namedParameters(), learningRate: 0.01)], momentum: 0.9)
+    let optimizer = SGD(
+        groups: [ParameterGroup(parameters: model.namedParameters(), learningRate: 0.01)], momentum: 0.9)
     let x = Variable(constant: CounterRandom(seed: 1).normalTensor([128, 1, 28, 28]))
     let labels = (0..<128).map { CounterRandom(seed: 2).integer(UInt64($0), below: 10) }
     func step() {

@@ -38,14 +38,15 @@ public final class InferencePlan: @unchecked Sendable {
         let program = self.program(for: key)
         let sizes = program.taps.map { n * $0.shape.reduce(1, *) }
         let outputs = sizes.map { UnsafeMutablePointer<Float>.allocate(capacity: max($0, 1)) }
-        defer { outputs.forEach { $0.deallocate() } }
+        defer { for output in outputs { output.deallocate() } }
         let imageFloats = key.reduce(1, *)
         images.withUnsafeBufferPointer { x in
             ThreadBudget.parallelChunks(n) { chunk in
                 let arena = take(program, key: key, rows: chunk.count)
                 for i in chunk {
-                    program.runTrunk(x.baseAddress! + i * imageFloats, index: i, row: i - chunk.lowerBound, arena: arena,
-                                     outputs: outputs)
+                    program.runTrunk(
+                        x.baseAddress! + i * imageFloats, index: i, row: i - chunk.lowerBound, arena: arena,
+                        outputs: outputs)
                 }
                 program.runHead(rows: chunk.count, first: chunk.lowerBound, arena: arena, outputs: outputs)
                 giveBack(arena, key: key)
@@ -53,7 +54,9 @@ public final class InferencePlan: @unchecked Sendable {
         }
         var result: [String: Tensor] = [:]
         for (index, tap) in program.taps.enumerated() {
-            result[tap.name] = Tensor(shape: Shape([n] + tap.shape)) { $0.baseAddress!.update(from: outputs[index], count: sizes[index]) }
+            result[tap.name] = Tensor(shape: Shape([n] + tap.shape)) {
+                $0.baseAddress!.update(from: outputs[index], count: sizes[index])
+            }
         }
         return result
     }

@@ -33,8 +33,10 @@ extension InferenceProgram {
 
         /// `layer` then, when given, evaluation-mode `bn` folded into its weight and bias; the
         /// `residual` added and ReLU applied in the same pass; with `pool`, 2×2 max-pooled.
-        mutating func convolution(_ layer: Conv2d, bn: BatchNorm? = nil, _ x: Activation, relu: Bool,
-                                  residual: Activation? = nil, pool: Bool = false) -> Activation {
+        mutating func convolution(
+            _ layer: Conv2d, bn: BatchNorm? = nil, _ x: Activation, relu: Bool,
+            residual: Activation? = nil, pool: Bool = false
+        ) -> Activation {
             let x = channelsLast(x)
             let g = layer.geometry
             let o = layer.weight.value.shape[0]
@@ -51,9 +53,11 @@ extension InferenceProgram {
             }
             let dst = take(oh * ow * o)
             let pooled = pool ? take((oh / 2) * (ow / 2) * o) : nil
-            program.trunk.append(.convolution(ConvolutionStep(
-                src: x.slot, dst: dst, residual: residual?.slot, h: x.h, w: x.w, c: x.c, o: o, geometry: g,
-                weight: weight, bias: folded.bias, relu: relu, pooled: pooled)))
+            program.trunk.append(
+                .convolution(
+                    ConvolutionStep(
+                        src: x.slot, dst: dst, residual: residual?.slot, h: x.h, w: x.w, c: x.c, o: o, geometry: g,
+                        weight: weight, bias: folded.bias, relu: relu, pooled: pooled)))
             guard let pooled else { return Activation(slot: dst, h: oh, w: ow, c: o) }
             release(Activation(slot: dst, h: oh, w: ow, c: o))
             return Activation(slot: pooled, h: oh / 2, w: ow / 2, c: o)
@@ -69,11 +73,14 @@ extension InferenceProgram {
 
         /// Evaluation-mode `bn` on its own (it precedes a ReLU, so no convolution can absorb it).
         mutating func batchNorm(_ bn: BatchNorm, _ x: Activation, relu: Bool) -> Activation {
-            let scale = BatchNormKernel.evaluationScale(gamma: bn.weight.value, runningVar: bn.runningVar.value, eps: bn.eps)
+            let scale = BatchNormKernel.evaluationScale(
+                gamma: bn.weight.value, runningVar: bn.runningVar.value, eps: bn.eps)
             let mean = bn.runningMean.value.scalars, beta = bn.bias.value.scalars
             let dst = take(x.floats)
-            program.trunk.append(.affine(src: x.slot, dst: dst, rows: x.h * x.w, cols: x.c, scale: scale,
-                                         shift: (0..<x.c).map { beta[$0] - mean[$0] * scale[$0] }, relu: relu))
+            program.trunk.append(
+                .affine(
+                    src: x.slot, dst: dst, rows: x.h * x.w, cols: x.c, scale: scale,
+                    shift: (0..<x.c).map { beta[$0] - mean[$0] * scale[$0] }, relu: relu))
             return Activation(slot: dst, h: x.h, w: x.w, c: x.c)
         }
 
@@ -123,8 +130,10 @@ extension InferenceProgram {
             }
             let dst = program.headWidths.count
             program.headWidths.append(outputs)
-            program.head.append(.linear(src: x.slot, dst: dst, inputs: inputs, outputs: outputs, weight: weight,
-                                        bias: layer.bias?.value.scalars, relu: relu))
+            program.head.append(
+                .linear(
+                    src: x.slot, dst: dst, inputs: inputs, outputs: outputs, weight: weight,
+                    bias: layer.bias?.value.scalars, relu: relu))
             return HeadValue(slot: dst, width: outputs, channelsLast: nil)
         }
 
@@ -146,7 +155,8 @@ private func fold(_ layer: Conv2d, _ bn: BatchNorm?) -> (weight: [Float], bias: 
     let shape = layer.weight.value.shape
     let (o, c, kh, kw) = (shape[0], shape[1], shape[2], shape[3])
     let w = layer.weight.value.scalars
-    let scale = bn.map { BatchNormKernel.evaluationScale(gamma: $0.weight.value, runningVar: $0.runningVar.value, eps: $0.eps) }
+    let scale =
+        bn.map { BatchNormKernel.evaluationScale(gamma: $0.weight.value, runningVar: $0.runningVar.value, eps: $0.eps) }
         ?? [Float](repeating: 1, count: o)
     var weight = [Float](repeating: 0, count: w.count)
     for oo in 0..<o {

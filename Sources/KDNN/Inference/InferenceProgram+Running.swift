@@ -36,8 +36,10 @@ final class InferenceArena {
 extension InferenceProgram {
     /// Runs the trunk of one channels-first `image` (sample `index` of the batch), leaving its
     /// output in row `row` of head slot 0 and its taps in `outputs`.
-    func runTrunk(_ image: UnsafePointer<Float>, index: Int, row: Int, arena: InferenceArena,
-                  outputs: [UnsafeMutablePointer<Float>]) {
+    func runTrunk(
+        _ image: UnsafePointer<Float>, index: Int, row: Int, arena: InferenceArena,
+        outputs: [UnsafeMutablePointer<Float>]
+    ) {
         func slot(_ s: Int) -> UnsafePointer<Float> { s == Activation.input ? image : UnsafePointer(arena.slots[s]) }
         for step in trunk {
             switch step {
@@ -46,7 +48,8 @@ extension InferenceProgram {
             case let .toChannelsLast(dst, c, plane):
                 ChannelsLast.transpose(image, rows: c, cols: plane, into: arena.slots[dst])
             case let .affine(src, dst, rows, cols, scale, shift, relu):
-                ChannelsLast.affine(slot(src), rows: rows, cols: cols, scale: scale, shift: shift, relu: relu, into: arena.slots[dst])
+                ChannelsLast.affine(
+                    slot(src), rows: rows, cols: cols, scale: scale, shift: shift, relu: relu, into: arena.slots[dst])
             case let .relu(s, rows, cols):
                 ChannelsLast.finish(arena.slots[s], rows: rows, cols: cols, bias: nil, residual: nil, relu: true)
             case let .maxPool(src, dst, h, w, c):
@@ -61,18 +64,23 @@ extension InferenceProgram {
         }
     }
 
-    private func run(_ s: ConvolutionStep, input: UnsafePointer<Float>, residual: UnsafePointer<Float>?, arena: InferenceArena) {
+    private func run(
+        _ s: ConvolutionStep, input: UnsafePointer<Float>, residual: UnsafePointer<Float>?, arena: InferenceArena
+    ) {
         let out = arena.slots[s.dst]
         withOptionalPointer(s.bias) { bias in
             // Bias and ReLU commute with the max: with a pool they are applied once per pooled value.
             let (epilogueBias, relu) = s.pooled == nil ? (bias, s.relu) : (nil, false)
             switch s.weight {
             case .unfolded(let weight):
-                ChannelsLast.convolve(input, c: s.c, h: s.h, w: s.w, geometry: s.geometry, weight: weight, bias: epilogueBias,
-                                      residual: residual, relu: relu, scratch: arena.scratch, into: out)
+                ChannelsLast.convolve(
+                    input, c: s.c, h: s.h, w: s.w, geometry: s.geometry, weight: weight, bias: epilogueBias,
+                    residual: residual, relu: relu, scratch: arena.scratch, into: out)
             case .winograd(let weight):
-                ChannelsLast.convolve(input, h: s.h, w: s.w, padding: s.geometry.padding, winograd: weight, bias: epilogueBias, residual: residual,
-                                      relu: relu, scratch: arena.scratch, into: out)
+                ChannelsLast.convolve(
+                    input, h: s.h, w: s.w, padding: s.geometry.padding, winograd: weight, bias: epilogueBias,
+                    residual: residual,
+                    relu: relu, scratch: arena.scratch, into: out)
             }
             if let pooled = s.pooled {
                 let (oh, ow) = s.geometry.outputSize(h: s.h, w: s.w)
@@ -87,11 +95,13 @@ extension InferenceProgram {
             switch step {
             case let .linear(src, dst, inputs, outputs, weight, bias, relu):
                 weight.withUnsafeBufferPointer { w in
-                    GEMM.sgemm(transA: false, transB: true, m: rows, n: outputs, k: inputs, a: arena.head[src], lda: inputs,
-                               b: w.baseAddress!, ldb: inputs, c: arena.head[dst], ldc: outputs, threads: 1)
+                    GEMM.sgemm(
+                        transA: false, transB: true, m: rows, n: outputs, k: inputs, a: arena.head[src], lda: inputs,
+                        b: w.baseAddress!, ldb: inputs, c: arena.head[dst], ldc: outputs, threads: 1)
                 }
                 withOptionalPointer(bias) { bias in
-                    ChannelsLast.finish(arena.head[dst], rows: rows, cols: outputs, bias: bias, residual: nil, relu: relu)
+                    ChannelsLast.finish(
+                        arena.head[dst], rows: rows, cols: outputs, bias: bias, residual: nil, relu: relu)
                 }
             case let .relu(s, cols):
                 ChannelsLast.finish(arena.head[s], rows: rows, cols: cols, bias: nil, residual: nil, relu: true)

@@ -37,8 +37,9 @@ public final class BatchNorm: Module {
     public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
         let gamma = ctx.variable(weight), beta = ctx.variable(bias)
         guard ctx.training else {
-            return x.batchNormEvaluation(gamma: gamma, beta: beta, runningMean: runningMean.value,
-                                         runningVar: runningVar.value, eps: eps)
+            return x.batchNormEvaluation(
+                gamma: gamma, beta: beta, runningMean: runningMean.value,
+                runningVar: runningVar.value, eps: eps)
         }
         let (y, stats) = x.batchNormTraining(gamma: gamma, beta: beta, eps: eps)
         let updated = BatchNormKernel.updatedRunningStatistics(

@@ -11,8 +11,10 @@ public final class Conv2d: Module {
     public let geometry: Conv2dGeometry
 
     /// A layer with PyTorch's default initialisation.
-    public init(_ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = true, init ini: ParameterInitializer) {
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+        bias: Bool = true, init ini: ParameterInitializer
+    ) {
         let fanIn = inChannels * kernel * kernel
         weight = Parameter(ini.pytorchDefault([outChannels, inChannels, kernel, kernel], fanIn: fanIn))
         self.bias = bias ? Parameter(ini.pytorchDefault([outChannels], fanIn: fanIn)) : nil

@@ -19,8 +19,9 @@ public final class Linear: Module {
     }
 
     public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
-        precondition(x.shape.rank == 2 && x.shape[1] == weight.value.shape[1],
-                     "Linear expects [N, \(weight.value.shape[1])], got \(x.shape)")
+        precondition(
+            x.shape.rank == 2 && x.shape[1] == weight.value.shape[1],
+            "Linear expects [N, \(weight.value.shape[1])], got \(x.shape)")
         let y = x.matmul(ctx.variable(weight), transposeOther: true)
         return bias.map { y + ctx.variable($0) } ?? y
     }

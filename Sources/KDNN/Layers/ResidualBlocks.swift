@@ -23,11 +23,13 @@ public final class BasicBlock: Module, ResidualBlock {
         bn1 = BatchNorm(planes)
         conv2 = Conv2d(planes, planes, kernel: 3, padding: 1, bias: false, init: ini)
         bn2 = BatchNorm(planes)
-        downsample = stride != 1 || inPlanes != planes ? makeDownsample(inPlanes, planes, stride: stride, init: ini) : nil
+        downsample =
+            stride != 1 || inPlanes != planes ? makeDownsample(inPlanes, planes, stride: stride, init: ini) : nil
     }
 
     public override var children: [(String, Module)] {
-        [("conv1", conv1), ("bn1", bn1), ("conv2", conv2), ("bn2", bn2)] + (downsample.map { [("downsample", $0)] } ?? [])
+        [("conv1", conv1), ("bn1", bn1), ("conv2", conv2), ("bn2", bn2)]
+            + (downsample.map { [("downsample", $0)] } ?? [])
     }
 
     public func forwardWithPreactivation(_ x: Variable, _ ctx: ForwardContext) -> (output: Variable, preact: Variable) {
@@ -36,7 +38,9 @@ public final class BasicBlock: Module, ResidualBlock {
         return (preact.relu(), preact)
     }
 
-    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable { forwardWithPreactivation(x, ctx).output }
+    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+        forwardWithPreactivation(x, ctx).output
+    }
 }
 
 /// 1×1 → 3×3 → 1×1 (×4) convs with BN and a shortcut.
@@ -70,5 +74,7 @@ public final class Bottleneck: Module, ResidualBlock {
         return (preact.relu(), preact)
     }
 
-    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable { forwardWithPreactivation(x, ctx).output }
+    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+        forwardWithPreactivation(x, ctx).output
+    }
 }

@@ -10,8 +10,10 @@ public final class CIFARResNet: Classifier {
     public let fc: Linear
 
     /// `widths` = [stem, stage1, stage2, stage3]; `depth` = 6n+2 (basic) or 9n+2 (bottleneck).
-    public init(depth: Int, widths: [Int], bottleneck: Bool = false, inChannels: Int, classes: Int,
-                init ini: ParameterInitializer) {
+    public init(
+        depth: Int, widths: [Int], bottleneck: Bool = false, inChannels: Int, classes: Int,
+        init ini: ParameterInitializer
+    ) {
         precondition(widths.count == 4, "CIFARResNet needs 4 widths, got \(widths)")
         let blocks = bottleneck ? (depth - 2) / 9 : (depth - 2) / 6
         precondition(blocks >= 1, "CIFARResNet depth \(depth) too small")

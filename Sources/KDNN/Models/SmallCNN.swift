@@ -14,7 +14,9 @@ public final class SmallCNN: Classifier {
         fc2 = Linear(128, classes, init: ini)
     }
 
-    public override var children: [(String, Module)] { [("conv1", conv1), ("conv2", conv2), ("fc1", fc1), ("fc2", fc2)] }
+    public override var children: [(String, Module)] {
+        [("conv1", conv1), ("conv2", conv2), ("fc1", fc1), ("fc2", fc2)]
+    }
     public override var tapNames: [String] { ["conv1", "conv2", "features.preact", "features", "logits"] }
 
     public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {

@@ -12,16 +12,20 @@ public final class WideBasicBlock: Module {
         conv1 = Conv2d(inPlanes, outPlanes, kernel: 3, stride: stride, padding: 1, bias: false, init: ini)
         bn2 = BatchNorm(outPlanes)
         conv2 = Conv2d(outPlanes, outPlanes, kernel: 3, padding: 1, bias: false, init: ini)
-        convShortcut = inPlanes == outPlanes ? nil : Conv2d(inPlanes, outPlanes, kernel: 1, stride: stride, bias: false, init: ini)
+        convShortcut =
+            inPlanes == outPlanes ? nil : Conv2d(inPlanes, outPlanes, kernel: 1, stride: stride, bias: false, init: ini)
         dropout = dropRate > 0 ? Dropout(dropRate) : nil
     }
 
     public override var children: [(String, Module)] {
-        [("bn1", bn1), ("conv1", conv1), ("bn2", bn2), ("conv2", conv2)] + (convShortcut.map { [("convShortcut", $0)] } ?? [])
+        [("bn1", bn1), ("conv1", conv1), ("bn2", bn2), ("conv2", conv2)]
+            + (convShortcut.map { [("convShortcut", $0)] } ?? [])
     }
 
     /// The block's output and its input after bn1, before the ReLU (the previous stage's preact).
-    func forwardWithInputPreactivation(_ x: Variable, _ ctx: ForwardContext) -> (output: Variable, inputPreact: Variable) {
+    func forwardWithInputPreactivation(_ x: Variable, _ ctx: ForwardContext) -> (
+        output: Variable, inputPreact: Variable
+    ) {
         let pre = bn1(x, ctx)
         let activated = pre.relu()
         var out = bn2(conv1(activated, ctx), ctx).relu()
@@ -32,7 +36,9 @@ public final class WideBasicBlock: Module {
         return (out + shortcut, pre)
     }
 
-    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable { forwardWithInputPreactivation(x, ctx).output }
+    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+        forwardWithInputPreactivation(x, ctx).output
+    }
 }
 
 /// Wide ResNet WRN-depth-k (Zagoruyko & Komodakis; RepDistiller's `wrn_40_2` etc.).
@@ -45,15 +51,18 @@ public final class WideResNet: Classifier {
     public let fc: Linear
 
     /// depth = 6n + 4.
-    public init(depth: Int, widen: Int, dropRate: Float = 0, inChannels: Int, classes: Int, init ini: ParameterInitializer) {
+    public init(
+        depth: Int, widen: Int, dropRate: Float = 0, inChannels: Int, classes: Int, init ini: ParameterInitializer
+    ) {
         precondition((depth - 4) % 6 == 0 && depth >= 10, "wide ResNet depth must be 6n+4, got \(depth)")
         let n = (depth - 4) / 6
         let widths = [16, 16 * widen, 32 * widen, 64 * widen]
         conv1 = Conv2d(inChannels, widths[0], kernel: 3, padding: 1, bias: false, init: ini)
         blocks = (0..<3).map { s in
             (0..<n).map { i in
-                WideBasicBlock(i == 0 ? widths[s] : widths[s + 1], widths[s + 1], stride: i == 0 && s > 0 ? 2 : 1,
-                               dropRate: dropRate, init: ini)
+                WideBasicBlock(
+                    i == 0 ? widths[s] : widths[s + 1], widths[s + 1], stride: i == 0 && s > 0 ? 2 : 1,
+                    dropRate: dropRate, init: ini)
             }
         }
         bn1 = BatchNorm(widths[3])

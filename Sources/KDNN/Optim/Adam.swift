@@ -8,7 +8,9 @@ public final class Adam: Optimizer {
     /// AdamW: decay the weights directly instead of adding wd·p to the gradient.
     public let decoupled: Bool
 
-    public init(groups: [ParameterGroup], beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8, decoupled: Bool = false) {
+    public init(
+        groups: [ParameterGroup], beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8, decoupled: Bool = false
+    ) {
         self.beta1 = beta1
         self.beta2 = beta2
         self.eps = eps
@@ -16,8 +18,10 @@ public final class Adam: Optimizer {
         super.init(groups: groups)
     }
 
-    public override func update(_ value: Tensor, gradient: Tensor, state: inout [String: Tensor],
-                                learningRate lr: Float, weightDecay wd: Float) -> Tensor {
+    public override func update(
+        _ value: Tensor, gradient: Tensor, state: inout [String: Tensor],
+        learningRate lr: Float, weightDecay wd: Float
+    ) -> Tensor {
         let t = (state["step"]?.scalar ?? 0) + 1
         // Moments taken out of the dictionary are uniquely referenced and updated in place.
         var m = state.removeValue(forKey: "exp_avg") ?? Tensor.zeros(value.shape)
@@ -30,7 +34,9 @@ public final class Adam: Optimizer {
                 m.withUnsafeMutableBufferPointer { mb in
                     v.withUnsafeMutableBufferPointer { vb in
                         Tensor(shape: value.shape) { out in
-                            let (xp, gp, mp, vp, op) = (x.baseAddress!, g.baseAddress!, mb.baseAddress!, vb.baseAddress!, out.baseAddress!)
+                            let (xp, gp, mp, vp, op) = (
+                                x.baseAddress!, g.baseAddress!, mb.baseAddress!, vb.baseAddress!, out.baseAddress!
+                            )
                             ThreadBudget.parallelChunks(x.count, minChunk: 1 << 16) { range in
                                 for i in range {
                                     var p = xp[i], d = gp[i]

@@ -50,8 +50,10 @@ open class Optimizer {
     }
 
     /// The new value of one parameter; `state` persists between steps. Subclasses implement it.
-    open func update(_ value: Tensor, gradient: Tensor, state: inout [String: Tensor],
-                     learningRate: Float, weightDecay: Float) -> Tensor {
+    open func update(
+        _ value: Tensor, gradient: Tensor, state: inout [String: Tensor],
+        learningRate: Float, weightDecay: Float
+    ) -> Tensor {
         fatalError("\(type(of: self)) does not implement update")
     }
 

@@ -14,8 +14,10 @@ public final class SGD: Optimizer {
         super.init(groups: groups)
     }
 
-    public override func update(_ value: Tensor, gradient: Tensor, state: inout [String: Tensor],
-                                learningRate lr: Float, weightDecay wd: Float) -> Tensor {
+    public override func update(
+        _ value: Tensor, gradient: Tensor, state: inout [String: Tensor],
+        learningRate lr: Float, weightDecay wd: Float
+    ) -> Tensor {
         let (mu, damp, nesterov) = (momentum, dampening, self.nesterov)
         guard mu != 0 else {
             return value.zipMap(gradient) { x, g in x - lr * (g + wd * x) }

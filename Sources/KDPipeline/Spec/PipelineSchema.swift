@@ -15,7 +15,9 @@ enum PipelineSchema {
                     doc: "seed for initialisation, shuffling and augmentation"),
                 Field(
                     "epochs", .int(min: 1), .required,
-                    doc: "total epochs; with phases, each is scaled in proportion to add up to it (at least one epoch each)"),
+                    doc:
+                        "total epochs; with phases, each is scaled in proportion to add up to it (at least one epoch each)"
+                ),
                 Field("data", data, .required, doc: "training and evaluation data"),
                 Field("models", .map(model), .required, doc: "models by name"),
                 Field(

@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Crash-safe directory replacement: the new content is written into a hidden staging directory
@@ -19,7 +19,8 @@ public enum AtomicDirectory {
             try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
         } catch {
-            throw AtomicFile.WriteError(path: staging.path, reason: "cannot create directory: \(error.localizedDescription)")
+            throw AtomicFile.WriteError(
+                path: staging.path, reason: "cannot create directory: \(error.localizedDescription)")
         }
         return staging
     }

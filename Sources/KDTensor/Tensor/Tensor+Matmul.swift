@@ -5,13 +5,17 @@ extension Tensor {
         let m = transposeSelf ? shape[1] : shape[0], k = transposeSelf ? shape[0] : shape[1]
         let k2 = transposeOther ? other.shape[1] : other.shape[0]
         let n = transposeOther ? other.shape[0] : other.shape[1]
-        precondition(k == k2, "matmul inner dimensions differ: \(shape)\(transposeSelf ? "ᵀ" : "") · \(other.shape)\(transposeOther ? "ᵀ" : "")")
+        precondition(
+            k == k2,
+            "matmul inner dimensions differ: \(shape)\(transposeSelf ? "ᵀ" : "") · \(other.shape)\(transposeOther ? "ᵀ" : "")"
+        )
         return withUnsafeBufferPointer { a in
             other.withUnsafeBufferPointer { b in
                 Tensor(shape: [m, n]) { c in
-                    GEMM.sgemm(transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k,
-                               a: a.baseAddress!, lda: shape[1], b: b.baseAddress!, ldb: other.shape[1],
-                               c: c.baseAddress!, ldc: n)
+                    GEMM.sgemm(
+                        transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k,
+                        a: a.baseAddress!, lda: shape[1], b: b.baseAddress!, ldb: other.shape[1],
+                        c: c.baseAddress!, ldc: n)
                 }
             }
         }
@@ -19,8 +23,9 @@ extension Tensor {
 
     /// Batched matrix product of rank-3 tensors [B, m, k] · [B, k, n] (with optional transposes).
     public func batchedMatmul(_ other: Tensor, transposeSelf: Bool = false, transposeOther: Bool = false) -> Tensor {
-        precondition(rank == 3 && other.rank == 3 && shape[0] == other.shape[0],
-                     "batchedMatmul of shapes \(shape) and \(other.shape)")
+        precondition(
+            rank == 3 && other.rank == 3 && shape[0] == other.shape[0],
+            "batchedMatmul of shapes \(shape) and \(other.shape)")
         let batch = shape[0]
         let m = transposeSelf ? shape[2] : shape[1], k = transposeSelf ? shape[1] : shape[2]
         let k2 = transposeOther ? other.shape[2] : other.shape[1]
@@ -31,10 +36,11 @@ extension Tensor {
             other.withUnsafeBufferPointer { b in
                 Tensor(shape: [batch, m, n]) { c in
                     for i in 0..<batch {
-                        GEMM.sgemm(transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k,
-                                   a: a.baseAddress! + i * aStride, lda: shape[2],
-                                   b: b.baseAddress! + i * bStride, ldb: other.shape[2],
-                                   c: c.baseAddress! + i * m * n, ldc: n)
+                        GEMM.sgemm(
+                            transA: transposeSelf, transB: transposeOther, m: m, n: n, k: k,
+                            a: a.baseAddress! + i * aStride, lda: shape[2],
+                            b: b.baseAddress! + i * bStride, ldb: other.shape[2],
+                            c: c.baseAddress! + i * m * n, ldc: n)
                     }
                 }
             }

@@ -54,9 +54,11 @@ extension ChannelsLast {
     /// micro-kernel, transform back (Y = Aᵀ·M·A) adding bias and residual and applying the ReLU
     /// as each output pixel is written. 2.25× fewer multiplications than the unfolded product.
     /// `scratch` holds `winogradScratchFloats` floats.
-    public static func convolve(_ x: UnsafePointer<Float>, h: Int, w: Int, padding: Int, winograd u: WinogradWeight,
-                                bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
-                                scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+    public static func convolve(
+        _ x: UnsafePointer<Float>, h: Int, w: Int, padding: Int, winograd u: WinogradWeight,
+        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
+        scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
+    ) {
         let c = u.c, o = u.o, block = winogradBlockTiles
         let oh = h + 2 * padding - 2, ow = w + 2 * padding - 2
         let tilesW = (ow + 1) / 2, tiles = (oh + 1) / 2 * tilesW
@@ -66,16 +68,19 @@ extension ChannelsLast {
             let count = min(block, tiles - t0)
             for t in 0..<count {
                 let ty = (t0 + t) / tilesW, tx = (t0 + t) % tilesW
-                inputTile(x, h: h, w: w, c: c, y0: 2 * ty - padding, x0: 2 * tx - padding, into: v + t * c,
-                          positionStride: block * c)
+                inputTile(
+                    x, h: h, w: w, c: c, y0: 2 * ty - padding, x0: 2 * tx - padding, into: v + t * c,
+                    positionStride: block * c)
             }
             for xi in 0..<16 {
-                multiply(v + xi * block * c, count: count, by: u.positions[xi], tile: tile, into: m + xi * block * o, ldy: o)
+                multiply(
+                    v + xi * block * c, count: count, by: u.positions[xi], tile: tile, into: m + xi * block * o, ldy: o)
             }
             for t in 0..<count {
                 let ty = (t0 + t) / tilesW, tx = (t0 + t) % tilesW
-                outputTile(m + t * o, positionStride: block * o, o: o, h: oh, w: ow, y0: 2 * ty, x0: 2 * tx,
-                           bias: bias, residual: residual, relu: relu, into: y)
+                outputTile(
+                    m + t * o, positionStride: block * o, o: o, h: oh, w: ow, y0: 2 * ty, x0: 2 * tx,
+                    bias: bias, residual: residual, relu: relu, into: y)
             }
             t0 += count
         }
@@ -84,8 +89,10 @@ extension ChannelsLast {
     /// V = Bᵀ·d·B of the 4×4 input tile at (y0, x0) (zeros outside the image), 8 channels at a
     /// time; position ξ goes to `v + ξ·positionStride`.
     @inline(__always)
-    private static func inputTile(_ x: UnsafePointer<Float>, h: Int, w: Int, c: Int, y0: Int, x0: Int,
-                                  into v: UnsafeMutablePointer<Float>, positionStride: Int) {
+    private static func inputTile(
+        _ x: UnsafePointer<Float>, h: Int, w: Int, c: Int, y0: Int, x0: Int,
+        into v: UnsafeMutablePointer<Float>, positionStride: Int
+    ) {
         // Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]], applied to rows, then columns.
         @inline(__always) func row(_ r: Int, _ ch: Int) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
             let iy = y0 + r
@@ -102,19 +109,33 @@ extension ChannelsLast {
         }
         for ch in stride(from: 0, to: c, by: 8) {
             let r0 = row(0, ch), r1 = row(1, ch), r2 = row(2, ch), r3 = row(3, ch)
-            store(0, ch, r0.0 - r2.0); store(1, ch, r0.1 - r2.1); store(2, ch, r0.2 - r2.2); store(3, ch, r0.3 - r2.3)
-            store(4, ch, r1.0 + r2.0); store(5, ch, r1.1 + r2.1); store(6, ch, r1.2 + r2.2); store(7, ch, r1.3 + r2.3)
-            store(8, ch, r2.0 - r1.0); store(9, ch, r2.1 - r1.1); store(10, ch, r2.2 - r1.2); store(11, ch, r2.3 - r1.3)
-            store(12, ch, r1.0 - r3.0); store(13, ch, r1.1 - r3.1); store(14, ch, r1.2 - r3.2); store(15, ch, r1.3 - r3.3)
+            store(0, ch, r0.0 - r2.0)
+            store(1, ch, r0.1 - r2.1)
+            store(2, ch, r0.2 - r2.2)
+            store(3, ch, r0.3 - r2.3)
+            store(4, ch, r1.0 + r2.0)
+            store(5, ch, r1.1 + r2.1)
+            store(6, ch, r1.2 + r2.2)
+            store(7, ch, r1.3 + r2.3)
+            store(8, ch, r2.0 - r1.0)
+            store(9, ch, r2.1 - r1.1)
+            store(10, ch, r2.2 - r1.2)
+            store(11, ch, r2.3 - r1.3)
+            store(12, ch, r1.0 - r3.0)
+            store(13, ch, r1.1 - r3.1)
+            store(14, ch, r1.2 - r3.2)
+            store(15, ch, r1.3 - r3.3)
         }
     }
 
     /// Y = Aᵀ·M·A of one tile's 16 products (position ξ at `m + ξ·positionStride`), written to the
     /// output pixels (y0…y0+1, x0…x0+1) inside the image with bias, residual and ReLU.
     @inline(__always)
-    private static func outputTile(_ m: UnsafePointer<Float>, positionStride: Int, o: Int, h: Int, w: Int, y0: Int, x0: Int,
-                                   bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
-                                   into y: UnsafeMutablePointer<Float>) {
+    private static func outputTile(
+        _ m: UnsafePointer<Float>, positionStride: Int, o: Int, h: Int, w: Int, y0: Int, x0: Int,
+        bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
+        into y: UnsafeMutablePointer<Float>
+    ) {
         // Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]], applied to each row of M, then to the columns.
         for oc in stride(from: 0, to: o, by: 8) {
             @inline(__always) func row(_ i: Int) -> (SIMD8<Float>, SIMD8<Float>) {

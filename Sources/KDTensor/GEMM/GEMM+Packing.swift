@@ -22,8 +22,9 @@ extension GEMM {
                     for _ in 0..<kc {
                         let s = UnsafeRawPointer(src), t = UnsafeMutableRawPointer(d)
                         t.storeBytes(of: s.loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
-                        t.storeBytes(of: s.loadUnaligned(fromByteOffset: 16, as: SIMD2<Float>.self),
-                                     toByteOffset: 16, as: SIMD2<Float>.self)
+                        t.storeBytes(
+                            of: s.loadUnaligned(fromByteOffset: 16, as: SIMD2<Float>.self),
+                            toByteOffset: 16, as: SIMD2<Float>.self)
                         src += lda
                         d += mr
                     }
@@ -40,8 +41,12 @@ extension GEMM {
                 let r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda
                 var d = panel
                 for p in 0..<kc {
-                    d[0] = r0[p]; d[1] = r1[p]; d[2] = r2[p]
-                    d[3] = r3[p]; d[4] = r4[p]; d[5] = r5[p]
+                    d[0] = r0[p]
+                    d[1] = r1[p]
+                    d[2] = r2[p]
+                    d[3] = r3[p]
+                    d[4] = r4[p]
+                    d[5] = r5[p]
                     d += mr
                 }
             } else {
@@ -77,8 +82,9 @@ extension GEMM {
                     var d = UnsafeMutableRawPointer(dst + g0 * kc * nr + p * nr)
                     for _ in 0..<group {
                         d.storeBytes(of: src.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
-                        d.storeBytes(of: src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),
-                                     toByteOffset: 32, as: SIMD8<Float>.self)
+                        d.storeBytes(
+                            of: src.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self),
+                            toByteOffset: 32, as: SIMD8<Float>.self)
                         src += 64
                         d += panelBytes
                     }
@@ -88,8 +94,9 @@ extension GEMM {
         }
         for panel in (trans ? 0 : fullPanels)..<panels {
             let j = j0 + panel * nr
-            packBPanel(trans: trans, b: b, ldb: ldb, p0: p0, kc: kc, j0: j, cols: min(nr, n - j),
-                       into: dst + panel * kc * nr)
+            packBPanel(
+                trans: trans, b: b, ldb: ldb, p0: p0, kc: kc, j0: j, cols: min(nr, n - j),
+                into: dst + panel * kc * nr)
         }
     }
 
@@ -111,14 +118,22 @@ extension GEMM {
                     let s = src + pDone * MemoryLayout<Float>.stride
                     let lo = transpose8x8(s, rowBytes: rowBytes)
                     let hi = transpose8x8(s + 8 * rowBytes, rowBytes: rowBytes)
-                    d.storeBytes(of: lo.0, as: SIMD8<Float>.self); d.storeBytes(of: hi.0, toByteOffset: 32, as: SIMD8<Float>.self)
-                    d.storeBytes(of: lo.1, toByteOffset: 64, as: SIMD8<Float>.self); d.storeBytes(of: hi.1, toByteOffset: 96, as: SIMD8<Float>.self)
-                    d.storeBytes(of: lo.2, toByteOffset: 128, as: SIMD8<Float>.self); d.storeBytes(of: hi.2, toByteOffset: 160, as: SIMD8<Float>.self)
-                    d.storeBytes(of: lo.3, toByteOffset: 192, as: SIMD8<Float>.self); d.storeBytes(of: hi.3, toByteOffset: 224, as: SIMD8<Float>.self)
-                    d.storeBytes(of: lo.4, toByteOffset: 256, as: SIMD8<Float>.self); d.storeBytes(of: hi.4, toByteOffset: 288, as: SIMD8<Float>.self)
-                    d.storeBytes(of: lo.5, toByteOffset: 320, as: SIMD8<Float>.self); d.storeBytes(of: hi.5, toByteOffset: 352, as: SIMD8<Float>.self)
-                    d.storeBytes(of: lo.6, toByteOffset: 384, as: SIMD8<Float>.self); d.storeBytes(of: hi.6, toByteOffset: 416, as: SIMD8<Float>.self)
-                    d.storeBytes(of: lo.7, toByteOffset: 448, as: SIMD8<Float>.self); d.storeBytes(of: hi.7, toByteOffset: 480, as: SIMD8<Float>.self)
+                    d.storeBytes(of: lo.0, as: SIMD8<Float>.self)
+                    d.storeBytes(of: hi.0, toByteOffset: 32, as: SIMD8<Float>.self)
+                    d.storeBytes(of: lo.1, toByteOffset: 64, as: SIMD8<Float>.self)
+                    d.storeBytes(of: hi.1, toByteOffset: 96, as: SIMD8<Float>.self)
+                    d.storeBytes(of: lo.2, toByteOffset: 128, as: SIMD8<Float>.self)
+                    d.storeBytes(of: hi.2, toByteOffset: 160, as: SIMD8<Float>.self)
+                    d.storeBytes(of: lo.3, toByteOffset: 192, as: SIMD8<Float>.self)
+                    d.storeBytes(of: hi.3, toByteOffset: 224, as: SIMD8<Float>.self)
+                    d.storeBytes(of: lo.4, toByteOffset: 256, as: SIMD8<Float>.self)
+                    d.storeBytes(of: hi.4, toByteOffset: 288, as: SIMD8<Float>.self)
+                    d.storeBytes(of: lo.5, toByteOffset: 320, as: SIMD8<Float>.self)
+                    d.storeBytes(of: hi.5, toByteOffset: 352, as: SIMD8<Float>.self)
+                    d.storeBytes(of: lo.6, toByteOffset: 384, as: SIMD8<Float>.self)
+                    d.storeBytes(of: hi.6, toByteOffset: 416, as: SIMD8<Float>.self)
+                    d.storeBytes(of: lo.7, toByteOffset: 448, as: SIMD8<Float>.self)
+                    d.storeBytes(of: hi.7, toByteOffset: 480, as: SIMD8<Float>.self)
                     d += 512
                     pDone += 8
                 }
@@ -178,9 +193,11 @@ extension GEMM {
         let u0 = even(t0, t2), u1 = odd(t0, t2), u2 = even(t1, t3), u3 = odd(t1, t3)
         let u4 = even(t4, t6), u5 = odd(t4, t6), u6 = even(t5, t7), u7 = odd(t5, t7)
         // Swap 128-bit halves across (vperm2f128).
-        return (SIMD8(lowHalf: u0.lowHalf, highHalf: u4.lowHalf), SIMD8(lowHalf: u1.lowHalf, highHalf: u5.lowHalf),
-                SIMD8(lowHalf: u2.lowHalf, highHalf: u6.lowHalf), SIMD8(lowHalf: u3.lowHalf, highHalf: u7.lowHalf),
-                SIMD8(lowHalf: u0.highHalf, highHalf: u4.highHalf), SIMD8(lowHalf: u1.highHalf, highHalf: u5.highHalf),
-                SIMD8(lowHalf: u2.highHalf, highHalf: u6.highHalf), SIMD8(lowHalf: u3.highHalf, highHalf: u7.highHalf))
+        return (
+            SIMD8(lowHalf: u0.lowHalf, highHalf: u4.lowHalf), SIMD8(lowHalf: u1.lowHalf, highHalf: u5.lowHalf),
+            SIMD8(lowHalf: u2.lowHalf, highHalf: u6.lowHalf), SIMD8(lowHalf: u3.lowHalf, highHalf: u7.lowHalf),
+            SIMD8(lowHalf: u0.highHalf, highHalf: u4.highHalf), SIMD8(lowHalf: u1.highHalf, highHalf: u5.highHalf),
+            SIMD8(lowHalf: u2.highHalf, highHalf: u6.highHalf), SIMD8(lowHalf: u3.highHalf, highHalf: u7.highHalf)
+        )
     }
 }

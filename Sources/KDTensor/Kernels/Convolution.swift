@@ -14,7 +14,10 @@ public struct Conv2dGeometry: Hashable, Sendable {
 
     public init(kh: Int, kw: Int, stride: Int = 1, padding: Int = 0) {
         precondition(kh > 0 && kw > 0 && stride > 0 && padding >= 0, "bad window \(kh)x\(kw)/\(stride) pad \(padding)")
-        self.kh = kh; self.kw = kw; self.stride = stride; self.padding = padding
+        self.kh = kh
+        self.kw = kw
+        self.stride = stride
+        self.padding = padding
     }
 
     /// Output spatial size for an input of `h`×`w`.
@@ -39,12 +42,14 @@ public enum Convolution {
     /// transposed into the image's planes with the bias added.
     public static func forward(input: Tensor, weight: Tensor, bias: Tensor?, geometry g: Conv2dGeometry) -> Tensor {
         let (n, c, h, w) = dims4(input, "conv2d input")
-        precondition(weight.rank == 4 && weight.shape[1] == c && weight.shape[2] == g.kh && weight.shape[3] == g.kw,
-                     "conv2d weight \(weight.shape) does not fit input \(input.shape) with kernel \(g.kh)x\(g.kw)")
+        precondition(
+            weight.rank == 4 && weight.shape[1] == c && weight.shape[2] == g.kh && weight.shape[3] == g.kw,
+            "conv2d weight \(weight.shape) does not fit input \(input.shape) with kernel \(g.kh)x\(g.kw)")
         let o = weight.shape[0]
         if let bias { precondition(bias.shape == [o], "conv2d bias \(bias.shape), expected [\(o)]") }
         let (oh, ow) = g.outputSize(h: h, w: w)
-        precondition(oh > 0 && ow > 0, "conv2d input \(input.shape) too small for kernel \(g.kh)x\(g.kw) pad \(g.padding)")
+        precondition(
+            oh > 0 && ow > 0, "conv2d input \(input.shape) too small for kernel \(g.kh)x\(g.kw) pad \(g.padding)")
         let ckk = c * g.kh * g.kw, plane = oh * ow
         let biasValues = bias?.scalars
         return input.withUnsafeBufferPointer { x in
@@ -58,11 +63,13 @@ public enum Convolution {
                             for i in images {
                                 let xi = xb + i * c * h * w
                                 let src = columns(of: xi, channels: c, h: h, w: w, g, oh: oh, ow: ow, scratch: cols)
-                                GEMM.sgemm(transA: true, transB: true, m: plane, n: o, k: ckk,
-                                           a: src, lda: plane, b: wb, ldb: ckk,
-                                           c: yt, ldc: o, threads: 1)
-                                transposeAddingBias(yt, rows: plane, cols: o, bias: biasValues,
-                                                    into: yb + i * o * plane)
+                                GEMM.sgemm(
+                                    transA: true, transB: true, m: plane, n: o, k: ckk,
+                                    a: src, lda: plane, b: wb, ldb: ckk,
+                                    c: yt, ldc: o, threads: 1)
+                                transposeAddingBias(
+                                    yt, rows: plane, cols: o, bias: biasValues,
+                                    into: yb + i * o * plane)
                             }
                         }
                     }
@@ -72,8 +79,10 @@ public enum Convolution {
     }
 
     /// dst[j][r] = src[r][j] + bias[j] for a rows×cols `src`.
-    static func transposeAddingBias(_ src: UnsafePointer<Float>, rows: Int, cols: Int, bias: [Float]?,
-                                    into dst: UnsafeMutablePointer<Float>) {
+    static func transposeAddingBias(
+        _ src: UnsafePointer<Float>, rows: Int, cols: Int, bias: [Float]?,
+        into dst: UnsafeMutablePointer<Float>
+    ) {
         // 8×8 blocks transposed in registers, then the leftover columns and rows one by one.
         let fullCols = cols - cols % 8, fullRows = rows - rows % 8
         let rowBytes = cols * MemoryLayout<Float>.stride
@@ -144,9 +153,10 @@ public enum Convolution {
                                 GEMMWorkspace.withBuffer(floats: g.isPointwise ? 1 : ckk * plane) { cols in
                                     for i in images {
                                         let gxi = gxb + i * c * h * w
-                                        GEMM.sgemm(transA: true, transB: false, m: ckk, n: plane, k: o,
-                                                   a: wt.baseAddress!, lda: ckk, b: gyp + i * o * plane, ldb: plane,
-                                                   c: g.isPointwise ? gxi : cols, ldc: plane, threads: 1)
+                                        GEMM.sgemm(
+                                            transA: true, transB: false, m: ckk, n: plane, k: o,
+                                            a: wt.baseAddress!, lda: ckk, b: gyp + i * o * plane, ldb: plane,
+                                            c: g.isPointwise ? gxi : cols, ldc: plane, threads: 1)
                                         if !g.isPointwise {
                                             col2im(cols, channels: c, h: h, w: w, g, oh: oh, ow: ow, into: gxi)
                                         }
@@ -170,9 +180,10 @@ public enum Convolution {
                                 for i in lo..<hi {
                                     let xi = xb + i * c * h * w
                                     let src = columns(of: xi, channels: c, h: h, w: w, g, oh: oh, ow: ow, scratch: cols)
-                                    GEMM.sgemm(transA: false, transB: true, m: ckk, n: o, k: plane,
-                                               a: src, lda: plane, b: gyp + i * o * plane, ldb: plane,
-                                               beta: i == lo ? 0 : 1, c: part, ldc: o, threads: 1)
+                                    GEMM.sgemm(
+                                        transA: false, transB: true, m: ckk, n: o, k: plane,
+                                        a: src, lda: plane, b: gyp + i * o * plane, ldb: plane,
+                                        beta: i == lo ? 0 : 1, c: part, ldc: o, threads: 1)
                                 }
                             }
                         }
@@ -193,8 +204,10 @@ public enum Convolution {
 
     /// The image's columns [C·kh·kw, oh·ow]: the image itself for a pointwise conv, else
     /// unfolded into `scratch`.
-    static func columns(of image: UnsafePointer<Float>, channels: Int, h: Int, w: Int, _ g: Conv2dGeometry,
-                        oh: Int, ow: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+    static func columns(
+        of image: UnsafePointer<Float>, channels: Int, h: Int, w: Int, _ g: Conv2dGeometry,
+        oh: Int, ow: Int, scratch: UnsafeMutablePointer<Float>
+    ) -> UnsafePointer<Float> {
         if g.isPointwise { return image }
         im2col(image, channels: channels, h: h, w: w, g, oh: oh, ow: ow, into: scratch)
         return UnsafePointer(scratch)
@@ -202,8 +215,10 @@ public enum Convolution {
 
     /// Unfolds one image [C, H, W] into columns [C·kh·kw, oh·ow] (zeros where the window
     /// overhangs the padding).
-    static func im2col(_ x: UnsafePointer<Float>, channels: Int, h: Int, w: Int, _ g: Conv2dGeometry,
-                       oh: Int, ow: Int, into cols: UnsafeMutablePointer<Float>) {
+    static func im2col(
+        _ x: UnsafePointer<Float>, channels: Int, h: Int, w: Int, _ g: Conv2dGeometry,
+        oh: Int, ow: Int, into cols: UnsafeMutablePointer<Float>
+    ) {
         var row = cols
         for ch in 0..<channels {
             let plane = x + ch * h * w
@@ -235,8 +250,10 @@ public enum Convolution {
     }
 
     /// Folds columns back into an image, summing overlapping windows (the adjoint of im2col).
-    static func col2im(_ cols: UnsafePointer<Float>, channels: Int, h: Int, w: Int, _ g: Conv2dGeometry,
-                       oh: Int, ow: Int, into x: UnsafeMutablePointer<Float>) {
+    static func col2im(
+        _ cols: UnsafePointer<Float>, channels: Int, h: Int, w: Int, _ g: Conv2dGeometry,
+        oh: Int, ow: Int, into x: UnsafeMutablePointer<Float>
+    ) {
         x.update(repeating: 0, count: channels * h * w)
         var row = cols
         for ch in 0..<channels {
@@ -273,14 +290,16 @@ extension Convolution {
         if count >= 8 {
             var j = 0
             while j + 8 <= count {
-                d.storeBytes(of: s.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self), toByteOffset: j * 4,
-                             as: SIMD8<Float>.self)
+                d.storeBytes(
+                    of: s.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self), toByteOffset: j * 4,
+                    as: SIMD8<Float>.self)
                 j += 8
             }
             if j < count {
                 let last = (count - 8) * 4
-                d.storeBytes(of: s.loadUnaligned(fromByteOffset: last, as: SIMD8<Float>.self), toByteOffset: last,
-                             as: SIMD8<Float>.self)
+                d.storeBytes(
+                    of: s.loadUnaligned(fromByteOffset: last, as: SIMD8<Float>.self), toByteOffset: last,
+                    as: SIMD8<Float>.self)
             }
         } else if count >= 4 {
             let last = (count - 4) * 4
@@ -319,18 +338,23 @@ extension Convolution {
         let d = UnsafeMutableRawPointer(dst), s = UnsafeRawPointer(src)
         var j = 0
         while j + 8 <= count {
-            let sum = UnsafeRawPointer(d).loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            let sum =
+                UnsafeRawPointer(d).loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
                 + s.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
             d.storeBytes(of: sum, toByteOffset: j * 4, as: SIMD8<Float>.self)
             j += 8
         }
         if j + 4 <= count {
-            let sum = UnsafeRawPointer(d).loadUnaligned(fromByteOffset: j * 4, as: SIMD4<Float>.self)
+            let sum =
+                UnsafeRawPointer(d).loadUnaligned(fromByteOffset: j * 4, as: SIMD4<Float>.self)
                 + s.loadUnaligned(fromByteOffset: j * 4, as: SIMD4<Float>.self)
             d.storeBytes(of: sum, toByteOffset: j * 4, as: SIMD4<Float>.self)
             j += 4
         }
-        while j < count { dst[j] += src[j]; j += 1 }
+        while j < count {
+            dst[j] += src[j]
+            j += 1
+        }
     }
 
     /// The output columns q in lo..<hi whose input column q·stride + shift lies in 0..<w.

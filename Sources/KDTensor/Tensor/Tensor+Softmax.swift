@@ -13,7 +13,10 @@ extension Tensor {
                     for i in 0..<inner {
                         let base = o * n * inner + i
                         let m = stridedMax(src, base: base, count: n, stride: inner)
-                        if !m.isFinite { dst[o * inner + i] = m; continue }
+                        if !m.isFinite {
+                            dst[o * inner + i] = m
+                            continue
+                        }
                         var s: Float = 0
                         for j in 0..<n { s += Foundation.exp(src[base + j * inner] - m) }
                         dst[o * inner + i] = m + Foundation.log(s)

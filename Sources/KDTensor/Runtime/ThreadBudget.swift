@@ -11,10 +11,11 @@ import Synchronization
 /// parallel body) runs inline on its own thread. That keeps the core count at the budget and
 /// makes nested loops deadlock-free.
 public enum ThreadBudget {
-    private static let _threads = Atomic<Int>({
-        if let s = ProcessInfo.processInfo.environment["KDFLOW_THREADS"], let n = Int(s), n > 0 { return n }
-        return ProcessInfo.processInfo.activeProcessorCount
-    }())
+    private static let _threads = Atomic<Int>(
+        {
+            if let s = ProcessInfo.processInfo.environment["KDFLOW_THREADS"], let n = Int(s), n > 0 { return n }
+            return ProcessInfo.processInfo.activeProcessorCount
+        }())
 
     /// Number of threads kernels may use at once.
     public static var threads: Int {
@@ -60,7 +61,10 @@ public enum ThreadBudget {
                 let box = UncheckedBox(body)
                 DispatchQueue.concurrentPerform(iterations: t) { worker in
                     var i = worker
-                    while i < count { box.value(i); i += t }
+                    while i < count {
+                        box.value(i)
+                        i += t
+                    }
                 }
             }
             return
@@ -76,8 +80,10 @@ public enum ThreadBudget {
     static let legacyDispatch = ProcessInfo.processInfo.environment["KDFLOW_LEGACY_DISPATCH"] == "1"
 
     /// Splits 0..<count into at most `threads` contiguous chunks and runs them in parallel.
-    public static func parallelChunks(_ count: Int, minChunk: Int = 1, threads: Int? = nil,
-                                      _ body: (Range<Int>) -> Void) {
+    public static func parallelChunks(
+        _ count: Int, minChunk: Int = 1, threads: Int? = nil,
+        _ body: (Range<Int>) -> Void
+    ) {
         let t = max(1, min(threads ?? available, (count + minChunk - 1) / max(minChunk, 1)))
         if t <= 1 {
             if count > 0 { body(0..<count) }

@@ -22,9 +22,12 @@ public enum BatchNormKernel {
     /// Channels are independent and run in parallel; within a channel each (image, channel)
     /// plane is summed in 8 Float lanes and the planes in Double, in a fixed order, so the
     /// result does not depend on the thread count.
-    public static func trainingForward(_ x: Tensor, gamma: Tensor, beta: Tensor, eps: Float) -> (output: Tensor, stats: BatchStatistics) {
+    public static func trainingForward(_ x: Tensor, gamma: Tensor, beta: Tensor, eps: Float) -> (
+        output: Tensor, stats: BatchStatistics
+    ) {
         let (n, c, s) = layout(x)
-        precondition(gamma.shape == [c] && beta.shape == [c], "batch-norm affine \(gamma.shape)/\(beta.shape) for \(c) channels")
+        precondition(
+            gamma.shape == [c] && beta.shape == [c], "batch-norm affine \(gamma.shape)/\(beta.shape) for \(c) channels")
         precondition(n * s > 1, "batch-norm in training mode needs more than one value per channel, input \(x.shape)")
         var mean = [Float](repeating: 0, count: c), variance = [Float](repeating: 0, count: c)
         var inv = [Float](repeating: 0, count: c)
@@ -46,7 +49,9 @@ public enum BatchNormKernel {
                                     for i in 0..<n { sq += Double(planeSquaredDeviation(xp + (i * c + ch) * s, s, m)) }
                                     let v = Float(sq / Double(n * s))
                                     let iv = 1 / (v + eps).squareRoot()
-                                    meanP[ch] = m; varP[ch] = v; invP[ch] = iv
+                                    meanP[ch] = m
+                                    varP[ch] = v
+                                    invP[ch] = iv
                                     let a = gammaValues[ch] * iv, b = betaValues[ch] - m * a
                                     for i in 0..<n {
                                         let o = (i * c + ch) * s
@@ -73,7 +78,10 @@ public enum BatchNormKernel {
             j += 8
         }
         var tail: Float = 0
-        while j < count { tail += p[j]; j += 1 }
+        while j < count {
+            tail += p[j]
+            j += 1
+        }
         return acc.sum() + tail
     }
 
@@ -90,20 +98,28 @@ public enum BatchNormKernel {
             j += 8
         }
         var tail: Float = 0
-        while j < count { let d = p[j] - m; tail += d * d; j += 1 }
+        while j < count {
+            let d = p[j] - m
+            tail += d * d
+            j += 1
+        }
         return acc.sum() + tail
     }
 
     /// y[j] = x[j]·a + b.
     @inline(__always)
-    static func planeAffine(_ x: UnsafePointer<Float>, _ count: Int, _ a: Float, _ b: Float,
-                            into y: UnsafeMutablePointer<Float>) {
+    static func planeAffine(
+        _ x: UnsafePointer<Float>, _ count: Int, _ a: Float, _ b: Float,
+        into y: UnsafeMutablePointer<Float>
+    ) {
         for j in 0..<count { y[j] = x[j] * a + b }
     }
 
     /// Normalises with running statistics (evaluation mode).
-    public static func evaluationForward(_ x: Tensor, gamma: Tensor, beta: Tensor,
-                                         runningMean: Tensor, runningVar: Tensor, eps: Float) -> Tensor {
+    public static func evaluationForward(
+        _ x: Tensor, gamma: Tensor, beta: Tensor,
+        runningMean: Tensor, runningVar: Tensor, eps: Float
+    ) -> Tensor {
         let c = layout(x).c
         precondition(runningMean.shape == [c] && runningVar.shape == [c], "batch-norm running stats for \(c) channels")
         let scale = (0..<c).map { gamma.scalars[$0] / (runningVar.scalars[$0] + eps).squareRoot() }
@@ -112,22 +128,30 @@ public enum BatchNormKernel {
     }
 
     /// Running statistics after one training batch, as PyTorch updates them (unbiased variance).
-    public static func updatedRunningStatistics(mean: Tensor, variance: Tensor, batch: BatchStatistics,
-                                                momentum: Float) -> (mean: Tensor, variance: Tensor) {
+    public static func updatedRunningStatistics(
+        mean: Tensor, variance: Tensor, batch: BatchStatistics,
+        momentum: Float
+    ) -> (mean: Tensor, variance: Tensor) {
         let unbias = Float(batch.count) / Float(max(batch.count - 1, 1))
-        let m = Tensor(shape: mean.shape, scalars: (0..<mean.count).map {
-            (1 - momentum) * mean.scalars[$0] + momentum * batch.mean[$0]
-        })
-        let v = Tensor(shape: variance.shape, scalars: (0..<variance.count).map {
-            (1 - momentum) * variance.scalars[$0] + momentum * batch.variance[$0] * unbias
-        })
+        let m = Tensor(
+            shape: mean.shape,
+            scalars: (0..<mean.count).map {
+                (1 - momentum) * mean.scalars[$0] + momentum * batch.mean[$0]
+            })
+        let v = Tensor(
+            shape: variance.shape,
+            scalars: (0..<variance.count).map {
+                (1 - momentum) * variance.scalars[$0] + momentum * batch.variance[$0] * unbias
+            })
         return (m, v)
     }
 
     /// Gradients of training-mode batch norm with respect to input, gamma and beta.
     /// Channels run in parallel; sums are taken in a fixed order (see `trainingForward`).
-    public static func trainingBackward(_ gy: Tensor, input x: Tensor, gamma: Tensor,
-                                        stats: BatchStatistics) -> (input: Tensor, gamma: Tensor, beta: Tensor) {
+    public static func trainingBackward(
+        _ gy: Tensor, input x: Tensor, gamma: Tensor,
+        stats: BatchStatistics
+    ) -> (input: Tensor, gamma: Tensor, beta: Tensor) {
         let (n, c, s) = layout(x)
         var dGamma = [Float](repeating: 0, count: c), dBeta = [Float](repeating: 0, count: c)
         let gammaValues = gamma.scalars
@@ -174,8 +198,10 @@ public enum BatchNormKernel {
 
     /// (Σ g, Σ g·x̂) over one plane, x̂ = (x − m)·inv, in 8 Float lanes.
     @inline(__always)
-    static func planeGradientSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int,
-                                  _ m: Float, _ inv: Float) -> (Float, Float) {
+    static func planeGradientSums(
+        _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int,
+        _ m: Float, _ inv: Float
+    ) -> (Float, Float) {
         var sg = SIMD8<Float>(), sgx = SIMD8<Float>()
         let mv = SIMD8<Float>(repeating: m), iv = SIMD8<Float>(repeating: inv)
         let gr = UnsafeRawPointer(g), xr = UnsafeRawPointer(x)

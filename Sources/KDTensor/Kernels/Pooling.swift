@@ -28,7 +28,10 @@ public enum Pooling {
                                             let iw = q * g.stride - g.padding + kj
                                             guard iw >= 0 && iw < w else { continue }
                                             let v = xp[ih * w + iw]
-                                            if v > best || bestIndex < 0 || v.isNaN { best = v; bestIndex = ih * w + iw }
+                                            if v > best || bestIndex < 0 || v.isNaN {
+                                                best = v
+                                                bestIndex = ih * w + iw
+                                            }
                                         }
                                     }
                                     yp[r * ow + q] = best
@@ -46,18 +49,29 @@ public enum Pooling {
     /// The 2×2 stride-2 unpadded window, the common case, without bounds checks; same choice
     /// rule as the general loop (first element, then any larger or NaN one, row by row).
     @inline(__always)
-    static func maxPool2x2(_ xp: UnsafePointer<Float>, w: Int, oh: Int, ow: Int,
-                           into yp: UnsafeMutablePointer<Float>, argmax ap: UnsafeMutablePointer<Int32>) {
+    static func maxPool2x2(
+        _ xp: UnsafePointer<Float>, w: Int, oh: Int, ow: Int,
+        into yp: UnsafeMutablePointer<Float>, argmax ap: UnsafeMutablePointer<Int32>
+    ) {
         for r in 0..<oh {
             let i0 = 2 * r * w, i1 = i0 + w
             for q in 0..<ow {
                 var best = xp[i0 + 2 * q], index = i0 + 2 * q
                 var v = xp[i0 + 2 * q + 1]
-                if v > best || v.isNaN { best = v; index = i0 + 2 * q + 1 }
+                if v > best || v.isNaN {
+                    best = v
+                    index = i0 + 2 * q + 1
+                }
                 v = xp[i1 + 2 * q]
-                if v > best || v.isNaN { best = v; index = i1 + 2 * q }
+                if v > best || v.isNaN {
+                    best = v
+                    index = i1 + 2 * q
+                }
                 v = xp[i1 + 2 * q + 1]
-                if v > best || v.isNaN { best = v; index = i1 + 2 * q + 1 }
+                if v > best || v.isNaN {
+                    best = v
+                    index = i1 + 2 * q + 1
+                }
                 yp[r * ow + q] = best
                 ap[r * ow + q] = Int32(index)
             }

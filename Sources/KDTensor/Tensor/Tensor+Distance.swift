@@ -29,7 +29,8 @@ extension Tensor {
             Tensor(shape: [n, n]) { dist in
                 for i in 0..<n {
                     for j in 0..<n {
-                        dist[i * n + j] = i == j ? 0 : Swift.max(g[i * n + i] + g[j * n + j] - 2 * g[i * n + j], eps).squareRoot()
+                        dist[i * n + j] =
+                            i == j ? 0 : Swift.max(g[i * n + i] + g[j * n + j] - 2 * g[i * n + j], eps).squareRoot()
                     }
                 }
             }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Keeps freed tensor storage inside the process instead of returning it to the kernel.
@@ -13,16 +13,16 @@ enum MallocTuning {
     /// Applies the settings once; read it before the first large allocation.
     static let applied: Bool = {
         #if canImport(Glibc)
-        // <malloc.h> is not part of the Glibc module: look mallopt up at run time.
-        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return false }
-        let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
-        let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
-        _ = mallopt(mmapThreshold, 512 << 20)
-        _ = mallopt(trimThreshold, 1 << 30)
-        return true
+            // <malloc.h> is not part of the Glibc module: look mallopt up at run time.
+            typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return false }
+            let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
+            let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+            _ = mallopt(mmapThreshold, 512 << 20)
+            _ = mallopt(trimThreshold, 1 << 30)
+            return true
         #else
-        return false
+            return false
         #endif
     }()
 }

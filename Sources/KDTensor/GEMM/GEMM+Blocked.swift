@@ -20,8 +20,9 @@ extension GEMMProblem {
             var firstPanel = 0
             while firstPanel < totalPanels {
                 let panels = min(slabPanels, totalPanels - firstPanel)
-                let slab = Slab(j0: firstPanel * nr, panels: panels, kc: kc, packedB: packedB,
-                                streamsC: streamsC)
+                let slab = Slab(
+                    j0: firstPanel * nr, panels: panels, kc: kc, packedB: packedB,
+                    streamsC: streamsC)
                 let chunks = Chunks(mPanels: mPanels, nPanels: panels, threads: threads)
                 // One job packs B and then multiplies: its first tasks pack groups of B panels,
                 // the rest are chunks of C, which start once every group is packed.
@@ -40,8 +41,9 @@ extension GEMMProblem {
                             queue.waitForPacks(packTasks)
                             let chunk = task - packTasks
                             let rows = chunks.rowPanels(chunk)
-                            multiply(slab, rows: min(m, rows.lowerBound * mr)..<min(m, rows.upperBound * mr),
-                                     panels: chunks.columnPanels(chunk), packedA: packedA)
+                            multiply(
+                                slab, rows: min(m, rows.lowerBound * mr)..<min(m, rows.upperBound * mr),
+                                panels: chunks.columnPanels(chunk), packedA: packedA)
                         }
                     }
                     // This thread's streamed stores must land before the caller sees it done.
@@ -100,9 +102,12 @@ extension GEMMProblem {
                 panelsPerChunk = byRows ? rowBlockPanels : nPanels
             } else {
                 // Rounded up: the last chunk is the short one, so it evens out the finish.
-                let even = (panels + GEMMBlocking.chunksPerThread * threads - 1) / (GEMMBlocking.chunksPerThread * threads)
-                panelsPerChunk = byRows ? min(rowBlockPanels, max(GEMMBlocking.minChunkRowPanels, even))
-                                        : max(1, even)
+                let even =
+                    (panels + GEMMBlocking.chunksPerThread * threads - 1) / (GEMMBlocking.chunksPerThread * threads)
+                panelsPerChunk =
+                    byRows
+                    ? min(rowBlockPanels, max(GEMMBlocking.minChunkRowPanels, even))
+                    : max(1, even)
             }
             count = (panels + panelsPerChunk - 1) / panelsPerChunk
         }
@@ -116,7 +121,7 @@ extension GEMMProblem {
         }
 
         private static func panels(_ chunk: Int, of count: Int, per: Int) -> Range<Int> {
-            chunk * per ..< min(count, (chunk + 1) * per)
+            chunk * per..<min(count, (chunk + 1) * per)
         }
     }
 
@@ -168,9 +173,10 @@ extension GEMMProblem {
                 var p0 = 0
                 while p0 < k {
                     let kcb = min(slab.kc, k - p0)
-                    GEMM.packB(trans: true, b: b, ldb: ldb, n: n, p0: p0, kc: kcb,
-                               j0: slab.j0 + panel * nr, panels: 1,
-                               into: slab.panel(panel, p0: p0, kcb: kcb))
+                    GEMM.packB(
+                        trans: true, b: b, ldb: ldb, n: n, p0: p0, kc: kcb,
+                        j0: slab.j0 + panel * nr, panels: 1,
+                        into: slab.panel(panel, p0: p0, kcb: kcb))
                     p0 += kcb
                 }
             }
@@ -179,9 +185,10 @@ extension GEMMProblem {
         var p0 = 0
         while p0 < k {
             let kcb = min(slab.kc, k - p0)
-            GEMM.packB(trans: transB, b: b, ldb: ldb, n: n, p0: p0, kc: kcb,
-                       j0: slab.j0 + panels.lowerBound * nr, panels: panels.count,
-                       into: slab.panel(panels.lowerBound, p0: p0, kcb: kcb))
+            GEMM.packB(
+                trans: transB, b: b, ldb: ldb, n: n, p0: p0, kc: kcb,
+                j0: slab.j0 + panels.lowerBound * nr, panels: panels.count,
+                into: slab.panel(panels.lowerBound, p0: p0, kcb: kcb))
             p0 += kcb
         }
     }
@@ -189,8 +196,10 @@ extension GEMMProblem {
     /// Computes C[rows][slab panels `panels`] from the packed slab, one mc-row block at a time
     /// through all depth blocks, so the block of C stays in cache while it accumulates.
     /// `packedA` holds at least mc×kc floats.
-    private func multiply(_ slab: Slab, rows: Range<Int>, panels: Range<Int>,
-                          packedA: UnsafeMutablePointer<Float>) {
+    private func multiply(
+        _ slab: Slab, rows: Range<Int>, panels: Range<Int>,
+        packedA: UnsafeMutablePointer<Float>
+    ) {
         let mr = GEMMBlocking.mr
         if rows.isEmpty || panels.isEmpty { return }
         // Packing A pays off only when each packed tile is reused across many column panels;
@@ -204,27 +213,31 @@ extension GEMMProblem {
             while p0 < k {
                 let kcb = min(slab.kc, k - p0)
                 if packsA {
-                    GEMM.packA(trans: transA, a: a, lda: lda, i0: ic, mc: mcb, p0: p0, kc: kcb,
-                               into: packedA)
+                    GEMM.packA(
+                        trans: transA, a: a, lda: lda, i0: ic, mc: mcb, p0: p0, kc: kcb,
+                        into: packedA)
                 } else if mcb % mr != 0 {
-                    GEMM.packA(trans: transA, a: a, lda: lda, i0: ic + mcb - mcb % mr, mc: mcb % mr,
-                               p0: p0, kc: kcb, into: packedA)
+                    GEMM.packA(
+                        trans: transA, a: a, lda: lda, i0: ic + mcb - mcb % mr, mc: mcb % mr,
+                        p0: p0, kc: kcb, into: packedA)
                 }
                 // Later depth blocks add onto what the earlier ones wrote.
                 let blockBeta: Float = p0 == 0 ? beta : 1
                 if packsA {
                     for panel in panels {
-                        multiplyPanel(slab, panel: panel, rows: ic..<ic + mcb, p0: p0, kcb: kcb,
-                                      packedA: packedA, packsA: true, beta: blockBeta, streams: slab.streamsC)
+                        multiplyPanel(
+                            slab, panel: panel, rows: ic..<ic + mcb, p0: p0, kcb: kcb,
+                            packedA: packedA, packsA: true, beta: blockBeta, streams: slab.streamsC)
                     }
                 } else {
                     // Few panels: all of a tile row's panels in turn, so each row of C is
                     // written whole while its cache lines are fresh.
                     for i in stride(from: ic, to: ic + mcb, by: mr) {
                         for panel in panels {
-                            multiplyPanel(slab, panel: panel, rows: i..<min(i + mr, ic + mcb), p0: p0,
-                                          kcb: kcb, packedA: packedA, packsA: false, beta: blockBeta,
-                                          streams: slab.streamsC)
+                            multiplyPanel(
+                                slab, panel: panel, rows: i..<min(i + mr, ic + mcb), p0: p0,
+                                kcb: kcb, packedA: packedA, packsA: false, beta: blockBeta,
+                                streams: slab.streamsC)
                         }
                     }
                 }
@@ -247,7 +260,8 @@ extension GEMMProblem {
         // With packed A (a panel spans a whole row block of tiles), the next panel's B (kcb
         // lines) is fetched into L2 a few lines per tile, so the first tile of that panel does
         // not wait on L3 for each line (1024³, one thread: ~0.90 → ~0.99 × OpenBLAS).
-        let nextB = packsA && panel + 1 < slab.panels
+        let nextB =
+            packsA && panel + 1 < slab.panels
             ? UnsafePointer(slab.panel(panel + 1, p0: p0, kcb: kcb)) : nil
         let tiles = (rows.count + mr - 1) / mr
         let linesPerTile = (kcb + tiles - 1) / tiles
@@ -256,7 +270,10 @@ extension GEMMProblem {
         while i < rows.upperBound {
             if let nextB {
                 let end = min(kcb, line + linesPerTile)
-                while line < end { kd_prefetch_to_l2(nextB + line * nr); line += 1 }
+                while line < end {
+                    kd_prefetch_to_l2(nextB + line * nr)
+                    line += 1
+                }
             }
             let tileRows = min(mr, rows.upperBound - i)
             let tileC = c + i * ldc + j
@@ -271,14 +288,17 @@ extension GEMMProblem {
                 tileA = .rowMajor(a + i * lda + p0, ld: lda)
             }
             if tileRows == mr && cols == nr {
-                GEMM.microKernel6x16(kc: kcb, a: tileA, b: bPanel, c: tileC, ldc: ldc,
-                                     alpha: alpha, beta: beta, streams: streams)
+                GEMM.microKernel6x16(
+                    kc: kcb, a: tileA, b: bPanel, c: tileC, ldc: ldc,
+                    alpha: alpha, beta: beta, streams: streams)
             } else if cols == nr, case .packed(let packed) = tileA {
-                GEMM.shortKernel(rows: tileRows, kc: kcb, a: packed, b: bPanel, c: tileC, ldc: ldc,
-                                 alpha: alpha, beta: beta)
+                GEMM.shortKernel(
+                    rows: tileRows, kc: kcb, a: packed, b: bPanel, c: tileC, ldc: ldc,
+                    alpha: alpha, beta: beta)
             } else {
-                GEMM.edgeKernel(rows: tileRows, cols: cols, kc: kcb, a: tileA, b: bPanel,
-                                c: tileC, ldc: ldc, alpha: alpha, beta: beta)
+                GEMM.edgeKernel(
+                    rows: tileRows, cols: cols, kc: kcb, a: tileA, b: bPanel,
+                    c: tileC, ldc: ldc, alpha: alpha, beta: beta)
             }
             i += mr
         }

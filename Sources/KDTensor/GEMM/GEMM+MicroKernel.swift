@@ -28,11 +28,13 @@ extension GEMM {
         case .packed(let a):
             packedKernel(kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta, streams: streams)
         case .rowMajor(let a, let ld):
-            rowMajorKernel(kc: kc, a: a, lda: ld, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta,
-                           streams: streams)
+            rowMajorKernel(
+                kc: kc, a: a, lda: ld, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta,
+                streams: streams)
         case .columnMajor(let a, let ld):
-            columnMajorKernel(kc: kc, a: a, lda: ld, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta,
-                              streams: streams)
+            columnMajorKernel(
+                kc: kc, a: a, lda: ld, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta,
+                streams: streams)
         }
     }
 
@@ -44,8 +46,9 @@ extension GEMM {
         kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, streams: Bool
     ) {
-        kernelBody(kc: kc, a: a, rowStride: 1, depthStride: GEMMBlocking.mr, b: b,
-                   c: c, ldc: ldc, alpha: alpha, beta: beta, streams: streams)
+        kernelBody(
+            kc: kc, a: a, rowStride: 1, depthStride: GEMMBlocking.mr, b: b,
+            c: c, ldc: ldc, alpha: alpha, beta: beta, streams: streams)
     }
 
     @inline(never)
@@ -53,8 +56,9 @@ extension GEMM {
         kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, streams: Bool
     ) {
-        kernelBody(kc: kc, a: a, rowStride: lda, depthStride: 1, b: b,
-                   c: c, ldc: ldc, alpha: alpha, beta: beta, streams: streams)
+        kernelBody(
+            kc: kc, a: a, rowStride: lda, depthStride: 1, b: b,
+            c: c, ldc: ldc, alpha: alpha, beta: beta, streams: streams)
     }
 
     @inline(never)
@@ -62,8 +66,9 @@ extension GEMM {
         kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, streams: Bool
     ) {
-        kernelBody(kc: kc, a: a, rowStride: 1, depthStride: lda, b: b,
-                   c: c, ldc: ldc, alpha: alpha, beta: beta, streams: streams)
+        kernelBody(
+            kc: kc, a: a, rowStride: 1, depthStride: lda, b: b,
+            c: c, ldc: ldc, alpha: alpha, beta: beta, streams: streams)
     }
 
     /// The 12 accumulators (6 rows × 2 SIMD8 halves), the two B vectors and the broadcast A
@@ -96,17 +101,23 @@ extension GEMM {
             let b0 = pb.load(as: SIMD8<Float>.self)
             let b1 = pb.load(fromByteOffset: 32, as: SIMD8<Float>.self)
             var av = SIMD8<Float>(repeating: a0[offset])
-            c00.addProduct(av, b0); c01.addProduct(av, b1)
+            c00.addProduct(av, b0)
+            c01.addProduct(av, b1)
             av = SIMD8<Float>(repeating: a1[offset])
-            c10.addProduct(av, b0); c11.addProduct(av, b1)
+            c10.addProduct(av, b0)
+            c11.addProduct(av, b1)
             av = SIMD8<Float>(repeating: a2[offset])
-            c20.addProduct(av, b0); c21.addProduct(av, b1)
+            c20.addProduct(av, b0)
+            c21.addProduct(av, b1)
             av = SIMD8<Float>(repeating: a3[offset])
-            c30.addProduct(av, b0); c31.addProduct(av, b1)
+            c30.addProduct(av, b0)
+            c31.addProduct(av, b1)
             av = SIMD8<Float>(repeating: a4[offset])
-            c40.addProduct(av, b0); c41.addProduct(av, b1)
+            c40.addProduct(av, b0)
+            c41.addProduct(av, b1)
             av = SIMD8<Float>(repeating: a5[offset])
-            c50.addProduct(av, b0); c51.addProduct(av, b1)
+            c50.addProduct(av, b0)
+            c51.addProduct(av, b1)
             pb += 64
         }
         storeRow(c00, c01, to: c, alpha: alpha, beta: beta, streams: streams)
@@ -133,27 +144,35 @@ extension GEMM {
     }
 
     @inline(never)
-    private static func shortKernel1(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+    private static func shortKernel1(
+        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    ) {
         shortBody(rows: 1, kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
     }
 
     @inline(never)
-    private static func shortKernel2(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+    private static func shortKernel2(
+        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    ) {
         shortBody(rows: 2, kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
     }
 
     @inline(never)
-    private static func shortKernel3(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+    private static func shortKernel3(
+        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    ) {
         shortBody(rows: 3, kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
     }
 
     /// 4 or 5 rows: computes 5, writes `rows`.
     @inline(never)
-    private static func shortKernel5(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                                     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float) {
+    private static func shortKernel5(
+        rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+    ) {
         shortBody(rows: 5, stored: rows, kc: kc, a: a, b: b, c: c, ldc: ldc, alpha: alpha, beta: beta)
     }
 
@@ -174,22 +193,27 @@ extension GEMM {
             let b0 = pb.load(as: SIMD8<Float>.self)
             let b1 = pb.load(fromByteOffset: 32, as: SIMD8<Float>.self)
             var av = SIMD8<Float>(repeating: pa[0])
-            c00.addProduct(av, b0); c01.addProduct(av, b1)
+            c00.addProduct(av, b0)
+            c01.addProduct(av, b1)
             if rows > 1 {
                 av = SIMD8<Float>(repeating: pa[1])
-                c10.addProduct(av, b0); c11.addProduct(av, b1)
+                c10.addProduct(av, b0)
+                c11.addProduct(av, b1)
             }
             if rows > 2 {
                 av = SIMD8<Float>(repeating: pa[2])
-                c20.addProduct(av, b0); c21.addProduct(av, b1)
+                c20.addProduct(av, b0)
+                c21.addProduct(av, b1)
             }
             if rows > 3 {
                 av = SIMD8<Float>(repeating: pa[3])
-                c30.addProduct(av, b0); c31.addProduct(av, b1)
+                c30.addProduct(av, b0)
+                c31.addProduct(av, b1)
             }
             if rows > 4 {
                 av = SIMD8<Float>(repeating: pa[4])
-                c40.addProduct(av, b0); c41.addProduct(av, b1)
+                c40.addProduct(av, b0)
+                c41.addProduct(av, b1)
             }
             pb += 64
             pa += GEMMBlocking.mr

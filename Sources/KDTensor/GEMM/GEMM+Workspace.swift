@@ -49,9 +49,9 @@ enum GEMMWorkspace {
 
     private static func adviseHugePages(_ base: UnsafeMutableRawPointer, bytes: Int) {
         #if os(Linux)
-        // The whole huge pages of the buffer; a tail shorter than one stays on 4 KB pages.
-        let advised = bytes / hugePageBytes * hugePageBytes
-        _ = madvise(base, advised, MADV_HUGEPAGE)
+            // The whole huge pages of the buffer; a tail shorter than one stays on 4 KB pages.
+            let advised = bytes / hugePageBytes * hugePageBytes
+            _ = madvise(base, advised, MADV_HUGEPAGE)
         #endif
     }
 
@@ -60,7 +60,8 @@ enum GEMMWorkspace {
         idle.append(buffer)
         var evicted: Buffer?
         if idle.count > maxIdleBuffers,
-           let smallest = idle.indices.min(by: { idle[$0].floatCapacity < idle[$1].floatCapacity }) {
+            let smallest = idle.indices.min(by: { idle[$0].floatCapacity < idle[$1].floatCapacity })
+        {
             evicted = idle.remove(at: smallest)
         }
         lock.unlock()

@@ -10,8 +10,9 @@ public struct Tensor: Sendable, Equatable {
 
     /// A tensor of `shape` holding `scalars` (row-major); the counts must agree.
     public init(shape: Shape, scalars: [Float]) {
-        precondition(shape.count == scalars.count,
-                     "tensor of shape \(shape) needs \(shape.count) scalars, got \(scalars.count)")
+        precondition(
+            shape.count == scalars.count,
+            "tensor of shape \(shape) needs \(shape.count) scalars, got \(scalars.count)")
         self.shape = shape
         self.scalars = scalars
     }

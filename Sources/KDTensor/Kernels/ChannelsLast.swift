@@ -4,8 +4,10 @@
 public enum ChannelsLast {
     /// Unfolds output pixels `pixels` of image `x` [h·w, c] into rows [pixels.count, kh·kw·c]
     /// (window position, then channel), zeros where the window overhangs the padding.
-    static func im2col(_ x: UnsafePointer<Float>, c: Int, h: Int, w: Int, geometry g: Conv2dGeometry,
-                              pixels: Range<Int>, into cols: UnsafeMutablePointer<Float>) {
+    static func im2col(
+        _ x: UnsafePointer<Float>, c: Int, h: Int, w: Int, geometry g: Conv2dGeometry,
+        pixels: Range<Int>, into cols: UnsafeMutablePointer<Float>
+    ) {
         let ow = g.outputSize(h: h, w: w).w
         var dst = cols
         for pixel in pixels {
@@ -29,8 +31,10 @@ public enum ChannelsLast {
 
     /// y[p][j] = act(y[p][j] + bias[j] + residual[p][j]) for a rows×cols `y`, in place; `act` is
     /// max(·, 0) with `relu`, else the identity. `bias` and `residual` are optional.
-    public static func finish(_ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int, bias: UnsafePointer<Float>?,
-                              residual: UnsafePointer<Float>?, relu: Bool) {
+    public static func finish(
+        _ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int, bias: UnsafePointer<Float>?,
+        residual: UnsafePointer<Float>?, relu: Bool
+    ) {
         if bias == nil && residual == nil && !relu { return }
         let vectors = cols / 8
         for p in 0..<rows {
@@ -54,15 +58,18 @@ public enum ChannelsLast {
 
     /// y[p][j] = x[p][j]·scale[j] + shift[j], then max(·, 0) with `relu` (an evaluation-mode
     /// batch norm that no convolution can absorb, as before a pre-activation block's ReLU).
-    public static func affine(_ x: UnsafePointer<Float>, rows: Int, cols: Int, scale: UnsafePointer<Float>,
-                              shift: UnsafePointer<Float>, relu: Bool, into y: UnsafeMutablePointer<Float>) {
+    public static func affine(
+        _ x: UnsafePointer<Float>, rows: Int, cols: Int, scale: UnsafePointer<Float>,
+        shift: UnsafePointer<Float>, relu: Bool, into y: UnsafeMutablePointer<Float>
+    ) {
         let vectors = cols / 8
         for p in 0..<rows {
             let src = x + p * cols, dst = y + p * cols
             for v in 0..<vectors {
                 let offset = v * 8
                 var value = UnsafeRawPointer(src + offset).loadUnaligned(as: SIMD8<Float>.self)
-                value = value * UnsafeRawPointer(scale + offset).loadUnaligned(as: SIMD8<Float>.self)
+                value =
+                    value * UnsafeRawPointer(scale + offset).loadUnaligned(as: SIMD8<Float>.self)
                     + UnsafeRawPointer(shift + offset).loadUnaligned(as: SIMD8<Float>.self)
                 if relu { value = value.replacing(with: 0, where: value .< 0) }
                 UnsafeMutableRawPointer(dst + offset).storeBytes(of: value, as: SIMD8<Float>.self)
@@ -76,8 +83,10 @@ public enum ChannelsLast {
 
     /// 2×2 stride-2 max pooling of image `x` [h·w, c] into [(h/2)·(w/2), c], then `finish`'s
     /// bias and ReLU (both commute with the max, so a convolution's epilogue can pool first).
-    public static func maxPool2x2(_ x: UnsafePointer<Float>, c: Int, h: Int, w: Int, bias: UnsafePointer<Float>?,
-                                  relu: Bool, into y: UnsafeMutablePointer<Float>) {
+    public static func maxPool2x2(
+        _ x: UnsafePointer<Float>, c: Int, h: Int, w: Int, bias: UnsafePointer<Float>?,
+        relu: Bool, into y: UnsafeMutablePointer<Float>
+    ) {
         let oh = h / 2, ow = w / 2
         for r in 0..<oh {
             for q in 0..<ow {
@@ -98,7 +107,9 @@ public enum ChannelsLast {
     }
 
     /// dst [cols, rows] = srcᵀ for a rows×cols `src`: one image back to channels-first.
-    public static func transpose(_ src: UnsafePointer<Float>, rows: Int, cols: Int, into dst: UnsafeMutablePointer<Float>) {
+    public static func transpose(
+        _ src: UnsafePointer<Float>, rows: Int, cols: Int, into dst: UnsafeMutablePointer<Float>
+    ) {
         Convolution.transposeAddingBias(src, rows: rows, cols: cols, bias: nil, into: dst)
     }
 }

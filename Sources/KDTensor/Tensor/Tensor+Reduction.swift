@@ -74,7 +74,10 @@ extension Tensor {
                         var best = src[o * n * inner + i], bestJ = 0
                         for j in 1..<n {
                             let v = src[(o * n + j) * inner + i]
-                            if v > best || (v.isNaN && !best.isNaN) { best = v; bestJ = j }
+                            if v > best || (v.isNaN && !best.isNaN) {
+                                best = v
+                                bestJ = j
+                            }
                         }
                         dst[o * inner + i] = best
                         indices[o * inner + i] = bestJ

@@ -14,7 +14,8 @@ public final class PackedPanels: @unchecked Sendable {
         self.n = n
         panels = (n + nr - 1) / nr
         let floats = max(panels * k * nr, 1)
-        storage = UnsafeMutableRawPointer.allocate(byteCount: floats * 4, alignment: 64).bindMemory(to: Float.self, capacity: floats)
+        storage = UnsafeMutableRawPointer.allocate(byteCount: floats * 4, alignment: 64).bindMemory(
+            to: Float.self, capacity: floats)
         for panel in 0..<panels {
             for p in 0..<k {
                 for t in 0..<nr {
@@ -43,9 +44,11 @@ extension ChannelsLast {
     /// place), multiply with the micro-kernel against every panel, then add the bias and the
     /// residual and apply the ReLU while the block is in cache. `scratch` holds
     /// `scratchFloats(k:)` floats.
-    public static func convolve(_ x: UnsafePointer<Float>, c: Int, h: Int, w: Int, geometry g: Conv2dGeometry,
-                                weight: PackedPanels, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
-                                relu: Bool, scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+    public static func convolve(
+        _ x: UnsafePointer<Float>, c: Int, h: Int, w: Int, geometry g: Conv2dGeometry,
+        weight: PackedPanels, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+        relu: Bool, scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
+    ) {
         let (oh, ow) = g.outputSize(h: h, w: w)
         let plane = oh * ow, k = weight.k, o = weight.n
         let mr = GEMMBlocking.mr
@@ -73,8 +76,10 @@ extension ChannelsLast {
     /// y[0..<count] (rows `ldy` apart) = rows · W for `count` rows [count, W.k] of `rows`, which
     /// must be readable up to the next multiple of 6 rows: a ragged tile is computed whole into
     /// `tile` (6×16 floats), then its part copied (each row's result depends on that row alone).
-    static func multiply(_ rows: UnsafePointer<Float>, count: Int, by weight: PackedPanels,
-                         tile: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>, ldy: Int) {
+    static func multiply(
+        _ rows: UnsafePointer<Float>, count: Int, by weight: PackedPanels,
+        tile: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>, ldy: Int
+    ) {
         let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr, k = weight.k
         var i = 0
         while i < count {
@@ -83,8 +88,9 @@ extension ChannelsLast {
                 let cols = min(nr, weight.n - panel * nr)
                 let out = y + i * ldy + panel * nr
                 let direct = tileRows == mr && cols == nr
-                GEMM.microKernel6x16(kc: k, a: .rowMajor(rows + i * k, ld: k), b: weight.panel(panel),
-                                     c: direct ? out : tile, ldc: direct ? ldy : nr, alpha: 1, beta: 0, streams: false)
+                GEMM.microKernel6x16(
+                    kc: k, a: .rowMajor(rows + i * k, ld: k), b: weight.panel(panel),
+                    c: direct ? out : tile, ldc: direct ? ldy : nr, alpha: 1, beta: 0, streams: false)
                 if !direct {
                     for r in 0..<tileRows { (out + r * ldy).update(from: tile + r * nr, count: cols) }
                 }

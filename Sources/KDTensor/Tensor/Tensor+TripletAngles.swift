@@ -34,8 +34,9 @@ extension Tensor {
             inverseDistances.withUnsafeBufferPointer { rho in
                 Tensor(shape: [n, n, n]) { out in
                     ThreadBudget.parallelFor(n) { i in
-                        Self.anchorCosines(i, n: n, gram: g.baseAddress!, inverseDistances: rho.baseAddress! + i * n,
-                                           into: out.baseAddress! + i * n * n)
+                        Self.anchorCosines(
+                            i, n: n, gram: g.baseAddress!, inverseDistances: rho.baseAddress! + i * n,
+                            into: out.baseAddress! + i * n * n)
                     }
                 }
             }
@@ -52,16 +53,18 @@ extension Tensor {
     /// W[i][k] = Σⱼ Eᵢ[j][k] (x̄: the centred rows; the matrix annihilates constant shifts).
     public static func tripletAngleCosinesBackward(_ g: Tensor, cosines: Tensor, geometry: TripletGeometry) -> Tensor {
         let n = geometry.inverseDistances.shape[0]
-        precondition(g.shape == Shape([n, n, n]) && cosines.shape == g.shape,
-                     "tripletAngleCosinesBackward: gradient \(g.shape), cosines \(cosines.shape), \(n) rows")
+        precondition(
+            g.shape == Shape([n, n, n]) && cosines.shape == g.shape,
+            "tripletAngleCosinesBackward: gradient \(g.shape), cosines \(cosines.shape), \(n) rows")
         // E, anchor by anchor, into one [N, N, N] table; each anchor's slice is written by one thread.
         let anchorMatrices = g.withUnsafeBufferPointer { gb in
             cosines.withUnsafeBufferPointer { cb in
                 geometry.inverseDistances.withUnsafeBufferPointer { rho in
                     Tensor(shape: [n, n, n]) { e in
                         ThreadBudget.parallelFor(n) { i in
-                            Self.anchorMatrix(i, n: n, g: gb.baseAddress! + i * n * n, cosines: cb.baseAddress! + i * n * n,
-                                              inverse: rho.baseAddress! + i * n, into: e.baseAddress! + i * n * n)
+                            Self.anchorMatrix(
+                                i, n: n, g: gb.baseAddress! + i * n * n, cosines: cb.baseAddress! + i * n * n,
+                                inverse: rho.baseAddress! + i * n, into: e.baseAddress! + i * n * n)
                         }
                     }
                 }
@@ -105,8 +108,10 @@ extension Tensor {
 
     /// cos[j][k] = (Gⱼₖ − bⱼ − bₖ)·ρⱼ·ρₖ for anchor i, with bⱼ = Gᵢⱼ − Gᵢᵢ/2 and ρ anchor i's row
     /// of inverse distances.
-    private static func anchorCosines(_ i: Int, n: Int, gram: UnsafePointer<Float>, inverseDistances rho: UnsafePointer<Float>,
-                                      into out: UnsafeMutablePointer<Float>) {
+    private static func anchorCosines(
+        _ i: Int, n: Int, gram: UnsafePointer<Float>, inverseDistances rho: UnsafePointer<Float>,
+        into out: UnsafeMutablePointer<Float>
+    ) {
         withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { scratch in
             let b = scratch.baseAddress!
             let half = gram[i * n + i] / 2
@@ -120,8 +125,10 @@ extension Tensor {
     }
 
     /// Eᵢ (see `tripletAngleCosinesBackward`) from anchor i's slices of g and cos.
-    private static func anchorMatrix(_ i: Int, n: Int, g: UnsafePointer<Float>, cosines: UnsafePointer<Float>,
-                                     inverse rho: UnsafePointer<Float>, into e: UnsafeMutablePointer<Float>) {
+    private static func anchorMatrix(
+        _ i: Int, n: Int, g: UnsafePointer<Float>, cosines: UnsafePointer<Float>,
+        inverse rho: UnsafePointer<Float>, into e: UnsafeMutablePointer<Float>
+    ) {
         for j in 0..<n {
             var diagonal: Float = 0
             let eRow = e + j * n, gRow = g + j * n, cRow = cosines + j * n

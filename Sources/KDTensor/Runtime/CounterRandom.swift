@@ -40,7 +40,12 @@ public struct CounterRandom: Sendable, Hashable {
     public func uniform(_ index: UInt64) -> Float {
         let (a, b, c, d) = block(index / 4)
         let word: UInt32
-        switch index % 4 { case 0: word = a; case 1: word = b; case 2: word = c; default: word = d }
+        switch index % 4 {
+        case 0: word = a
+        case 1: word = b
+        case 2: word = c
+        default: word = d
+        }
         return Float(word >> 8) * (1.0 / 16_777_216.0)
     }
 

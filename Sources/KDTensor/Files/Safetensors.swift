@@ -28,8 +28,12 @@ public struct Safetensors: Sendable {
 
         /// An entry of `shape` whose `bytes` hold its elements in `dtype`, little-endian.
         public init(dtype: DType, shape: Shape, bytes: Data) {
-            precondition(bytes.count == shape.count * dtype.byteSize, "\(shape) of \(dtype) needs \(shape.count * dtype.byteSize) bytes")
-            self.dtype = dtype; self.shape = shape; self.bytes = bytes
+            precondition(
+                bytes.count == shape.count * dtype.byteSize,
+                "\(shape) of \(dtype) needs \(shape.count * dtype.byteSize) bytes")
+            self.dtype = dtype
+            self.shape = shape
+            self.bytes = bytes
         }
     }
 
@@ -88,10 +92,18 @@ public struct Safetensors: Sendable {
                 for i in 0..<n {
                     let o = i * e.dtype.byteSize
                     switch e.dtype {
-                    case .f32: out[i] = Float(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian)
-                    case .f64: out[i] = Float(Double(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt64.self).littleEndian))
-                    case .f16: out[i] = Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt16.self).littleEndian))
-                    case .bf16: out[i] = Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: o, as: UInt16.self).littleEndian) << 16)
+                    case .f32:
+                        out[i] = Float(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian)
+                    case .f64:
+                        out[i] = Float(
+                            Double(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt64.self).littleEndian))
+                    case .f16:
+                        out[i] = Float(
+                            Float16(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt16.self).littleEndian))
+                    case .bf16:
+                        out[i] = Float(
+                            bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: o, as: UInt16.self).littleEndian) << 16
+                        )
                     case .i64: out[i] = Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: Int64.self)))
                     case .i32: out[i] = Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: o, as: Int32.self)))
                     case .u8: out[i] = Float(raw[o])
@@ -116,37 +128,44 @@ public struct Safetensors: Sendable {
         } catch {
             throw FormatError.badHeader(origin, reason: "header is not JSON (\(error.localizedDescription))")
         }
-        guard let header = json as? [String: Any] else { throw FormatError.badHeader(origin, reason: "header is not a JSON object") }
+        guard let header = json as? [String: Any] else {
+            throw FormatError.badHeader(origin, reason: "header is not a JSON object")
+        }
         let body = data.subdata(in: headerEnd..<data.count)
         entries = [:]
         metadata = (header["__metadata__"] as? [String: String]) ?? [:]
         for (name, value) in header where name != "__metadata__" {
             guard let info = value as? [String: Any],
-                  let dtypeName = info["dtype"] as? String,
-                  let dims = info["shape"] as? [Int],
-                  let offsets = info["data_offsets"] as? [Int], offsets.count == 2
+                let dtypeName = info["dtype"] as? String,
+                let dims = info["shape"] as? [Int],
+                let offsets = info["data_offsets"] as? [Int], offsets.count == 2
             else { throw FormatError.badEntry(origin, tensor: name, reason: "needs dtype, shape and data_offsets") }
             guard let dtype = DType(rawValue: dtypeName) else {
                 throw FormatError.badEntry(origin, tensor: name, reason: "unsupported dtype \(dtypeName)")
             }
-            guard dims.allSatisfy({ $0 >= 0 }) else { throw FormatError.badEntry(origin, tensor: name, reason: "negative dimension in \(dims)") }
+            guard dims.allSatisfy({ $0 >= 0 }) else {
+                throw FormatError.badEntry(origin, tensor: name, reason: "negative dimension in \(dims)")
+            }
             // This target compiles without overflow checks: bound the element count explicitly.
             var elements = 1
             for d in dims {
                 let (product, overflow) = elements.multipliedReportingOverflow(by: d)
                 guard !overflow, product <= body.count else {
-                    throw FormatError.badEntry(origin, tensor: name, reason: "shape \(dims) holds more elements than the file has bytes")
+                    throw FormatError.badEntry(
+                        origin, tensor: name, reason: "shape \(dims) holds more elements than the file has bytes")
                 }
                 elements = product
             }
             let shape = Shape(dims)
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, end >= begin, end <= body.count else {
-                throw FormatError.badEntry(origin, tensor: name, reason: "data_offsets \(offsets) outside the \(body.count)-byte body")
+                throw FormatError.badEntry(
+                    origin, tensor: name, reason: "data_offsets \(offsets) outside the \(body.count)-byte body")
             }
             guard end - begin == shape.count * dtype.byteSize else {
-                throw FormatError.badEntry(origin, tensor: name,
-                                           reason: "\(end - begin) bytes for shape \(shape) of \(dtypeName)")
+                throw FormatError.badEntry(
+                    origin, tensor: name,
+                    reason: "\(end - begin) bytes for shape \(shape) of \(dtypeName)")
             }
             entries[name] = Entry(dtype: dtype, shape: shape, bytes: body.subdata(in: begin..<end))
         }
@@ -156,7 +175,9 @@ public struct Safetensors: Sendable {
     public init(contentsOf url: URL) throws {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw FormatError.unreadable(url.path, reason: FileManager.default.fileExists(atPath: url.path) ? error.localizedDescription : "no such file")
+            throw FormatError.unreadable(
+                url.path,
+                reason: FileManager.default.fileExists(atPath: url.path) ? error.localizedDescription : "no such file")
         }
         try self.init(data: data, origin: url.path)
     }
@@ -169,7 +190,9 @@ public struct Safetensors: Sendable {
         let names = entries.keys.sorted()
         for name in names {
             let e = entries[name]!
-            header[name] = ["dtype": e.dtype.rawValue, "shape": e.shape.dims, "data_offsets": [offset, offset + e.bytes.count]] as [String: Any]
+            header[name] =
+                ["dtype": e.dtype.rawValue, "shape": e.shape.dims, "data_offsets": [offset, offset + e.bytes.count]]
+                as [String: Any]
             offset += e.bytes.count
         }
         var json = try! JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])

@@ -17,8 +17,9 @@ public enum GEMM {
     ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative dimension")
         if m == 0 || n == 0 { return }
-        let problem = GEMMProblem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        let problem = GEMMProblem(
+            transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         if k == 0 || alpha == 0 {
             problem.scaleC()
         } else if m * n * k <= GEMMBlocking.directMaxVolume {

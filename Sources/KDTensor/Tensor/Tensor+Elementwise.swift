@@ -58,7 +58,10 @@ extension Tensor {
         return withUnsafeBufferPointer { a in
             other.withUnsafeBufferPointer { b in
                 Tensor(shape: out) { dst in
-                    if rank == 0 { dst[0] = f(a[0], b[0]); return }
+                    if rank == 0 {
+                        dst[0] = f(a[0], b[0])
+                        return
+                    }
                     // Innermost axis as a strided loop; the outer axes walk an odometer.
                     let inner = dims[rank - 1], ia = sa[rank - 1], ib = sb[rank - 1]
                     var index = [Int](repeating: 0, count: rank)
@@ -68,14 +71,18 @@ extension Tensor {
                         var pa = offA, pb = offB
                         for _ in 0..<inner {
                             dst[o] = f(a[pa], b[pb])
-                            pa += ia; pb += ib; o += 1
+                            pa += ia
+                            pb += ib
+                            o += 1
                         }
                         var axis = rank - 2
                         while axis >= 0 {
                             index[axis] += 1
-                            offA += sa[axis]; offB += sb[axis]
+                            offA += sa[axis]
+                            offB += sb[axis]
                             if index[axis] < dims[axis] { break }
-                            offA -= sa[axis] * dims[axis]; offB -= sb[axis] * dims[axis]
+                            offA -= sa[axis] * dims[axis]
+                            offB -= sb[axis] * dims[axis]
                             index[axis] = 0
                             axis -= 1
                         }
