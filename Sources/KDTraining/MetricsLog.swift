@@ -20,7 +20,9 @@ final class MetricsLog {
             }
             try Data((kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).utf8).write(to: url)
         } else {
-            fm.createFile(atPath: url.path, contents: nil)
+            guard fm.createFile(atPath: url.path, contents: nil) else {
+                throw TrainingError.setup("\(url.path): cannot be created")
+            }
         }
         handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
