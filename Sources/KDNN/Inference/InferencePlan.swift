@@ -26,6 +26,9 @@ public final class InferencePlan: @unchecked Sendable {
         self.taps = Set(taps + ["logits"])
     }
 
+    /// Images a thread takes at a time when several share the batch.
+    static let chunkImages = 16
+
     /// Whether `model`'s architecture has a planned forward.
     public static func supports(_ model: Classifier) -> Bool {
         model is SmallCNN || model is CIFARResNet || model is WideResNet || model is MLP
@@ -41,7 +44,11 @@ public final class InferencePlan: @unchecked Sendable {
         defer { for output in outputs { output.deallocate() } }
         let imageFloats = key.reduce(1, *)
         images.withUnsafeBufferPointer { x in
-            ThreadBudget.parallelChunks(n) { chunk in
+            // With several threads, chunks of a few images taken by whichever thread is free (two
+            // fixed halves leave a thread idle whenever the other core is shared); with one, one chunk.
+            let size = ThreadBudget.available > 1 ? Self.chunkImages : max(n, 1)
+            ThreadBudget.parallelFor((n + size - 1) / size) { c in
+                let chunk = (c * size)..<min(n, (c + 1) * size)
                 let arena = take(program, key: key, rows: chunk.count)
                 for i in chunk {
                     program.runTrunk(

@@ -50,7 +50,7 @@ public enum ThreadBudget {
     /// returns when all are done.
     /// Each `i` must write disjoint memory, and what `body(i)` computes must not depend on which
     /// thread runs it: indices are handed out to whichever thread asks first.
-    static func parallelFor(_ count: Int, threads: Int? = nil, _ body: (Int) -> Void) {
+    public static func parallelFor(_ count: Int, threads: Int? = nil, _ body: (Int) -> Void) {
         let t = min(threads ?? available, count)
         if t <= 1 {
             for i in 0..<count { body(i) }
