@@ -56,11 +56,11 @@ let package = Package(
             name: "kdflow",
             dependencies: ["KDTraining", "KDCache", "KDExport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: cpuFlags),
-        .testTarget(name: "KDTensorTests", dependencies: ["KDTensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KDTensorTests", dependencies: ["KDTensor", "KDGradCheck"], resources: [.copy("Fixtures")]),
         // Seeded inputs and the finite-difference gradient check, shared by the test targets.
         .target(name: "KDGradCheck", dependencies: ["KDAutodiff"], path: "Tests/KDGradCheck"),
         .testTarget(name: "KDAutodiffTests", dependencies: ["KDAutodiff", "KDGradCheck"]),
-        .testTarget(name: "KDNNTests", dependencies: ["KDNN", "KDLoss"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KDNNTests", dependencies: ["KDNN", "KDLoss", "KDGradCheck"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDDataTests", dependencies: ["KDData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "KDPipelineTests", dependencies: ["KDPipeline"]),
         .testTarget(name: "KDCacheTests", dependencies: ["KDCache"], resources: [.copy("Fixtures")]),

@@ -1,5 +1,5 @@
-// Test support shared by KDAutodiffTests and KDLossTests: seeded inputs and the finite-difference
-// gradient check.
+// Test support shared by the test targets: seeded inputs and the finite-difference gradient check
+// (and `expectClose`, beside it).
 import KDAutodiff
 import KDTensor
 import Testing

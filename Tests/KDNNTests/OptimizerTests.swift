@@ -1,6 +1,7 @@
 import Foundation
 import KDNN
 import KDTensor
+import KDGradCheck
 import Testing
 
 /// Optimisers and schedules against PyTorch's (Fixtures/make_optimizer_fixtures.py).

@@ -2,6 +2,7 @@
 @testable import KDLoss
 @testable import KDNN
 @testable import KDTensor
+import KDGradCheck
 import Testing
 
 /// Forward passes and one SGD step agree with PyTorch on the same weights and inputs.

@@ -1,4 +1,5 @@
 import KDTensor
+import KDGradCheck
 import Testing
 
 @Suite struct BatchNormTests {

@@ -1,4 +1,5 @@
 @testable import KDTensor
+import KDGradCheck
 import Testing
 
 /// Convolutions on many small widths and channel counts against a direct loop, so every
