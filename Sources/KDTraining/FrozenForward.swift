@@ -89,10 +89,7 @@ struct FrozenForward {
     {
         let rows = hits.positions.indices.filter { i in
             let key = keys[hits.positions[i]].digest
-            var z = key.high ^ (key.low &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(batch.epoch)
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53) < audit
+            return Double(CounterRandom(seed: key.high, stream: key.low).uniform(UInt64(batch.epoch))) < audit
         }
         guard !rows.isEmpty else { return }
         let live = store.roundTrip(

@@ -65,22 +65,25 @@ public enum StoreAudit {
         _ record: StoredRecord, data: DatasetUnion,
         augmenter: Augmenter
     ) throws -> (pixels: Tensor, names: [String])? {
-        var rows: [(index: Int, parameters: ViewParameters)] = []
+        var rows: [(id: SampleID, index: Int, parameters: ViewParameters)] = []
         for key in record.keys {
             let id = try SampleID(stableBytes: key.sample, origin: record.location)
             let view = try ViewParameters.viewIndex(stableBytes: key.view, origin: record.location)
             let parameters = augmenter.parameters(for: id, view: view)
             guard let index = data.index(of: id), parameters.stableBytes == key.view else { return nil }
-            rows.append((index, parameters))
+            rows.append((id, index, parameters))
         }
         let per = augmenter.outputCount
         let pixels = Tensor(shape: Shape([rows.count] + augmenter.outputDims)) { out in
             for (n, row) in rows.enumerated() {
-                let rendered = data.withPixels(at: row.index) { augmenter.render($0, parameters: row.parameters) }
-                for j in 0..<per { out[n * per + j] = rendered[j] }
+                data.withPixels(at: row.index) {
+                    augmenter.render(
+                        $0, parameters: row.parameters,
+                        into: UnsafeMutableBufferPointer(rebasing: out[(n * per)..<((n + 1) * per)]))
+                }
             }
         }
-        let names = zip(record.keys, rows).map { "\(data.id(at: $1.index)) view \($1.parameters.view)" }
+        let names = rows.map { "\($0.id) view \($0.parameters.view)" }
         return (pixels, names)
     }
 }

@@ -9,6 +9,21 @@ public enum StoredColumn: Sendable, Equatable {
     case topK(indices: [UInt16], values: [Float])
 }
 
+extension StoredColumn {
+    /// The column's rows `rows` (in that order) of its `count`.
+    func rows(_ rows: [Int], of count: Int) -> StoredColumn {
+        func pick<T>(_ values: [T]) -> [T] {
+            let per = values.count / max(count, 1)
+            return rows.flatMap { values[($0 * per)..<(($0 + 1) * per)] }
+        }
+        if rows == Array(0..<count) { return self }
+        switch self {
+        case .dense(let values): return .dense(pick(values))
+        case let .topK(indices, values): return .topK(indices: pick(indices), values: pick(values))
+        }
+    }
+}
+
 /// A record's uncompressed payload: every tap of `count` samples, taps in name order, each
 /// tap's values byte-planar in the stored precision (top-k taps: indices, then probabilities
 /// and leftover mass).

@@ -55,9 +55,14 @@ public struct KeyDigest: Hashable, Sendable, CustomStringConvertible {
         return b
     }
 
-    public var description: String { bytes.map { String($0, radix: 16).leftPadded(2) }.joined() }
+    public var description: String { bytes.hexDigits }
 }
 
 extension String {
     func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
+
+extension [UInt8] {
+    /// The bytes as lower-case hex, two digits each (digests in names and reports).
+    var hexDigits: String { map { String($0, radix: 16).leftPadded(2) }.joined() }
 }

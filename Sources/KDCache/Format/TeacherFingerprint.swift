@@ -38,9 +38,9 @@ public struct TeacherFingerprint: Hashable, Sendable {
     /// A fingerprint read back from a record (its summary is the digest in hex).
     init(digest: [UInt8]) {
         self.digest = digest
-        summary = digest.map { String($0, radix: 16).leftPadded(2) }.joined()
+        summary = digest.hexDigits
     }
 
     /// The digest in hex.
-    public var hex: String { digest.map { String($0, radix: 16).leftPadded(2) }.joined() }
+    public var hex: String { digest.hexDigits }
 }

@@ -51,20 +51,20 @@ extension SoftLabelExport {
             else {
                 throw bad(shard.file, "listed in the manifest but cannot be read")
             }
-            guard hex(SHA256.hash([UInt8](bytes))) == shard.sha256 else {
+            guard SHA256.hash([UInt8](bytes)).hexDigits == shard.sha256 else {
                 throw bad(shard.file, "SHA-256 differs from the manifest's")
             }
             let file = try Safetensors(data: bytes, origin: directory.appendingPathComponent(shard.file).path)
             let n = shard.samples
             let samples = try keyRows(file, "key.sample", n), views = try keyRows(file, "key.view", n)
-            var columns: [String: [StoredColumn]] = [:]
+            var columns: [String: StoredColumn] = [:]
             for tap in taps {
-                columns[tap.name] = try tapRows(file, tap, n, precision)
+                columns[tap.name] = try tapColumn(file, tap, n, precision)
             }
             for start in stride(from: 0, to: n, by: importRecordSamples) {
                 let rows = Array(start..<min(n, start + importRecordSamples))
                 let keys = rows.map { StoreKey(fingerprint: store.fingerprint, sample: samples[$0], view: views[$0]) }
-                batches.append((keys, columns.mapValues { column in concatenate(rows.map { column[$0] }) }))
+                batches.append((keys, columns.mapValues { $0.rows(rows, of: n) }))
             }
             report.samples += n
             report.shards += 1
@@ -88,15 +88,11 @@ extension SoftLabelExport {
         return (0..<n).map { Array(bytes[($0 * width)..<(($0 + 1) * width)]) }
     }
 
-    /// One tap's stored rows, checked against its layout and the store's precision.
-    private static func tapRows(_ file: Safetensors, _ tap: TapLayout, _ n: Int, _ precision: StoredPrecision) throws
-        -> [StoredColumn]
+    /// One tap's stored column for all `n` samples, checked against its layout and the store's precision.
+    private static func tapColumn(_ file: Safetensors, _ tap: TapLayout, _ n: Int, _ precision: StoredPrecision) throws
+        -> StoredColumn
     {
-        if tap.topK == 0 {
-            let values = try floats(file, tap.name, shape: [n] + tap.dims, precision)
-            let per = tap.elements
-            return (0..<n).map { .dense(Array(values[($0 * per)..<(($0 + 1) * per)])) }
-        }
+        if tap.topK == 0 { return .dense(try floats(file, tap.name, shape: [n] + tap.dims, precision)) }
         let k = tap.topK
         let name = "\(tap.name).indices"
         guard let e = file.entries[name] else { throw Safetensors.FormatError.missing(file.origin, tensor: name) }
@@ -113,11 +109,9 @@ extension SoftLabelExport {
         }
         let probabilities = try floats(file, "\(tap.name).probabilities", shape: [n, k], precision)
         let leftover = try floats(file, "\(tap.name).leftover", shape: [n], precision)
-        return (0..<n).map { r in
-            .topK(
-                indices: indices[(r * k)..<((r + 1) * k)].map { UInt16($0) },
-                values: Array(probabilities[(r * k)..<((r + 1) * k)]) + [leftover[r]])
-        }
+        // Stored order: per sample, k probabilities then the leftover mass.
+        let values = (0..<n).flatMap { r in probabilities[(r * k)..<((r + 1) * k)] + [leftover[r]] }
+        return .topK(indices: indices.map { UInt16($0) }, values: values)
     }
 
     /// A float tensor of `shape` in `precision`'s dtype, as Float32.
@@ -137,22 +131,5 @@ extension SoftLabelExport {
                 reason: "expected \(dtype.rawValue) \(shape), got \(e.dtype.rawValue) \(e.shape.dims)")
         }
         return try file.tensor(name).withUnsafeBufferPointer { Array($0) }
-    }
-
-    /// Rows of one tap joined into one column.
-    private static func concatenate(_ rows: [StoredColumn]) -> StoredColumn {
-        var indices: [UInt16] = [], values: [Float] = []
-        var dense = false
-        for row in rows {
-            switch row {
-            case .dense(let v):
-                dense = true
-                values += v
-            case let .topK(i, v):
-                indices += i
-                values += v
-            }
-        }
-        return dense ? .dense(values) : .topK(indices: indices, values: values)
     }
 }

@@ -69,7 +69,7 @@ public enum SoftLabelExport {
                 let file = String(format: "shard-%05d.safetensors", shards.count)
                 let bytes = shard(rows[start..<end], taps: taps, precision: precision).serialized()
                 try AtomicFile.write(bytes, to: staging.appendingPathComponent(file))
-                shards.append(.init(file: file, samples: end - start, sha256: hex(SHA256.hash([UInt8](bytes)))))
+                shards.append(.init(file: file, samples: end - start, sha256: SHA256.hash([UInt8](bytes)).hexDigits))
                 start = end
             }
             let manifestTaps = taps.map { SoftLabelManifest.Tap(name: $0.name, shape: $0.dims, topK: $0.topK) }
@@ -157,6 +157,4 @@ public enum SoftLabelExport {
             return .init(dtype: .bf16, shape: Shape(shape), bytes: bits.withUnsafeBufferPointer { Data(buffer: $0) })
         }
     }
-
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 }

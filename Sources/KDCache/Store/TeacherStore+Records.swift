@@ -69,18 +69,3 @@ extension TeacherStore {
         }
     }
 }
-
-extension StoredColumn {
-    /// The column's rows `rows` (in that order) of its `count`.
-    func rows(_ rows: [Int], of count: Int) -> StoredColumn {
-        func pick<T>(_ values: [T]) -> [T] {
-            let per = values.count / max(count, 1)
-            return rows.flatMap { values[($0 * per)..<(($0 + 1) * per)] }
-        }
-        if rows == Array(0..<count) { return self }
-        switch self {
-        case .dense(let values): return .dense(pick(values))
-        case let .topK(indices, values): return .topK(indices: pick(indices), values: pick(values))
-        }
-    }
-}
