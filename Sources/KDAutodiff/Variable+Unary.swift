@@ -56,6 +56,15 @@ extension Variable {
         return Tape.record(out, [self]) { g, _ in [g.zipMap(out) { $0 * $1 * (1 - $1) }] }
     }
 
+    /// log(1 + e^x), computed as max(x, 0) + log(1 + e^-|x|) so large |x| neither overflows nor rounds to 0.
+    public func softplus() -> Variable {
+        let x = value
+        return Tape.record(x.map { Swift.max($0, 0) + Foundation.log1p(Foundation.exp(-Swift.abs($0))) }, [self]) {
+            g, _ in
+            [g.zipMap(x) { $0 / (1 + Foundation.exp(-$1)) }]
+        }
+    }
+
     /// Hyperbolic tangent.
     public func tanh() -> Variable {
         let out = value.tanh()

@@ -4,7 +4,7 @@ public enum LossCatalog {
     public static let kinds: [LossKind] = [
         .crossEntropy, .kd, .softTarget, .mutualLearning, .distance, .overhaul, .rkdDistance, .rkdAngle, .decoupled,
         .attention, .probabilistic, .dist, .similarity, .neuronSelectivity, .correlation, .hierarchicalContext,
-        .multiLevel, .flowOfSolution,
+        .multiLevel, .flowOfSolution, .variationalInformation, .activationBoundary, .factorTransfer,
     ]
 
     /// The kinds' names, sorted.

@@ -170,4 +170,6 @@ public enum LossShapeRule: Sendable {
     /// (`teacher`, `teacher_top`), all of one batch, each teacher map as many channels as the
     /// student's of its stage (sizes may differ).
     case stagePairs
+    /// `student` and `teacher` of one shape ([N, C] or NCHW) and `variance` [C].
+    case predictedVariance
 }

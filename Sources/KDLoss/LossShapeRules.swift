@@ -74,6 +74,18 @@ public enum LossShapeRules {
             }
         case .stagePairs:
             return stagePairsProblem(name, inputs)
+        case .predictedVariance:
+            let byRole = Dictionary(inputs.map { ($0.role, $0) }, uniquingKeysWith: { first, _ in first })
+            guard let s = byRole["student"], let t = byRole["teacher"] else { return nil }
+            if s.shape != t.shape || (s.shape.rank != 2 && s.shape.rank != 4) {
+                return (
+                    s,
+                    "\(name) needs mean and teacher of one shape, [N, C] or NCHW; \(s.name) is \(s.shape), \(t.name) is \(t.shape)"
+                )
+            }
+            if let v = byRole["variance"], v.shape != Shape([s.shape[1]]) {
+                return (v, "\(name) needs one variance per channel, [\(s.shape[1])]; \(v.name) is \(v.shape)")
+            }
         }
         return nil
     }

@@ -15,7 +15,7 @@ public final class ModelSet {
     /// A built connector under its plan's name.
     public struct NamedConnector {
         public let name: String
-        public let connector: Connector
+        public let connector: FeatureConnector
         public let plan: TrainingPlan.ConnectorPlan
     }
 
@@ -47,16 +47,24 @@ public final class ModelSet {
         }
         self.models = models
         var connectors: [NamedConnector] = []
+        var connectorShapes: [String: Shape] = [:]
         let ini = ParameterInitializer(seed: plan.seed &+ 0xC0_11EC_7052)
         for c in plan.connectors {
-            let from = try Self.tapShape(c.from, in: models)
-            let to = try Self.tapShape(c.to, in: models)
-            guard Connector.maps(from, to: to) else {
-                throw TrainingError.setup(
-                    "connector '\(c.name)': \(c.from) \(from) cannot map to \(c.to) \(to) (needs NCHW taps of equal spatial size, or [N, C] features)"
-                )
+            guard let kind = ConnectorCatalog.kind(named: c.kind) else {
+                throw TrainingError.setup("connector '\(c.name)': unknown kind '\(c.kind)'")
             }
-            connectors.append(NamedConnector(name: c.name, connector: Connector(from[1], to[1], init: ini), plan: c))
+            let shapes = try c.inputs.mapValues { value in
+                try connectorShapes[value] ?? Self.valueShape(value, plan: plan, models: models)
+            }
+            let outputs = kind.outputShapes(shapes, options: c.options)
+            if let problem = outputs.problem {
+                let read = shapes.sorted { $0.key < $1.key }.map { "\($0.key) \(c.inputs[$0.key]!) \($0.value)" }
+                throw TrainingError.setup(
+                    "connector '\(c.name)' (\(c.kind)) reads \(read.joined(separator: ", ")): \(problem.message)")
+            }
+            for (output, shape) in outputs.outputs { connectorShapes["\(c.name).\(output)"] = shape }
+            connectors.append(
+                NamedConnector(name: c.name, connector: kind.make(shapes, options: c.options, init: ini), plan: c))
         }
         self.connectors = connectors
     }
@@ -64,20 +72,27 @@ public final class ModelSet {
     /// The model named `name`.
     public func model(_ name: String) -> Classifier? { models.first { $0.name == name }?.model }
 
-    /// The shape of `model.tap` for one sample, from a forward pass of zeros in evaluation mode.
-    static func tapShape(_ reference: String, in models: [NamedModel]) throws -> Shape {
-        let parts = reference.split(separator: ".", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let named = models.first(where: { $0.name == parts[0] }) else {
-            throw TrainingError.setup("'\(reference)' names no model tap")
+    /// The shape for one sample of a forward's tap or an ensemble's logits (`stage.output`), from a
+    /// forward pass of zeros in evaluation mode.
+    static func valueShape(_ value: String, plan: TrainingPlan, models: [NamedModel]) throws -> Shape {
+        let parts = value.split(separator: ".", maxSplits: 1).map(String.init)
+        let forward =
+            plan.forwards.first { $0.name == parts[0] }
+            ?? plan.ensembles.first { $0.name == parts[0] }.flatMap { e in
+                plan.forwards.first { $0.name == TrainingPlan.stageName(of: e.members[0]) }
+            }
+        guard parts.count == 2, let forward, let named = models.first(where: { $0.name == forward.model }) else {
+            throw TrainingError.setup("'\(value)' names no model tap")
         }
-        guard named.model.tapNames.contains(parts[1]) else {
+        let tap = plan.forwards.contains { $0.name == parts[0] } ? parts[1] : "logits"
+        guard named.model.tapNames.contains(tap) else {
             throw TrainingError.setup(
-                "model '\(parts[0])' (\(named.plan.arch)) has no tap '\(parts[1])'; taps: \(named.model.tapNames.joined(separator: ", "))"
+                "model '\(named.name)' (\(named.plan.arch)) has no tap '\(tap)'; taps: \(named.model.tapNames.joined(separator: ", "))"
             )
         }
         let x = Variable(
             constant: Tensor.zeros([1, named.plan.inChannels, named.plan.imageSize, named.plan.imageSize]))
-        return named.model.run(x, ForwardContext(tape: nil, training: false))[parts[1]]!.shape
+        return named.model.run(x, ForwardContext(tape: nil, training: false))[tap]!.shape
     }
 
     /// The named parameters of the listed models and connectors, prefixed by their names.

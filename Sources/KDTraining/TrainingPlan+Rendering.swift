@@ -27,7 +27,7 @@ extension TrainingPlan {
         var out = trainableForwards.map { f in
             (f.name, "forward \(f.model) (\(model(named: f.model)?.arch ?? "?"))", ["\(f.stream).images"])
         }
-        out += connectors.map { ($0.name, "connector conv1x1_bn", [$0.from, $0.to]) }
+        out += connectors.map { ($0.name, "connector \($0.kind)", $0.inputs.sorted { $0.key < $1.key }.map(\.value)) }
         out += loss.terms.map { t in
             (
                 "loss.\(t.name)", "loss \(type(of: t.function)) ×\(t.weight.value)",

@@ -53,7 +53,7 @@ extension TrainingPlan {
         }
         let read = Set(
             loss.terms.flatMap { $0.bindings.values.map(Self.stageName) }
-                + connectors.flatMap { [Self.stageName(of: $0.from), Self.stageName(of: $0.to)] })
+                + connectors.flatMap { $0.inputs.values.map(Self.stageName) })
         let fed = unique(trainableForwards.map(\.stream))
         let values = (frozenForwards.map(\.name) + ensembles.map(\.name)).filter(read.contains)
         out.append(Stage(name: Self.stepStage, kind: .step, inputs: [Self.dataStage] + fed + values))

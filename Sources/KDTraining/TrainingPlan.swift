@@ -96,17 +96,22 @@ public struct TrainingPlan: Sendable {
         }
     }
 
-    /// A 1×1-conv+BN connector from a student tap to a teacher tap's channel count.
+    /// A connector stage: a trainable module of a declared kind between features.
     public struct ConnectorPlan: Sendable {
         public var name: String
-        /// `model.tap` read by the connector.
-        public var from: String
-        /// `model.tap` whose channels it maps to.
-        public var to: String
-        public init(name: String, from: String, to: String) {
+        /// Its kind (`ConnectorCatalog`).
+        public var kind: String
+        /// The values it reads by field: `from` and the kind's reference fields (`to`, …).
+        public var inputs: [String: String]
+        /// The kind's options, defaults filled in.
+        public var options: [String: Double]
+        public init(
+            name: String, kind: String = "conv1x1_bn", inputs: [String: String], options: [String: Double] = [:]
+        ) {
             self.name = name
-            self.from = from
-            self.to = to
+            self.kind = kind
+            self.inputs = inputs
+            self.options = options
         }
     }
 

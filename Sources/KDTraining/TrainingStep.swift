@@ -84,10 +84,14 @@ final class TrainingStep {
             let ctx = ForwardContext(tape: tape, training: true, random: random)
             allContexts.append(ctx)
             for c in models.connectors {
-                guard let input = tensors[c.plan.from] else {
-                    throw LossGraph.MissingInput(term: c.name, role: "from", tensor: c.plan.from)
+                var inputs: [String: Variable] = [:]
+                for (field, value) in c.plan.inputs {
+                    guard let input = tensors[value] else {
+                        throw LossGraph.MissingInput(term: c.name, role: field, tensor: value)
+                    }
+                    inputs[field] = input
                 }
-                tensors["\(c.name).out"] = c.connector(input, ctx)
+                for (output, v) in c.connector.outputs(inputs, ctx) { tensors["\(c.name).\(output)"] = v }
             }
         }
         let (total, terms) = try plan.loss.evaluate(

@@ -76,6 +76,17 @@ import Testing
         }
     }
 
+    @Test func methodsWithConnectors() throws {
+        try Self.check("ab", inputs: [randomTensor([3, 2, 3, 4], seed: 21, scale: 1.5), Self.features[1]])
+        try Self.check("ft", inputs: [randomTensor([3, 2, 4, 4], seed: 22), randomTensor([3, 5, 4, 4], seed: 23)])
+        let teacher = randomTensor([3, 2, 3, 4], seed: 24)
+        let function = try LossCatalog.make("vid", LossOptions(parsing: []))
+        let variance = randomTensor([2], seed: 25).map { abs($0) + 0.5 }
+        checkGradients([randomTensor([3, 2, 3, 4], seed: 26), variance]) { v in
+            function.loss(["student": v[0], "teacher": Variable(constant: teacher), "variance": v[1]], labels: nil)
+        }
+    }
+
     @Test func relationKinds() throws {
         let embeddings = [randomTensor([5, 4], seed: 5), randomTensor([5, 3], seed: 6)]
         try Self.check("rkd_distance", inputs: embeddings)

@@ -1,12 +1,13 @@
 import KDAutodiff
-import KDNN
+@testable import KDNN
 import KDTensor
 import Testing
 
-/// The 1×1-conv+BN connector on flat features is the same map as on N×C×1×1 maps.
+/// Connector kinds: the shapes they accept and produce, and their modules on those shapes.
 @Suite struct ConnectorTests {
+    /// The 1×1-conv+BN connector on flat features is the same map as on N×C×1×1 maps.
     @Test func flatFeaturesPassAsOneByOneMaps() {
-        let connector = Connector(6, 4, init: ParameterInitializer(seed: 3))
+        let connector = Conv1x1BNConnector(6, 4, init: ParameterInitializer(seed: 3))
         let x = CounterRandom(seed: 5).normalTensor(Shape([8, 6]), std: 1)
         for training in [true, false] {
             let ctx = ForwardContext(tape: nil, training: training)
@@ -15,9 +16,53 @@ import Testing
             #expect(flat.shape == [8, 4])
             #expect(flat.scalars == maps.scalars)
         }
-        #expect(Connector.maps(Shape([8, 6]), to: Shape([8, 4])))
-        #expect(Connector.maps(Shape([8, 6, 5, 5]), to: Shape([8, 4, 5, 5])))
-        #expect(!Connector.maps(Shape([8, 6]), to: Shape([8, 4, 1, 1])))
-        #expect(!Connector.maps(Shape([8, 6, 5, 5]), to: Shape([8, 4, 3, 3])))
+    }
+
+    @Test func kindsCheckTheirShapes() throws {
+        let conv = try #require(ConnectorCatalog.kind(named: "conv1x1_bn"))
+        for (from, to, fits) in [
+            ([1, 6], [1, 4], true), ([1, 6, 5, 5], [1, 4, 5, 5], true), ([1, 6], [1, 4, 1, 1], false),
+            ([1, 6, 5, 5], [1, 4, 3, 3], false),
+        ] {
+            let result = conv.outputShapes(["from": Shape(from), "to": Shape(to)], options: [:])
+            #expect(result.outputs == ["out": Shape(to)])
+            #expect((result.problem == nil) == fits)
+        }
+        let paraphraser = try #require(ConnectorCatalog.kind(named: "paraphraser"))
+        let factor = paraphraser.outputShapes(["from": Shape([1, 64, 7, 7])], options: ["rate": 0.5])
+        #expect(factor.outputs == ["out": Shape([1, 32, 7, 7]), "reconstruction": Shape([1, 64, 7, 7])])
+        #expect(factor.problem == nil)
+        #expect(paraphraser.outputShapes(["from": Shape([1, 64])], options: ["rate": 0.5]).problem != nil)
+    }
+
+    /// Each kind's module produces exactly the shapes its declaration promised.
+    @Test func modulesProduceTheDeclaredShapes() throws {
+        let cases: [(String, [String: Shape], [String: Double])] = [
+            ("conv1x1_bn", ["from": Shape([2, 6, 4, 4]), "to": Shape([2, 3, 4, 4])], [:]),
+            ("vid", ["from": Shape([2, 6, 4, 4]), "to": Shape([2, 3, 4, 4])], ["initial_variance": 5]),
+            ("vid", ["from": Shape([2, 6]), "to": Shape([2, 3])], ["initial_variance": 5]),
+            ("paraphraser", ["from": Shape([2, 6, 4, 4])], ["rate": 0.5]),
+            ("translator", ["from": Shape([2, 5, 4, 4]), "to": Shape([2, 3, 4, 4])], [:]),
+        ]
+        for (name, shapes, options) in cases {
+            let kind = try #require(ConnectorCatalog.kind(named: name))
+            let expected = kind.outputShapes(shapes, options: options).outputs
+            let module = kind.make(shapes, options: options, init: ParameterInitializer(seed: 1))
+            let random = CounterRandom(seed: 9)
+            let inputs = shapes.mapValues { Variable(constant: random.normalTensor($0, std: 1)) }
+            let outputs = module.outputs(inputs, ForwardContext(tape: nil, training: true))
+            #expect(outputs.mapValues(\.shape) == expected, "\(name)")
+            #expect(Set(outputs.keys) == Set(kind.outputs), "\(name)")
+        }
+    }
+
+    /// VID's variance starts at its option's value.
+    @Test func vidVarianceStartsAtItsOption() throws {
+        let kind = try #require(ConnectorCatalog.kind(named: "vid"))
+        let shapes = ["from": Shape([2, 4]), "to": Shape([2, 3])]
+        let module = kind.make(shapes, options: ["initial_variance": 5], init: ParameterInitializer(seed: 1))
+        let x = Variable(constant: Tensor.zeros([2, 4]))
+        let variance = module.outputs(["from": x, "to": x], ForwardContext(tape: nil, training: false))["variance"]!
+        for v in variance.value.scalars { #expect(abs(v - 5) < 1e-5) }
     }
 }

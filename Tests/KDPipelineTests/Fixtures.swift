@@ -24,7 +24,7 @@ enum Fixtures {
                 ObjectSchema([
                     Field("mean", .list(.number(.finite)), .required), Field("std", .list(.number(.finite)), .required),
                 ])))
-        registry.register("conv1x1_bn", in: family.connector)
+        registry.register("conv1x1_bn", in: family.connector, fields: [Field("to", .reference, .required)])
         registry.register(
             "cross_entropy", in: family.loss,
             fields: [

@@ -47,9 +47,19 @@ import Testing
             "{kind: fsp, student: student.conv1, student_top: student.conv2, teacher: teacher.conv1, teacher_top: teacher.conv2}",
         "mlkd":
             "{kind: mlkd, student: student.logits, teacher: teacher.logits, student_strong: student.logits, teacher_strong: teacher.logits}",
+        "vid": "{kind: vid, student: link.out, teacher: teacher.conv2, variance: link.variance}",
+        "ab": "{kind: ab, student: link.out, teacher: teacher.conv2.preact, margin: 0.5}",
+        "ft": "{kind: ft, student: link.out, teacher: teacher.conv2}",
     ]
 
-    static func yaml(_ term: String) -> String {
+    /// The connector stage `link` the terms of some kinds read.
+    static let connectors: [String: String] = [
+        "vid": "{connector: vid, from: student.conv2, to: teacher.conv2}",
+        "ab": "{connector: conv1x1_bn, from: student.conv2.preact, to: teacher.conv2.preact}",
+        "ft": "{connector: translator, from: student.conv2, to: teacher.conv2}",
+    ]
+
+    static func yaml(_ term: String, connector: String? = nil) -> String {
         """
         kdflow: 1
         name: loss-kind
@@ -60,20 +70,22 @@ import Testing
           student: {arch: cnn, in_channels: 1, classes: 10}
         stages:
           augment: {from: data.train, ops: [{hflip: 0.5}]}
-          teacher: {forward: teacher, from: augment, taps: [logits, conv1, conv2, features.preact, features]}
-          student: {forward: student, from: augment, taps: [logits, conv1, conv2, features.preact, features]}
+          teacher: {forward: teacher, from: augment, taps: [logits, conv1, conv2, conv2.preact, features.preact, features]}
+          student: {forward: student, from: augment, taps: [logits, conv1, conv2, conv2.preact, features.preact, features]}
+        \(connector.map { "  link: \($0)" } ?? "")
         loss:
           term: \(term)
           reads_teacher: {kind: kd, student: student.logits, teacher: teacher.logits}
         optimisers:
-          student: {kind: sgd, lr: 0.1, params: [student]}
+          student: {kind: sgd, lr: 0.1, params: [student\(connector == nil ? "" : ", link")]}
         """
     }
 
     @Test(arguments: LossCatalog.names) func kindPlans(_ kind: String) throws {
         let term = try #require(Self.terms[kind], "no pipeline term for \(kind)")
         let plan = try PipelinePlanner.plan(
-            try PipelinePlanner.loader.load(yaml: Self.yaml(term), file: "\(kind).yaml"))
+            try PipelinePlanner.loader.load(
+                yaml: Self.yaml(term, connector: Self.connectors[kind]), file: "\(kind).yaml"))
         let planned = try #require(plan.loss.terms.first)
         #expect(Set(planned.bindings.keys) == Set(planned.function.roles))
         if kind == "dkd" { #expect(planned.weight == LossWeight(1, warmupEpochs: 2)) }

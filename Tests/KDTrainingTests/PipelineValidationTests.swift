@@ -49,7 +49,7 @@ import Testing
             let lines = error.diagnostics.map(\.description)
             let expected = [
                 "bad-training.yaml:12:61: error: stages.teacher.taps: model 'teacher' (resnet20) has no tap 'layer4'",
-                "bad-training.yaml:14:40: error: stages.align: connector 'align' maps student.layer2.preact [1, 32, 14, 14] to teacher.layer3.preact [1, 64, 7, 7]",
+                "bad-training.yaml:14:40: error: stages.align: connector 'align' (conv1x1_bn) reads from student.layer2.preact [1, 32, 14, 14], to teacher.layer3.preact [1, 64, 7, 7]: it needs NCHW maps",
                 "bad-training.yaml:16:27: error: loss.kd.student: kd compares student.logits [1, 7] with teacher.logits [1, 10]: shapes differ",
                 "bad-training.yaml:17:36: error: loss.ce.input: cross_entropy needs logits [N, classes]; student.layer2.preact is [1, 32, 14, 14]",
                 "bad-training.yaml:18:29: error: loss.hint.student: kd needs logits [N, classes]; align.out is [1, 64, 7, 7]",

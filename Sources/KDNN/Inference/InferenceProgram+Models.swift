@@ -32,12 +32,22 @@ extension InferenceProgram.Builder {
         return y
     }
 
+    /// A convolution whose pre-ReLU output may be tap `preact`.
+    mutating func convolutionReLU(_ layer: Conv2d, _ x: Activation, preact: String) -> Activation {
+        let y = convolution(layer, x, relu: !wants(preact))
+        if wants(preact) {
+            tap(preact, y)
+            relu(y)
+        }
+        return y
+    }
+
     mutating func lower(_ m: SmallCNN) -> HeadValue {
-        let c1 = convolution(m.conv1, input, relu: true)
+        let c1 = convolutionReLU(m.conv1, input, preact: "conv1.preact")
         tap("conv1", c1)
         let pooled: Activation
-        if wants("conv2") {
-            let c2 = convolution(m.conv2, c1, relu: true)
+        if wants("conv2") || wants("conv2.preact") {
+            let c2 = convolutionReLU(m.conv2, c1, preact: "conv2.preact")
             tap("conv2", c2)
             pooled = maxPool(c2)
             release(c2)

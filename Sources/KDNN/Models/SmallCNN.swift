@@ -1,7 +1,8 @@
 import KDAutodiff
 
 /// PyTorch's MNIST-example CNN: conv 32 3×3, ReLU, conv 64 3×3, ReLU, max-pool 2, fc1 128, ReLU,
-/// fc2. Taps `conv1`, `conv2` (post-ReLU), `features.preact`, `features` (fc1), `logits`.
+/// fc2. Taps `conv1`, `conv2` (post-ReLU), `conv1.preact`, `conv2.preact` (before it),
+/// `features.preact`, `features` (fc1), `logits`.
 public final class SmallCNN: Classifier {
     public let conv1: Conv2d, conv2: Conv2d, fc1: Linear, fc2: Linear
 
@@ -17,12 +18,18 @@ public final class SmallCNN: Classifier {
     public override var children: [(String, Module)] {
         [("conv1", conv1), ("conv2", conv2), ("fc1", fc1), ("fc2", fc2)]
     }
-    public override var tapNames: [String] { ["conv1", "conv2", "features.preact", "features", "logits"] }
+    public override var tapNames: [String] {
+        ["conv1.preact", "conv1", "conv2.preact", "conv2", "features.preact", "features", "logits"]
+    }
 
     public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
-        let c1 = conv1(x, ctx).relu()
+        let p1 = conv1(x, ctx)
+        ctx.tap("conv1.preact", p1)
+        let c1 = p1.relu()
         ctx.tap("conv1", c1)
-        let c2 = conv2(c1, ctx).relu()
+        let p2 = conv2(c1, ctx)
+        ctx.tap("conv2.preact", p2)
+        let c2 = p2.relu()
         ctx.tap("conv2", c2)
         let pre = fc1(c2.maxPool2d(geometry: .init(kernel: 2, stride: 2)).flattened(), ctx)
         ctx.tap("features.preact", pre)

@@ -84,8 +84,11 @@ extension PipelineGraph {
             case .connector(let connector):
                 checkReference(
                     connector.from, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).from", spec, &problems)
-                checkReference(
-                    connector.to, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).to", spec, &problems)
+                for (field, reference) in connector.references {
+                    checkReference(
+                        reference, by: "stage '\(stage.name)'", keyPath: "stages.\(stage.name).\(field)", spec,
+                        &problems)
+                }
             case .ensemble(let ensemble):
                 for member in ensemble.inputs {
                     checkReference(

@@ -116,8 +116,9 @@ extension PipelineGraph {
             guard spec.model(named: forward.model.value)?.frozen == false else { return [] }
             return [forward.from.value.node]
         case .connector(let connector):
-            return trainedStreams(of: connector.from.value, spec, seen: &seen)
-                .union(trainedStreams(of: connector.to.value, spec, seen: &seen))
+            return stage.inputs.reduce(into: Set<String>()) { streams, input in
+                streams.formUnion(trainedStreams(of: input.value, spec, seen: &seen))
+            }
         case .augmentation, .ensemble:
             return []
         }

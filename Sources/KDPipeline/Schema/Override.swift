@@ -82,8 +82,9 @@ struct Override: Sendable {
             guard let variant = validator.variant(of: variants, in: node, path: [], problems: &ignored) else {
                 return unknown(depth, "cannot tell which kind of entry this is")
             }
-            guard let field = variant.schema.fields.first(where: { $0.name == key }) else {
-                return unknown(depth, "unknown key" + hint(key, variant.schema.fields.map(\.name)))
+            let fields = validator.fields(of: variant, in: node)
+            guard let field = fields.first(where: { $0.name == key }) else {
+                return unknown(depth, "unknown key" + hint(key, fields.map(\.name)))
             }
             childSchema = field.schema
         case .map(let element):

@@ -28,6 +28,8 @@ public struct SchemaRegistry: Sendable {
         public var schema: Schema
         /// One line of documentation.
         public var doc: String
+        /// For connector kinds: the outputs a stage of this kind produces, `out` first.
+        public var outputs: [String] = ["out"]
     }
 
     private var families: [String: [String: Kind]] = [:]
@@ -35,11 +37,13 @@ public struct SchemaRegistry: Sendable {
     /// An empty registry.
     public init() {}
 
-    /// Registers a kind whose extra fields are `fields` (for families selected by `kind:`/`arch:`), or a
-    /// connector name (no fields).
-    public mutating func register(_ name: String, in family: String, fields: [Field] = [], doc: String = "") {
+    /// Registers a kind whose extra fields are `fields` (for families selected by `kind:`/`arch:`, and
+    /// connectors, whose kinds also name their `outputs`).
+    public mutating func register(
+        _ name: String, in family: String, fields: [Field] = [], outputs: [String] = ["out"], doc: String = ""
+    ) {
         families[family, default: [:]][name] = Kind(
-            name: name, schema: .object(ObjectSchema(fields, doc: doc)), doc: doc)
+            name: name, schema: .object(ObjectSchema(fields, doc: doc)), doc: doc, outputs: outputs)
     }
 
     /// Registers a single-key form `{name: value}` whose value has `value` schema (augmentation ops, schedules).

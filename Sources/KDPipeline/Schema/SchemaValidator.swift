@@ -93,7 +93,7 @@ public struct SchemaValidator: Sendable {
         case .variants(let variants):
             guard value.entries != nil else { return typeError() }
             guard let variant = variant(of: variants, in: value, path: path, problems: &problems) else { return value }
-            return checkFields(value, variant.schema.fields, path, &problems)
+            return checkFields(value, fields(of: variant, in: value), path, &problems)
         case .oneOf(let family):
             guard let entries = value.entries, entries.count == 1, let entry = entries.first else {
                 let names = registry.names(in: family).joined(separator: ", ")
@@ -139,6 +139,16 @@ public struct SchemaValidator: Sendable {
         }
         guard case .object(let own) = kind.schema else { return [discriminator] + kinded.commonFields }
         return [discriminator] + kinded.commonFields + own.fields
+    }
+
+    /// A variant's fields, plus the own fields of the kind its key names when that key is a
+    /// registered name (a connector stage's kind adds `to:` and its options).
+    func fields(of variant: Variant, in value: YAMLValue) -> [Field] {
+        guard
+            case .registeredName(let family)? = variant.schema.fields.first(where: { $0.name == variant.key })?.schema,
+            let name = value[variant.key]?.string, case .object(let own)? = registry.kind(name, in: family)?.schema
+        else { return variant.schema.fields }
+        return variant.schema.fields + own.fields
     }
 
     /// The variant whose distinguishing key `value` has, or nil after reporting none or several.

@@ -139,10 +139,7 @@ enum PipelineSchema {
                         "connector", .registeredName(family: SchemaRegistry.Family.connector), .required,
                         doc: "connector kind"),
                     Field("from", .reference, .required, doc: "the feature to transform (e.g. student.layer3.preact)"),
-                    Field(
-                        "to", .reference, .required,
-                        doc: "the feature whose shape it must match (e.g. teacher.layer3.preact)"),
-                ], doc: "alignment stage with trainable parameters; output: out")),
+                ], doc: "stage with trainable parameters between features; its kind adds fields and names its outputs")),
         Variant(
             key: "ensemble",
             schema: ObjectSchema(

@@ -12,7 +12,11 @@ extension PipelineSpec {
         models = (root["models"]?.entries ?? []).map(Self.decodeModel)
         var stages: [StageSpec] = []
         for entry in root["stages"]?.entries ?? [] {
-            if let stage = Self.decodeStage(entry) { stages.append(stage) } else { undecodedStages.insert(entry.key) }
+            if let stage = Self.decodeStage(entry, registry: registry) {
+                stages.append(stage)
+            } else {
+                undecodedStages.insert(entry.key)
+            }
         }
         self.stages = stages
         loss = (root["loss"]?.entries ?? []).map { Self.decodeLossTerm($0, registry: registry) }
@@ -78,7 +82,7 @@ extension PipelineSpec {
             weights: located(node["weights"]), frozen: node["frozen"]?.bool ?? false, node: node)
     }
 
-    private static func decodeStage(_ entry: YAMLValue.Entry) -> StageSpec? {
+    private static func decodeStage(_ entry: YAMLValue.Entry, registry: SchemaRegistry) -> StageSpec? {
         let node = entry.value
         let kinds = ["ops", "forward", "connector", "ensemble"].filter { node[$0] != nil }
         guard kinds.count == 1 else { return nil }
@@ -118,8 +122,15 @@ extension PipelineSpec {
                     model: model, from: from,
                     taps: names(node["taps"]) ?? [Located("logits", at: node.location)], store: store))
         default:
-            guard let connector = located(node["connector"]), let to = reference(node["to"]) else { return nil }
-            kind = .connector(ConnectorSpec(connector: connector, from: from, to: to))
+            guard let connector = located(node["connector"]) else { return nil }
+            let registered = registry.kind(connector.value, in: SchemaRegistry.Family.connector)
+            let fields = referenceFields(of: registered)
+            let references = (node.entries ?? []).filter { fields.contains($0.key) }.compactMap { field in
+                reference(field.value).map { (field: field.key, reference: $0) }
+            }
+            kind = .connector(
+                ConnectorSpec(
+                    connector: connector, from: from, references: references, outputs: registered?.outputs ?? ["out"]))
         }
         return StageSpec(name: entry.key, location: entry.keyLocation, kind: kind, node: node)
     }
@@ -127,12 +138,8 @@ extension PipelineSpec {
     private static func decodeLossTerm(_ entry: YAMLValue.Entry, registry: SchemaRegistry) -> LossTermSpec {
         let node = entry.value
         let kind = located(node["kind"]) ?? Located("", at: node.location)
-        var referenceFields: Set<String> = []
-        if case .object(let own)? = registry.kind(kind.value, in: SchemaRegistry.Family.loss)?.schema {
-            referenceFields = Set(
-                own.fields.filter { if case .reference = $0.schema { true } else { false } }.map(\.name))
-        }
-        let inputs = (node.entries ?? []).filter { referenceFields.contains($0.key) }.compactMap { field in
+        let fields = referenceFields(of: registry.kind(kind.value, in: SchemaRegistry.Family.loss))
+        let inputs = (node.entries ?? []).filter { fields.contains($0.key) }.compactMap { field in
             reference(field.value).map { (field: field.key, reference: $0) }
         }
         return LossTermSpec(
@@ -185,5 +192,11 @@ extension PipelineSpec {
         PhaseSpec(
             name: node["name"]?.string ?? "", location: node.location, epochs: node["epochs"]?.int ?? 0,
             loss: names(node["loss"]), optimizers: names(node["optimisers"]))
+    }
+
+    /// The names of a registered kind's own fields that hold references.
+    private static func referenceFields(of kind: SchemaRegistry.Kind?) -> Set<String> {
+        guard case .object(let own)? = kind?.schema else { return [] }
+        return Set(own.fields.filter { if case .reference = $0.schema { true } else { false } }.map(\.name))
     }
 }

@@ -129,7 +129,7 @@ public struct StageSpec: Sendable {
         switch kind {
         case .augmentation(let augmentation): [augmentation.from]
         case .forward(let forward): [forward.from]
-        case .connector(let connector): [connector.from, connector.to]
+        case .connector(let connector): [connector.from] + connector.references.map(\.reference)
         case .ensemble(let ensemble): ensemble.inputs
         }
     }
@@ -139,7 +139,7 @@ public struct StageSpec: Sendable {
         switch kind {
         case .augmentation: ["images", "labels"]
         case .forward(let forward): forward.taps.map(\.value)
-        case .connector: ["out"]
+        case .connector(let connector): connector.outputs
         case .ensemble: ["logits"]
         }
     }
@@ -205,8 +205,15 @@ public struct ConnectorSpec: Sendable {
     public var connector: Located<String>
     /// `from:` the feature transformed.
     public var from: Located<Reference>
-    /// `to:` the feature whose shape the output matches.
-    public var to: Located<Reference>
+    /// The kind's other reference fields as written (`to:`, …), in file order.
+    public var references: [(field: String, reference: Located<Reference>)]
+    /// The outputs the kind declares (`out` first).
+    public var outputs: [String]
+
+    /// The reference written under `field`.
+    public func reference(_ field: String) -> Located<Reference>? {
+        references.first { $0.field == field }?.reference
+    }
 }
 
 /// `{ensemble: [t1.logits, t2.logits], weights: [0.5, 0.5], over: logits}`.

@@ -27,15 +27,19 @@ enum PipelineChecks {
         }
         let resolve = { (ref: Reference) in shape(of: ref, spec: spec, shapes: shapes) }
         for stage in spec.stages {
-            guard case .connector(let c) = stage.kind, let from = resolve(c.from.value), let to = resolve(c.to.value)
+            guard case .connector(let c) = stage.kind,
+                let inputs = connectorInputs(stage, c, spec: spec, shapes: shapes, seen: []),
+                let kind = ConnectorCatalog.kind(named: c.connector.value),
+                let problem = kind.outputShapes(inputs, options: connectorOptions(stage, kind)).problem
             else { continue }
-            if !Connector.maps(from, to: to) {
-                out.append(
-                    Diagnostic(
-                        at: c.from.location, keyPath: "stages.\(stage.name)",
-                        "connector '\(stage.name)' maps \(c.from.value) \(from) to \(c.to.value) \(to): a 1×1 conv needs NCHW tensors of equal height and width, or [N, C] features"
-                    ))
+            let read = ([("from", c.from)] + c.references.map { ($0.field, $0.reference) }).map { field, reference in
+                "\(field) \(reference.value) \(inputs[field]!)"
             }
+            out.append(
+                Diagnostic(
+                    at: (c.reference(problem.input) ?? c.from).location, keyPath: "stages.\(stage.name)",
+                    "connector '\(stage.name)' (\(kind.name)) reads \(read.joined(separator: ", ")): \(problem.message)"
+                ))
         }
         for stage in spec.stages {
             guard case .ensemble(let e) = stage.kind else { continue }
@@ -105,10 +109,48 @@ enum PipelineChecks {
         guard let stage = spec.stage(named: ref.node) else { return nil }
         switch stage.kind {
         case .forward(let f): return shapes.byModel[f.model.value]?[ref.output ?? "logits"]
-        case .connector(let c): return shape(of: c.to.value, spec: spec, shapes: shapes)
+        case .connector(let c):
+            return connectorOutputs(stage, c, spec: spec, shapes: shapes, seen: [])?[ref.output ?? "out"]
         case .ensemble(let e): return e.inputs.first.flatMap { shape(of: $0.value, spec: spec, shapes: shapes) }
         case .augmentation: return nil
         }
+    }
+
+    /// The shapes a connector reads by field, nil when one is unknown (or the connectors read one
+    /// another in a cycle, which the graph reports).
+    static func connectorInputs(
+        _ stage: StageSpec, _ c: ConnectorSpec, spec: PipelineSpec, shapes: TapShapes, seen: Set<String>
+    ) -> [String: Shape]? {
+        guard !seen.contains(stage.name) else { return nil }
+        var inputs: [String: Shape] = [:]
+        for (field, reference) in [("from", c.from)] + c.references.map({ ($0.field, $0.reference) }) {
+            let producer = spec.stage(named: reference.value.node)
+            if let producer, case .connector(let upstream) = producer.kind {
+                let outputs = connectorOutputs(
+                    producer, upstream, spec: spec, shapes: shapes, seen: seen.union([stage.name]))
+                guard let shape = outputs?[reference.value.output ?? "out"] else { return nil }
+                inputs[field] = shape
+            } else {
+                guard let shape = shape(of: reference.value, spec: spec, shapes: shapes) else { return nil }
+                inputs[field] = shape
+            }
+        }
+        return inputs
+    }
+
+    /// A connector's output shapes as its kind declares them (those it can tell past a problem).
+    static func connectorOutputs(
+        _ stage: StageSpec, _ c: ConnectorSpec, spec: PipelineSpec, shapes: TapShapes, seen: Set<String>
+    ) -> [String: Shape]? {
+        guard let kind = ConnectorCatalog.kind(named: c.connector.value),
+            let inputs = connectorInputs(stage, c, spec: spec, shapes: shapes, seen: seen)
+        else { return nil }
+        return kind.outputShapes(inputs, options: connectorOptions(stage, kind)).outputs
+    }
+
+    /// A connector stage's options as validated (defaults filled in).
+    static func connectorOptions(_ stage: StageSpec, _ kind: ConnectorKind) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: kind.options.map { ($0.name, stage.node[$0.name]?.double ?? $0.defaultValue) })
     }
 
     /// Models must accept what the augmentation emits (when the shards already exist).

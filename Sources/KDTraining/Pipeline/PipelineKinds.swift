@@ -100,7 +100,7 @@ public enum PipelineKinds {
                     Field("probability", .number(.probability), .defaultValue(.float(1))),
                 ])), doc: "zero a random square")
 
-        r.register("conv1x1_bn", in: f.connector, doc: "1×1 conv + BN to the target's channel count")
+        registerConnectorKinds(&r)
 
         registerLossKinds(&r)
 

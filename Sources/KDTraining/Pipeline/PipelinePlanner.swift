@@ -35,8 +35,7 @@ public enum PipelinePlanner {
                         name: s.name, model: f.model.value, stream: f.from.value.node, taps: f.taps.map(\.value),
                         store: store))
             case .connector(let c):
-                connectors.append(
-                    .init(name: s.name, from: valueName(c.from.value, spec), to: valueName(c.to.value, spec)))
+                connectors.append(try connectorPlan(s, c, spec: spec))
             case .ensemble(let e):
                 ensembles.append(
                     .init(
@@ -78,8 +77,9 @@ public enum PipelinePlanner {
             evalBatchSize: spec.data.evalBatch, shuffle: spec.data.shuffle, dropLast: spec.data.dropLast,
             trainData: spec.data.train.map { URL(fileURLWithPath: $0.shards) },
             evalData: spec.data.eval.map { URL(fileURLWithPath: $0.shards) },
-            streams: streams, forwards: forwards, ensembles: producersFirst(ensembles), models: models,
-            connectors: connectors,
+            streams: streams, forwards: forwards, ensembles: producersFirst(ensembles, name: \.name, reads: \.members),
+            models: models,
+            connectors: producersFirst(connectors, name: \.name, reads: { Array($0.inputs.values) }),
             loss: LossGraph(terms: terms), optimizers: optimizers,
             outputDirectory: URL(fileURLWithPath: spec.outputs.dir),
             exportModel: spec.outputs.export?.value ?? trainable.first ?? spec.models[0].name,
@@ -94,14 +94,16 @@ public enum PipelinePlanner {
         return "\(reference.node).logits"
     }
 
-    /// Ensembles ordered so each comes after the ensembles it reads (validation rejected cycles).
-    static func producersFirst(_ ensembles: [TrainingPlan.EnsemblePlan]) -> [TrainingPlan.EnsemblePlan] {
-        var ordered: [TrainingPlan.EnsemblePlan] = [], pending = ensembles
+    /// Stages of one kind ordered so each comes after those of them it reads (validation rejected cycles).
+    static func producersFirst<Stage>(_ stages: [Stage], name: (Stage) -> String, reads: (Stage) -> [String])
+        -> [Stage]
+    {
+        var ordered: [Stage] = [], pending = stages
         while !pending.isEmpty {
-            let names = Set(pending.map(\.name))
-            let ready = pending.filter { e in !e.members.contains { names.contains(TrainingPlan.stageName(of: $0)) } }
+            let names = Set(pending.map(name))
+            let ready = pending.filter { s in !reads(s).contains { names.contains(TrainingPlan.stageName(of: $0)) } }
             ordered += ready.isEmpty ? pending : ready
-            pending = ready.isEmpty ? [] : pending.filter { e in !ready.contains { $0.name == e.name } }
+            pending = ready.isEmpty ? [] : pending.filter { s in !ready.contains { name($0) == name(s) } }
         }
         return ordered
     }

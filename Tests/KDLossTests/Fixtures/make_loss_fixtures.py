@@ -390,5 +390,41 @@ def fsp_case(name, s_bot, s_top, t_bot, t_top):
 fsp_case("fsp", inputs(4, 3, 6, 6), inputs(4, 5, 4, 4), inputs(4, 3, 6, 6, scale=2), inputs(4, 5, 4, 4, scale=2))
 fsp_case("fsp_uneven", inputs(4, 2, 5, 5), inputs(4, 3, 7, 7), inputs(4, 2, 3, 3), inputs(4, 3, 3, 3))
 
+
+def vid(mean, t, variance):  # RepDistiller distiller_zoo/VID.py, after its regressor and softplus
+    var = variance.view(1, -1, 1, 1) if mean.dim() == 4 else variance.view(1, -1)
+    return torch.mean(0.5 * ((mean - t) ** 2 / var + torch.log(var)))
+
+
+def vid_case(name, mean, t, variance):
+    m, v = mean.clone().requires_grad_(True), variance.clone().requires_grad_(True)
+    value = vid(m, t, v)
+    value.backward()
+    for role, tensor in [("student", mean), ("teacher", t), ("variance", variance)]:
+        tensors[f"{name}.{role}"] = tensor.float()
+    tensors[f"{name}.loss"] = value.detach().reshape([])
+    tensors[f"{name}.grad_student"], tensors[f"{name}.grad_variance"] = m.grad, v.grad
+    metadata[f"case.{name}"] = "kind=vid"
+
+
+def ab(s, t, margin):  # RepDistiller distiller_zoo/AB.py, one layer, weight 1
+    loss = ((s + margin) ** 2 * ((s > -margin) & (t <= 0)).double()
+            + (s - margin) ** 2 * ((s <= margin) & (t > 0)).double())
+    return torch.abs(loss).sum() / s.shape[0] / 1000 * 3
+
+
+def ft(s, t, p1=2):  # RepDistiller distiller_zoo/FT.py factor_loss, p2 = 1
+    def factor(f):
+        return F.normalize(f.pow(p1).mean(1).view(f.size(0), -1))
+    return (factor(s) - factor(t)).abs().mean()
+
+
+vid_case("vid", inputs(4, 3, 5, 5), inputs(4, 3, 5, 5, scale=2), torch.rand(3, dtype=torch.float64) * 4 + 0.5)
+vid_case("vid_flat", inputs(6, 5), inputs(6, 5), torch.rand(5, dtype=torch.float64) + 0.1)
+case("ab", "ab", {}, lambda s, t: ab(s, t, 1.0), inputs(4, 3, 5, 5, scale=1.5), inputs(4, 3, 5, 5))
+case("ab_margin", "ab", {"margin": 0.5}, lambda s, t: ab(s, t, 0.5), inputs(8, 6, scale=1.5), inputs(8, 6))
+case("ft", "ft", {}, lambda s, t: ft(s, t), inputs(4, 3, 5, 5), inputs(4, 6, 5, 5))
+case("ft_p1", "ft", {"p": 1}, lambda s, t: ft(s, t, 1), inputs(4, 3, 5, 5).abs(), inputs(4, 2, 5, 5).abs())
+
 save_file({k: v.contiguous() for k, v in tensors.items()}, "losses.safetensors", metadata=metadata)
 print(f"wrote {len(metadata)} cases, {len(tensors)} tensors")
