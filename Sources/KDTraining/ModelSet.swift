@@ -27,9 +27,7 @@ public final class ModelSet {
     public init(plan: TrainingPlan) throws {
         var models: [NamedModel] = []
         for (i, m) in plan.models.enumerated() {
-            let model = try ModelZoo.make(
-                m.arch, inChannels: m.inChannels, classes: m.classes, imageSize: m.imageSize,
-                hidden: m.hidden, seed: plan.seed &+ UInt64(i) &* 0x9E37_79B9)
+            let model = try m.network(seed: plan.seed &+ UInt64(i) &* 0x9E37_79B9)
             if let weights = m.weights {
                 guard FileManager.default.fileExists(atPath: weights.path) else {
                     throw TrainingError.setup(

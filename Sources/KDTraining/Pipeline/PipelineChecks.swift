@@ -69,6 +69,7 @@ enum PipelineChecks {
         out += manifests.problems
         out += checkInputSize(spec, manifests)
         out += checkLabelReaders(spec, manifests)
+        out += checkImportParts(spec)
         out += checkDataSize(spec, manifests)
         return out
     }
