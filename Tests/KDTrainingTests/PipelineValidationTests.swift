@@ -9,7 +9,7 @@ import Testing
 
     @Test func everyShippedPipelineValidatesAndPlans() throws {
         let dir = Self.repository.appendingPathComponent("pipelines")
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }
+        let files = try FileManager.default.subpathsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }
             .sorted()
         #expect(!files.isEmpty)
         for file in files {

@@ -119,3 +119,33 @@ let kdTableMethods: [KDTableMethod] = [
         distils: "teacher soft targets on all images + CE on the labelled 10 %", baseline: "ssld-baseline",
         usesTeacher: true),
 ]
+
+/// The conv-student section's rows: the narrow `cnn` (width 0.25) learning from the `cnn` teacher
+/// by every method that has spatial maps to work on, each from `pipelines/conv/`, the teacher live
+/// every step (conv maps are too large to store).
+let kdTableConvMethods: [KDTableMethod] =
+    [
+        KDTableMethod(
+            name: "teacher", pipeline: "pipelines/quickstart-teacher.yaml",
+            distils: "— (`cnn`, trained alone, 3 epochs)",
+            baseline: nil, usesTeacher: false, model: "teacher"),
+        KDTableMethod(
+            name: "student", pipeline: "pipelines/conv/student.yaml",
+            distils: "— (`cnn` width 0.25, cross-entropy alone: the baseline)", baseline: nil, usesTeacher: false),
+    ]
+    + [
+        ("kd", "teacher logits (Hinton, T 4)"), ("dkd", "teacher logits, target / non-target parts"),
+        ("lskd", "z-scored teacher logits"), ("dist", "inter- and intra-class relations of predictions"),
+        ("fitnets", "conv2 map through a 1×1-conv+BN hint connector (MSE)"),
+        ("overhaul", "pre-ReLU conv2 map via a connector (margin, partial L2)"),
+        ("rkd", "distance and angle relations of penultimate features"),
+        ("sp", "batch similarity of conv2 maps"), ("cc", "correlation congruence of penultimate features"),
+        ("at", "spatial attention of both conv maps"), ("nst", "channel-map distributions of conv2 (MMD)"),
+        ("vid", "both conv maps under a learned Gaussian (VID)"),
+        ("ab", "activation boundaries of both pre-ReLU conv maps (first phase), then labels"),
+        ("ft", "conv2 factors: translator vs a paraphraser trained first"),
+    ].map { name, distils in
+        KDTableMethod(
+            name: name, pipeline: "pipelines/conv/\(name).yaml", distils: distils, baseline: "student",
+            usesTeacher: true, readsStore: false)
+    }
