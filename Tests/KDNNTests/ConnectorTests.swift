@@ -7,7 +7,7 @@ import Testing
 @Suite struct ConnectorTests {
     /// The 1×1-conv+BN connector on flat features is the same map as on N×C×1×1 maps.
     @Test func flatFeaturesPassAsOneByOneMaps() {
-        let connector = Conv1x1BNConnector(6, 4, init: ParameterInitializer(seed: 3))
+        let connector = Conv1x1BNConnector(6, 4, batchNorm: true, init: ParameterInitializer(seed: 3))
         let x = CounterRandom(seed: 5).normalTensor(Shape([8, 6]), std: 1)
         for training in [true, false] {
             let ctx = ForwardContext(tape: nil, training: training)
@@ -39,6 +39,7 @@ import Testing
     @Test func modulesProduceTheDeclaredShapes() throws {
         let cases: [(String, [String: Shape], [String: Double])] = [
             ("conv1x1_bn", ["from": Shape([2, 6, 4, 4]), "to": Shape([2, 3, 4, 4])], [:]),
+            ("conv1x1", ["from": Shape([2, 6]), "to": Shape([2, 3])], [:]),
             ("vid", ["from": Shape([2, 6, 4, 4]), "to": Shape([2, 3, 4, 4])], ["initial_variance": 5]),
             ("vid", ["from": Shape([2, 6]), "to": Shape([2, 3])], ["initial_variance": 5]),
             ("paraphraser", ["from": Shape([2, 6, 4, 4])], ["rate": 0.5]),
