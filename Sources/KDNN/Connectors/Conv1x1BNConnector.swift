@@ -23,8 +23,8 @@ extension ConnectorKind {
     static let conv1x1BN = ConnectorKind(
         name: "conv1x1_bn", doc: "1×1 conv + BN to the target's channel count (OverHaul, FitNets, AB)",
         inputs: [.to], options: [], outputs: ["out"],
-        shapes: { inputs, _ in
+        shapes: { inputs, _, _ in
             Shapes(outputs: ["out": inputs["to"]!], problem: .sameSpatialSize(inputs))
         },
-        build: { inputs, _, ini in Conv1x1BNConnector(inputs["from"]![1], inputs["to"]![1], init: ini) })
+        build: { inputs, _, _, ini in Conv1x1BNConnector(inputs["from"]![1], inputs["to"]![1], init: ini) })
 }
