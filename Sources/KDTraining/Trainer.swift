@@ -97,7 +97,7 @@ public final class Trainer {
                 "connector '\(c.name)' (\(c.kind)) keeps per-sample state that data-parallel ranks, each seeing only its rows, would let diverge; train it on one rank"
             )
         }
-        let models = try ModelSet(plan: plan, trainingSamples: train.count)
+        let models = try ModelSet(plan: plan, trainingLabels: (0..<train.count).map { train.label(at: $0) ?? -1 })
         self.models = models
         // OverHaul's BN margins come from the loaded teacher's parameters.
         for term in plan.loss.terms {

@@ -51,7 +51,8 @@ import Testing
         for (name, shapes, options) in cases {
             let kind = try #require(ConnectorCatalog.kind(named: name))
             let expected = kind.outputShapes(shapes, options: options).outputs
-            let module = kind.make(shapes, options: options, trainingSamples: 10, init: ParameterInitializer(seed: 1))
+            let module = kind.make(
+                shapes, options: options, trainingLabels: (0..<10).map { $0 % 3 }, init: ParameterInitializer(seed: 1))
             let random = CounterRandom(seed: 9)
             let inputs = shapes.mapValues { Variable(constant: random.normalTensor($0, std: 1)) }
             let outputs = module.outputs(inputs, ForwardContext(tape: nil, training: true, samplePositions: [0, 1]))
@@ -65,7 +66,8 @@ import Testing
         let kind = try #require(ConnectorCatalog.kind(named: "vid"))
         let shapes = ["from": Shape([2, 4]), "to": Shape([2, 3])]
         let module = kind.make(
-            shapes, options: ["initial_variance": 5], trainingSamples: 10, init: ParameterInitializer(seed: 1))
+            shapes, options: ["initial_variance": 5], trainingLabels: (0..<10).map { $0 % 3 },
+            init: ParameterInitializer(seed: 1))
         let x = Variable(constant: Tensor.zeros([2, 4]))
         let variance = module.outputs(["from": x, "to": x], ForwardContext(tape: nil, training: false))["variance"]!
         for v in variance.value.scalars { #expect(abs(v - 5) < 1e-5) }

@@ -15,6 +15,9 @@ import Testing
         return try! Safetensors(contentsOf: url)
     }()
 
+    /// The fixture's 12 samples in three classes.
+    static let labels = (0..<12).map { $0 % 3 }
+
     static func tensor(_ name: String) -> Tensor { try! reference.tensor(name) }
     static func indices(_ name: String) -> [Int] { tensor(name).scalars.map { Int($0) } }
 
@@ -23,7 +26,7 @@ import Testing
         let kind = try #require(ConnectorCatalog.kind(named: "crd"))
         let options = ["negatives": 5.0, "feat_dim": 4, "temperature": 0.07, "momentum": 0.5]
         let module = kind.make(
-            ["from": Shape([1, 2, 3, 1]), "to": Shape([1, 5])], options: options, trainingSamples: 12,
+            ["from": Shape([1, 2, 3, 1]), "to": Shape([1, 5])], options: options, trainingLabels: Self.labels,
             init: ParameterInitializer(seed: 1))
         var initial = Safetensors()
         for (name, entry) in reference.entries where name.hasPrefix("initial.") {
@@ -84,15 +87,36 @@ import Testing
         #expect(crd.memory.studentBank.value.scalars != before.scalars)
     }
 
-    /// Each sample's own row first, then K draws, all within the bank; the same step draws the same.
-    @Test func contrastRowsArePositiveFirstAndDeterministic() throws {
+    /// Each sample's own row first, then K distinct samples of the other classes; the same step
+    /// draws the same.
+    @Test func contrastRowsArePositiveFirstThenOtherClasses() throws {
         let crd = try Self.connector()
         let random = CounterRandom(seed: 7).substream(42)
         let rows = crd.memory.contrastRows([9, 2], random: random)
         #expect(rows.count == 12 && rows[0] == 9 && rows[6] == 2)
-        #expect(rows.allSatisfy { (0..<12).contains($0) })
+        for sample in [rows[0..<6], rows[6..<12]] {
+            let negatives = sample.dropFirst()
+            #expect(Set(negatives).count == 5, "\(sample)")
+            #expect(negatives.allSatisfy { Self.labels[$0] != Self.labels[sample.first!] }, "\(sample)")
+        }
         #expect(rows == crd.memory.contrastRows([9, 2], random: random))
         #expect(rows != crd.memory.contrastRows([9, 2], random: CounterRandom(seed: 7).substream(43)))
+    }
+
+    /// Fewer other-class samples than K: drawn with replacement; unlabelled: uniform over all.
+    @Test func samplerFallsBackAsRepDistillerDoes() {
+        let sampler = ContrastSampler(labels: [0, 1, 1, 1, -1, 2, 2])
+        var taken = [Bool](repeating: false, count: 7)
+        var rows: [Int] = []
+        sampler.draw(40, for: 1, random: CounterRandom(seed: 1), first: 0, into: &rows, taken: &taken)
+        #expect(Set(rows) == [0, 4, 5, 6])
+        rows = []
+        sampler.draw(200, for: 4, random: CounterRandom(seed: 1), first: 0, into: &rows, taken: &taken)
+        #expect(Set(rows) == Set(0..<7))
+        #expect(!taken.contains(true))
+        rows = []
+        sampler.draw(3, for: 0, random: CounterRandom(seed: 2), first: 0, into: &rows, taken: &taken)
+        #expect(Set(rows).count == 3 && !rows.contains(0) && !taken.contains(true))
     }
 
     /// K must stay below the training samples; the kind says so, naming the option.

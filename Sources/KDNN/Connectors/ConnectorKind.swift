@@ -21,7 +21,7 @@ public struct ConnectorKind: Sendable {
     let shapes: @Sendable (_ inputs: [String: Shape], _ options: [String: Double], _ trainingSamples: Int?) -> Shapes
     let build:
         @Sendable (
-            _ inputs: [String: Shape], _ options: [String: Double], _ trainingSamples: Int, ParameterInitializer
+            _ inputs: [String: Shape], _ options: [String: Double], _ trainingLabels: [Int], ParameterInitializer
         ) -> FeatureConnector
 
     /// Why a connector cannot take the shapes it was given, naming the input at fault.
@@ -50,11 +50,12 @@ public struct ConnectorKind: Sendable {
     }
 
     /// A freshly initialised connector for input shapes by field (which `outputShapes` accepted)
-    /// and a training set of `trainingSamples`.
+    /// and training samples with `trainingLabels` (one per sample by position, negative where
+    /// unlabelled; their count is the training data's size).
     public func make(
-        _ inputs: [String: Shape], options: [String: Double], trainingSamples: Int, init ini: ParameterInitializer
+        _ inputs: [String: Shape], options: [String: Double], trainingLabels: [Int], init ini: ParameterInitializer
     ) -> FeatureConnector {
-        build(inputs, options, trainingSamples, ini)
+        build(inputs, options, trainingLabels, ini)
     }
 }
 

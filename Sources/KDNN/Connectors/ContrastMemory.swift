@@ -9,31 +9,37 @@ import KDTensor
 final class ContrastMemory: Module {
     let studentBank: Buffer, teacherBank: Buffer, params: Buffer
     let samples: Int, negatives: Int, temperature: Float, momentum: Float
+    let sampler: ContrastSampler
     /// Where `params` holds each side's normaliser.
     static let studentNormaliser = 2, teacherNormaliser = 3
 
-    init(samples: Int, dimension: Int, negatives: Int, temperature: Float, momentum: Float, random: CounterRandom) {
+    /// Banks for training samples with these labels (by position; negative where unlabelled).
+    init(labels: [Int], dimension: Int, negatives: Int, temperature: Float, momentum: Float, random: CounterRandom) {
+        let samples = labels.count
         // RepDistiller's start: U(−σ, σ) with σ = 1/√(D/3), rows not normalised.
         let bound = 1 / (Float(dimension) / 3).squareRoot()
         studentBank = Buffer(random.substream(1).uniformTensor([samples, dimension], low: -bound, high: bound))
         teacherBank = Buffer(random.substream(2).uniformTensor([samples, dimension], low: -bound, high: bound))
         params = Buffer(Tensor(shape: [5], scalars: [Float(negatives), temperature, -1, -1, momentum]))
         (self.samples, self.negatives, self.temperature, self.momentum) = (samples, negatives, temperature, momentum)
+        sampler = ContrastSampler(labels: labels)
     }
 
     public override var ownBuffers: [(String, Buffer)] {
         [("params", params), ("memory_v1", studentBank), ("memory_v2", teacherBank)]
     }
 
-    /// Each sample's K + 1 bank rows, B·(K + 1) in all: its own position, then K drawn uniformly
-    /// over the N samples by `random` (a pure function of the run's seed and step).
+    /// Each sample's K + 1 bank rows, B·(K + 1) in all: its own position, then K negatives drawn
+    /// by `random` (a pure function of the run's seed and step; `ContrastSampler`).
     func contrastRows(_ positions: [Int], random: CounterRandom) -> [Int] {
         let draws = random.substream(0xC2D)
         var rows = [Int]()
         rows.reserveCapacity(positions.count * (negatives + 1))
+        var taken = [Bool](repeating: false, count: samples)
         for (b, position) in positions.enumerated() {
             rows.append(position)
-            for k in 0..<negatives { rows.append(draws.integer(UInt64(b * negatives + k), below: samples)) }
+            sampler.draw(
+                negatives, for: position, random: draws, first: UInt64(b * negatives), into: &rows, taken: &taken)
         }
         return rows
     }

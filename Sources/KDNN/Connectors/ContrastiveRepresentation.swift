@@ -4,8 +4,8 @@ import KDTensor
 /// Contrastive representation distillation's heads and memory (Tian et al. 2020; RepDistiller
 /// `CRDLoss` before its criterion): each side's features pass an embedding head to unit vectors in
 /// a D-dimensional space; each sample's embedding is scored against K + 1 rows of the other side's
-/// memory bank — its own row (the positive) first, then K drawn uniformly over all N training
-/// samples (RepDistiller's `ContrastMemory` sampler) — as exp(m·v/T)/Z; then, in training, its own
+/// memory bank — its own row (the positive) first, then K negatives from the other classes (as
+/// RepDistiller's loader draws them; `ContrastSampler`) — as exp(m·v/T)/Z; then, in training, its own
 /// row of its side's bank moves toward it. Outputs `student_scores` and `teacher_scores` [B, K + 1]
 /// and `noise`, the noise distribution's probability of one sample, 1/N, which the `crd` loss reads.
 final class ContrastiveRepresentation: FeatureConnector {
@@ -13,13 +13,13 @@ final class ContrastiveRepresentation: FeatureConnector {
     let memory: ContrastMemory
 
     init(
-        studentFeatures: Int, teacherFeatures: Int, dimension: Int, samples: Int, negatives: Int, temperature: Double,
+        studentFeatures: Int, teacherFeatures: Int, dimension: Int, labels: [Int], negatives: Int, temperature: Double,
         momentum: Double, init ini: ParameterInitializer
     ) {
         studentEmbedding = ContrastEmbedding(studentFeatures, dimension, init: ini)
         teacherEmbedding = ContrastEmbedding(teacherFeatures, dimension, init: ini)
         memory = ContrastMemory(
-            samples: samples, dimension: dimension, negatives: negatives, temperature: Float(temperature),
+            labels: labels, dimension: dimension, negatives: negatives, temperature: Float(temperature),
             momentum: Float(momentum), random: ini.stream())
     }
 
@@ -99,11 +99,11 @@ extension ConnectorKind {
             }
             return Shapes(outputs: outputs, problem: nil)
         },
-        build: { inputs, options, trainingSamples, ini in
+        build: { inputs, options, trainingLabels, ini in
             let (from, to) = (inputs["from"]!, inputs["to"]!)
             return ContrastiveRepresentation(
                 studentFeatures: from.count / from[0], teacherFeatures: to.count / to[0],
-                dimension: Int(options["feat_dim"]!), samples: trainingSamples, negatives: Int(options["negatives"]!),
+                dimension: Int(options["feat_dim"]!), labels: trainingLabels, negatives: Int(options["negatives"]!),
                 temperature: options["temperature"]!, momentum: options["momentum"]!, init: ini)
         })
 }
