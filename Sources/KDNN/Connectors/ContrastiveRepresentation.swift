@@ -95,7 +95,7 @@ extension ConnectorKind {
                     outputs: outputs,
                     problem: .init(
                         input: "negatives",
-                        message: "\(k) negatives need more training samples than that; the data has \(n)"))
+                        message: "negatives \(k) must be fewer than the \(n) training samples"))
             }
             return Shapes(outputs: outputs, problem: nil)
         },
