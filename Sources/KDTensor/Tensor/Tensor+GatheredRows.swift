@@ -1,6 +1,6 @@
 /// Products with rows picked from a large table (CRD's memory bank: every sample's K + 1 rows of
 /// an N×D bank against its embedding), computed in place rather than gathering the rows first,
-/// which would copy B·(K + 1)·D floats per step.
+/// which would copy B·(K + 1)·D floats per step. Rows of the batch run in parallel, each alone.
 extension Tensor {
     /// out[b, j] = self[rows[b·J + j]] · vectors[b], for a table [M, D], `vectors` [B, D] and
     /// B·J row indices; the result is [B, J].
@@ -14,7 +14,7 @@ extension Tensor {
         return withUnsafeBufferPointer { table in
             vectors.withUnsafeBufferPointer { v in
                 Tensor(shape: [b, j]) { out in
-                    for n in 0..<b {
+                    ThreadBudget.parallelFor(b) { n in
                         for k in 0..<j {
                             out[n * j + k] = Self.dot(
                                 table.baseAddress! + rows[n * j + k] * d, v.baseAddress! + n * d, d)
@@ -35,7 +35,7 @@ extension Tensor {
             weights.withUnsafeBufferPointer { w in
                 Tensor(shape: [b, d]) { out in
                     out.initialize(repeating: 0)
-                    for n in 0..<b {
+                    ThreadBudget.parallelFor(b) { n in
                         let o = out.baseAddress! + n * d
                         for k in 0..<j {
                             let (row, weight) = (table.baseAddress! + rows[n * j + k] * d, w[n * j + k])
