@@ -90,4 +90,14 @@ import Testing
             dir.appendingPathComponent("straight/student.safetensors"),
             dir.appendingPathComponent("killed/student.safetensors"))
     }
+
+    /// Data-parallel ranks would each move only their rows of the banks: refused before training.
+    @Test func dataParallelRanksAreRefused() throws {
+        let dir = runDirectory("crd-ranks")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let loaded = try PipelinePlanner.load(file: try Self.pipeline("ranks", dir: dir).path)
+        let plan = try PipelinePlanner.plan(loaded)
+        #expect(throws: TrainingError.self) { try Trainer(plan: plan, collective: MirroredRanks(), log: { _ in }) }
+        _ = try Trainer(plan: plan, log: { _ in })
+    }
 }
