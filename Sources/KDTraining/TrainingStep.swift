@@ -82,7 +82,7 @@ final class TrainingStep {
         }
         var allContexts = models.models.compactMap { contexts[$0.name] }
         if !models.connectors.isEmpty {
-            let ctx = ForwardContext(tape: tape, training: true, random: random)
+            let ctx = ForwardContext(tape: tape, training: true, random: random, samplePositions: batch.members)
             allContexts.append(ctx)
             for c in models.connectors where needed.contains(c.name) {
                 var inputs: [String: Variable] = [:]

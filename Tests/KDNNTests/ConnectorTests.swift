@@ -44,14 +44,19 @@ import Testing
             ("vid", ["from": Shape([2, 6]), "to": Shape([2, 3])], ["initial_variance": 5]),
             ("paraphraser", ["from": Shape([2, 6, 4, 4])], ["rate": 0.5]),
             ("translator", ["from": Shape([2, 5, 4, 4]), "to": Shape([2, 3, 4, 4])], [:]),
+            (
+                "crd", ["from": Shape([2, 6, 2, 2]), "to": Shape([2, 5])],
+                ["negatives": 4, "feat_dim": 3, "temperature": 0.07, "momentum": 0.5]
+            ),
         ]
         for (name, shapes, options) in cases {
             let kind = try #require(ConnectorCatalog.kind(named: name))
             let expected = kind.outputShapes(shapes, options: options).outputs
-            let module = kind.make(shapes, options: options, init: ParameterInitializer(seed: 1))
+            let module = kind.make(
+                shapes, options: options, trainingLabels: (0..<10).map { $0 % 3 }, init: ParameterInitializer(seed: 1))
             let random = CounterRandom(seed: 9)
             let inputs = shapes.mapValues { Variable(constant: random.normalTensor($0, std: 1)) }
-            let outputs = module.outputs(inputs, ForwardContext(tape: nil, training: true))
+            let outputs = module.outputs(inputs, ForwardContext(tape: nil, training: true, samplePositions: [0, 1]))
             #expect(outputs.mapValues(\.shape) == expected, "\(name)")
             #expect(Set(outputs.keys) == Set(kind.outputs), "\(name)")
         }
@@ -61,7 +66,9 @@ import Testing
     @Test func vidVarianceStartsAtItsOption() throws {
         let kind = try #require(ConnectorCatalog.kind(named: "vid"))
         let shapes = ["from": Shape([2, 4]), "to": Shape([2, 3])]
-        let module = kind.make(shapes, options: ["initial_variance": 5], init: ParameterInitializer(seed: 1))
+        let module = kind.make(
+            shapes, options: ["initial_variance": 5], trainingLabels: (0..<10).map { $0 % 3 },
+            init: ParameterInitializer(seed: 1))
         let x = Variable(constant: Tensor.zeros([2, 4]))
         let variance = module.outputs(["from": x, "to": x], ForwardContext(tape: nil, training: false))["variance"]!
         for v in variance.value.scalars { #expect(abs(v - 5) < 1e-5) }

@@ -25,10 +25,10 @@ extension ConnectorKind {
     static let conv1x1BN = ConnectorKind(
         name: "conv1x1_bn", doc: "1×1 conv + BN to the target's channel count (OverHaul, FitNets, AB)",
         inputs: [.to], options: [], outputs: ["out"],
-        shapes: { inputs, _ in
+        shapes: { inputs, _, _ in
             Shapes(outputs: ["out": inputs["to"]!], problem: .sameSpatialSize(inputs))
         },
-        build: { inputs, _, ini in
+        build: { inputs, _, _, ini in
             Conv1x1BNConnector(inputs["from"]![1], inputs["to"]![1], batchNorm: true, init: ini)
         })
 
@@ -37,10 +37,10 @@ extension ConnectorKind {
     static let conv1x1 = ConnectorKind(
         name: "conv1x1", doc: "1×1 conv (no bias, no BN) to the target's channel count",
         inputs: [.to], options: [], outputs: ["out"],
-        shapes: { inputs, _ in
+        shapes: { inputs, _, _ in
             Shapes(outputs: ["out": inputs["to"]!], problem: .sameSpatialSize(inputs))
         },
-        build: { inputs, _, ini in
+        build: { inputs, _, _, ini in
             Conv1x1BNConnector(inputs["from"]![1], inputs["to"]![1], batchNorm: false, init: ini)
         })
 }
