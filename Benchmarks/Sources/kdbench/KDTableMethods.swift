@@ -149,6 +149,7 @@ let kdTableConvMethods: [KDTableMethod] =
         ("vid", "both conv maps under a learned Gaussian (VID)"),
         ("ab", "activation boundaries of both pre-ReLU conv maps (first phase), then labels"),
         ("ft", "conv2 factors: translator vs a paraphraser trained first"),
+        ("crd", "contrast of penultimate embeddings against 4,096 memory-bank negatives (CRD)"),
     ].map { name, distils in
         KDTableMethod(
             name: name, pipeline: "pipelines/conv/\(name).yaml", distils: distils, baseline: "student",
