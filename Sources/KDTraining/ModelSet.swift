@@ -3,7 +3,9 @@ import KDAutodiff
 import KDNN
 import KDTensor
 
-/// The run's models and connectors, built from the plan, with weights loaded and teachers frozen.
+/// The run's models, connectors and compositions, built from the plan, with weights loaded and
+/// teachers frozen. A composition shares its parts with the models and connectors, so it evaluates
+/// and saves what training has made of them.
 public final class ModelSet {
     /// A built model under its plan's name.
     public struct NamedModel {
@@ -23,14 +25,18 @@ public final class ModelSet {
     public let models: [NamedModel]
     /// Connectors in plan order.
     public let connectors: [NamedConnector]
+    /// Compositions (`outputs.compose`) by name.
+    let compositions: [String: ComposedClassifier]
 
-    public init(plan: TrainingPlan) throws {
+    /// The plan's models, each from its `weights:` file when `loadingWeights`, else freshly initialised
+    /// (for weights loaded afterwards, as `eval` and `export` do).
+    public init(plan: TrainingPlan, loadingWeights: Bool = true) throws {
         var models: [NamedModel] = []
         for (i, m) in plan.models.enumerated() {
             let model = try ModelZoo.make(
                 m.arch, inChannels: m.inChannels, classes: m.classes, imageSize: m.imageSize,
                 hidden: m.hidden, seed: plan.seed &+ UInt64(i) &* 0x9E37_79B9)
-            if let weights = m.weights {
+            if loadingWeights, let weights = m.weights {
                 guard FileManager.default.fileExists(atPath: weights.path) else {
                     throw TrainingError.setup(
                         "model '\(m.name)': weights \(weights.relativePath) do not exist (train them first, or name the pipeline that does in `trained_by:`)"
@@ -67,10 +73,26 @@ public final class ModelSet {
                 NamedConnector(name: c.name, connector: kind.make(shapes, options: c.options, init: ini), plan: c))
         }
         self.connectors = connectors
+        var compositions: [String: ComposedClassifier] = [:]
+        for c in plan.compositions {
+            guard let body = models.first(where: { $0.name == c.body })?.model,
+                let head = models.first(where: { $0.name == c.head })?.model.head?.layer, body.head != nil,
+                let projector = connectors.first(where: { $0.name == c.connector })?.connector
+            else {
+                throw TrainingError.setup(
+                    "composition '\(c.name)': '\(c.body)' and '\(c.head)' need classifier heads, '\(c.connector)' a connector"
+                )
+            }
+            compositions[c.name] = ComposedClassifier(body: body, projector: projector, classifier: head)
+        }
+        self.compositions = compositions
     }
 
     /// The model named `name`.
     public func model(_ name: String) -> Classifier? { models.first { $0.name == name }?.model }
+
+    /// The model or composition named `name`.
+    public func classifier(_ name: String) -> Classifier? { model(name) ?? compositions[name] }
 
     /// The shape for one sample of a forward's tap or an ensemble's logits (`stage.output`), from a
     /// forward pass of zeros in evaluation mode.
