@@ -51,7 +51,7 @@ public final class CIFARResNet: Classifier {
 
     public override var head: (layer: Linear, inputTap: String)? { (fc, "layer\(stages.count)") }
 
-    public override func headInput(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+    override func headInput(_ x: Variable, _ ctx: ForwardContext) -> Variable {
         var h = bn1(conv1(x, ctx), ctx).relu()
         ctx.tap("stem", h)
         for (s, stage) in stages.enumerated() {

@@ -12,7 +12,7 @@ open class Classifier: Module {
     open var head: (layer: Linear, inputTap: String)? { nil }
 
     /// The forward pass up to the head's input map (`head.inputTap`), recording the taps on the way.
-    open func headInput(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+    func headInput(_ x: Variable, _ ctx: ForwardContext) -> Variable {
         fatalError("\(type(of: self)) has no head to stop before")
     }
 

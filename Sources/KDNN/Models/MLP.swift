@@ -25,7 +25,7 @@ public final class MLP: Classifier {
 
     public override var head: (layer: Linear, inputTap: String)? { (fc, "features") }
 
-    public override func headInput(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+    override func headInput(_ x: Variable, _ ctx: ForwardContext) -> Variable {
         var h = x.flattened()
         for (i, layer) in hidden.enumerated() {
             let pre = layer(h, ctx)

@@ -24,7 +24,7 @@ public final class SmallCNN: Classifier {
 
     public override var head: (layer: Linear, inputTap: String)? { (fc2, "features") }
 
-    public override func headInput(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+    override func headInput(_ x: Variable, _ ctx: ForwardContext) -> Variable {
         let p1 = conv1(x, ctx)
         ctx.tap("conv1.preact", p1)
         let c1 = p1.relu()
