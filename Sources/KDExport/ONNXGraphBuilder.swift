@@ -41,6 +41,13 @@ final class ONNXGraphBuilder {
         return qualified
     }
 
+    /// Adds an INT64 initialiser named `<path>.<name>` (a shape); returns that name.
+    func constant(_ name: String, int64 values: [Int64]) -> String {
+        let qualified = (path + [name]).joined(separator: ".")
+        initializers.append(ONNXTensor(name: qualified, dims: [values.count], values: [], int64Values: values))
+        return qualified
+    }
+
     /// The initialisers of a Conv's or Gemm's `weight` and optional `bias` inputs.
     func weightAndBias(_ weight: Parameter, _ bias: Parameter?) -> [String] {
         [constant("weight", weight.value)] + (bias.map { [constant("bias", $0.value)] } ?? [])
