@@ -48,31 +48,34 @@ import Testing
 
     @Test func compositionMistakesAreLocated() {
         #expect(Self.diagnostics([]).isEmpty, "\(Self.diagnostics([]))")
-        let cases: [(String, String)] = [
+        let cases: [([String], String)] = [
             (
-                "outputs.compose.deployed=simk",
+                ["outputs.compose.deployed=simk"],
                 "error: outputs.compose.deployed: composes 'simk': no such connector stage; did you mean 'simkd'?"
             ),
             (
-                "outputs.compose={student: simkd}",
+                ["outputs.compose={student: simkd}"],
                 "error: outputs.compose.student: composition 'student' has a model's name"
             ),
             (
-                "outputs.export=deploy",
+                ["outputs.export=deploy"],
                 "error: outputs.export: exports 'deploy': no such model or composition; did you mean 'deployed'?"
             ),
             (
-                "stages.simkd={connector: conv1x1_bn, from: student.features.preact, to: teacher.features}",
+                [
+                    "stages.student.taps=[features, features.preact]", "loss.simkd.teacher=teacher.features",
+                    "stages.simkd={connector: conv1x1_bn, from: student.features.preact, to: teacher.features}",
+                ],
                 "error: outputs.compose.deployed: composition 'deployed': `from:` reads student's 'features.preact', but its classifier pools 'features'"
             ),
             (
-                "models.teacher.frozen=false",
+                ["models.teacher.frozen=false"],
                 "error: outputs.compose.deployed: composition 'deployed': `to:` reads model 'teacher', which must be frozen (the teacher)"
             ),
         ]
-        for (override, expected) in cases {
-            let found = Self.diagnostics([override])
-            #expect(found.contains { $0.contains(expected) }, "\(override):\n\(found.joined(separator: "\n"))")
+        for (overrides, expected) in cases {
+            let found = Self.diagnostics(overrides)
+            #expect(found.contains { $0.contains(expected) }, "\(overrides):\n\(found.joined(separator: "\n"))")
         }
     }
 
