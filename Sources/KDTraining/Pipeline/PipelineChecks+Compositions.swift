@@ -24,7 +24,9 @@ extension PipelineChecks {
         let problem = { (message: String) in
             [Diagnostic(at: c.connector.location, keyPath: keyPath, "composition '\(c.name)': \(message)")]
         }
-        guard case .connector(let connector)? = spec.stage(named: c.connector.value)?.kind else { return [] }
+        guard let stage = spec.stage(named: c.connector.value), case .connector(let connector) = stage.kind else {
+            return []
+        }
         guard let (body, head) = composedModels(c, spec: spec) else {
             return problem(
                 "connector '\(c.connector.value)' must read a forward's tap in `from:` and in `to:` (the student's and the teacher's)"
@@ -48,8 +50,7 @@ extension PipelineChecks {
                     "`\(role):` reads \(part.model)'s '\(part.tap)', but its classifier pools '\(modelHead.inputTap)'")
             }
         }
-        guard let stage = spec.stage(named: c.connector.value),
-            let out = connectorOutputs(stage, connector, spec: spec, shapes: shapes, seen: [])?["out"],
+        guard let out = connectorOutputs(stage, connector, spec: spec, shapes: shapes, seen: [])?["out"],
             let inFeatures = shapes.heads[head.model]?.inFeatures
         else { return [] }
         return out[1] == inFeatures
