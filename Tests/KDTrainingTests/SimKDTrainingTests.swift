@@ -36,6 +36,21 @@ import Testing
         """
     }
 
+    /// The same file over two epochs with mid-epoch checkpoints, as the kill-and-resume harness runs it.
+    static func resumable(_ name: String, dir: URL) -> String {
+        pipeline(dir: dir).replacingOccurrences(of: "epochs: 1", with: "epochs: 2")
+            .replacingOccurrences(of: "name: simkd", with: "name: \(name)")
+            .replacingOccurrences(
+                of: "dir: \(dir.appendingPathComponent("run").path),",
+                with: "dir: \(dir.appendingPathComponent(name).path), checkpoint_every: 3,")
+    }
+
+    /// Killed in its second epoch and resumed, the projector's weights and BN buffers end as a
+    /// straight run's.
+    @Test func resumesBitIdenticallyAfterAKill() throws {
+        try KillAndResumeTests.killAndResume("kill-simkd", pipeline: Self.resumable)
+    }
+
     static func diagnostics(_ overrides: [String]) -> [String] {
         let yaml = pipeline(dir: FileManager.default.temporaryDirectory.appendingPathComponent("simkd-unused"))
         do {
