@@ -10,6 +10,12 @@ extension ONNXGraphBuilder {
     /// kdflow's `flattened()`: [N, …] → [N, rest].
     func flatten(_ x: String) -> String { node("Flatten", [x], [ONNXAttribute(name: "axis", value: .int(1))]) }
 
+    /// [N, C] → [N, C, 1, 1], as kdflow's connectors take flat features (`FeatureConnector.maps`).
+    func maps(_ x: String) -> String {
+        let shape = constant("maps_shape", int64: [0, -1, 1, 1])
+        return node("Reshape", [x, shape])
+    }
+
     /// kdflow's `globalAvgPool()`, which also flattens: [N, C, H, W] → [N, C].
     func globalAvgPool(_ x: String) -> String { flatten(node("GlobalAveragePool", [x])) }
 

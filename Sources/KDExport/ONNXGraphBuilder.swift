@@ -24,15 +24,27 @@ final class ONNXGraphBuilder {
         guard let lowerable = module as? any ONNXLowerable else {
             throw ONNXExportError.noLowering(kind: String(describing: type(of: module)), path: childPath)
         }
+        return try within(name) { try lowerable.lower(input, into: self) }
+    }
+
+    /// Runs `lowering` with the modules it lowers named under `name` (a part of a composed model).
+    func within(_ name: String, _ lowering: () throws -> String) rethrows -> String {
         path.append(name)
         defer { path.removeLast() }
-        return try lowerable.lower(input, into: self)
+        return try lowering()
     }
 
     /// Adds an initialiser named `<path>.<name>`; returns that name.
     func constant(_ name: String, _ tensor: Tensor) -> String {
         let qualified = (path + [name]).joined(separator: ".")
         initializers.append(ONNXTensor(name: qualified, dims: tensor.shape.dims, values: tensor.scalars))
+        return qualified
+    }
+
+    /// Adds an INT64 initialiser named `<path>.<name>` (a shape); returns that name.
+    func constant(_ name: String, int64 values: [Int64]) -> String {
+        let qualified = (path + [name]).joined(separator: ".")
+        initializers.append(ONNXTensor(name: qualified, dims: [values.count], values: [], int64Values: values))
         return qualified
     }
 

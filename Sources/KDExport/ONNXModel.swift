@@ -84,19 +84,29 @@ struct ONNXAttribute: ProtobufMessage {
     }
 }
 
-/// TensorProto of FLOAT elements in `raw_data` (little-endian float32, row-major).
+/// TensorProto of FLOAT elements in `raw_data` (little-endian float32, row-major), or of INT64
+/// ones when `int64Values` is set (a Reshape's target shape).
 struct ONNXTensor: ProtobufMessage {
     var name: String
     var dims: [Int]
     var values: [Float]
+    /// The elements of an INT64 tensor (then `values` is empty).
+    var int64Values: [Int64]? = nil
+
+    /// TensorProto.DataType INT64.
+    static let int64 = 7
 
     func encode(to w: inout ProtobufWriter) {
         for d in dims { w.int(1, d) }
-        w.int(2, ONNXValueInfo.float32)
+        w.int(2, int64Values == nil ? ONNXValueInfo.float32 : Self.int64)
         w.string(8, name)
         var raw = [UInt8]()
-        raw.reserveCapacity(values.count * 4)
-        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { raw.append(contentsOf: $0) } }
+        if let int64Values {
+            for v in int64Values { withUnsafeBytes(of: v.littleEndian) { raw.append(contentsOf: $0) } }
+        } else {
+            raw.reserveCapacity(values.count * 4)
+            for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { raw.append(contentsOf: $0) } }
+        }
         w.bytes(9, raw)
     }
 }

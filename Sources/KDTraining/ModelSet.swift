@@ -3,7 +3,9 @@ import KDAutodiff
 import KDNN
 import KDTensor
 
-/// The run's models and connectors, built from the plan, with weights loaded and teachers frozen.
+/// The run's models, connectors and compositions, built from the plan, with weights loaded and
+/// teachers frozen. A composition shares its parts with the models and connectors, so it evaluates
+/// and saves what training has made of them.
 public final class ModelSet {
     /// A built model under its plan's name.
     public struct NamedModel {
@@ -21,17 +23,21 @@ public final class ModelSet {
 
     /// Models in plan order.
     public let models: [NamedModel]
-    /// Connectors in plan order (none when built without the training data's size).
+    /// Connectors in plan order (those keyed by training sample only when built with the training labels).
     public let connectors: [NamedConnector]
+    /// Compositions (`outputs.compose`) by name.
+    let compositions: [String: ComposedClassifier]
 
-    /// The plan's models, and its connectors when `trainingLabels` (each training sample's label by
-    /// position, negative where unlabelled: what per-sample state such as crd's banks and negatives
-    /// is built from) is given; tools that only run frozen teachers leave it out.
-    public init(plan: TrainingPlan, trainingLabels: [Int]? = nil) throws {
+    /// The plan's models, each from its `weights:` file when `loadingWeights` (else freshly
+    /// initialised, for weights loaded afterwards, as `eval` and `export` do), and its connectors.
+    /// A connector keyed by training sample (crd's banks) is built only with `trainingLabels` (each
+    /// training sample's label by position, negative where unlabelled); tools that do not train
+    /// leave them out.
+    public init(plan: TrainingPlan, trainingLabels: [Int]? = nil, loadingWeights: Bool = true) throws {
         var models: [NamedModel] = []
         for (i, m) in plan.models.enumerated() {
             let model = try m.network(seed: plan.seed &+ UInt64(i) &* 0x9E37_79B9)
-            if let weights = m.weights {
+            if loadingWeights, let weights = m.weights {
                 guard FileManager.default.fileExists(atPath: weights.path) else {
                     throw TrainingError.setup(
                         "model '\(m.name)': weights \(weights.relativePath) do not exist (train them first, or name the pipeline that does in `trained_by:`)"
@@ -50,10 +56,11 @@ public final class ModelSet {
         var connectors: [NamedConnector] = []
         var connectorShapes: [String: Shape] = [:]
         let ini = ParameterInitializer(seed: plan.seed &+ 0xC0_11EC_7052)
-        for c in trainingLabels == nil ? [] : plan.connectors {
+        for c in plan.connectors {
             guard let kind = ConnectorCatalog.kind(named: c.kind) else {
                 throw TrainingError.setup("connector '\(c.name)': unknown kind '\(c.kind)'")
             }
+            if kind.keyedBySample && trainingLabels == nil { continue }
             let shapes = try c.inputs.mapValues { value in
                 try connectorShapes[value] ?? Self.valueShape(value, plan: plan, models: models)
             }
@@ -67,14 +74,30 @@ public final class ModelSet {
             connectors.append(
                 NamedConnector(
                     name: c.name,
-                    connector: kind.make(shapes, options: c.options, trainingLabels: trainingLabels!, init: ini),
+                    connector: kind.make(shapes, options: c.options, trainingLabels: trainingLabels ?? [], init: ini),
                     plan: c))
         }
         self.connectors = connectors
+        var compositions: [String: ComposedClassifier] = [:]
+        for c in plan.compositions {
+            guard let body = models.first(where: { $0.name == c.body })?.model,
+                let head = models.first(where: { $0.name == c.head })?.model.head?.layer, body.head != nil,
+                let projector = connectors.first(where: { $0.name == c.connector })?.connector
+            else {
+                throw TrainingError.setup(
+                    "composition '\(c.name)': '\(c.body)' and '\(c.head)' need classifier heads, '\(c.connector)' a connector"
+                )
+            }
+            compositions[c.name] = ComposedClassifier(body: body, projector: projector, classifier: head)
+        }
+        self.compositions = compositions
     }
 
     /// The model named `name`.
     public func model(_ name: String) -> Classifier? { models.first { $0.name == name }?.model }
+
+    /// The model or composition named `name`.
+    public func classifier(_ name: String) -> Classifier? { model(name) ?? compositions[name] }
 
     /// The shape for one sample of a forward's tap or an ensemble's logits (`stage.output`), from a
     /// forward pass of zeros in evaluation mode.

@@ -59,12 +59,12 @@ public final class Trainer {
         let evalDataset = try plan.evalData.map { try ShardedDataset(directory: $0) }
         if let dataset = evalDataset {
             var groups: [(ops: [AugmentOp], models: [String])] = []
-            for m in plan.models {
-                let ops = plan.evalOps(model: m.name)
+            for name in plan.models.map(\.name) + plan.compositions.map(\.name) {
+                let ops = plan.evalOps(model: name)
                 if let i = groups.firstIndex(where: { $0.ops == ops }) {
-                    groups[i].models.append(m.name)
+                    groups[i].models.append(name)
                 } else {
-                    groups.append((ops, [m.name]))
+                    groups.append((ops, [name]))
                 }
             }
             evaluators = try groups.map {
@@ -114,7 +114,7 @@ public final class Trainer {
             source.resolve(gamma: gamma, beta: beta)
         }
         optimizers = try plan.optimizers.map { try BuiltOptimizer($0, models: models) }
-        classes = plan.model(named: plan.exportModel)?.classes ?? plan.models[0].classes
+        classes = plan.interface(of: plan.exportModel)?.classes ?? plan.models[0].classes
         self.collective = collective
     }
 
@@ -216,7 +216,7 @@ public final class Trainer {
                 student.progress.bestTop1 = top1
                 student.progress.bestEpoch = epoch + 1
                 try Checkpoint.save(
-                    models.model(plan.exportModel)!, to: runDir.appendingPathComponent("best.safetensors"),
+                    models.classifier(plan.exportModel)!, to: runDir.appendingPathComponent("best.safetensors"),
                     metadata: ["epoch": String(epoch + 1), "top1": String(top1)])
             }
             try student.saveCheckpoint()
@@ -229,7 +229,7 @@ public final class Trainer {
                     (final[plan.exportModel]?.meanLoss ?? .nan), accuracies))
         }
         let exported = runDir.appendingPathComponent("\(plan.exportModel).safetensors")
-        if collective.isLeader { try Checkpoint.save(models.model(plan.exportModel)!, to: exported) }
+        if collective.isLeader { try Checkpoint.save(models.classifier(plan.exportModel)!, to: exported) }
         // The other ranks return once rank 0's files exist (a `trained_by` run's weights, say).
         try collective.barrier()
         return TrainingSummary(
@@ -237,13 +237,13 @@ public final class Trainer {
             seconds: Date().timeIntervalSince(started), exported: exported)
     }
 
-    /// Evaluates the trainable models (and, when asked, the frozen teachers), each with its stream's
-    /// evaluation preprocessing.
+    /// Evaluates the trainable models and the compositions (and, when asked, the frozen teachers), each
+    /// with its stream's evaluation preprocessing.
     private func evaluate(includeFrozen: Bool) -> [String: ClassificationMetrics] {
         var out: [String: ClassificationMetrics] = [:]
         for (evaluator, names) in evaluators {
-            let chosen = models.models.filter { names.contains($0.name) && (includeFrozen || !$0.plan.frozen) }
-                .map { ($0.name, $0.model as Classifier) }
+            let chosen = names.filter { includeFrozen || plan.model(named: $0)?.frozen != true }
+                .map { ($0, models.classifier($0)!) }
             if !chosen.isEmpty { out.merge(evaluator.evaluate(chosen, classes: classes)) { $1 } }
         }
         return out

@@ -118,6 +118,32 @@ public struct TrainingPlan: Sendable {
         }
     }
 
+    /// A deployable model made of parts of others (`outputs.compose`; SimKD's student): the body
+    /// model up to the map its head reads, the connector projecting it, the head model's classifier.
+    public struct CompositionPlan: Sendable {
+        public var name: String
+        /// The trainable model whose head-input map the connector reads.
+        public var body: String
+        /// The connector stage.
+        public var connector: String
+        /// The frozen model whose final linear layer reads the pooled projection.
+        public var head: String
+        public init(name: String, body: String, connector: String, head: String) {
+            self.name = name
+            self.body = body
+            self.connector = connector
+            self.head = head
+        }
+    }
+
+    /// What a model or composition takes and gives, as evaluation, prediction and export feed it.
+    public struct Interface: Sendable {
+        public var name: String
+        public var inChannels: Int
+        public var imageSize: Int
+        public var classes: Int
+    }
+
     /// One optimiser over some models and connectors.
     public struct OptimizerPlan: Sendable {
         public enum Kind: String, Sendable { case sgd, adam, adamw }
@@ -187,6 +213,8 @@ public struct TrainingPlan: Sendable {
     public var ensembles: [EnsemblePlan] = []
     public var models: [ModelPlan]
     public var connectors: [ConnectorPlan]
+    /// Deployable models made of parts of the others.
+    public var compositions: [CompositionPlan]
     public var loss: LossGraph
     public var optimizers: [OptimizerPlan]
     public var outputDirectory: URL
@@ -208,7 +236,8 @@ public struct TrainingPlan: Sendable {
         name: String, seed: UInt64, phases: [Phase], batchSize: Int, evalBatchSize: Int? = nil,
         shuffle: Bool = true, dropLast: Bool = true, trainData: [URL], evalData: URL?,
         streams: [StreamPlan], forwards: [ForwardPlan], ensembles: [EnsemblePlan] = [],
-        models: [ModelPlan], connectors: [ConnectorPlan] = [], loss: LossGraph, optimizers: [OptimizerPlan],
+        models: [ModelPlan], connectors: [ConnectorPlan] = [], compositions: [CompositionPlan] = [], loss: LossGraph,
+        optimizers: [OptimizerPlan],
         outputDirectory: URL, exportModel: String, checkpointEverySteps: Int = 0, channelCapacity: Int = 2
     ) {
         self.name = name
@@ -225,6 +254,7 @@ public struct TrainingPlan: Sendable {
         self.ensembles = ensembles
         self.models = models
         self.connectors = connectors
+        self.compositions = compositions
         self.loss = loss
         self.optimizers = optimizers
         self.outputDirectory = outputDirectory
@@ -236,12 +266,24 @@ public struct TrainingPlan: Sendable {
     /// The model called `name`.
     public func model(named name: String) -> ModelPlan? { models.first { $0.name == name } }
 
+    /// The input and classes of the model or composition called `name`.
+    public func interface(of name: String) -> Interface? {
+        if let m = model(named: name) {
+            return Interface(name: name, inChannels: m.inChannels, imageSize: m.imageSize, classes: m.classes)
+        }
+        guard let c = compositions.first(where: { $0.name == name }), let body = model(named: c.body),
+            let head = model(named: c.head)
+        else { return nil }
+        return Interface(name: name, inChannels: body.inChannels, imageSize: body.imageSize, classes: head.classes)
+    }
+
     /// The stream called `name`.
     public func stream(named name: String) -> StreamPlan? { streams.first { $0.name == name } }
 
     /// Evaluation-time preprocessing of `model`: the normalisation of the stream its first forward reads
-    /// (no random ops).
+    /// (a composition's: its body's; no random ops).
     public func evalOps(model: String) -> [AugmentOp] {
+        let model = compositions.first { $0.name == model }?.body ?? model
         let fed = forwards.first { $0.model == model }.flatMap { stream(named: $0.stream) }
         return (fed?.ops ?? []).filter { if case .normalize = $0 { true } else { false } }
     }

@@ -20,11 +20,11 @@ struct EvalCommand: ParsableCommand {
         let plan = try PipelinePlanner.plan(loaded)
         guard let evalData = plan.evalData else { throw ValidationError("\(pipeline.file) has no data.eval") }
         let trained = try TrainedModel(plan, name: model, weights: weights, file: pipeline.file)
-        let name = trained.plan.name, url = trained.weights
+        let name = trained.interface.name, url = trained.weights
         let evaluator = try Evaluator(
             dataset: try ShardedDataset(directory: evalData), ops: plan.evalOps(model: name),
             batchSize: plan.batchSize, seed: plan.seed)
-        let m = evaluator.evaluate([(name, trained.network)], classes: trained.plan.classes)[name]!
+        let m = evaluator.evaluate([(name, trained.network)], classes: trained.interface.classes)[name]!
         print(
             String(
                 format: "%@ (%@): top-1 %.2f%%  top-5 %.2f%%  loss %.4f  on %d samples", name, url.lastPathComponent,

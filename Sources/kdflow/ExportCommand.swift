@@ -6,7 +6,8 @@ import KDNN
 import KDTensor
 import KDTraining
 
-/// `kdflow export`: writes one model of a run (the student alone) as safetensors or ONNX.
+/// `kdflow export`: writes one model of a run (the student alone, or a composition: the whole
+/// deployable model) as safetensors or ONNX.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
@@ -43,9 +44,10 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let plan = try PipelinePlanner.plan(try pipeline.load())
         let name = model ?? plan.exportModel
-        guard let modelPlan = plan.model(named: name) else {
-            throw ValidationError("no model '\(name)' in \(pipeline.file)")
+        guard let interface = plan.interface(of: name) else {
+            throw ValidationError("no model or composition '\(name)' in \(pipeline.file)")
         }
+        let composed = plan.model(named: name) == nil
         let target =
             out.map { URL(fileURLWithPath: $0) }
             ?? plan.outputDirectory.appendingPathComponent("\(name)-\(from.rawValue).\(format.rawValue)")
@@ -64,11 +66,19 @@ struct ExportCommand: ParsableCommand {
             )
         }
         // The weights must be this pipeline's model (every name and shape), not another architecture's.
-        let net = try modelPlan.network(seed: plan.seed)
-        try Checkpoint.load(net, from: source, prefix: prefix)
+        let models = try ModelSet(plan: plan, loadingWeights: false)
+        let net = models.classifier(name)!
+        // The checkpoint holds a composition's parts under their own names.
+        if composed && !prefix.isEmpty {
+            try models.load(source)
+        } else {
+            try Checkpoint.load(net, from: source, prefix: prefix)
+        }
         switch format {
         case .safetensors where prefix.isEmpty:
             try AtomicFile.write(source.serialized(), to: target)
+        case .safetensors where composed:
+            try Checkpoint.save(net, to: target)
         case .safetensors:
             try Checkpoint.export(from: source, prefix: prefix, to: target)
         case .onnx:
@@ -79,8 +89,8 @@ struct ExportCommand: ParsableCommand {
                     return ONNXExport.Normalization(mean: mean, std: std)
                 } : []
             let bytes = try ONNXExport.serialize(
-                net, channels: modelPlan.inChannels, height: modelPlan.imageSize,
-                width: modelPlan.imageSize, normalizations: normalizations)
+                net, channels: interface.inChannels, height: interface.imageSize,
+                width: interface.imageSize, normalizations: normalizations)
             try AtomicFile.write(bytes, to: target)
         }
         print("exported \(name) to \(target.path)")

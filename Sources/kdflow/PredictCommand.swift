@@ -39,7 +39,7 @@ struct PredictCommand: ParsableCommand {
         try PipelinePlanner.prepareData(loaded.spec) { printError($0) }
         let plan = try PipelinePlanner.plan(loaded)
         let trained = try TrainedModel(plan, name: model, weights: weights, file: file)
-        let m = trained.plan
+        let m = trained.interface
         let names = try classNames(plan.trainData, count: m.classes)
         let layout = SampleLayout(pixelType: .uint8, channels: m.inChannels, height: m.imageSize, width: m.imageSize)
         let augmenter = try Augmenter(ops: plan.evalOps(model: m.name), views: 1, seed: plan.seed, input: layout)

@@ -3,22 +3,24 @@ import Foundation
 import KDNN
 import KDTraining
 
-/// A pipeline's model with its trained weights loaded, as `eval` and `predict` use it.
+/// A pipeline's model or composition with its trained weights loaded, as `eval` and `predict` use it.
 struct TrainedModel {
-    let plan: TrainingPlan.ModelPlan
+    let interface: TrainingPlan.Interface
     let network: Classifier
     /// The weights file loaded.
     let weights: URL
 
-    /// Model `name` (default: the pipeline's export model) with `weights` (default: the model's
-    /// `weights:`, else the run's best.safetensors).
+    /// Model or composition `name` (default: the pipeline's export model) with `weights` (default:
+    /// the model's `weights:`, else the run's best.safetensors).
     init(_ plan: TrainingPlan, name: String?, weights: String?, file: String) throws {
         let name = name ?? plan.exportModel
-        guard let modelPlan = plan.model(named: name) else { throw ValidationError("no model '\(name)' in \(file)") }
-        self.plan = modelPlan
-        network = try modelPlan.network(seed: plan.seed)
+        guard let interface = plan.interface(of: name) else {
+            throw ValidationError("no model or composition '\(name)' in \(file)")
+        }
+        self.interface = interface
+        network = try ModelSet(plan: plan, loadingWeights: false).classifier(name)!
         self.weights =
-            weights.map { URL(fileURLWithPath: $0) } ?? modelPlan.weights
+            weights.map { URL(fileURLWithPath: $0) } ?? plan.model(named: name)?.weights
             ?? plan.outputDirectory.appendingPathComponent("best.safetensors")
         try Checkpoint.load(network, from: self.weights)
     }

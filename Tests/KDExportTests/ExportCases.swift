@@ -29,6 +29,8 @@ struct ExportCase: CustomStringConvertible, Sendable {
         ExportCase(name: "resnet8x4", arch: "resnet8x4", channels: 3, size: 8),
         ExportCase(name: "resnet11-bottleneck", arch: "bottleneck", channels: 3, size: 8),
         ExportCase(name: "wrn_10_2", arch: "wrn_10_2", channels: 3, size: 16),
+        ExportCase(name: "simkd-cnn", arch: "simkd-cnn", channels: 1, size: 12),
+        ExportCase(name: "simkd-resnet8", arch: "simkd-resnet8", channels: 3, size: 16),
     ]
 
     /// The model with seeded weights and batch-norm parameters and running statistics set away
@@ -40,6 +42,8 @@ struct ExportCase: CustomStringConvertible, Sendable {
                 CIFARResNet(
                     depth: 11, widths: [8, 4, 8, 16], bottleneck: true, inChannels: channels, classes: 10,
                     init: ParameterInitializer(seed: 7))
+            case let composed where composed.hasPrefix("simkd-"):
+                try simkd(String(composed.dropFirst(6)))
             default:
                 try ModelZoo.make(arch, inChannels: channels, classes: 10, imageSize: size, hidden: [32, 16], seed: 7)
             }
@@ -55,6 +59,21 @@ struct ExportCase: CustomStringConvertible, Sendable {
             bn.runningVar.value = wave { 0.6 + 0.5 * cos(0.3 * $0) * cos(0.3 * $0) }
         }
         return net
+    }
+
+    /// SimKD's deployed model: a student of `arch` up to its head's input, a projector to a
+    /// teacher of the same `arch`, that teacher's classifier.
+    func simkd(_ arch: String) throws -> Classifier {
+        let make = { (seed: UInt64) in
+            try ModelZoo.make(arch, inChannels: channels, classes: 10, imageSize: size, seed: seed)
+        }
+        let (student, teacher) = (try make(7), try make(8))
+        let tap = student.head!.inputTap
+        let zeros = Variable(constant: Tensor.zeros([1, channels, size, size]))
+        let shapes = [student, teacher].map { $0.run(zeros, ForwardContext(tape: nil, training: false))[tap]!.shape }
+        let projector = ConnectorCatalog.kind(named: "simkd")!.make(
+            ["from": shapes[0], "to": shapes[1]], options: ["factor": 2], init: ParameterInitializer(seed: 9))
+        return ComposedClassifier(body: student, projector: projector, classifier: teacher.head!.layer)
     }
 
     /// A fixed batch of two: raw pixels in [0, 1] when normalisation is baked in, roughly

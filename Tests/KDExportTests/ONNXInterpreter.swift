@@ -15,7 +15,8 @@ struct ONNXInterpreter {
     func run(_ input: Tensor) throws -> Tensor {
         var values = ["input": Variable(constant: input)]
         for t in graph.initializers {
-            values[t.name] = Variable(constant: Tensor(shape: Shape(t.dims), scalars: t.values))
+            let scalars = t.int64Values.map { $0.map(Float.init) } ?? t.values
+            values[t.name] = Variable(constant: Tensor(shape: Shape(t.dims), scalars: scalars))
         }
         for node in graph.nodes {
             let x = node.inputs.map { values[$0]! }
@@ -50,6 +51,10 @@ struct ONNXInterpreter {
                 throw Unsupported(description: "\(node.name): Flatten axis")
             }
             return x[0].flattened()
+        case ("Reshape", 2):
+            // 0 keeps the input's dimension (allowzero 0), −1 takes the rest.
+            let dims = x[1].value.scalars.enumerated().map { i, d in d == 0 ? x[0].shape[i] : Int(d) }
+            return x[0].reshaped(dims)
         case ("Relu", 1): return x[0].relu()
         case ("Add", 2): return x[0] + x[1]
         case ("Sub", 2): return x[0] - x[1]

@@ -51,9 +51,9 @@ public struct ConnectorKind: Sendable {
 
     /// A freshly initialised connector for input shapes by field (which `outputShapes` accepted)
     /// and training samples with `trainingLabels` (one per sample by position, negative where
-    /// unlabelled; their count is the training data's size).
+    /// unlabelled; their count is the training data's size; only kinds `keyedBySample` read them).
     public func make(
-        _ inputs: [String: Shape], options: [String: Double], trainingLabels: [Int], init ini: ParameterInitializer
+        _ inputs: [String: Shape], options: [String: Double], trainingLabels: [Int] = [], init ini: ParameterInitializer
     ) -> FeatureConnector {
         build(inputs, options, trainingLabels, ini)
     }
@@ -84,7 +84,9 @@ public struct ConnectorOption: Sendable {
 /// Every connector kind.
 public enum ConnectorCatalog {
     /// The kinds, in the order documentation lists them.
-    public static let kinds: [ConnectorKind] = [.conv1x1BN, .conv1x1, .vid, .paraphraser, .translator, .crd]
+    public static let kinds: [ConnectorKind] = [
+        .conv1x1BN, .conv1x1, .vid, .paraphraser, .translator, .crd, .simkd,
+    ]
 
     /// The kind called `name`.
     public static func kind(named name: String) -> ConnectorKind? { kinds.first { $0.name == name } }

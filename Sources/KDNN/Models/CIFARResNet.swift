@@ -49,7 +49,9 @@ public final class CIFARResNet: Classifier {
         ["stem"] + stages.indices.flatMap { ["layer\($0 + 1)", "layer\($0 + 1).preact"] } + ["features", "logits"]
     }
 
-    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+    public override var head: (layer: Linear, inputTap: String)? { (fc, "layer\(stages.count)") }
+
+    override func headInput(_ x: Variable, _ ctx: ForwardContext) -> Variable {
         var h = bn1(conv1(x, ctx), ctx).relu()
         ctx.tap("stem", h)
         for (s, stage) in stages.enumerated() {
@@ -60,7 +62,11 @@ public final class CIFARResNet: Classifier {
             }
             ctx.tap("layer\(s + 1)", h)
         }
-        let features = h.globalAvgPool()
+        return h
+    }
+
+    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+        let features = headInput(x, ctx).globalAvgPool()
         ctx.tap("features", features)
         return fc(features, ctx)
     }

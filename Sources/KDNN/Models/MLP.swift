@@ -23,7 +23,9 @@ public final class MLP: Classifier {
         hidden.indices.flatMap { ["hidden\($0 + 1)", "hidden\($0 + 1).preact"] } + ["features", "logits"]
     }
 
-    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+    public override var head: (layer: Linear, inputTap: String)? { (fc, "features") }
+
+    override func headInput(_ x: Variable, _ ctx: ForwardContext) -> Variable {
         var h = x.flattened()
         for (i, layer) in hidden.enumerated() {
             let pre = layer(h, ctx)
@@ -32,6 +34,8 @@ public final class MLP: Classifier {
             ctx.tap("hidden\(i + 1)", h)
         }
         ctx.tap("features", h)
-        return fc(h, ctx)
+        return h
     }
+
+    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable { fc(headInput(x, ctx), ctx) }
 }

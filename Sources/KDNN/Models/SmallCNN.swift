@@ -26,7 +26,9 @@ public final class SmallCNN: Classifier {
         ["conv1.preact", "conv1", "conv2.preact", "conv2", "features.preact", "features", "logits"]
     }
 
-    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+    public override var head: (layer: Linear, inputTap: String)? { (fc2, "features") }
+
+    override func headInput(_ x: Variable, _ ctx: ForwardContext) -> Variable {
         let p1 = conv1(x, ctx)
         ctx.tap("conv1.preact", p1)
         let c1 = p1.relu()
@@ -39,6 +41,8 @@ public final class SmallCNN: Classifier {
         ctx.tap("features.preact", pre)
         let features = pre.relu()
         ctx.tap("features", features)
-        return fc2(features, ctx)
+        return features
     }
+
+    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable { fc2(headInput(x, ctx), ctx) }
 }

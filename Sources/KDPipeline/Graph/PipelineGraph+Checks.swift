@@ -106,12 +106,32 @@ extension PipelineGraph {
         if spec.loss.isEmpty, let entry = spec.root.entry("loss") {
             problems.append(Diagnostic(at: entry.keyLocation, keyPath: "loss", "no loss terms: nothing to train"))
         }
-        if let export = spec.outputs.export, spec.model(named: export.value) == nil {
+        let compositions = spec.outputs.compositions.map(\.name)
+        if let export = spec.outputs.export, spec.model(named: export.value) == nil,
+            !compositions.contains(export.value)
+        {
             problems.append(
                 Diagnostic(
                     at: export.location, keyPath: "outputs.export",
-                    "exports '\(export.value)': no such model"
-                        + Suggestion.didYouMean(export.value, in: spec.models.map(\.name))))
+                    "exports '\(export.value)': no such model or composition"
+                        + Suggestion.didYouMean(export.value, in: spec.models.map(\.name) + compositions)))
+        }
+        for composition in spec.outputs.compositions {
+            let keyPath = "outputs.compose.\(composition.name)"
+            if spec.model(named: composition.name) != nil {
+                problems.append(
+                    Diagnostic(
+                        at: composition.location, keyPath: keyPath,
+                        "composition '\(composition.name)' has a model's name; name it apart"))
+            }
+            let connector = composition.connector
+            if case .connector? = spec.stage(named: connector.value)?.kind { continue }
+            let connectors = spec.stages.filter { if case .connector = $0.kind { true } else { false } }.map(\.name)
+            problems.append(
+                Diagnostic(
+                    at: connector.location, keyPath: keyPath,
+                    "composes '\(connector.value)': no such connector stage"
+                        + Suggestion.didYouMean(connector.value, in: connectors)))
         }
     }
 

@@ -196,7 +196,12 @@ enum PipelineSchema {
     static let outputs: Schema = .object(
         ObjectSchema([
             Field("dir", .string, .optional, doc: "output directory (default: runs/<name>)"),
-            Field("export", .string, .optional, doc: "model whose weights are exported at the end"),
+            Field("export", .string, .optional, doc: "model (or composition) whose weights are exported at the end"),
+            Field(
+                "compose", .map(.string), .optional,
+                doc:
+                    "deployable models by name, each a connector stage: its `from:` model up to that tap, the connector, the classifier of its `to:` model"
+            ),
             Field(
                 "checkpoint_every", .int(min: 0), .defaultValue(.int(0)),
                 doc: "steps between mid-epoch checkpoints (0: at epoch ends only)"),

@@ -30,6 +30,11 @@ extension PipelineSpec {
         outputs = OutputsSpec(
             dir: root.value(at: ["outputs", "dir"])?.string ?? "runs/\(name)",
             export: Self.located(root.value(at: ["outputs", "export"])),
+            compositions: (root.value(at: ["outputs", "compose"])?.entries ?? []).compactMap { entry in
+                Self.located(entry.value).map {
+                    ComposeSpec(name: entry.key, location: entry.keyLocation, connector: $0)
+                }
+            },
             checkpointEvery: root.value(at: ["outputs", "checkpoint_every"])?.int ?? 0)
     }
 

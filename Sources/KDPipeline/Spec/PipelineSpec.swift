@@ -286,8 +286,20 @@ public struct PhaseSpec: Sendable {
 public struct OutputsSpec: Sendable {
     /// `dir:` (default `runs/<name>`).
     public var dir: String
-    /// `export:` model whose weights are exported.
+    /// `export:` model (or composition) whose weights are exported.
     public var export: Located<String>?
+    /// `compose:` deployable models made of parts of others.
+    public var compositions: [ComposeSpec]
     /// `checkpoint_every:` steps between mid-epoch checkpoints (0: epoch ends only).
     public var checkpointEvery: Int
+}
+
+/// One entry of `outputs.compose`: a deployable model named `name`, built around a connector stage
+/// (the `from:` model up to its tap, the connector, the classifier of the `to:` model).
+public struct ComposeSpec: Sendable {
+    public var name: String
+    /// Where the name was written.
+    public var location: SourceLocation
+    /// The connector stage.
+    public var connector: Located<String>
 }

@@ -70,6 +70,7 @@ enum PipelineChecks {
             else { continue }
             out.append(Diagnostic(at: input.reference.location, keyPath: "loss.\(term.name).\(input.field)", message))
         }
+        out += spec.outputs.compositions.flatMap { checkComposition($0, spec: spec, shapes: shapes) }
         out += manifests.problems
         out += checkInputSize(spec, manifests)
         out += checkLabelReaders(spec, manifests)

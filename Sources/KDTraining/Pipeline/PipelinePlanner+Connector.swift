@@ -17,4 +17,14 @@ extension PipelinePlanner {
         for option in kind.options { options[option.name] = try double(stage.node, option.name) }
         return .init(name: stage.name, kind: kind.name, inputs: inputs, options: options)
     }
+
+    /// An `outputs.compose` entry as a plan: the models whose forwards give its connector's `from:`
+    /// (the body) and `to:` (the head), as validation checked them.
+    static func compositionPlan(_ c: ComposeSpec, spec: PipelineSpec) throws -> TrainingPlan.CompositionPlan {
+        guard let (body, head) = PipelineChecks.composedModels(c, spec: spec) else {
+            throw TrainingError.plan(
+                c.connector.location, "outputs.compose.\(c.name): '\(c.connector.value)' reads no forwards' taps")
+        }
+        return .init(name: c.name, body: body.model, connector: c.connector.value, head: head.model)
+    }
 }

@@ -81,6 +81,7 @@ public enum PipelinePlanner {
             streams: streams, forwards: forwards, ensembles: producersFirst(ensembles, name: \.name, reads: \.members),
             models: models,
             connectors: producersFirst(connectors, name: \.name, reads: { Array($0.inputs.values) }),
+            compositions: try spec.outputs.compositions.map { try compositionPlan($0, spec: spec) },
             loss: LossGraph(terms: terms), optimizers: optimizers,
             outputDirectory: URL(fileURLWithPath: spec.outputs.dir),
             exportModel: spec.outputs.export?.value ?? trainable.first ?? spec.models[0].name,

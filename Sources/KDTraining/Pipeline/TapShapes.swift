@@ -10,9 +10,12 @@ struct TapShapes {
     let byModel: [String: [String: Shape]]
     /// Tap names each model offers.
     let available: [String: [String]]
+    /// Each model's head (`Classifier.head`): the tap it reads and its input width.
+    let heads: [String: (inputTap: String, inFeatures: Int)]
 
     init(spec: PipelineSpec) {
         var shapes: [String: [String: Shape]] = [:], available: [String: [String]] = [:]
+        var heads: [String: (inputTap: String, inFeatures: Int)] = [:]
         for m in spec.models {
             let size = m.node["image_size"]?.int ?? 28
             let hidden = m.node["hidden"]?.list?.compactMap(\.int) ?? [1200, 1200]
@@ -24,8 +27,10 @@ struct TapShapes {
             let x = Variable(constant: Tensor.zeros([1, m.inChannels, size, size]))
             shapes[m.name] = model.run(x, ForwardContext(tape: nil, training: false)).mapValues(\.shape)
             available[m.name] = model.tapNames
+            heads[m.name] = model.head.map { ($0.inputTap, $0.layer.weight.value.shape[1]) }
         }
         byModel = shapes
         self.available = available
+        self.heads = heads
     }
 }
