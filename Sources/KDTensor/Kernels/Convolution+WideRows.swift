@@ -1,0 +1,154 @@
+/// Stride-1 convolutions without unfolded columns. In a zero-padded image [c, hp, wp], the input
+/// pixel that kernel tap (channel, ki, kj) contributes to output pixel (r, q) lies at
+/// tapOffset + r·wp + q: every tap is the padded image shifted by one offset. Computing the
+/// output on rows as wide as the padded input (the last kw − 1 pixels of each wide row are not
+/// output pixels and are dropped) turns the convolution into a GEMM whose A operand the
+/// micro-kernel reads straight from the padded image through a table of tap offsets.
+struct WideRows {
+    let c: Int, h: Int, w: Int
+    let kh: Int, kw: Int, pad: Int
+
+    var hp: Int { h + 2 * pad }
+    var wp: Int { w + 2 * pad }
+    var oh: Int { hp - kh + 1 }
+    var ow: Int { wp - kw + 1 }
+    /// Taps: the GEMM depth, in a weight's [c, kh, kw] order.
+    var taps: Int { c * kh * kw }
+    /// Pixels on the wide output rows.
+    var widePixels: Int { oh * wp }
+    /// Wide pixels rounded up to whole micro-kernel tiles.
+    var tiledPixels: Int { (widePixels + GEMMBlocking.mr - 1) / GEMMBlocking.mr * GEMMBlocking.mr }
+    /// Floats of a padded image, with zeros past its end for the last tile's reads.
+    var paddedFloats: Int { c * hp * wp + kw + GEMMBlocking.mr }
+    /// Entries of the tap table: rounded up to whole tiles (extra taps read offset 0).
+    var tableCount: Int { (taps + GEMMBlocking.mr - 1) / GEMMBlocking.mr * GEMMBlocking.mr }
+
+    /// Each tap's offset in the padded image.
+    func tapOffsets() -> [Int] {
+        var table = [Int](repeating: 0, count: tableCount)
+        for ch in 0..<c {
+            for ki in 0..<kh {
+                for kj in 0..<kw { table[(ch * kh + ki) * kw + kj] = ch * hp * wp + ki * wp + kj }
+            }
+        }
+        return table
+    }
+
+    /// Copies image `x` [c, h, w] into `xp` with its zero border (and the zeros past the end).
+    func pad(_ x: UnsafePointer<Float>, into xp: UnsafeMutablePointer<Float>) {
+        for ch in 0..<c {
+            let plane = xp + ch * hp * wp, src = x + ch * h * w
+            Convolution.fillZero(plane, pad * wp + pad)
+            for r in 0..<h {
+                let row = plane + (pad + r) * wp + pad
+                Convolution.copyFloats(row, src + r * w, w)
+                // This row's right border and the next row's left border are adjacent.
+                Convolution.fillZero(row + w, 2 * pad)
+            }
+            Convolution.fillZero(plane + (pad + h) * wp + pad, pad * wp - pad)
+        }
+        Convolution.fillZero(xp + c * hp * wp, kw + GEMMBlocking.mr)
+    }
+}
+
+extension Convolution {
+    /// Whether the forward (and the weight gradient) run on wide rows.
+    static func usesWideRows(_ g: Conv2dGeometry) -> Bool { wideEnabled && g.stride == 1 && !g.isPointwise }
+    nonisolated(unsafe) public static var wideEnabled = true  // TEMP
+
+    /// Whether the input gradient runs on wide rows too: it is then the convolution of the
+    /// output gradient, padded by kernel − 1 − padding, with the flipped kernel.
+    static func usesWideRowsForInputGradient(_ g: Conv2dGeometry) -> Bool {
+        usesWideRows(g) && g.kh == g.kw && g.padding < g.kh
+    }
+
+    /// y [n, o, oh, ow] = x ⊛ W + bias for `images` of x [n, c, h, w] (`layout` is one image's),
+    /// W packed as [taps, o] in `weight`.
+    static func wideConvolution(
+        _ x: UnsafePointer<Float>, images n: Int, layout: WideRows, weight: PackedPanels, bias: [Float]?,
+        into y: UnsafeMutablePointer<Float>
+    ) {
+        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
+        let o = weight.n, ldy = weight.panels * nr
+        let offsets = layout.tapOffsets()
+        let imageFloats = layout.c * layout.h * layout.w, plane = layout.oh * layout.ow
+        offsets.withUnsafeBufferPointer { table in
+            let taps = table.baseAddress!
+            ThreadBudget.parallelChunks(n) { images in
+                GEMMWorkspace.withBuffer(floats: layout.paddedFloats + layout.tiledPixels * ldy) { scratch in
+                    let xp = scratch, yt = scratch + layout.paddedFloats
+                    for i in images {
+                        layout.pad(x + i * imageFloats, into: xp)
+                        var p = 0
+                        while p < layout.tiledPixels {
+                            for panel in 0..<weight.panels {
+                                GEMM.microKernel6x16(
+                                    kc: weight.k, a: .shiftedColumns(xp + p, offsets: taps), b: weight.panel(panel),
+                                    c: yt + p * ldy + panel * nr, ldc: ldy, alpha: 1, beta: 0, streams: false)
+                            }
+                            p += mr
+                        }
+                        transposeWideRows(yt, ld: ldy, layout: layout, channels: o, bias: bias, into: y + i * o * plane)
+                    }
+                }
+            }
+        }
+    }
+
+    /// y [channels, oh·ow] = ytᵀ + bias for the wide rows `yt` [wide pixels, ld], dropping the
+    /// pixels past each row's `ow`.
+    static func transposeWideRows(
+        _ yt: UnsafePointer<Float>, ld: Int, layout: WideRows, channels: Int, bias: [Float]?,
+        into y: UnsafeMutablePointer<Float>
+    ) {
+        let (oh, ow, wp) = (layout.oh, layout.ow, layout.wp)
+        let plane = oh * ow, fullChannels = ow >= 8 ? channels - channels % 8 : 0
+        let rowBytes = ld * MemoryLayout<Float>.stride
+        var j0 = 0
+        while j0 < fullChannels {
+            var bv = SIMD8<Float>()
+            if let bias { for q in 0..<8 { bv[q] = bias[j0 + q] } }
+            for r in 0..<oh {
+                let src = UnsafeRawPointer(yt + r * wp * ld + j0), dst = y + j0 * plane + r * ow
+                var q0 = 0
+                while q0 < ow {
+                    // A ragged end is one more block overlapping the previous (same values).
+                    let q = min(q0, ow - 8)
+                    let t = GEMM.transpose8x8(src + q * rowBytes, rowBytes: rowBytes)
+                    let d = UnsafeMutableRawPointer(dst + q)
+                    let step = plane * MemoryLayout<Float>.stride
+                    d.storeBytes(of: t.0 + bv[0], as: SIMD8<Float>.self)
+                    (d + step).storeBytes(of: t.1 + bv[1], as: SIMD8<Float>.self)
+                    (d + 2 * step).storeBytes(of: t.2 + bv[2], as: SIMD8<Float>.self)
+                    (d + 3 * step).storeBytes(of: t.3 + bv[3], as: SIMD8<Float>.self)
+                    (d + 4 * step).storeBytes(of: t.4 + bv[4], as: SIMD8<Float>.self)
+                    (d + 5 * step).storeBytes(of: t.5 + bv[5], as: SIMD8<Float>.self)
+                    (d + 6 * step).storeBytes(of: t.6 + bv[6], as: SIMD8<Float>.self)
+                    (d + 7 * step).storeBytes(of: t.7 + bv[7], as: SIMD8<Float>.self)
+                    q0 += 8
+                }
+            }
+            j0 += 8
+        }
+        for j in fullChannels..<channels {
+            let b = bias?[j] ?? 0
+            for r in 0..<oh {
+                for q in 0..<ow { y[j * plane + r * ow + q] = yt[(r * wp + q) * ld + j] + b }
+            }
+        }
+    }
+
+    /// W [o, c, kh, kw] as the [c·kh·kw, o] B operand of the forward.
+    static func packForward(_ w: UnsafePointer<Float>, o: Int, taps: Int) -> PackedPanels {
+        PackedPanels(k: taps, n: o) { p, j in w[j * taps + p] }
+    }
+
+    /// W [o, c, kh, kw] as the B operand [o·kh·kw, c] of the input gradient: the kernel flipped
+    /// in both directions, input and output channels swapped.
+    static func packInputGradient(_ w: UnsafePointer<Float>, o: Int, c: Int, kh: Int, kw: Int) -> PackedPanels {
+        PackedPanels(k: o * kh * kw, n: c) { p, j in
+            let oc = p / (kh * kw), ki = p / kw % kh, kj = p % kw
+            return w[((oc * c + j) * kh + kh - 1 - ki) * kw + kw - 1 - kj]
+        }
+    }
+}
