@@ -1,65 +1,14 @@
-/// Stride-1 convolutions without unfolded columns. In a zero-padded image [c, hp, wp], the input
-/// pixel that kernel tap (channel, ki, kj) contributes to output pixel (r, q) lies at
-/// tapOffset + r·wp + q: every tap is the padded image shifted by one offset. Computing the
-/// output on rows as wide as the padded input (the last kw − 1 pixels of each wide row are not
-/// output pixels and are dropped) turns the convolution into a GEMM whose A operand the
-/// micro-kernel reads straight from the padded image through a table of tap offsets.
-struct WideRows {
-    let c: Int, h: Int, w: Int
-    let kh: Int, kw: Int, pad: Int
-
-    var hp: Int { h + 2 * pad }
-    var wp: Int { w + 2 * pad }
-    var oh: Int { hp - kh + 1 }
-    var ow: Int { wp - kw + 1 }
-    /// Taps: the GEMM depth, in a weight's [c, kh, kw] order.
-    var taps: Int { c * kh * kw }
-    /// Pixels on the wide output rows.
-    var widePixels: Int { oh * wp }
-    /// Wide pixels rounded up to whole micro-kernel tiles.
-    var tiledPixels: Int { (widePixels + GEMMBlocking.mr - 1) / GEMMBlocking.mr * GEMMBlocking.mr }
-    /// Floats of a padded image, with zeros past its end for the last tile's reads.
-    var paddedFloats: Int { c * hp * wp + kw + GEMMBlocking.mr }
-    /// Entries of the tap table: rounded up to whole tiles (extra taps read offset 0).
-    var tableCount: Int { (taps + GEMMBlocking.mr - 1) / GEMMBlocking.mr * GEMMBlocking.mr }
-
-    /// Each tap's offset in the padded image.
-    func tapOffsets() -> [Int] {
-        var table = [Int](repeating: 0, count: tableCount)
-        for ch in 0..<c {
-            for ki in 0..<kh {
-                for kj in 0..<kw { table[(ch * kh + ki) * kw + kj] = ch * hp * wp + ki * wp + kj }
-            }
-        }
-        return table
-    }
-
-    /// Copies image `x` [c, h, w] into `xp` with its zero border (and the zeros past the end).
-    func pad(_ x: UnsafePointer<Float>, into xp: UnsafeMutablePointer<Float>) {
-        for ch in 0..<c {
-            let plane = xp + ch * hp * wp, src = x + ch * h * w
-            Convolution.fillZero(plane, pad * wp + pad)
-            for r in 0..<h {
-                let row = plane + (pad + r) * wp + pad
-                Convolution.copyFloats(row, src + r * w, w)
-                // This row's right border and the next row's left border are adjacent.
-                Convolution.fillZero(row + w, 2 * pad)
-            }
-            Convolution.fillZero(plane + (pad + h) * wp + pad, pad * wp - pad)
-        }
-        Convolution.fillZero(xp + c * hp * wp, kw + GEMMBlocking.mr)
-    }
-}
-
+/// Convolutions on wide rows (see `WideRows`): the forward, and the input gradient of a stride-1
+/// convolution, as micro-kernel tiles over the laid-out input and a packed weight.
 extension Convolution {
-    /// Whether the forward (and the weight gradient) run on wide rows.
-    static func usesWideRows(_ g: Conv2dGeometry) -> Bool { wideEnabled && g.stride == 1 && !g.isPointwise }
-    nonisolated(unsafe) public static var wideEnabled = true  // TEMP
+    /// Whether the forward and the weight gradient run on wide rows: all but 1×1 kernels (a
+    /// 1×1 convolution with stride 1 reads its input in place anyway).
+    static func usesWideRows(_ g: Conv2dGeometry) -> Bool { g.kh > 1 || g.kw > 1 }
 
-    /// Whether the input gradient runs on wide rows too: it is then the convolution of the
-    /// output gradient, padded by kernel − 1 − padding, with the flipped kernel.
+    /// Whether the input gradient runs on wide rows too: with stride 1 it is the convolution of
+    /// the output gradient, padded by kernel − 1 − padding, with the flipped kernel.
     static func usesWideRowsForInputGradient(_ g: Conv2dGeometry) -> Bool {
-        usesWideRows(g) && g.kh == g.kw && g.padding < g.kh
+        usesWideRows(g) && g.stride == 1 && g.kh == g.kw && g.padding < g.kh
     }
 
     /// y [n, o, oh, ow] = x ⊛ W + bias for `images` of x [n, c, h, w] (`layout` is one image's),
@@ -101,7 +50,7 @@ extension Convolution {
         _ yt: UnsafePointer<Float>, ld: Int, layout: WideRows, channels: Int, bias: [Float]?,
         into y: UnsafeMutablePointer<Float>
     ) {
-        let (oh, ow, wp) = (layout.oh, layout.ow, layout.wp)
+        let (oh, ow, wp) = (layout.oh, layout.ow, layout.rowWidth)
         let plane = oh * ow, fullChannels = ow >= 8 ? channels - channels % 8 : 0
         let rowBytes = ld * MemoryLayout<Float>.stride
         var j0 = 0

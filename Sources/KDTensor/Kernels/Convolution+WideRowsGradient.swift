@@ -9,7 +9,7 @@ extension Convolution {
         o: Int, offsets: UnsafePointer<Int>, into part: UnsafeMutablePointer<Float>
     ) {
         let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
-        let (oh, wp) = (layout.oh, layout.wp), panels = (o + nr - 1) / nr
+        let (oh, wp) = (layout.oh, layout.rowWidth), panels = (o + nr - 1) / nr
         // Depth blocks of whole wide rows, as even as whole rows allow.
         let blocks = (oh * wp + GEMMBlocking.kcMax - 1) / GEMMBlocking.kcMax
         let rowsPerBlock = (oh + blocks - 1) / blocks
@@ -58,7 +58,7 @@ extension Convolution {
     ) {
         let nr = GEMMBlocking.nr
         let panels = (channels + nr - 1) / nr
-        let (oh, wp, ow) = (layout.oh, layout.wp, layout.ow)
+        let (oh, wp, ow) = (layout.oh, layout.rowWidth, layout.ow)
         let plane = oh * ow, planeBytes = plane * MemoryLayout<Float>.stride
         var r0 = 0
         while r0 < oh {

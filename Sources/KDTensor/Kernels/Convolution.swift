@@ -29,8 +29,8 @@ public struct Conv2dGeometry: Hashable, Sendable {
     var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
 }
 
-/// Convolution kernels: stride 1 on wide rows (no unfolding), other strides im2col + GEMM, 1×1
-/// directly.
+/// Convolution kernels: on wide rows (no unfolding) but for 1×1 kernels, which read their input
+/// in place (or im2col it for a stride); input gradients of strided ones via GEMM + col2im.
 public enum Convolution {
     /// Images per weight-gradient partial sum: fixed, so the summation order (and so the result)
     /// does not depend on the thread count.
@@ -54,7 +54,7 @@ public enum Convolution {
         let ckk = c * g.kh * g.kw, plane = oh * ow
         let biasValues = bias?.scalars
         if usesWideRows(g) {
-            let layout = WideRows(c: c, h: h, w: w, kh: g.kh, kw: g.kw, pad: g.padding)
+            let layout = WideRows(c: c, h: h, w: w, g)
             return input.withUnsafeBufferPointer { x in
                 let packed = weight.withUnsafeBufferPointer { packForward($0.baseAddress!, o: o, taps: ckk) }
                 return Tensor(shape: [n, o, oh, ow]) { y in
@@ -158,7 +158,7 @@ public enum Convolution {
             input.withUnsafeBufferPointer { x in
                 let gyp = gyb.baseAddress!, xb = x.baseAddress!
                 if needInput && usesWideRowsForInputGradient(g) {
-                    let layout = WideRows(c: o, h: oh, w: ow, kh: g.kh, kw: g.kw, pad: g.kh - 1 - g.padding)
+                    let layout = WideRows(c: o, h: oh, w: ow, kh: g.kh, kw: g.kw, pad: g.kh - 1 - g.padding, stride: 1)
                     let packed = weight.withUnsafeBufferPointer {
                         packInputGradient($0.baseAddress!, o: o, c: c, kh: g.kh, kw: g.kw)
                     }
@@ -192,7 +192,7 @@ public enum Convolution {
                     // unfolded columns are read in place and only the image's gradient is packed.
                     let groups = (n + weightGradGroup - 1) / weightGradGroup
                     let count = o * ckk
-                    let layout = WideRows(c: c, h: h, w: w, kh: g.kh, kw: g.kw, pad: g.padding)
+                    let layout = WideRows(c: c, h: h, w: w, g)
                     let taps = usesWideRows(g) ? layout.tapOffsets() : []
                     GEMMWorkspace.withBuffer(floats: max(groups, 1) * count) { partials in
                         if groups == 0 { partials.update(repeating: 0, count: count) }
