@@ -50,7 +50,7 @@ public final class CIFARResNet: Classifier {
     }
 
     public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
-        var h = bn1(conv1(x, ctx), ctx).relu()
+        var h = bn1.forwardReLU(conv1(x, ctx), ctx)
         ctx.tap("stem", h)
         for (s, stage) in stages.enumerated() {
             for block in stage {

@@ -65,11 +65,14 @@ struct WideRows {
                                 Convolution.fillZero(row, rowWidth)
                                 continue
                             }
-                            let src = x + (ch * h + ih) * w
-                            for j in 0..<rowWidth {
-                                let iw = j * stride + b - pad
-                                row[j] = iw >= 0 && iw < w ? src[iw] : 0
-                            }
+                            // Phase columns j0..<j1 read input columns j·stride + b − pad inside the image.
+                            let j0 = min(rowWidth, max(0, (pad - b + stride - 1) / stride))
+                            let last = w - 1 + pad - b
+                            let j1 = last < 0 ? j0 : max(j0, min(rowWidth, last / stride + 1))
+                            let src = x + (ch * h + ih) * w + b - pad
+                            Convolution.fillZero(row, j0)
+                            for j in j0..<j1 { row[j] = src[j * stride] }
+                            Convolution.fillZero(row + j1, rowWidth - j1)
                         }
                     }
                 }
