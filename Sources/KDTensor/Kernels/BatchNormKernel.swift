@@ -41,23 +41,23 @@ public enum BatchNormKernel {
                             let xp = xb.baseAddress!, yp = y.baseAddress!
                             let meanP = meanB.baseAddress!, varP = varB.baseAddress!, invP = invB.baseAddress!
                             let minChannels = max(1, (1 << 15) / max(n * s, 1))
-                            ThreadBudget.parallelChunks(c, minChunk: minChannels) { channels in
-                                for ch in channels {
-                                    var sum = 0.0
-                                    for i in 0..<n { sum += Double(planeSum(xp + (i * c + ch) * s, s)) }
-                                    let m = Float(sum / Double(n * s))
-                                    var sq = 0.0
-                                    for i in 0..<n { sq += Double(planeSquaredDeviation(xp + (i * c + ch) * s, s, m)) }
-                                    let v = Float(sq / Double(n * s))
-                                    let iv = 1 / (v + eps).squareRoot()
-                                    meanP[ch] = m
-                                    varP[ch] = v
-                                    invP[ch] = iv
-                                    let a = gammaValues[ch] * iv, b = betaValues[ch] - m * a
-                                    for i in 0..<n {
-                                        let o = (i * c + ch) * s
-                                        planeAffine(xp + o, s, a, b, relu: relu, into: yp + o)
-                                    }
+                            // One channel per task, to whichever thread is free.
+                            let threads = min(ThreadBudget.available, (c + minChannels - 1) / minChannels)
+                            ThreadBudget.parallelFor(c, threads: threads) { ch in
+                                var sum = 0.0
+                                for i in 0..<n { sum += Double(planeSum(xp + (i * c + ch) * s, s)) }
+                                let m = Float(sum / Double(n * s))
+                                var sq = 0.0
+                                for i in 0..<n { sq += Double(planeSquaredDeviation(xp + (i * c + ch) * s, s, m)) }
+                                let v = Float(sq / Double(n * s))
+                                let iv = 1 / (v + eps).squareRoot()
+                                meanP[ch] = m
+                                varP[ch] = v
+                                invP[ch] = iv
+                                let a = gammaValues[ch] * iv, b = betaValues[ch] - m * a
+                                for i in 0..<n {
+                                    let o = (i * c + ch) * s
+                                    planeAffine(xp + o, s, a, b, relu: relu, into: yp + o)
                                 }
                             }
                         }
@@ -174,40 +174,40 @@ public enum BatchNormKernel {
                             let gp = g.baseAddress!, xp = xb.baseAddress!, dxp = dx.baseAddress!
                             let dGammaP = dGammaB.baseAddress!, dBetaP = dBetaB.baseAddress!
                             let minChannels = max(1, (1 << 15) / max(n * s, 1))
-                            ThreadBudget.parallelChunks(c, minChunk: minChannels) { channels in
-                                for ch in channels {
-                                    let m = stats.mean[ch], inv = stats.inverseStd[ch]
-                                    // The forward's affine map, for the ReLU's gate.
-                                    let a = gammaValues[ch] * inv, b = relu ? betaValues[ch] - m * a : 0
-                                    var sumG = 0.0, sumGX = 0.0
-                                    for i in 0..<n {
-                                        let o = (i * c + ch) * s
-                                        let (sg, sgx) =
-                                            relu
-                                            ? gatedGradientSums(gp + o, xp + o, s, m, inv, a, b)
-                                            : planeGradientSums(gp + o, xp + o, s, m, inv)
-                                        sumG += Double(sg)
-                                        sumGX += Double(sgx)
-                                    }
-                                    dBetaP[ch] = Float(sumG)
-                                    dGammaP[ch] = Float(sumGX)
-                                    let count = Float(stats.count)
-                                    let k = gammaValues[ch] * inv / count
-                                    let meanG = Float(sumG), meanGX = Float(sumGX)
-                                    for i in 0..<n {
-                                        let o = (i * c + ch) * s
-                                        let gq = gp + o, xq = xp + o, dq = dxp + o
-                                        if relu {
-                                            for j in 0..<s {
-                                                let xhat = (xq[j] - m) * inv
-                                                let g = xq[j] * a + b > 0 ? gq[j] : 0
-                                                dq[j] = k * (count * g - meanG - xhat * meanGX)
-                                            }
-                                        } else {
-                                            for j in 0..<s {
-                                                let xhat = (xq[j] - m) * inv
-                                                dq[j] = k * (count * gq[j] - meanG - xhat * meanGX)
-                                            }
+                            // One channel per task, to whichever thread is free.
+                            let threads = min(ThreadBudget.available, (c + minChannels - 1) / minChannels)
+                            ThreadBudget.parallelFor(c, threads: threads) { ch in
+                                let m = stats.mean[ch], inv = stats.inverseStd[ch]
+                                // The forward's affine map, for the ReLU's gate.
+                                let a = gammaValues[ch] * inv, b = relu ? betaValues[ch] - m * a : 0
+                                var sumG = 0.0, sumGX = 0.0
+                                for i in 0..<n {
+                                    let o = (i * c + ch) * s
+                                    let (sg, sgx) =
+                                        relu
+                                        ? gatedGradientSums(gp + o, xp + o, s, m, inv, a, b)
+                                        : planeGradientSums(gp + o, xp + o, s, m, inv)
+                                    sumG += Double(sg)
+                                    sumGX += Double(sgx)
+                                }
+                                dBetaP[ch] = Float(sumG)
+                                dGammaP[ch] = Float(sumGX)
+                                let count = Float(stats.count)
+                                let k = gammaValues[ch] * inv / count
+                                let meanG = Float(sumG), meanGX = Float(sumGX)
+                                for i in 0..<n {
+                                    let o = (i * c + ch) * s
+                                    let gq = gp + o, xq = xp + o, dq = dxp + o
+                                    if relu {
+                                        for j in 0..<s {
+                                            let xhat = (xq[j] - m) * inv
+                                            let g = xq[j] * a + b > 0 ? gq[j] : 0
+                                            dq[j] = k * (count * g - meanG - xhat * meanGX)
+                                        }
+                                    } else {
+                                        for j in 0..<s {
+                                            let xhat = (xq[j] - m) * inv
+                                            dq[j] = k * (count * gq[j] - meanG - xhat * meanGX)
                                         }
                                     }
                                 }

@@ -11,6 +11,9 @@ extension Convolution {
         usesWideRows(g) && g.stride == 1 && g.kh == g.kw && g.padding < g.kh
     }
 
+    /// Images per parallel task of `wideConvolution`.
+    static let imagesPerTask = 4
+
     /// y [n, o, oh, ow] = x ⊛ W + bias for `images` of x [n, c, h, w] (`layout` is one image's),
     /// W packed as [taps, o] in `weight`.
     static func wideConvolution(
@@ -23,10 +26,13 @@ extension Convolution {
         let imageFloats = layout.c * layout.h * layout.w, plane = layout.oh * layout.ow
         offsets.withUnsafeBufferPointer { table in
             let taps = table.baseAddress!
-            ThreadBudget.parallelChunks(n) { images in
+            // Tasks of a few images go to whichever thread is free: fixed halves would idle one
+            // thread whenever the other's core is busy with something else.
+            let tasks = (n + imagesPerTask - 1) / imagesPerTask
+            ThreadBudget.parallelFor(tasks) { task in
                 GEMMWorkspace.withBuffer(floats: layout.paddedFloats + layout.tiledPixels * ldy) { scratch in
                     let xp = scratch, yt = scratch + layout.paddedFloats
-                    for i in images {
+                    for i in task * imagesPerTask..<min(n, (task + 1) * imagesPerTask) {
                         layout.pad(x + i * imageFloats, into: xp)
                         var p = 0
                         while p < layout.tiledPixels {
