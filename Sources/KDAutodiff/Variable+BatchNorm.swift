@@ -1,14 +1,15 @@
 import KDTensor
 
 extension Variable {
-    /// Training-mode batch norm over axis 1; returns the batch statistics for the running update.
-    public func batchNormTraining(gamma: Variable, beta: Variable, eps: Float) -> (
+    /// Training-mode batch norm over axis 1, followed by a ReLU when `relu` (fused); returns the
+    /// batch statistics for the running update.
+    public func batchNormTraining(gamma: Variable, beta: Variable, eps: Float, relu: Bool = false) -> (
         Variable, BatchNormKernel.BatchStatistics
     ) {
-        let x = value, gm = gamma.value
-        let (out, stats) = BatchNormKernel.trainingForward(x, gamma: gm, beta: beta.value, eps: eps)
+        let x = value, gm = gamma.value, bt = beta.value
+        let (out, stats) = BatchNormKernel.trainingForward(x, gamma: gm, beta: bt, eps: eps, relu: relu)
         let v = Tape.record(out, [self, gamma, beta]) { g, _ in
-            let grads = BatchNormKernel.trainingBackward(g, input: x, gamma: gm, stats: stats)
+            let grads = BatchNormKernel.trainingBackward(g, input: x, gamma: gm, beta: bt, stats: stats, relu: relu)
             return [grads.input, grads.gamma, grads.beta]
         }
         return (v, stats)

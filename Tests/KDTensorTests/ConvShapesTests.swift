@@ -3,7 +3,8 @@ import KDGradCheck
 import Testing
 
 /// Convolutions on many small widths and channel counts against a direct loop, so every
-/// ragged-row and partial-block path of im2col, col2im and the output transpose is exercised.
+/// ragged-row and partial-block path of im2col, col2im, the wide-row kernels and the output
+/// transposes is exercised.
 @Suite struct ConvShapesTests {
     static func values(_ count: Int, seed: Int) -> [Float] {
         var state = UInt32(truncatingIfNeeded: seed &* 2_654_435_761 &+ 1)
@@ -15,7 +16,8 @@ import Testing
 
     static let cases: [(c: Int, o: Int, hw: Int, stride: Int, pad: Int)] = [
         (1, 16, 7, 1, 1), (3, 8, 5, 1, 1), (2, 9, 12, 1, 1), (4, 16, 14, 1, 1), (2, 17, 28, 1, 1),
-        (3, 24, 13, 2, 1), (2, 8, 4, 1, 1), (1, 8, 3, 1, 1), (2, 16, 19, 1, 0),
+        (3, 24, 13, 2, 1), (2, 8, 4, 1, 1), (1, 8, 3, 1, 1), (2, 16, 19, 1, 0), (3, 32, 9, 1, 0),
+        (5, 24, 16, 1, 1),
     ]
 
     @Test(arguments: 0..<cases.count)

@@ -183,6 +183,24 @@ private func expectMatches(
     }
 }
 
+/// A product of few rows by a large op(B) runs transposed (op(B) read in place): it must match
+/// the reference and be bit-identical to the packed path, on any thread count and with a
+/// padded C.
+@Suite struct GEMMTransposedTests {
+    @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
+    func matchesThePackedPath(transA: Bool, transB: Bool) {
+        for test in [
+            Case(transA: transA, transB: transB, m: 128, n: 600, k: 300),
+            Case(transA: transA, transB: transB, m: 13, n: 1030, k: 70, alpha: 0.5, padding: 3),
+            Case(transA: transA, transB: transB, m: 1, n: 4100, k: 17),
+        ] {
+            #expect(run(test, threads: 1).got == run(test, blockedThreads: 1).got, "\(test)")
+            #expect(run(test, threads: 2).got == run(test, blockedThreads: 1).got, "\(test), 2 threads")
+            expectMatches(test)
+        }
+    }
+}
+
 /// Rows of a ragged last row panel (m not a multiple of 6) go through the short-row kernels;
 /// they must be bit-identical to the same rows computed inside a full 6-row panel.
 @Suite struct GEMMRaggedRowsTests {

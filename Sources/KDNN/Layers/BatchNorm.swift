@@ -35,13 +35,23 @@ public final class BatchNorm: Module {
     }
 
     public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+        normalize(x, ctx, relu: false)
+    }
+
+    /// The layer followed by a ReLU: one fused pass in training mode.
+    func forwardReLU(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+        normalize(x, ctx, relu: true)
+    }
+
+    private func normalize(_ x: Variable, _ ctx: ForwardContext, relu: Bool) -> Variable {
         let gamma = ctx.variable(weight), beta = ctx.variable(bias)
         guard ctx.training else {
-            return x.batchNormEvaluation(
+            let y = x.batchNormEvaluation(
                 gamma: gamma, beta: beta, runningMean: runningMean.value,
                 runningVar: runningVar.value, eps: eps)
+            return relu ? y.relu() : y
         }
-        let (y, stats) = x.batchNormTraining(gamma: gamma, beta: beta, eps: eps)
+        let (y, stats) = x.batchNormTraining(gamma: gamma, beta: beta, eps: eps, relu: relu)
         let updated = BatchNormKernel.updatedRunningStatistics(
             mean: runningMean.value, variance: runningVar.value, batch: stats, momentum: momentum)
         runningMean.value = updated.mean

@@ -33,7 +33,7 @@ public final class BasicBlock: Module, ResidualBlock {
     }
 
     public func forwardWithPreactivation(_ x: Variable, _ ctx: ForwardContext) -> (output: Variable, preact: Variable) {
-        let out = bn2(conv2(bn1(conv1(x, ctx), ctx).relu(), ctx), ctx)
+        let out = bn2(conv2(bn1.forwardReLU(conv1(x, ctx), ctx), ctx), ctx)
         let preact = out + (downsample?(x, ctx) ?? x)
         return (preact.relu(), preact)
     }
@@ -67,8 +67,8 @@ public final class Bottleneck: Module, ResidualBlock {
     }
 
     public func forwardWithPreactivation(_ x: Variable, _ ctx: ForwardContext) -> (output: Variable, preact: Variable) {
-        var out = bn1(conv1(x, ctx), ctx).relu()
-        out = bn2(conv2(out, ctx), ctx).relu()
+        var out = bn1.forwardReLU(conv1(x, ctx), ctx)
+        out = bn2.forwardReLU(conv2(out, ctx), ctx)
         out = bn3(conv3(out, ctx), ctx)
         let preact = out + (downsample?(x, ctx) ?? x)
         return (preact.relu(), preact)

@@ -52,7 +52,7 @@ public final class CIFARResNet: Classifier {
     public override var head: (layer: Linear, inputTap: String)? { (fc, "layer\(stages.count)") }
 
     override func headInput(_ x: Variable, _ ctx: ForwardContext) -> Variable {
-        var h = bn1(conv1(x, ctx), ctx).relu()
+        var h = bn1.forwardReLU(conv1(x, ctx), ctx)
         ctx.tap("stem", h)
         for (s, stage) in stages.enumerated() {
             for block in stage {

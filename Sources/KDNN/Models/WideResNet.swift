@@ -28,7 +28,7 @@ public final class WideBasicBlock: Module {
     ) {
         let pre = bn1(x, ctx)
         let activated = pre.relu()
-        var out = bn2(conv1(activated, ctx), ctx).relu()
+        var out = bn2.forwardReLU(conv1(activated, ctx), ctx)
         if let dropout { out = dropout(out, ctx) }
         out = conv2(out, ctx)
         // As in the reference: a changing block projects the activated input, an identity block adds x.

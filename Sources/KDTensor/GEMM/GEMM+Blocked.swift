@@ -205,7 +205,7 @@ extension GEMMProblem {
         // Packing A pays off only when each packed tile is reused across many column panels;
         // otherwise the kernel reads op(A) in place (the ragged last row panel is still packed,
         // as the kernel always reads 6 rows).
-        let packsA = panels.count > GEMMBlocking.inPlaceAMaxPanels
+        let packsA = !readsAInPlace && panels.count > GEMMBlocking.inPlaceAMaxPanels
         var ic = rows.lowerBound
         while ic < rows.upperBound {
             let mcb = min(GEMMBlocking.mc, rows.upperBound - ic)

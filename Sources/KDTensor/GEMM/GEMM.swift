@@ -30,7 +30,11 @@ public enum GEMM {
             let flops = 2 * m * n * k
             let budget = max(1, threads ?? ThreadBudget.available)
             let useful = max(1, flops / GEMMBlocking.minFlopsPerThread)
-            problem.multiplyBlocked(threads: min(budget, useful))
+            if problem.runsTransposed {
+                problem.multiplyTransposed(threads: min(budget, useful))
+            } else {
+                problem.multiplyBlocked(threads: min(budget, useful))
+            }
         }
     }
 }
@@ -69,6 +73,12 @@ enum GEMMBlocking {
     static let directMaxVolume = 4096
     /// Each extra thread must get at least this much work to pay for waking it.
     static let minFlopsPerThread = 1 << 22
+    /// A product with at most this many rows of C and a large op(B) runs transposed (see
+    /// `GEMMProblem.runsTransposed`).
+    static let transposedMaxRows = 256
+    /// op(B) of at least this many floats is large enough that packing it would cost more than
+    /// reading it in place.
+    static let transposedMinB = 1 << 16
 }
 
 /// One sgemm call's operands, as the blocked and direct paths see them.
@@ -80,6 +90,8 @@ struct GEMMProblem {
     let b: UnsafePointer<Float>, ldb: Int
     let beta: Float
     let c: UnsafeMutablePointer<Float>, ldc: Int
+    /// Whether every tile of op(A) is read in place, never packed.
+    var readsAInPlace = false
 
     /// C = beta · C, the whole product being zero (k == 0 or alpha == 0).
     func scaleC() {

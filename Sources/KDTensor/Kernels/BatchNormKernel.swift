@@ -17,12 +17,13 @@ public enum BatchNormKernel {
         return (x.shape[0], x.shape[1], x.shape.dims[2...].reduce(1, *))
     }
 
-    /// Normalises with the batch's own statistics (training mode).
+    /// Normalises with the batch's own statistics (training mode), then applies max(·, 0) when
+    /// `relu` (fused: the normalised values are never stored).
     ///
     /// Channels are independent and run in parallel; within a channel each (image, channel)
     /// plane is summed in 8 Float lanes and the planes in Double, in a fixed order, so the
     /// result does not depend on the thread count.
-    public static func trainingForward(_ x: Tensor, gamma: Tensor, beta: Tensor, eps: Float) -> (
+    public static func trainingForward(_ x: Tensor, gamma: Tensor, beta: Tensor, eps: Float, relu: Bool = false) -> (
         output: Tensor, stats: BatchStatistics
     ) {
         let (n, c, s) = layout(x)
@@ -40,23 +41,23 @@ public enum BatchNormKernel {
                             let xp = xb.baseAddress!, yp = y.baseAddress!
                             let meanP = meanB.baseAddress!, varP = varB.baseAddress!, invP = invB.baseAddress!
                             let minChannels = max(1, (1 << 15) / max(n * s, 1))
-                            ThreadBudget.parallelChunks(c, minChunk: minChannels) { channels in
-                                for ch in channels {
-                                    var sum = 0.0
-                                    for i in 0..<n { sum += Double(planeSum(xp + (i * c + ch) * s, s)) }
-                                    let m = Float(sum / Double(n * s))
-                                    var sq = 0.0
-                                    for i in 0..<n { sq += Double(planeSquaredDeviation(xp + (i * c + ch) * s, s, m)) }
-                                    let v = Float(sq / Double(n * s))
-                                    let iv = 1 / (v + eps).squareRoot()
-                                    meanP[ch] = m
-                                    varP[ch] = v
-                                    invP[ch] = iv
-                                    let a = gammaValues[ch] * iv, b = betaValues[ch] - m * a
-                                    for i in 0..<n {
-                                        let o = (i * c + ch) * s
-                                        planeAffine(xp + o, s, a, b, into: yp + o)
-                                    }
+                            // One channel per task, to whichever thread is free.
+                            let threads = min(ThreadBudget.available, (c + minChannels - 1) / minChannels)
+                            ThreadBudget.parallelFor(c, threads: threads) { ch in
+                                var sum = 0.0
+                                for i in 0..<n { sum += Double(planeSum(xp + (i * c + ch) * s, s)) }
+                                let m = Float(sum / Double(n * s))
+                                var sq = 0.0
+                                for i in 0..<n { sq += Double(planeSquaredDeviation(xp + (i * c + ch) * s, s, m)) }
+                                let v = Float(sq / Double(n * s))
+                                let iv = 1 / (v + eps).squareRoot()
+                                meanP[ch] = m
+                                varP[ch] = v
+                                invP[ch] = iv
+                                let a = gammaValues[ch] * iv, b = betaValues[ch] - m * a
+                                for i in 0..<n {
+                                    let o = (i * c + ch) * s
+                                    planeAffine(xp + o, s, a, b, relu: relu, into: yp + o)
                                 }
                             }
                         }
@@ -106,13 +107,20 @@ public enum BatchNormKernel {
         return acc.sum() + tail
     }
 
-    /// y[j] = x[j]·a + b.
+    /// y[j] = x[j]·a + b, then max(·, 0) with `relu`.
     @inline(__always)
     static func planeAffine(
-        _ x: UnsafePointer<Float>, _ count: Int, _ a: Float, _ b: Float,
+        _ x: UnsafePointer<Float>, _ count: Int, _ a: Float, _ b: Float, relu: Bool,
         into y: UnsafeMutablePointer<Float>
     ) {
-        for j in 0..<count { y[j] = x[j] * a + b }
+        if relu {
+            for j in 0..<count {
+                let v = x[j] * a + b
+                y[j] = v > 0 ? v : 0
+            }
+        } else {
+            for j in 0..<count { y[j] = x[j] * a + b }
+        }
     }
 
     /// Normalises with running statistics (evaluation mode).
@@ -146,15 +154,18 @@ public enum BatchNormKernel {
         return (m, v)
     }
 
-    /// Gradients of training-mode batch norm with respect to input, gamma and beta.
+    /// Gradients of training-mode batch norm with respect to input, gamma and beta; with `relu`,
+    /// of batch norm followed by max(·, 0), whose gate is recomputed from x exactly as the forward
+    /// computed it (`beta` is needed then).
     /// Channels run in parallel; sums are taken in a fixed order (see `trainingForward`).
     public static func trainingBackward(
-        _ gy: Tensor, input x: Tensor, gamma: Tensor,
-        stats: BatchStatistics
+        _ gy: Tensor, input x: Tensor, gamma: Tensor, beta: Tensor? = nil,
+        stats: BatchStatistics, relu: Bool = false
     ) -> (input: Tensor, gamma: Tensor, beta: Tensor) {
         let (n, c, s) = layout(x)
+        precondition(!relu || beta != nil, "batch-norm + ReLU backward needs beta")
         var dGamma = [Float](repeating: 0, count: c), dBeta = [Float](repeating: 0, count: c)
-        let gammaValues = gamma.scalars
+        let gammaValues = gamma.scalars, betaValues = beta?.scalars ?? []
         let gx = gy.withUnsafeBufferPointer { g in
             x.withUnsafeBufferPointer { xb in
                 Tensor(shape: x.shape) { dx in
@@ -163,24 +174,37 @@ public enum BatchNormKernel {
                             let gp = g.baseAddress!, xp = xb.baseAddress!, dxp = dx.baseAddress!
                             let dGammaP = dGammaB.baseAddress!, dBetaP = dBetaB.baseAddress!
                             let minChannels = max(1, (1 << 15) / max(n * s, 1))
-                            ThreadBudget.parallelChunks(c, minChunk: minChannels) { channels in
-                                for ch in channels {
-                                    let m = stats.mean[ch], inv = stats.inverseStd[ch]
-                                    var sumG = 0.0, sumGX = 0.0
-                                    for i in 0..<n {
-                                        let o = (i * c + ch) * s
-                                        let (sg, sgx) = planeGradientSums(gp + o, xp + o, s, m, inv)
-                                        sumG += Double(sg)
-                                        sumGX += Double(sgx)
-                                    }
-                                    dBetaP[ch] = Float(sumG)
-                                    dGammaP[ch] = Float(sumGX)
-                                    let count = Float(stats.count)
-                                    let k = gammaValues[ch] * inv / count
-                                    let meanG = Float(sumG), meanGX = Float(sumGX)
-                                    for i in 0..<n {
-                                        let o = (i * c + ch) * s
-                                        let gq = gp + o, xq = xp + o, dq = dxp + o
+                            // One channel per task, to whichever thread is free.
+                            let threads = min(ThreadBudget.available, (c + minChannels - 1) / minChannels)
+                            ThreadBudget.parallelFor(c, threads: threads) { ch in
+                                let m = stats.mean[ch], inv = stats.inverseStd[ch]
+                                // The forward's affine map, for the ReLU's gate.
+                                let a = gammaValues[ch] * inv, b = relu ? betaValues[ch] - m * a : 0
+                                var sumG = 0.0, sumGX = 0.0
+                                for i in 0..<n {
+                                    let o = (i * c + ch) * s
+                                    let (sg, sgx) =
+                                        relu
+                                        ? gatedGradientSums(gp + o, xp + o, s, m, inv, a, b)
+                                        : planeGradientSums(gp + o, xp + o, s, m, inv)
+                                    sumG += Double(sg)
+                                    sumGX += Double(sgx)
+                                }
+                                dBetaP[ch] = Float(sumG)
+                                dGammaP[ch] = Float(sumGX)
+                                let count = Float(stats.count)
+                                let k = gammaValues[ch] * inv / count
+                                let meanG = Float(sumG), meanGX = Float(sumGX)
+                                for i in 0..<n {
+                                    let o = (i * c + ch) * s
+                                    let gq = gp + o, xq = xp + o, dq = dxp + o
+                                    if relu {
+                                        for j in 0..<s {
+                                            let xhat = (xq[j] - m) * inv
+                                            let g = xq[j] * a + b > 0 ? gq[j] : 0
+                                            dq[j] = k * (count * g - meanG - xhat * meanGX)
+                                        }
+                                    } else {
                                         for j in 0..<s {
                                             let xhat = (xq[j] - m) * inv
                                             dq[j] = k * (count * gq[j] - meanG - xhat * meanGX)
@@ -217,6 +241,35 @@ public enum BatchNormKernel {
         while j < count {
             tg += g[j]
             tgx += g[j] * ((x[j] - m) * inv)
+            j += 1
+        }
+        return (sg.sum() + tg, sgx.sum() + tgx)
+    }
+
+    /// (Σ g, Σ g·x̂) over one plane where x·a + b > 0 (the gradient through the fused ReLU).
+    @inline(__always)
+    static func gatedGradientSums(
+        _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ count: Int,
+        _ m: Float, _ inv: Float, _ a: Float, _ b: Float
+    ) -> (Float, Float) {
+        var sg = SIMD8<Float>(), sgx = SIMD8<Float>()
+        let mv = SIMD8<Float>(repeating: m), iv = SIMD8<Float>(repeating: inv)
+        let av = SIMD8<Float>(repeating: a), bv = SIMD8<Float>(repeating: b)
+        let gr = UnsafeRawPointer(g), xr = UnsafeRawPointer(x)
+        var j = 0
+        while j + 8 <= count {
+            let xv = xr.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            let gv = gr.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+                .replacing(with: 0, where: xv * av + bv .<= 0)
+            sg += gv
+            sgx.addProduct(gv, (xv - mv) * iv)
+            j += 8
+        }
+        var tg: Float = 0, tgx: Float = 0
+        while j < count {
+            let gj = x[j] * a + b > 0 ? g[j] : 0
+            tg += gj
+            tgx += gj * ((x[j] - m) * inv)
             j += 1
         }
         return (sg.sum() + tg, sgx.sum() + tgx)

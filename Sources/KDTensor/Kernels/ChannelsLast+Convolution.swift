@@ -7,8 +7,13 @@ public final class PackedPanels: @unchecked Sendable {
     let storage: UnsafeMutablePointer<Float>
 
     /// Packs row-major `matrix` [k, n].
-    public init(_ matrix: [Float], k: Int, n: Int) {
+    public convenience init(_ matrix: [Float], k: Int, n: Int) {
         precondition(matrix.count == k * n, "PackedPanels: [\(k), \(n)] from \(matrix.count) floats")
+        self.init(k: k, n: n) { p, j in matrix[p * n + j] }
+    }
+
+    /// Packs the [k, n] matrix whose element (p, j) is `element(p, j)`.
+    init(k: Int, n: Int, _ element: (Int, Int) -> Float) {
         let nr = GEMMBlocking.nr
         self.k = k
         self.n = n
@@ -20,7 +25,7 @@ public final class PackedPanels: @unchecked Sendable {
             for p in 0..<k {
                 for t in 0..<nr {
                     let j = panel * nr + t
-                    storage[(panel * k + p) * nr + t] = j < n ? matrix[p * n + j] : 0
+                    storage[(panel * k + p) * nr + t] = j < n ? element(p, j) : 0
                 }
             }
         }

@@ -29,7 +29,8 @@ public struct Conv2dGeometry: Hashable, Sendable {
     var isPointwise: Bool { kh == 1 && kw == 1 && stride == 1 && padding == 0 }
 }
 
-/// Convolution kernels: im2col + GEMM, with a direct path for 1×1.
+/// Convolution kernels: on wide rows (no unfolding) but for 1×1 kernels, which read their input
+/// in place (or im2col it for a stride); input gradients of strided ones via GEMM + col2im.
 public enum Convolution {
     /// Images per weight-gradient partial sum: fixed, so the summation order (and so the result)
     /// does not depend on the thread count.
@@ -52,6 +53,17 @@ public enum Convolution {
             oh > 0 && ow > 0, "conv2d input \(input.shape) too small for kernel \(g.kh)x\(g.kw) pad \(g.padding)")
         let ckk = c * g.kh * g.kw, plane = oh * ow
         let biasValues = bias?.scalars
+        if usesWideRows(g) {
+            let layout = WideRows(c: c, h: h, w: w, g)
+            return input.withUnsafeBufferPointer { x in
+                let packed = weight.withUnsafeBufferPointer { packForward($0.baseAddress!, o: o, taps: ckk) }
+                return Tensor(shape: [n, o, oh, ow]) { y in
+                    wideConvolution(
+                        x.baseAddress!, images: n, layout: layout, weight: packed, bias: biasValues,
+                        into: y.baseAddress!)
+                }
+            }
+        }
         return input.withUnsafeBufferPointer { x in
             weight.withUnsafeBufferPointer { wt in
                 Tensor(shape: [n, o, oh, ow]) { y in
@@ -145,7 +157,16 @@ public enum Convolution {
         gy.withUnsafeBufferPointer { gyb in
             input.withUnsafeBufferPointer { x in
                 let gyp = gyb.baseAddress!, xb = x.baseAddress!
-                if needInput {
+                if needInput && usesWideRowsForInputGradient(g) {
+                    let layout = WideRows(c: o, h: oh, w: ow, kh: g.kh, kw: g.kw, pad: g.kh - 1 - g.padding, stride: 1)
+                    let packed = weight.withUnsafeBufferPointer {
+                        packInputGradient($0.baseAddress!, o: o, c: c, kh: g.kh, kw: g.kw)
+                    }
+                    gInput = Tensor(shape: input.shape) { gx in
+                        wideConvolution(
+                            gyp, images: n, layout: layout, weight: packed, bias: nil, into: gx.baseAddress!)
+                    }
+                } else if needInput {
                     gInput = weight.withUnsafeBufferPointer { wt in
                         Tensor(shape: input.shape) { gx in
                             let gxb = gx.baseAddress!
@@ -171,12 +192,22 @@ public enum Convolution {
                     // unfolded columns are read in place and only the image's gradient is packed.
                     let groups = (n + weightGradGroup - 1) / weightGradGroup
                     let count = o * ckk
+                    let layout = WideRows(c: c, h: h, w: w, g)
+                    let taps = usesWideRows(g) ? layout.tapOffsets() : []
                     GEMMWorkspace.withBuffer(floats: max(groups, 1) * count) { partials in
                         if groups == 0 { partials.update(repeating: 0, count: count) }
                         ThreadBudget.parallelFor(groups) { grp in
+                            let part = partials + grp * count
+                            let lo = grp * weightGradGroup, hi = min(n, lo + weightGradGroup)
+                            if usesWideRows(g) {
+                                taps.withUnsafeBufferPointer { table in
+                                    wideWeightGradient(
+                                        xb, gradOutput: gyp, images: lo..<hi, layout: layout, o: o,
+                                        offsets: table.baseAddress!, into: part)
+                                }
+                                return
+                            }
                             GEMMWorkspace.withBuffer(floats: g.isPointwise ? 1 : ckk * plane) { cols in
-                                let part = partials + grp * count
-                                let lo = grp * weightGradGroup, hi = min(n, lo + weightGradGroup)
                                 for i in lo..<hi {
                                     let xi = xb + i * c * h * w
                                     let src = columns(of: xi, channels: c, h: h, w: w, g, oh: oh, ow: ow, scratch: cols)
