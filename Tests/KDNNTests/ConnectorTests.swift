@@ -43,6 +43,11 @@ import Testing
             ("vid", ["from": Shape([2, 6]), "to": Shape([2, 3])], ["initial_variance": 5]),
             ("paraphraser", ["from": Shape([2, 6, 4, 4])], ["rate": 0.5]),
             ("translator", ["from": Shape([2, 5, 4, 4]), "to": Shape([2, 3, 4, 4])], [:]),
+            ("abf", ["from": Shape([2, 6]), "to": Shape([2, 3])], ["mid_channels": 4]),
+            (
+                "abf", ["from": Shape([2, 6, 4, 4]), "to": Shape([2, 3, 5, 5]), "residual": Shape([2, 4, 1, 1])],
+                ["mid_channels": 4]
+            ),
         ]
         for (name, shapes, options) in cases {
             let kind = try #require(ConnectorCatalog.kind(named: name))

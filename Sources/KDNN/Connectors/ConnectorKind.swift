@@ -73,7 +73,7 @@ public struct ConnectorOption: Sendable {
 /// Every connector kind.
 public enum ConnectorCatalog {
     /// The kinds, in the order documentation lists them.
-    public static let kinds: [ConnectorKind] = [.conv1x1BN, .vid, .paraphraser, .translator]
+    public static let kinds: [ConnectorKind] = [.conv1x1BN, .vid, .paraphraser, .translator, .abf]
 
     /// The kind called `name`.
     public static func kind(named name: String) -> ConnectorKind? { kinds.first { $0.name == name } }
