@@ -425,6 +425,8 @@ case("ab", "ab", {}, lambda s, t: ab(s, t, 1.0), inputs(4, 3, 5, 5, scale=1.5), 
 case("ab_margin", "ab", {"margin": 0.5}, lambda s, t: ab(s, t, 0.5), inputs(8, 6, scale=1.5), inputs(8, 6))
 case("ft", "ft", {}, lambda s, t: ft(s, t), inputs(4, 3, 5, 5), inputs(4, 6, 5, 5))
 case("ft_p1", "ft", {"p": 1}, lambda s, t: ft(s, t, 1), inputs(4, 3, 5, 5).abs(), inputs(4, 2, 5, 5).abs())
+# mdistiller's top ReviewKD level: pooled [N, C] features as N×C×1×1 maps
+case("hcl_flat", "hcl", {}, lambda s, t: hcl(s.view(*s.shape, 1, 1), t.view(*t.shape, 1, 1)), inputs(4, 6), inputs(4, 6))
 
 save_file({k: v.contiguous() for k, v in tensors.items()}, "losses.safetensors", metadata=metadata)
 print(f"wrote {len(metadata)} cases, {len(tensors)} tensors")
