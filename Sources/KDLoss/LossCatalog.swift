@@ -5,6 +5,7 @@ public enum LossCatalog {
         .crossEntropy, .kd, .softTarget, .mutualLearning, .distance, .overhaul, .rkdDistance, .rkdAngle, .decoupled,
         .attention, .probabilistic, .dist, .similarity, .neuronSelectivity, .correlation, .hierarchicalContext,
         .multiLevel, .flowOfSolution, .variationalInformation, .activationBoundary, .factorTransfer,
+        .contrastiveRepresentation,
     ]
 
     /// The kinds' names, sorted.

@@ -172,4 +172,6 @@ public enum LossShapeRule: Sendable {
     case stagePairs
     /// `student` and `teacher` of one shape ([N, C] or NCHW) and `variance` [C].
     case predictedVariance
+    /// `student` and `teacher` scores of one shape [N, K + 1], K ≥ 1, and `noise` [1].
+    case contrastScores
 }

@@ -86,6 +86,25 @@ public enum LossShapeRules {
             if let v = byRole["variance"], v.shape != Shape([s.shape[1]]) {
                 return (v, "\(name) needs one variance per channel, [\(s.shape[1])]; \(v.name) is \(v.shape)")
             }
+        case .contrastScores:
+            return contrastScoresProblem(name, inputs)
+        }
+        return nil
+    }
+
+    /// `.contrastScores`: both sides' scores [N, K + 1] of one shape with K ≥ 1, the noise one number.
+    private static func contrastScoresProblem(_ name: String, _ inputs: [Input]) -> (input: Input, message: String)? {
+        let byRole = Dictionary(inputs.map { ($0.role, $0) }, uniquingKeysWith: { first, _ in first })
+        if let s = byRole["student"], let t = byRole["teacher"],
+            s.shape.rank != 2 || s.shape[1] < 2 || s.shape != t.shape
+        {
+            return (
+                s,
+                "\(name) needs both sides' scores [N, K + 1] of one shape, K ≥ 1; \(s.name) is \(s.shape), \(t.name) is \(t.shape)"
+            )
+        }
+        if let noise = byRole["noise"], noise.shape != Shape([1]) {
+            return (noise, "\(name) needs the noise probability as [1]; \(noise.name) is \(noise.shape)")
         }
         return nil
     }

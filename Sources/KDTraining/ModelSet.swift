@@ -21,15 +21,16 @@ public final class ModelSet {
 
     /// Models in plan order.
     public let models: [NamedModel]
-    /// Connectors in plan order.
+    /// Connectors in plan order (none when built without the training data's size).
     public let connectors: [NamedConnector]
 
-    public init(plan: TrainingPlan) throws {
+    /// The plan's models, and its connectors when `trainingLabels` (each training sample's label by
+    /// position, negative where unlabelled: what per-sample state such as crd's banks and negatives
+    /// is built from) is given; tools that only run frozen teachers leave it out.
+    public init(plan: TrainingPlan, trainingLabels: [Int]? = nil) throws {
         var models: [NamedModel] = []
         for (i, m) in plan.models.enumerated() {
-            let model = try ModelZoo.make(
-                m.arch, inChannels: m.inChannels, classes: m.classes, imageSize: m.imageSize,
-                hidden: m.hidden, seed: plan.seed &+ UInt64(i) &* 0x9E37_79B9)
+            let model = try m.network(seed: plan.seed &+ UInt64(i) &* 0x9E37_79B9)
             if let weights = m.weights {
                 guard FileManager.default.fileExists(atPath: weights.path) else {
                     throw TrainingError.setup(
@@ -49,14 +50,14 @@ public final class ModelSet {
         var connectors: [NamedConnector] = []
         var connectorShapes: [String: Shape] = [:]
         let ini = ParameterInitializer(seed: plan.seed &+ 0xC0_11EC_7052)
-        for c in plan.connectors {
+        for c in trainingLabels == nil ? [] : plan.connectors {
             guard let kind = ConnectorCatalog.kind(named: c.kind) else {
                 throw TrainingError.setup("connector '\(c.name)': unknown kind '\(c.kind)'")
             }
             let shapes = try c.inputs.mapValues { value in
                 try connectorShapes[value] ?? Self.valueShape(value, plan: plan, models: models)
             }
-            let outputs = kind.outputShapes(shapes, options: c.options)
+            let outputs = kind.outputShapes(shapes, options: c.options, trainingSamples: trainingLabels?.count)
             if let problem = outputs.problem {
                 let read = shapes.sorted { $0.key < $1.key }.map { "\($0.key) \(c.inputs[$0.key]!) \($0.value)" }
                 throw TrainingError.setup(
@@ -64,7 +65,10 @@ public final class ModelSet {
             }
             for (output, shape) in outputs.outputs { connectorShapes["\(c.name).\(output)"] = shape }
             connectors.append(
-                NamedConnector(name: c.name, connector: kind.make(shapes, options: c.options, init: ini), plan: c))
+                NamedConnector(
+                    name: c.name,
+                    connector: kind.make(shapes, options: c.options, trainingLabels: trainingLabels!, init: ini),
+                    plan: c))
         }
         self.connectors = connectors
     }

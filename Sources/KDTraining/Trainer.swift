@@ -90,7 +90,14 @@ public final class Trainer {
             throw TrainingError.setup(
                 "data.batch \(plan.batchSize) is larger than the \(train.count) training samples of \(train.path)")
         }
-        let models = try ModelSet(plan: plan)
+        if collective.size > 1,
+            let c = plan.connectors.first(where: { ConnectorCatalog.kind(named: $0.kind)?.keyedBySample == true })
+        {
+            throw TrainingError.setup(
+                "connector '\(c.name)' (\(c.kind)) keeps per-sample state that data-parallel ranks, each seeing only its rows, would let diverge; train it on one rank"
+            )
+        }
+        let models = try ModelSet(plan: plan, trainingLabels: (0..<train.count).map { train.label(at: $0) ?? -1 })
         self.models = models
         // OverHaul's BN margins come from the loaded teacher's parameters.
         for term in plan.loss.terms {

@@ -65,3 +65,19 @@ extension TrainingPlan {
         return names.filter { seen.insert($0).inserted }
     }
 }
+
+extension TrainingPlan {
+    /// The trainable forwards and connectors the loss terms of `phase` read, directly or through
+    /// other connectors: a phase that trains a paraphraser alone runs neither the student nor
+    /// its translator.
+    func stepStages(of phase: Phase) -> Set<String> {
+        var pending = loss.terms.filter { phase.loss?.contains($0.name) ?? true }.flatMap { $0.bindings.values }
+        var needed = Set<String>()
+        while let value = pending.popLast() {
+            let stage = Self.stageName(of: value)
+            guard needed.insert(stage).inserted else { continue }
+            if let connector = connectors.first(where: { $0.name == stage }) { pending += connector.inputs.values }
+        }
+        return needed
+    }
+}

@@ -13,6 +13,8 @@ public struct TrainingPlan: Sendable {
         public var classes: Int
         public var imageSize: Int
         public var hidden: [Int]
+        /// The `cnn`'s layer-width factor (1: 32, 64, 128).
+        public var width: Double
         /// Weights to start from (safetensors, PyTorch names).
         public var weights: URL?
         /// Frozen models run in evaluation mode without gradients (teachers).
@@ -23,7 +25,7 @@ public struct TrainingPlan: Sendable {
 
         public init(
             name: String, arch: String, inChannels: Int, classes: Int, imageSize: Int = 28,
-            hidden: [Int] = defaultHidden, weights: URL? = nil, frozen: Bool = false
+            hidden: [Int] = defaultHidden, width: Double = 1, weights: URL? = nil, frozen: Bool = false
         ) {
             self.name = name
             self.arch = arch
@@ -31,6 +33,7 @@ public struct TrainingPlan: Sendable {
             self.classes = classes
             self.imageSize = imageSize
             self.hidden = hidden
+            self.width = width
             self.weights = weights
             self.frozen = frozen
         }
@@ -259,5 +262,14 @@ public struct TrainingPlan: Sendable {
             start += phase.epochs
         }
         return phases[phases.count - 1]
+    }
+}
+
+extension TrainingPlan.ModelPlan {
+    /// A freshly initialised network of this architecture and options.
+    public func network(seed: UInt64) throws -> Classifier {
+        try ModelZoo.make(
+            arch, inChannels: inChannels, classes: classes, imageSize: imageSize, hidden: hidden, width: width,
+            seed: seed)
     }
 }

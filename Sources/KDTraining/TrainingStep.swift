@@ -70,7 +70,8 @@ final class TrainingStep {
             contexts[m.name] = ForwardContext(
                 tape: tape, training: true, random: random.substream(UInt64(contexts.count)))
         }
-        for forward in plan.trainableForwards {
+        let needed = plan.stepStages(of: phase)
+        for forward in plan.trainableForwards where needed.contains(forward.name) {
             guard let model = models.model(forward.model), let ctx = contexts[forward.model],
                 let images = inputs.images[forward.stream]
             else {
@@ -81,9 +82,9 @@ final class TrainingStep {
         }
         var allContexts = models.models.compactMap { contexts[$0.name] }
         if !models.connectors.isEmpty {
-            let ctx = ForwardContext(tape: tape, training: true, random: random)
+            let ctx = ForwardContext(tape: tape, training: true, random: random, samplePositions: batch.members)
             allContexts.append(ctx)
-            for c in models.connectors {
+            for c in models.connectors where needed.contains(c.name) {
                 var inputs: [String: Variable] = [:]
                 for (field, value) in c.plan.inputs {
                     guard let input = tensors[value] else {

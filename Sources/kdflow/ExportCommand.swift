@@ -64,9 +64,7 @@ struct ExportCommand: ParsableCommand {
             )
         }
         // The weights must be this pipeline's model (every name and shape), not another architecture's.
-        let net = try ModelZoo.make(
-            modelPlan.arch, inChannels: modelPlan.inChannels, classes: modelPlan.classes,
-            imageSize: modelPlan.imageSize, hidden: modelPlan.hidden, seed: plan.seed)
+        let net = try modelPlan.network(seed: plan.seed)
         try Checkpoint.load(net, from: source, prefix: prefix)
         switch format {
         case .safetensors where prefix.isEmpty:

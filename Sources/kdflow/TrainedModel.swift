@@ -16,9 +16,7 @@ struct TrainedModel {
         let name = name ?? plan.exportModel
         guard let modelPlan = plan.model(named: name) else { throw ValidationError("no model '\(name)' in \(file)") }
         self.plan = modelPlan
-        network = try ModelZoo.make(
-            modelPlan.arch, inChannels: modelPlan.inChannels, classes: modelPlan.classes,
-            imageSize: modelPlan.imageSize, hidden: modelPlan.hidden, seed: plan.seed)
+        network = try modelPlan.network(seed: plan.seed)
         self.weights =
             weights.map { URL(fileURLWithPath: $0) } ?? modelPlan.weights
             ?? plan.outputDirectory.appendingPathComponent("best.safetensors")

@@ -16,4 +16,16 @@ import Testing
             $0[0].batchedMatmul($0[1])
         }
     }
+
+    /// CRD's scores against a constant bank: rows may repeat, within a sample and across samples.
+    @Test func dotsWithGatheredRows() {
+        let table = randomTensor([6, 5], seed: 64)
+        let rows = [2, 0, 5, 2, 1, 1, 4, 3, 0]
+        checkGradients([randomTensor([3, 5], seed: 65)]) { $0[0].dotsWithRows(of: table, rows) }
+        let dots = table.gatheredRowDots(rows, randomTensor([3, 5], seed: 65))
+        let reference = randomTensor([3, 5], seed: 65).matmul(table, transposeOther: true)
+        for (i, row) in rows.enumerated() {
+            #expect(abs(dots.scalars[i] - reference.scalars[(i / 3) * 6 + row]) <= 1e-5)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import KDGradCheck
 import KDAutodiff
 import KDLoss
@@ -85,6 +86,12 @@ import Testing
         checkGradients([randomTensor([3, 2, 3, 4], seed: 26), variance]) { v in
             function.loss(["student": v[0], "teacher": Variable(constant: teacher), "variance": v[1]], labels: nil)
         }
+        let crd = try LossCatalog.make("crd", LossOptions(parsing: []))
+        let noise = Variable(constant: Tensor(shape: [1], scalars: [0.05]))
+        let scores = [randomTensor([3, 5], seed: 27), randomTensor([3, 5], seed: 28)].map {
+            $0.map { 0.2 * Foundation.exp($0) }
+        }
+        checkGradients(scores) { v in crd.loss(["student": v[0], "teacher": v[1], "noise": noise], labels: nil) }
     }
 
     @Test func relationKinds() throws {

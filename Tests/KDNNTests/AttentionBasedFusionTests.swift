@@ -22,7 +22,8 @@ import Testing
         let kind = try #require(ConnectorCatalog.kind(named: "abf"))
         let options = ["mid_channels": Double(tensor("\(name).init.conv1.0.weight").shape[0])]
         #expect(kind.outputShapes(inputs.mapValues(\.shape), options: options).problem == nil)
-        let module = kind.make(inputs.mapValues(\.shape), options: options, init: ParameterInitializer(seed: 1))
+        let module = kind.make(
+            inputs.mapValues(\.shape), options: options, trainingLabels: [], init: ParameterInitializer(seed: 1))
         try Checkpoint.load(module, from: fixtures, prefix: "\(name).init.")
         return (module, inputs)
     }

@@ -7,7 +7,7 @@ import Testing
 @Suite struct ConnectorTests {
     /// The 1×1-conv+BN connector on flat features is the same map as on N×C×1×1 maps.
     @Test func flatFeaturesPassAsOneByOneMaps() {
-        let connector = Conv1x1BNConnector(6, 4, init: ParameterInitializer(seed: 3))
+        let connector = Conv1x1BNConnector(6, 4, batchNorm: true, init: ParameterInitializer(seed: 3))
         let x = CounterRandom(seed: 5).normalTensor(Shape([8, 6]), std: 1)
         for training in [true, false] {
             let ctx = ForwardContext(tape: nil, training: training)
@@ -39,6 +39,7 @@ import Testing
     @Test func modulesProduceTheDeclaredShapes() throws {
         let cases: [(String, [String: Shape], [String: Double])] = [
             ("conv1x1_bn", ["from": Shape([2, 6, 4, 4]), "to": Shape([2, 3, 4, 4])], [:]),
+            ("conv1x1", ["from": Shape([2, 6]), "to": Shape([2, 3])], [:]),
             ("vid", ["from": Shape([2, 6, 4, 4]), "to": Shape([2, 3, 4, 4])], ["initial_variance": 5]),
             ("vid", ["from": Shape([2, 6]), "to": Shape([2, 3])], ["initial_variance": 5]),
             ("paraphraser", ["from": Shape([2, 6, 4, 4])], ["rate": 0.5]),
@@ -48,14 +49,19 @@ import Testing
                 "abf", ["from": Shape([2, 6, 4, 4]), "to": Shape([2, 3, 5, 5]), "residual": Shape([2, 4, 1, 1])],
                 ["mid_channels": 4]
             ),
+            (
+                "crd", ["from": Shape([2, 6, 2, 2]), "to": Shape([2, 5])],
+                ["negatives": 4, "feat_dim": 3, "temperature": 0.07, "momentum": 0.5]
+            ),
         ]
         for (name, shapes, options) in cases {
             let kind = try #require(ConnectorCatalog.kind(named: name))
             let expected = kind.outputShapes(shapes, options: options).outputs
-            let module = kind.make(shapes, options: options, init: ParameterInitializer(seed: 1))
+            let module = kind.make(
+                shapes, options: options, trainingLabels: (0..<10).map { $0 % 3 }, init: ParameterInitializer(seed: 1))
             let random = CounterRandom(seed: 9)
             let inputs = shapes.mapValues { Variable(constant: random.normalTensor($0, std: 1)) }
-            let outputs = module.outputs(inputs, ForwardContext(tape: nil, training: true))
+            let outputs = module.outputs(inputs, ForwardContext(tape: nil, training: true, samplePositions: [0, 1]))
             #expect(outputs.mapValues(\.shape) == expected, "\(name)")
             #expect(Set(outputs.keys) == Set(kind.outputs), "\(name)")
         }
@@ -65,7 +71,9 @@ import Testing
     @Test func vidVarianceStartsAtItsOption() throws {
         let kind = try #require(ConnectorCatalog.kind(named: "vid"))
         let shapes = ["from": Shape([2, 4]), "to": Shape([2, 3])]
-        let module = kind.make(shapes, options: ["initial_variance": 5], init: ParameterInitializer(seed: 1))
+        let module = kind.make(
+            shapes, options: ["initial_variance": 5], trainingLabels: (0..<10).map { $0 % 3 },
+            init: ParameterInitializer(seed: 1))
         let x = Variable(constant: Tensor.zeros([2, 4]))
         let variance = module.outputs(["from": x, "to": x], ForwardContext(tape: nil, training: false))["variance"]!
         for v in variance.value.scalars { #expect(abs(v - 5) < 1e-5) }

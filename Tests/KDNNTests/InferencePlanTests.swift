@@ -29,6 +29,13 @@ import Testing
         try expectAgreement(model, name: "bottleneck resnet", channels: 3, side: 15)
     }
 
+    /// A narrow `cnn` (width 0.25: 8 and 16 channels, fc1 32).
+    @Test func agreesOnANarrowCNN() throws {
+        let model = try ModelZoo.make("cnn", inChannels: 1, classes: 10, width: 0.25, seed: 6)
+        #expect(model.namedParameters().first { $0.0 == "fc1.weight" }?.1.value.shape == [32, 16 * 12 * 12])
+        try expectAgreement(model, name: "narrow cnn", channels: 1, side: 28)
+    }
+
     private func expectAgreement(_ model: Classifier, name: String, channels: Int, side: Int) throws {
         randomizeBatchNorm(model)
         let x = CounterRandom(seed: 4).normalTensor([5, channels, side, side])

@@ -50,6 +50,7 @@ import Testing
         "vid": "{kind: vid, student: link.out, teacher: teacher.conv2, variance: link.variance}",
         "ab": "{kind: ab, student: link.out, teacher: teacher.conv2.preact, margin: 0.5}",
         "ft": "{kind: ft, student: link.out, teacher: teacher.conv2}",
+        "crd": "{kind: crd, student: link.student_scores, teacher: link.teacher_scores, noise: link.noise}",
     ]
 
     /// The connector stage `link` the terms of some kinds read.
@@ -57,6 +58,7 @@ import Testing
         "vid": "{connector: vid, from: student.conv2, to: teacher.conv2}",
         "ab": "{connector: conv1x1_bn, from: student.conv2.preact, to: teacher.conv2.preact}",
         "ft": "{connector: translator, from: student.conv2, to: teacher.conv2}",
+        "crd": "{connector: crd, from: student.features, to: teacher.features, negatives: 16}",
     ]
 
     static func yaml(_ term: String, connector: String? = nil) -> String {

@@ -9,7 +9,7 @@ import Testing
 
     @Test func everyShippedPipelineValidatesAndPlans() throws {
         let dir = Self.repository.appendingPathComponent("pipelines")
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }
+        let files = try FileManager.default.subpathsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }
             .sorted()
         #expect(!files.isEmpty)
         for file in files {
@@ -56,6 +56,41 @@ import Testing
                     lines.contains { $0.contains(expected) },
                     "missing: \(expected)\ngot:\n\(lines.joined(separator: "\n"))")
             }
+        }
+    }
+
+    /// crd's negatives must be fewer than the training samples (the test split's 10,000), reported
+    /// at the option.
+    @Test func crdNegativesMustBeFewerThanTheSamples() throws {
+        let yaml = """
+            kdflow: 1
+            name: crd-negatives
+            epochs: 1
+            data:
+              train: {shards: \(fashionTest.path)}
+              batch: 100
+            models:
+              teacher: {arch: mlp, in_channels: 1, classes: 10, hidden: [32], frozen: true}
+              student: {arch: mlp, in_channels: 1, classes: 10, hidden: [48]}
+            stages:
+              augment: {from: data.train, ops: [{normalize: {mean: [0.286], std: [0.353]}}]}
+              teacher: {forward: teacher, from: augment, taps: [features]}
+              student: {forward: student, from: augment, taps: [logits, features]}
+              crd: {connector: crd, from: student.features, to: teacher.features,
+                    negatives: 10000}
+            loss:
+              crd: {kind: crd, student: crd.student_scores, teacher: crd.teacher_scores, noise: crd.noise}
+            optimisers:
+              student: {kind: sgd, lr: 0.05, params: [student, crd]}
+            """
+        do {
+            _ = try PipelinePlanner.loader.load(yaml: yaml, file: "crd.yaml")
+            Issue.record("10,000 negatives of 10,000 samples validated")
+        } catch {
+            #expect(
+                error.diagnostics.map(\.description) == [
+                    "crd.yaml:15:20: error: stages.crd: connector 'crd' (crd) reads from student.features [1, 48], to teacher.features [1, 32]: negatives 10000 must be fewer than the 10000 training samples"
+                ])
         }
     }
 

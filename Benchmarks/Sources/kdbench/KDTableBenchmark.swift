@@ -1,13 +1,15 @@
 import Foundation
 import KDTraining
 
-/// `kdbench kd-table [--seeds 1,2,3] [--fresh]`: trains the teacher, the baseline students and
-/// every method pipeline once per seed under one budget, and writes the results table into
-/// RESULTS.md between `<!-- kd-table:begin -->` and `<!-- kd-table:end -->`. A finished run
-/// (its `kd-table.json` beside metrics.jsonl) is reused unless `--fresh`.
+/// `kdbench kd-table [--conv] [--seeds 1,2,3] [--fresh]`: trains the teacher, the baseline students
+/// and every method pipeline of a section once per seed under one budget, and writes the section's
+/// table into RESULTS.md between its markers (`<!-- kd-table:begin -->` …; `--conv`: the
+/// conv-student section, `<!-- kd-table-conv:begin -->` …). A finished run (its `kd-table.json`
+/// beside metrics.jsonl) is reused unless `--fresh`.
 func runKDTableBenchmark(_ args: [String]) throws {
     let seeds = value(of: "--seeds", in: args)?.split(separator: ",").compactMap { Int($0) } ?? [1, 2, 3]
     let fresh = args.contains("--fresh")
+    let section = args.contains("--conv") ? KDTableSection.conv : .mlp
     guard FileManager.default.changeCurrentDirectoryPath(repositoryRoot.path) else {
         throw WorkerError(command: "kd-table", status: 1, output: "cannot enter \(repositoryRoot.path)")
     }
@@ -15,11 +17,13 @@ func runKDTableBenchmark(_ args: [String]) throws {
     var results: [String: [KDTableRun]] = [:]
     var fillSeconds = 0.0
     for seed in seeds {
-        for method in kdTableMethods {
-            if method.name == "student" { fillSeconds += try fillTeacherStore(seed: seed, fresh: fresh) }
-            let run = try kdTableRun(method, seed: seed, fresh: fresh)
+        for method in section.methods {
+            if method.name == "student", section.fillsStore {
+                fillSeconds += try fillTeacherStore(seed: seed, fresh: fresh)
+            }
+            let run = try kdTableRun(method, section: section, seed: seed, fresh: fresh)
             let top1 = try RunComparison(
-                runs: [URL(fileURLWithPath: runDirectory(method.name, seed: seed))], model: method.model
+                runs: [URL(fileURLWithPath: section.runDirectory(method.name, seed: seed))], model: method.model
             ).last.mean
             log("seed \(seed) \(method.name): " + String(format: "top-1 %.2f %%, %.0f s", top1, run.seconds))
             results[method.name, default: []].append(run)
@@ -29,13 +33,13 @@ func runKDTableBenchmark(_ args: [String]) throws {
     let total = results.values.joined().reduce(fillSeconds) { $0 + $1.seconds }
     // `kdflow compare`'s statistics over each row's seeds: the last epoch's top-1, never the best.
     var comparisons: [String: RunComparison] = [:]
-    for method in kdTableMethods {
+    for method in section.methods {
         comparisons[method.name] = try RunComparison(
-            runs: seeds.map { URL(fileURLWithPath: runDirectory(method.name, seed: $0)) },
+            runs: seeds.map { URL(fileURLWithPath: section.runDirectory(method.name, seed: $0)) },
             model: method.model)
     }
     let table = KDTableReport(
-        methods: kdTableMethods, results: results, comparisons: comparisons, seeds: seeds, totalSeconds: total)
+        section: section, results: results, comparisons: comparisons, seeds: seeds, totalSeconds: total)
     try table.write(into: repositoryRoot.appendingPathComponent("RESULTS.md"))
     print(table.markdown)
     print(table.json)
@@ -52,33 +56,35 @@ let repositoryRoot = referenceDirectory.deletingLastPathComponent().deletingLast
 /// The student budget every row shares (the pipelines agree; the override makes sure).
 let kdTableStudentEpochs = 10
 
-private func runDirectory(_ name: String, seed: Int) -> String { "runs/kd-table/\(name)-s\(seed)" }
-
 /// What points a pipeline's teacher at the seed's teacher and its store. Every teacher stage
 /// exposes the same taps, so the runs share one store (the key covers the taps).
 private func teacherOverrides(seed: Int) -> [String] {
     [
-        "models.teacher.weights=\(runDirectory("teacher", seed: seed))/teacher.safetensors",
+        "models.teacher.weights=\(KDTableSection.mlp.runDirectory("teacher", seed: seed))/teacher.safetensors",
         "stages.teacher.taps=[logits, features, features.preact]",
         "stages.teacher.store={dir: runs/kd-table/store-s\(seed), precision: fp16}",
     ]
 }
 
-private func overrides(_ method: KDTableMethod, seed: Int) -> [String] {
-    var list = ["seed=\(seed + method.seedOffset)", "outputs.dir=\(runDirectory(method.name, seed: seed))"]
+private func overrides(_ method: KDTableMethod, section: KDTableSection, seed: Int) -> [String] {
+    var list = [
+        "seed=\(seed + method.seedOffset)", "outputs.dir=\(section.runDirectory(method.name, seed: seed))",
+    ]
     if method.model != "teacher" { list.append("epochs=\(method.epochs ?? kdTableStudentEpochs)") }
     if method.usesTeacher {
         list +=
             method.readsStore
             ? teacherOverrides(seed: seed)
-            : ["models.teacher.weights=\(runDirectory("teacher", seed: seed))/teacher.safetensors"]
+            : ["models.teacher.weights=\(section.runDirectory("teacher", seed: seed))/teacher.safetensors"]
     }
     return list + method.extraOverrides(seed)
 }
 
 /// Trains one row for one seed unless its recorded result says it finished.
-private func kdTableRun(_ method: KDTableMethod, seed: Int, fresh: Bool) throws -> KDTableRun {
-    let dir = runDirectory(method.name, seed: seed)
+private func kdTableRun(_ method: KDTableMethod, section: KDTableSection, seed: Int, fresh: Bool) throws
+    -> KDTableRun
+{
+    let dir = section.runDirectory(method.name, seed: seed)
     let record = URL(fileURLWithPath: "\(dir)/kd-table.json")
     if !fresh, let data = try? Data(contentsOf: record),
         let run = try? JSONDecoder().decode(KDTableRun.self, from: data)
@@ -87,7 +93,8 @@ private func kdTableRun(_ method: KDTableMethod, seed: Int, fresh: Bool) throws 
     }
     try? FileManager.default.removeItem(atPath: dir)
     let started = Date()
-    try runChecked(".build/release/kdflow", ["run", method.pipeline] + overrides(method, seed: seed))
+    try runChecked(
+        ".build/release/kdflow", ["run", method.pipeline] + overrides(method, section: section, seed: seed))
     let run = KDTableRun(seconds: Date().timeIntervalSince(started))
     try JSONEncoder().encode(run).write(to: record)
     return run
@@ -107,7 +114,7 @@ private func fillTeacherStore(seed: Int, fresh: Bool) throws -> Double {
         ".build/release/kdflow",
         [
             "cache", "fill", "pipelines/fashion-kd.yaml", "seed=\(seed)",
-            "outputs.dir=\(runDirectory("store-fill", seed: seed))",
+            "outputs.dir=\(KDTableSection.mlp.runDirectory("store-fill", seed: seed))",
         ] + teacherOverrides(seed: seed))
     let seconds = Date().timeIntervalSince(started)
     try Data(String(format: "%.1f\n", seconds).utf8).write(to: URL(fileURLWithPath: marker))

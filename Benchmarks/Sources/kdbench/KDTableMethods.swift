@@ -112,6 +112,11 @@ let kdTableMethods: [KDTableMethod] = [
         distils: "distribution of the last conv's channel maps (NST; a `cnn` student; its baseline is the teacher row)",
         baseline: "teacher", usesTeacher: true, epochs: 3, readsStore: false),
     KDTableMethod(
+        name: "fsp", pipeline: "pipelines/fashion-fsp.yaml",
+        distils:
+            "flow between the two conv stages (FSP, a first phase), then labels + logits (a `cnn` student; its baseline is the teacher row)",
+        baseline: "teacher", usesTeacher: true, epochs: 3, readsStore: false),
+    KDTableMethod(
         name: "ssld-baseline", pipeline: "pipelines/fashion-ssld-baseline.yaml",
         distils: "— (cross-entropy on the labelled 10 % alone)", baseline: nil, usesTeacher: false),
     KDTableMethod(
@@ -119,3 +124,34 @@ let kdTableMethods: [KDTableMethod] = [
         distils: "teacher soft targets on all images + CE on the labelled 10 %", baseline: "ssld-baseline",
         usesTeacher: true),
 ]
+
+/// The conv-student section's rows: the narrow `cnn` (width 0.25) learning from the `cnn` teacher
+/// by every method that has spatial maps to work on, each from `pipelines/conv/`, the teacher live
+/// every step (conv maps are too large to store).
+let kdTableConvMethods: [KDTableMethod] =
+    [
+        KDTableMethod(
+            name: "teacher", pipeline: "pipelines/quickstart-teacher.yaml",
+            distils: "— (`cnn`, trained alone, 3 epochs)",
+            baseline: nil, usesTeacher: false, model: "teacher"),
+        KDTableMethod(
+            name: "student", pipeline: "pipelines/conv/student.yaml",
+            distils: "— (`cnn` width 0.25, cross-entropy alone: the baseline)", baseline: nil, usesTeacher: false),
+    ]
+    + [
+        ("kd", "teacher logits (Hinton, T 4)"), ("dkd", "teacher logits, target / non-target parts"),
+        ("lskd", "z-scored teacher logits"), ("dist", "inter- and intra-class relations of predictions"),
+        ("fitnets", "conv2 map through a 1×1-conv+BN hint connector (MSE)"),
+        ("overhaul", "pre-ReLU conv2 map via a connector (margin, partial L2)"),
+        ("rkd", "distance and angle relations of penultimate features"),
+        ("sp", "batch similarity of conv2 maps"), ("cc", "correlation congruence of penultimate features"),
+        ("at", "spatial attention of both conv maps"), ("nst", "channel-map distributions of conv2 (MMD)"),
+        ("vid", "both conv maps under a learned Gaussian (VID)"),
+        ("ab", "activation boundaries of both pre-ReLU conv maps (first phase), then labels"),
+        ("ft", "conv2 factors: translator vs a paraphraser trained first"),
+        ("crd", "contrast of penultimate embeddings against 4,096 memory-bank negatives (CRD)"),
+    ].map { name, distils in
+        KDTableMethod(
+            name: name, pipeline: "pipelines/conv/\(name).yaml", distils: distils, baseline: "student",
+            usesTeacher: true, readsStore: false)
+    }

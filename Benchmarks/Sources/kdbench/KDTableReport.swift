@@ -1,9 +1,9 @@
 import Foundation
 import KDTraining
 
-/// The KD table as Markdown (for RESULTS.md) and as one JSON line.
+/// A KD table section as Markdown (for RESULTS.md) and as one JSON line.
 struct KDTableReport {
-    let methods: [KDTableMethod]
+    let section: KDTableSection
     let results: [String: [KDTableRun]]
     /// Each row's runs over the seeds, by method name.
     let comparisons: [String: RunComparison]
@@ -11,8 +11,7 @@ struct KDTableReport {
     /// Every run's and store fill's recorded wall time, summed.
     let totalSeconds: Double
 
-    static let begin = "<!-- kd-table:begin -->"
-    static let end = "<!-- kd-table:end -->"
+    var methods: [KDTableMethod] { section.methods }
 
     /// Mean and sample standard deviation of a row's last-epoch top-1 in percent.
     func top1(_ name: String) -> (mean: Double, std: Double) {
@@ -24,9 +23,6 @@ struct KDTableReport {
         let runs = results[name] ?? []
         return runs.reduce(0) { $0 + $1.seconds } / Double(max(runs.count, 1))
     }
-
-    /// The AT row's epochs, as its note states them.
-    private var cnnEpochs: Int { methods.first { $0.name == "at" }?.epochs ?? kdTableStudentEpochs }
 
     var markdown: String {
         var lines = [
@@ -41,38 +37,19 @@ struct KDTableReport {
             lines.append(
                 "| \(method.name) | \(method.distils) | `\(method.pipeline)` | \(score) | \(delta) | \(time) |")
         }
-        let seedList = seeds.map(String.init).joined(separator: ", ")
-        lines += [
-            "",
-            "Seeds \(seedList); each seed trains its own teacher (`seed=S`) and its students distil from",
-            "that teacher. Students: \(kdTableStudentEpochs) epochs, batch 128, SGD (lr 0.05, Nesterov, cosine), flip +",
-            "normalise with 2 fixed views — the same for every row but these: `at` and `nst`, whose `cnn` students train \(cnnEpochs) epochs",
-            "like their baseline, the teacher row (a `cnn` trained alone), `weak-strong`, whose student trains on its own",
-            "stream (pad-crop, flip, cutout, a fresh view each epoch) while its teacher sees the flip stream, and `mlkd`,",
-            "whose student and teacher see both streams (the teacher's strong views live every step), and `kd-crop`,",
-            "`kd-bank`, `kd-online`, one pad-crop + flip stream for teacher and student: 2 stored views, the view bank",
-            "(`fresh: 0.25`: its fresh views run the teacher live) and a fresh view every epoch (teacher live). `ensemble`",
-            "distils from the seed's teacher and teacher-b (the same recipe from seed S + 100), teacher-b's outputs stored",
-            "during the run. top-1 is the **final** epoch's score on the test",
-            "split, not the best epoch's: picking the best epoch on the test split would be selection on the test set.",
-            "Teacher-reading MLP students are served the seed's teacher outputs (fp16) from one store filled before them",
-            "(`kdflow cache fill`); SSLD's run fills its own; `at` and `nst` run their teacher every step (its conv maps, 26×26×32",
-            String(
-                format: "and 24×24×64 a sample, are too large to store). Whole table: %.0f min (all runs and fills) on",
-                totalSeconds / 60),
-            "this 2-core machine, shared with other work while it ran.",
-        ]
+        lines += [""] + section.notes(self)
         return lines.joined(separator: "\n")
     }
 
     var json: String {
-        var object: [String: Double] = ["kd_table_total_s": totalSeconds.rounded()]
+        let prefix = section.name.replacingOccurrences(of: "-", with: "_")
+        var object: [String: Double] = ["\(prefix)_total_s": totalSeconds.rounded()]
         for method in methods {
             let (mean, std) = top1(method.name)
-            object["kd_table_\(method.name)_top1"] = (mean * 100).rounded() / 100
-            object["kd_table_\(method.name)_std"] = (std * 100).rounded() / 100
+            object["\(prefix)_\(method.name)_top1"] = (mean * 100).rounded() / 100
+            object["\(prefix)_\(method.name)_std"] = (std * 100).rounded() / 100
             if let baseline = method.baseline {
-                object["kd_table_\(method.name)_delta"] = ((mean - top1(baseline).mean) * 100).rounded() / 100
+                object["\(prefix)_\(method.name)_delta"] = ((mean - top1(baseline).mean) * 100).rounded() / 100
             }
         }
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -82,10 +59,10 @@ struct KDTableReport {
     /// Replaces what stands between the markers in `results` (RESULTS.md).
     func write(into results: URL) throws {
         let text = try String(contentsOf: results, encoding: .utf8)
-        guard let start = text.range(of: Self.begin), let stop = text.range(of: Self.end),
-            start.upperBound <= stop.lowerBound
+        let (begin, end) = ("<!-- \(section.name):begin -->", "<!-- \(section.name):end -->")
+        guard let start = text.range(of: begin), let stop = text.range(of: end), start.upperBound <= stop.lowerBound
         else {
-            throw WorkerError(command: results.path, status: 1, output: "no \(Self.begin) … \(Self.end) markers")
+            throw WorkerError(command: results.path, status: 1, output: "no \(begin) … \(end) markers")
         }
         let generated = "\n<!-- generated by Benchmarks/run kd-table; do not edit by hand -->\n" + markdown + "\n"
         try (text[..<start.upperBound] + generated + text[stop.lowerBound...]).write(

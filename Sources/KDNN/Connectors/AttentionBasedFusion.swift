@@ -63,7 +63,7 @@ extension ConnectorKind {
                 doc: "channels the levels fuse in (mdistiller: min(512, the last stage's), 64 for CIFAR ResNets)")
         ],
         outputs: ["out", "residual"],
-        shapes: { inputs, options in
+        shapes: { inputs, options, _ in
             let (from, to, mid) = (inputs["from"]!, inputs["to"]!, Int(options["mid_channels"]!))
             var outputs = ["out": to]
             if to.rank == 2 || to.rank == 4 {
@@ -82,7 +82,7 @@ extension ConnectorKind {
             }
             return Shapes(outputs: outputs, problem: problem)
         },
-        build: { inputs, options, ini in
+        build: { inputs, options, _, ini in
             AttentionBasedFusion(
                 inputs["from"]![1], mid: Int(options["mid_channels"]!), inputs["to"]![1],
                 fuses: inputs["residual"] != nil, output: inputs["to"]!, init: ini)

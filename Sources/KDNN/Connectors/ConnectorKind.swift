@@ -11,12 +11,18 @@ public struct ConnectorKind: Sendable {
     public let inputs: [ConnectorInput]
     /// Its numeric options.
     public let options: [ConnectorOption]
-    /// Its outputs, `out` first.
+    /// Its outputs, `out` first where it has one.
     public let outputs: [String]
-    /// The output shapes (batch 1) for input shapes by field (`from`, `to`, …), and why they do not fit.
-    let shapes: @Sendable (_ inputs: [String: Shape], _ options: [String: Double]) -> Shapes
+    /// Whether it keeps state per training sample (read from `ForwardContext.samplePositions`), which
+    /// data-parallel ranks, each seeing only its rows, would let diverge.
+    public var keyedBySample = false
+    /// The output shapes (batch 1) for input shapes by field (`from`, `to`, …), and why they do not
+    /// fit; `trainingSamples` is the training data's size where known.
+    let shapes: @Sendable (_ inputs: [String: Shape], _ options: [String: Double], _ trainingSamples: Int?) -> Shapes
     let build:
-        @Sendable (_ inputs: [String: Shape], _ options: [String: Double], ParameterInitializer) -> FeatureConnector
+        @Sendable (
+            _ inputs: [String: Shape], _ options: [String: Double], _ trainingLabels: [Int], ParameterInitializer
+        ) -> FeatureConnector
 
     /// Why a connector cannot take the shapes it was given, naming the input at fault.
     public struct ShapeProblem: Error, Sendable {
@@ -35,16 +41,21 @@ public struct ConnectorKind: Sendable {
         }
     }
 
-    /// The output shapes for input shapes by field, and the problem, if any.
-    public func outputShapes(_ inputs: [String: Shape], options: [String: Double]) -> Shapes {
-        shapes(inputs, options)
+    /// The output shapes for input shapes by field, and the problem, if any (with the training
+    /// data's size, where known, checked too).
+    public func outputShapes(_ inputs: [String: Shape], options: [String: Double], trainingSamples: Int? = nil)
+        -> Shapes
+    {
+        shapes(inputs, options, trainingSamples)
     }
 
-    /// A freshly initialised connector for input shapes by field (which `outputShapes` accepted).
-    public func make(_ inputs: [String: Shape], options: [String: Double], init ini: ParameterInitializer)
-        -> FeatureConnector
-    {
-        build(inputs, options, ini)
+    /// A freshly initialised connector for input shapes by field (which `outputShapes` accepted)
+    /// and training samples with `trainingLabels` (one per sample by position, negative where
+    /// unlabelled; their count is the training data's size).
+    public func make(
+        _ inputs: [String: Shape], options: [String: Double], trainingLabels: [Int], init ini: ParameterInitializer
+    ) -> FeatureConnector {
+        build(inputs, options, trainingLabels, ini)
     }
 }
 
@@ -73,7 +84,7 @@ public struct ConnectorOption: Sendable {
 /// Every connector kind.
 public enum ConnectorCatalog {
     /// The kinds, in the order documentation lists them.
-    public static let kinds: [ConnectorKind] = [.conv1x1BN, .vid, .paraphraser, .translator, .abf]
+    public static let kinds: [ConnectorKind] = [.conv1x1BN, .conv1x1, .vid, .paraphraser, .translator, .crd, .abf]
 
     /// The kind called `name`.
     public static func kind(named name: String) -> ConnectorKind? { kinds.first { $0.name == name } }

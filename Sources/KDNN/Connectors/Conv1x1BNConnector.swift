@@ -1,21 +1,23 @@
 import KDAutodiff
 import KDTensor
 
-/// A 1×1 conv + BN that maps student features to the teacher's channel count (OverHaul, FitNets,
-/// AB), named `0.weight`, `1.weight`, … as overhaul-distillation's nn.Sequential connector. Flat
-/// features [N, C] (an MLP's hidden layer) pass as N×C×1×1 maps: a linear map + BN.
+/// A 1×1 conv, with or without a BN after it, that maps student features to the teacher's
+/// channel count (OverHaul, FitNets, AB), named `0.weight`, `1.weight`, … as
+/// overhaul-distillation's nn.Sequential connector. Flat features [N, C] (an MLP's hidden layer)
+/// pass as N×C×1×1 maps: a linear map (+ BN).
 final class Conv1x1BNConnector: FeatureConnector {
     let conv: Conv2d
-    let bn: BatchNorm
+    let bn: BatchNorm?
 
-    init(_ inChannels: Int, _ outChannels: Int, init ini: ParameterInitializer) {
+    init(_ inChannels: Int, _ outChannels: Int, batchNorm: Bool, init ini: ParameterInitializer) {
         conv = Conv2d(inChannels, outChannels, kernel: 1, bias: false, init: ini)
-        bn = BatchNorm(outChannels)
+        bn = batchNorm ? BatchNorm(outChannels) : nil
     }
 
-    public override var children: [(String, Module)] { [("0", conv), ("1", bn)] }
-    public override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
-        Self.restored(bn(conv(Self.maps(x), ctx), ctx), like: x)
+    override var children: [(String, Module)] { [("0", conv)] + (bn.map { [("1", $0)] } ?? []) }
+    override func forward(_ x: Variable, _ ctx: ForwardContext) -> Variable {
+        let y = conv(Self.maps(x), ctx)
+        return Self.restored(bn.map { $0(y, ctx) } ?? y, like: x)
     }
 }
 
@@ -23,8 +25,22 @@ extension ConnectorKind {
     static let conv1x1BN = ConnectorKind(
         name: "conv1x1_bn", doc: "1×1 conv + BN to the target's channel count (OverHaul, FitNets, AB)",
         inputs: [.to], options: [], outputs: ["out"],
-        shapes: { inputs, _ in
+        shapes: { inputs, _, _ in
             Shapes(outputs: ["out": inputs["to"]!], problem: .sameSpatialSize(inputs))
         },
-        build: { inputs, _, ini in Conv1x1BNConnector(inputs["from"]![1], inputs["to"]![1], init: ini) })
+        build: { inputs, _, _, ini in
+            Conv1x1BNConnector(inputs["from"]![1], inputs["to"]![1], batchNorm: true, init: ini)
+        })
+
+    /// Without the BN: a loss on the output then also sees the student's scale, which a student
+    /// without BN of its own (the `cnn`) needs, or AB's scale-free hinge lets its weights grow.
+    static let conv1x1 = ConnectorKind(
+        name: "conv1x1", doc: "1×1 conv (no bias, no BN) to the target's channel count",
+        inputs: [.to], options: [], outputs: ["out"],
+        shapes: { inputs, _, _ in
+            Shapes(outputs: ["out": inputs["to"]!], problem: .sameSpatialSize(inputs))
+        },
+        build: { inputs, _, _, ini in
+            Conv1x1BNConnector(inputs["from"]![1], inputs["to"]![1], batchNorm: false, init: ini)
+        })
 }

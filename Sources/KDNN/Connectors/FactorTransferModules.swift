@@ -60,7 +60,7 @@ extension ConnectorKind {
                 doc: "factor channels per input channel (RepDistiller's k)")
         ],
         outputs: ["out", "reconstruction"],
-        shapes: { inputs, options in
+        shapes: { inputs, options, _ in
             let from = inputs["from"]!
             guard from.rank == 4 else {
                 return Shapes(outputs: [:], problem: .init(input: "from", message: "it needs NCHW maps"))
@@ -74,7 +74,7 @@ extension ConnectorKind {
             return Shapes(
                 outputs: ["out": Shape([from[0], k, from[2], from[3]]), "reconstruction": from], problem: nil)
         },
-        build: { inputs, options, ini in
+        build: { inputs, options, _, ini in
             let c = inputs["from"]![1]
             return FactorParaphraser(channels: c, factorChannels: Int(Double(c) * options["rate"]!), init: ini)
         })
@@ -84,14 +84,14 @@ extension ConnectorKind {
         doc: "FT translator on the student's map: 3×3 conv + BN + LeakyReLU ×3 to the paraphraser's factor (to)",
         inputs: [ConnectorInput(name: "to", required: true, doc: "the paraphraser's factor (e.g. paraphraser.out)")],
         options: [], outputs: ["out"],
-        shapes: { inputs, _ in
+        shapes: { inputs, _, _ in
             let (from, to) = (inputs["from"]!, inputs["to"]!)
             let fits = from.rank == 4 && to.rank == 4 && from[2] == to[2] && from[3] == to[3]
             return Shapes(
                 outputs: ["out": to],
                 problem: fits ? nil : .init(input: "from", message: "it needs NCHW maps of equal height and width"))
         },
-        build: { inputs, _, ini in
+        build: { inputs, _, _, ini in
             FactorTranslator(channels: inputs["from"]![1], factorChannels: inputs["to"]![1], init: ini)
         })
 }

@@ -48,12 +48,12 @@ extension ConnectorKind {
                 doc: "σ² at the start (RepDistiller's init_pred_var)")
         ],
         outputs: ["out", "variance"],
-        shapes: { inputs, _ in
+        shapes: { inputs, _, _ in
             Shapes(
                 outputs: ["out": inputs["to"]!, "variance": Shape([inputs["to"]![1]])],
                 problem: .sameSpatialSize(inputs))
         },
-        build: { inputs, options, ini in
+        build: { inputs, options, _, ini in
             VIDRegressor(
                 inputs["from"]![1], inputs["to"]![1], initialVariance: options["initial_variance"]!, init: ini)
         })

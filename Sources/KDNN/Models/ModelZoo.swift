@@ -15,17 +15,17 @@ public enum ModelZoo {
         "resnet56", "resnet110", "resnet8x4", "resnet32x4",
     ]
 
-    /// A freshly initialised model. `hidden` sizes apply to `mlp`; `imageSize` to `cnn` and `mlp`.
+    /// A freshly initialised model. `hidden` sizes apply to `mlp`, `width` to `cnn`; `imageSize` to both.
     public static func make(
         _ arch: String, inChannels: Int, classes: Int, imageSize: Int = 28,
-        hidden: [Int] = [1200, 1200], dropRate: Float = 0, seed: UInt64
+        hidden: [Int] = [1200, 1200], width: Double = 1, dropRate: Float = 0, seed: UInt64
     ) throws -> Classifier {
         let ini = ParameterInitializer(seed: seed)
         switch arch {
         case "mlp":
             return MLP(inputs: inChannels * imageSize * imageSize, hidden: hidden, classes: classes, init: ini)
         case "cnn":
-            return SmallCNN(inChannels: inChannels, classes: classes, imageSize: imageSize, init: ini)
+            return SmallCNN(inChannels: inChannels, classes: classes, imageSize: imageSize, width: width, init: ini)
         case "resnet8x4", "resnet32x4":
             let depth = arch == "resnet8x4" ? 8 : 32
             return CIFARResNet(

@@ -17,6 +17,31 @@ extension PipelineChecks {
         }
     }
 
+    /// An idx import splits by at most one rule, and writes a part that rule has: `unlabeled` is
+    /// labeled_fraction's rest, `held_out` is hold_out_per_class's.
+    static func checkImportParts(_ spec: PipelineSpec) -> [Diagnostic] {
+        (spec.data.train + [spec.data.eval].compactMap { $0 }).compactMap { source in
+            guard let node = source.importer?.node, source.importer?.kind.value == "idx" else { return nil }
+            let part = node.entry("part")
+            let (fraction, heldOut) = (node["labeled_fraction"] != nil, node["hold_out_per_class"] != nil)
+            let path = "\(source.name).import"
+            if fraction && heldOut {
+                return Diagnostic(
+                    at: node.location, keyPath: path, "labeled_fraction and hold_out_per_class: choose one split")
+            }
+            switch part?.value.string {
+            case "unlabeled" where !fraction:
+                return Diagnostic(
+                    at: part!.value.location, keyPath: path + ".part", "part: unlabeled needs labeled_fraction")
+            case "held_out" where !heldOut:
+                return Diagnostic(
+                    at: part!.value.location, keyPath: path + ".part", "part: held_out needs hold_out_per_class")
+            default:
+                return nil
+            }
+        }
+    }
+
     /// Unlabeled per the source's manifest once imported, before that per its import entry.
     static func isUnlabeled(_ source: DataSourceSpec, _ manifests: SourceManifests) -> Bool {
         if let manifest = manifests[source] { return !manifest.labeled }

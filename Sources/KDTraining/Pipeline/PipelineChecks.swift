@@ -26,18 +26,23 @@ enum PipelineChecks {
             }
         }
         let resolve = { (ref: Reference) in shape(of: ref, spec: spec, shapes: shapes) }
+        let manifests = SourceManifests(spec)
+        let trainingSamples = trainingSampleCount(spec, manifests)
         for stage in spec.stages {
             guard case .connector(let c) = stage.kind,
                 let inputs = connectorInputs(stage, c, spec: spec, shapes: shapes, seen: []),
                 let kind = ConnectorCatalog.kind(named: c.connector.value),
-                let problem = kind.outputShapes(inputs, options: connectorOptions(stage, kind)).problem
+                let problem = kind.outputShapes(
+                    inputs, options: connectorOptions(stage, kind), trainingSamples: trainingSamples
+                ).problem
             else { continue }
             let read = ([("from", c.from)] + c.references.map { ($0.field, $0.reference) }).map { field, reference in
                 "\(field) \(reference.value) \(inputs[field]!)"
             }
             out.append(
                 Diagnostic(
-                    at: (c.reference(problem.input) ?? c.from).location, keyPath: "stages.\(stage.name)",
+                    at: c.reference(problem.input)?.location ?? stage.node.entry(problem.input)?.value.location
+                        ?? c.from.location, keyPath: "stages.\(stage.name)",
                     "connector '\(stage.name)' (\(kind.name)) reads \(read.joined(separator: ", ")): \(problem.message)"
                 ))
         }
@@ -65,10 +70,10 @@ enum PipelineChecks {
             else { continue }
             out.append(Diagnostic(at: input.reference.location, keyPath: "loss.\(term.name).\(input.field)", message))
         }
-        let manifests = SourceManifests(spec)
         out += manifests.problems
         out += checkInputSize(spec, manifests)
         out += checkLabelReaders(spec, manifests)
+        out += checkImportParts(spec)
         out += checkDataSize(spec, manifests)
         return out
     }
@@ -77,7 +82,6 @@ enum PipelineChecks {
     /// (when the shards already exist; the trainer checks again once they do).
     static func checkDataSize(_ spec: PipelineSpec, _ manifests: SourceManifests) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        let train = spec.data.train.map { manifests[$0] }
         var labelled: (classes: Int, source: DataSourceSpec)?
         for source in spec.data.train + [spec.data.eval].compactMap({ $0 }) {
             guard let manifest = manifests[source], manifest.labeled, manifest.classes.count > (labelled?.classes ?? 0)
@@ -93,15 +97,21 @@ enum PipelineChecks {
                     ))
             }
         }
-        let batch = spec.root["data"]?.entry("batch")
-        let samples = train.reduce(0) { $0 + ($1?.sampleCount ?? 0) }
-        if !train.contains(where: { $0 == nil }), let batch, spec.data.batch > samples {
+        if let batch = spec.root["data"]?.entry("batch"), let samples = trainingSampleCount(spec, manifests),
+            spec.data.batch > samples
+        {
             out.append(
                 Diagnostic(
                     at: batch.value.location, keyPath: "data.batch",
                     "batch \(spec.data.batch) is larger than the \(samples) training samples"))
         }
         return out
+    }
+
+    /// The number of training samples, when every training source's shards exist.
+    static func trainingSampleCount(_ spec: PipelineSpec, _ manifests: SourceManifests) -> Int? {
+        let train = spec.data.train.map { manifests[$0] }
+        return train.contains { $0 == nil } ? nil : train.reduce(0) { $0 + $1!.sampleCount }
     }
 
     /// The per-sample shape (batch 1) of a referenced tensor, when it can be known.

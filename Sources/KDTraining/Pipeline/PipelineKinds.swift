@@ -19,9 +19,17 @@ public enum PipelineKinds {
         let f = SchemaRegistry.Family.self
         let imageSize = Field(
             "image_size", .int(min: 4, max: 1024), .defaultValue(.int(28)), doc: "input height = width")
-        for arch in architectures where arch != "mlp" {
+        for arch in architectures where arch != "mlp" && arch != "cnn" {
             r.register(arch, in: f.architecture, fields: [imageSize], doc: "model zoo: \(arch)")
         }
+        r.register(
+            "cnn", in: f.architecture,
+            fields: [
+                imageSize,
+                Field(
+                    "width", .number(NumberRange(lower: 0, lowerInclusive: false, upper: 8, upperInclusive: true)),
+                    .defaultValue(.float(1)), doc: "layer-width factor: channels 32·w and 64·w, fc1 128·w"),
+            ], doc: "PyTorch's MNIST-example CNN (two 3×3 convs, max-pool, two linear layers)")
         r.register(
             "mlp", in: f.architecture,
             fields: [
@@ -40,8 +48,15 @@ public enum PipelineKinds {
                     "labeled_fraction", .number(.unitOpen), .optional,
                     doc: "keep this fraction of each class (seeded, as kdflow import --labeled-fraction); see part"),
                 Field(
-                    "part", .enumeration(["labeled", "unlabeled"]), .defaultValue(.string("labeled")),
-                    doc: "with labeled_fraction: write the labelled fraction, or the rest without labels"),
+                    "hold_out_per_class", .int(min: 1), .optional,
+                    doc:
+                        "hold out this many samples of each class (seeded, as kdflow import --hold-out-per-class); see part"
+                ),
+                Field(
+                    "part", .enumeration(["labeled", "unlabeled", "held_out"]), .defaultValue(.string("labeled")),
+                    doc:
+                        "which part of a split to write: labeled (the labelled fraction, or what is not held out), unlabeled (the rest of labeled_fraction, without labels), held_out"
+                ),
             ], doc: "MNIST-family IDX files (raw or gzip) in `path`, e.g. Fashion-MNIST")
         r.register(
             "folder", in: f.importer,

@@ -4,9 +4,9 @@ import KDPipeline
 
 extension PipelinePlanner {
     /// Imports the data sources whose shards are missing (no directory, or an empty one) and have
-    /// an `import:` entry. With
-    /// `labeled_fraction` the import writes one `part` of the seeded per-class split; the split is
-    /// the same every time, so a file's labelled and unlabeled sources are complementary.
+    /// an `import:` entry. With `labeled_fraction` or `hold_out_per_class` the import writes one
+    /// `part` of the seeded per-class split; the split is the same every time, so a file's parts
+    /// are complementary (a tuning file trains on one and evaluates on the held-out other).
     public static func prepareData(_ spec: PipelineSpec, log: (String) -> Void) throws {
         for source in spec.data.train + (spec.data.eval.map { [$0] } ?? []) {
             let dir = URL(fileURLWithPath: source.shards)
@@ -40,18 +40,21 @@ extension PipelinePlanner {
             let classes = FashionMNIST.isInstalled(directory: from) ? FashionMNIST.classes : nil
             let raw = FashionMNIST.source(train: train, directory: from)
             let options = ImportOptions(classes: classes, overwrite: true)
-            guard let fraction = importer.node["labeled_fraction"]?.double else {
+            var split = options
+            if let fraction = importer.node["labeled_fraction"]?.double {
+                split.split = .labeledFraction(fraction)
+            } else if let heldOut = importer.node["hold_out_per_class"]?.int {
+                split.split = .holdOutPerClass(heldOut)
+            } else {
                 try DatasetImport.run(raw, name: dir.lastPathComponent, to: dir, options: options)
                 continue
             }
-            var split = options
-            split.split = .labeledFraction(fraction)
             split.splitDirectory = dir
             let parts = try DatasetImport.split(try raw.load(classes: classes), options: split, file: dir.path)
-            // A labelled-fraction split always has its unlabeled second part.
-            let unlabeled = importer.node["part"]?.string == "unlabeled"
+            // A split always has its second part (the unlabeled rest, or the held-out samples).
+            let second = importer.node["part"]?.string != "labeled"
             try DatasetWriter.write(
-                unlabeled ? parts.second! : parts.first,
+                second ? parts.second! : parts.first,
                 name: dir.lastPathComponent, to: dir, shardSize: options.shardSize, overwrite: true)
         }
     }

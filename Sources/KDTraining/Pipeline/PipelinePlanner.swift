@@ -53,6 +53,7 @@ public enum PipelinePlanner {
                 name: m.name, arch: m.arch.value, inChannels: m.inChannels, classes: m.classes,
                 imageSize: try int(m.node, "image_size"),
                 hidden: m.arch.value == "mlp" ? try ints(m.node, "hidden") : TrainingPlan.ModelPlan.defaultHidden,
+                width: m.arch.value == "cnn" ? try double(m.node, "width") : 1,
                 weights: m.weights.map { URL(fileURLWithPath: $0.value) }, frozen: m.frozen)
         }
         let terms = try spec.loss.map { term -> LossTerm in

@@ -19,7 +19,7 @@ struct TapShapes {
             guard
                 let model = try? ModelZoo.make(
                     m.arch.value, inChannels: m.inChannels, classes: m.classes,
-                    imageSize: size, hidden: hidden, seed: 0)
+                    imageSize: size, hidden: hidden, width: m.node["width"]?.double ?? 1, seed: 0)
             else { continue }
             let x = Variable(constant: Tensor.zeros([1, m.inChannels, size, size]))
             shapes[m.name] = model.run(x, ForwardContext(tape: nil, training: false)).mapValues(\.shape)

@@ -425,6 +425,35 @@ case("ab", "ab", {}, lambda s, t: ab(s, t, 1.0), inputs(4, 3, 5, 5, scale=1.5), 
 case("ab_margin", "ab", {"margin": 0.5}, lambda s, t: ab(s, t, 0.5), inputs(8, 6, scale=1.5), inputs(8, 6))
 case("ft", "ft", {}, lambda s, t: ft(s, t), inputs(4, 3, 5, 5), inputs(4, 6, 5, 5))
 case("ft_p1", "ft", {"p": 1}, lambda s, t: ft(s, t, 1), inputs(4, 3, 5, 5).abs(), inputs(4, 2, 5, 5).abs())
+
+
+def crd(x, n_data, eps=1e-7):  # RepDistiller crd/criterion.py ContrastLoss
+    m = x.size(1) - 1
+    pn = 1 / float(n_data)
+    log_d1 = torch.div(x.select(1, 0), x.select(1, 0).add(m * pn + eps)).log()
+    p_neg = x.narrow(1, 1, m)
+    log_d0 = torch.div(p_neg.clone().fill_(m * pn), p_neg.add(m * pn + eps)).log()
+    return -(log_d1.sum(0) + log_d0.view(-1, 1).sum(0)).squeeze() / x.shape[0]
+
+
+def crd_case(name, student, teacher, n_data):  # CRDLoss: ContrastLoss on each side's scores, summed
+    s, t = student.clone().requires_grad_(True), teacher.clone().requires_grad_(True)
+    value = crd(s, n_data) + crd(t, n_data)
+    value.backward()
+    noise = torch.tensor([1 / n_data]).float().double()
+    for role, tensor in [("student", student), ("teacher", teacher), ("noise", noise)]:
+        tensors[f"{name}.{role}"] = tensor.float()
+    tensors[f"{name}.loss"] = value.detach().reshape([])
+    tensors[f"{name}.grad_student"], tensors[f"{name}.grad_teacher"] = s.grad, t.grad
+    metadata[f"case.{name}"] = "kind=crd"
+
+
+def scores(rows, k, scale):  # exp(m·v/T)/Z-like: positive, spread over a few orders of magnitude
+    return (inputs(rows, k + 1, scale=scale).exp() * 1e-3).float().double()
+
+
+crd_case("crd", scores(6, 9, 2), scores(6, 9, 1.5), 50)
+crd_case("crd_wide", scores(4, 40, 1), scores(4, 40, 3), 1000)
 # mdistiller's top ReviewKD level: pooled [N, C] features as N×C×1×1 maps
 case("hcl_flat", "hcl", {}, lambda s, t: hcl(s.view(*s.shape, 1, 1), t.view(*t.shape, 1, 1)), inputs(4, 6), inputs(4, 6))
 

@@ -1,0 +1,56 @@
+import Foundation
+
+/// One table of the KD-table benchmark: its rows, where its runs go (`runs/<name>/`), the markers
+/// that hold it in RESULTS.md (`<!-- <name>:begin -->`), its JSON keys (`<name>_…`), its notes.
+struct KDTableSection: Sendable {
+    let name: String
+    let methods: [KDTableMethod]
+    /// Whether the teacher-reading rows are served from one store filled once per seed.
+    let fillsStore: Bool
+    /// The paragraph under the table: how its rows were trained.
+    let notes: @Sendable (KDTableReport) -> [String]
+
+    /// `runs/<name>/<method>-s<seed>`.
+    func runDirectory(_ method: String, seed: Int) -> String { "runs/\(name)/\(method)-s\(seed)" }
+
+    /// MLP students (the original table).
+    static let mlp = KDTableSection(name: "kd-table", methods: kdTableMethods, fillsStore: true) { report in
+        let seedList = report.seeds.map(String.init).joined(separator: ", ")
+        return [
+            "Seeds \(seedList); each seed trains its own teacher (`seed=S`) and its students distil from",
+            "that teacher. Students: \(kdTableStudentEpochs) epochs, batch 128, SGD (lr 0.05, Nesterov, cosine), flip +",
+            "normalise with 2 fixed views — the same for every row but these: `at` and `nst`, whose `cnn` students train \(report.methods.first { $0.name == "at" }?.epochs ?? kdTableStudentEpochs) epochs",
+            "like their baseline, the teacher row (a `cnn` trained alone), `weak-strong`, whose student trains on its own",
+            "stream (pad-crop, flip, cutout, a fresh view each epoch) while its teacher sees the flip stream, and `mlkd`,",
+            "whose student and teacher see both streams (the teacher's strong views live every step), and `kd-crop`,",
+            "`kd-bank`, `kd-online`, one pad-crop + flip stream for teacher and student: 2 stored views, the view bank",
+            "(`fresh: 0.25`: its fresh views run the teacher live) and a fresh view every epoch (teacher live). `ensemble`",
+            "distils from the seed's teacher and teacher-b (the same recipe from seed S + 100), teacher-b's outputs stored",
+            "during the run. top-1 is the **final** epoch's score on the test",
+            "split, not the best epoch's: picking the best epoch on the test split would be selection on the test set.",
+            "Teacher-reading MLP students are served the seed's teacher outputs (fp16) from one store filled before them",
+            "(`kdflow cache fill`); SSLD's run fills its own; `at` and `nst` run their teacher every step (its conv maps, 26×26×32",
+            String(
+                format: "and 24×24×64 a sample, are too large to store). Whole table: %.0f min (all runs and fills) on",
+                report.totalSeconds / 60),
+            "this 2-core machine, shared with other work while it ran.",
+        ]
+    }
+
+    /// The narrow conv student, where feature methods have maps to work on.
+    static let conv = KDTableSection(name: "kd-table-conv", methods: kdTableConvMethods, fillsStore: false) {
+        report in
+        let seedList = report.seeds.map(String.init).joined(separator: ", ")
+        return [
+            "Seeds \(seedList); each seed trains its own `cnn` teacher and its students distil from it. Students: the",
+            "`cnn` at width 0.25 (8 and 16 channels, fc1 32), \(kdTableStudentEpochs) epochs, batch 128, SGD (lr 0.05,",
+            "Nesterov, cosine), flip + normalise with 2 fixed views; every row's teacher runs live each step (its conv",
+            "maps are too large to store). `fsp` has no row: it compares Gram matrices of equal channel counts, and the",
+            "narrow student has a quarter of the teacher's. top-1 is the **final** epoch's score on the test split.",
+            String(
+                format:
+                    "Whole section: %.0f min (all runs) on this 2-core machine, shared with other work while it ran.",
+                report.totalSeconds / 60),
+        ]
+    }
+}
