@@ -162,7 +162,7 @@ public enum LossShapeRule: Sendable {
     case spatialMaps
     /// NCHW maps of equal batch, each square (H = W); channels and sizes may differ.
     case squareMaps
-    /// NCHW maps of one shape.
+    /// NCHW maps (or [N, C] features, as 1×1 maps) of one shape.
     case sameMaps
     /// [N, …] batches with equal N (the rows are related, not the features).
     case sameRows

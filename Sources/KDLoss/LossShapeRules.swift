@@ -59,10 +59,10 @@ public enum LossShapeRules {
                 )
             }
         case .sameMaps:
-            if let (a, b) = pair, a.shape.rank != 4 || a.shape != b.shape {
+            if let (a, b) = pair, (a.shape.rank != 4 && a.shape.rank != 2) || a.shape != b.shape {
                 return (
                     a,
-                    "\(name) needs NCHW maps of one shape; \(a.name) is \(a.shape), \(b.name) is \(b.shape) (add a connector)"
+                    "\(name) needs NCHW maps (or [N, C] features) of one shape; \(a.name) is \(a.shape), \(b.name) is \(b.shape) (add a connector)"
                 )
             }
         case .sameRows:

@@ -44,6 +44,11 @@ import Testing
             ("vid", ["from": Shape([2, 6]), "to": Shape([2, 3])], ["initial_variance": 5]),
             ("paraphraser", ["from": Shape([2, 6, 4, 4])], ["rate": 0.5]),
             ("translator", ["from": Shape([2, 5, 4, 4]), "to": Shape([2, 3, 4, 4])], [:]),
+            ("abf", ["from": Shape([2, 6]), "to": Shape([2, 3])], ["mid_channels": 4]),
+            (
+                "abf", ["from": Shape([2, 6, 4, 4]), "to": Shape([2, 3, 5, 5]), "residual": Shape([2, 4, 1, 1])],
+                ["mid_channels": 4]
+            ),
             (
                 "crd", ["from": Shape([2, 6, 2, 2]), "to": Shape([2, 5])],
                 ["negatives": 4, "feat_dim": 3, "temperature": 0.07, "momentum": 0.5]

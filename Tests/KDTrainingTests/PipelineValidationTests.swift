@@ -37,6 +37,28 @@ import Testing
         }
     }
 
+    /// ReviewKD's abf levels: a residual of other channels than mid_channels is reported at the
+    /// `residual:` it read, an `out` that does not match the teacher's map at the loss reading it.
+    @Test func reviewLevelsReportMismatchedShapesWithTheirLocation() throws {
+        let file = Self.repository.appendingPathComponent("pipelines/fashion-reviewkd.yaml").path
+        do {
+            _ = try PipelinePlanner.load(
+                file: file, overrides: ["stages.abf2.mid_channels=32", "stages.abf2.to=teacher.features"])
+            Issue.record("abf levels of mismatched shapes validated")
+        } catch {
+            let lines = error.diagnostics.map(\.description)
+            for expected in [
+                "fashion-reviewkd.yaml:27:86: error: stages.abf2: connector 'abf2' (abf) reads from student.conv2 [1, 64, 24, 24], to teacher.features [1, 128], residual abf3.residual [1, 64, 1, 1]: it needs an upper ABF's residual, NCHW maps of 32 channels",
+                "fashion-reviewkd.yaml:28:86: error: stages.abf1: connector 'abf1' (abf) reads from student.conv1 [1, 32, 26, 26], to teacher.conv1.preact [1, 32, 26, 26], residual abf2.residual [1, 32, 1, 1]: it needs an upper ABF's residual, NCHW maps of 64 channels",
+                "error: loss.hcl2.student: hcl needs NCHW maps (or [N, C] features) of one shape; abf2.out is [1, 128], teacher.conv2.preact is [1, 64, 24, 24]",
+            ] {
+                #expect(
+                    lines.contains { $0.contains(expected) },
+                    "missing: \(expected)\ngot:\n\(lines.joined(separator: "\n"))")
+            }
+        }
+    }
+
     /// crd's negatives must be fewer than the training samples (the test split's 10,000), reported
     /// at the option.
     @Test func crdNegativesMustBeFewerThanTheSamples() throws {

@@ -85,7 +85,7 @@ public struct ConnectorOption: Sendable {
 public enum ConnectorCatalog {
     /// The kinds, in the order documentation lists them.
     public static let kinds: [ConnectorKind] = [
-        .conv1x1BN, .conv1x1, .vid, .paraphraser, .translator, .crd, .simkd,
+        .conv1x1BN, .conv1x1, .vid, .paraphraser, .translator, .crd, .abf, .simkd,
     ]
 
     /// The kind called `name`.

@@ -419,8 +419,8 @@ def ft(s, t, p1=2):  # RepDistiller distiller_zoo/FT.py factor_loss, p2 = 1
     return (factor(s) - factor(t)).abs().mean()
 
 
-vid_case("vid", inputs(4, 3, 5, 5), inputs(4, 3, 5, 5, scale=2), torch.rand(3, dtype=torch.float64) * 4 + 0.5)
-vid_case("vid_flat", inputs(6, 5), inputs(6, 5), torch.rand(5, dtype=torch.float64) + 0.1)
+vid_case("vid", inputs(4, 3, 5, 5), inputs(4, 3, 5, 5, scale=2), inputs(3).abs() * 2 + 0.5)
+vid_case("vid_flat", inputs(6, 5), inputs(6, 5), inputs(5).abs() + 0.1)
 case("ab", "ab", {}, lambda s, t: ab(s, t, 1.0), inputs(4, 3, 5, 5, scale=1.5), inputs(4, 3, 5, 5))
 case("ab_margin", "ab", {"margin": 0.5}, lambda s, t: ab(s, t, 0.5), inputs(8, 6, scale=1.5), inputs(8, 6))
 case("ft", "ft", {}, lambda s, t: ft(s, t), inputs(4, 3, 5, 5), inputs(4, 6, 5, 5))
@@ -454,6 +454,8 @@ def scores(rows, k, scale):  # exp(m·v/T)/Z-like: positive, spread over a few o
 
 crd_case("crd", scores(6, 9, 2), scores(6, 9, 1.5), 50)
 crd_case("crd_wide", scores(4, 40, 1), scores(4, 40, 3), 1000)
+# mdistiller's top ReviewKD level: pooled [N, C] features as N×C×1×1 maps
+case("hcl_flat", "hcl", {}, lambda s, t: hcl(s.view(*s.shape, 1, 1), t.view(*t.shape, 1, 1)), inputs(4, 6), inputs(4, 6))
 
 save_file({k: v.contiguous() for k, v in tensors.items()}, "losses.safetensors", metadata=metadata)
 print(f"wrote {len(metadata)} cases, {len(tensors)} tensors")
