@@ -30,8 +30,8 @@ import Testing
     }
 
     /// The connector methods in one file — AB's and FT's first phase (connectors trained alone,
-    /// the paraphraser by its own optimiser), then VID and FT with the labels — on a 5 % part of
-    /// the test split: 10 steps an epoch, killed in the second phase.
+    /// the paraphraser by its own optimiser), then VID, FT and two ReviewKD levels with the labels —
+    /// on a 5 % part of the test split: 10 steps an epoch, killed in the second phase.
     static func connectors(_ name: String, dir: URL) -> String {
         """
         kdflow: 1
@@ -53,18 +53,22 @@ import Testing
           vid: {connector: vid, from: student.conv1, to: teacher.conv1}
           paraphraser: {connector: paraphraser, from: teacher.conv2, rate: 0.25}
           translator: {connector: translator, from: student.conv2, to: paraphraser.out}
+          abf2: {connector: abf, from: student.conv2, to: teacher.conv2, mid_channels: 8}
+          abf1: {connector: abf, from: student.conv1, to: teacher.conv1, residual: abf2.residual, mid_channels: 8}
         loss:
           ab: {kind: ab, student: ab.out, teacher: teacher.conv2.preact}
           rebuild: {kind: distance, mode: l2, student: paraphraser.reconstruction, teacher: teacher.conv2}
           ce: {kind: cross_entropy, input: student.logits, target: augment.labels}
           vid: {kind: vid, student: vid.out, teacher: teacher.conv1, variance: vid.variance}
           ft: {kind: ft, student: translator.out, teacher: paraphraser.out}
+          hcl2: {kind: hcl, student: abf2.out, teacher: teacher.conv2}
+          hcl1: {kind: hcl, student: abf1.out, teacher: teacher.conv1}
         phases:
           - {name: init, epochs: 1, loss: [ab, rebuild]}
-          - {name: main, epochs: 1, loss: [ce, vid, ft], optimisers: [student]}
+          - {name: main, epochs: 1, loss: [ce, vid, ft, hcl2, hcl1], optimisers: [student]}
         optimisers:
           paraphraser: {kind: sgd, lr: 0.01, params: [paraphraser]}
-          student: {kind: sgd, lr: 0.01, momentum: 0.9, params: [student, ab, vid, translator]}
+          student: {kind: sgd, lr: 0.01, momentum: 0.9, params: [student, ab, vid, translator, abf2, abf1]}
         outputs: {dir: \(dir.appendingPathComponent(name).path), checkpoint_every: 3}
         """
     }
