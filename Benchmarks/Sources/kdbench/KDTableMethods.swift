@@ -150,8 +150,15 @@ let kdTableConvMethods: [KDTableMethod] =
         ("ab", "activation boundaries of both pre-ReLU conv maps (first phase), then labels"),
         ("ft", "conv2 factors: translator vs a paraphraser trained first"),
         ("crd", "contrast of penultimate embeddings against 4,096 memory-bank negatives (CRD)"),
+        ("reviewkd", "features, conv2 and conv1 reviewed top-down by attention-based fusion (hcl)"),
     ].map { name, distils in
         KDTableMethod(
             name: name, pipeline: "pipelines/conv/\(name).yaml", distils: distils, baseline: "student",
             usesTeacher: true, readsStore: false)
     }
+    + [
+        KDTableMethod(
+            name: "simkd", pipeline: "pipelines/conv/simkd.yaml",
+            distils: "projected fc1 features, classified by the teacher's fc2 (deployed: student + projector + fc2)",
+            baseline: "student", usesTeacher: true, model: "simkd_student", readsStore: false)
+    ]

@@ -115,7 +115,7 @@ extension PipelineGraph {
         case .forward(let forward):
             guard spec.model(named: forward.model.value)?.frozen == false else { return [] }
             return [forward.from.value.node]
-        case .connector(let connector):
+        case .connector:
             return stage.inputs.reduce(into: Set<String>()) { streams, input in
                 streams.formUnion(trainedStreams(of: input.value, spec, seen: &seen))
             }
