@@ -1,5 +1,6 @@
 import Foundation
 import KDTensor
+import KDTraining
 import Testing
 
 /// `kdflow run` killed with SIGKILL mid-epoch, then `--resume`d, ends with the same state — every
@@ -82,8 +83,10 @@ import Testing
     }
 
     /// Trains `pipeline` straight, and again killed once a mid-epoch checkpoint of its second epoch
-    /// exists and then resumed; the two runs' final checkpoints must hold the same bytes.
-    static func killAndResume(_ name: String, pipeline: (String, URL) -> String) throws {
+    /// exists and then resumed; the two runs' final checkpoints must hold the same bytes. Returns
+    /// the directory holding both runs (`straight/`, `killed/`).
+    @discardableResult
+    static func killAndResume(_ name: String, pipeline: (String, URL) -> String) throws -> URL {
         let dir = runDirectory(name)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         func file(_ run: String) throws -> URL {
@@ -98,7 +101,7 @@ import Testing
         let killedFile = try file("killed")
         let killed = try launchKdflow(["run", killedFile.path])
         let pointer = dir.appendingPathComponent("killed/checkpoints/last.json")
-        let deadline = Date().addingTimeInterval(120)
+        let deadline = Date().addingTimeInterval(300)
         while Date() < deadline {
             if let data = try? Data(contentsOf: pointer), let text = String(data: data, encoding: .utf8),
                 text.contains("\"epoch\" : 1"), !text.contains("\"batchInEpoch\" : 0,")
@@ -115,19 +118,18 @@ import Testing
         resumed.waitUntilExit()
         #expect(resumed.terminationStatus == 0)
 
-        let a = try finalCheckpoint(dir.appendingPathComponent("straight"))
-        let b = try finalCheckpoint(dir.appendingPathComponent("killed"))
-        #expect(a.entries.keys.sorted() == b.entries.keys.sorted())
-        for name in a.entries.keys {
-            #expect(a.entries[name]!.bytes == b.entries[name]?.bytes, "\(name) differs after kill and resume")
-        }
+        try expectIdentical(
+            RunCheckpoints.lastWeights(run: dir.appendingPathComponent("straight")),
+            RunCheckpoints.lastWeights(run: dir.appendingPathComponent("killed")))
+        return dir
     }
 
-    /// The weights file the run's checkpoint pointer names.
-    static func finalCheckpoint(_ run: URL) throws -> Safetensors {
-        let pointer = run.appendingPathComponent("checkpoints/last.json")
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: pointer)) as? [String: Any]
-        let weights = try #require(json?["weights"] as? String)
-        return try Safetensors(contentsOf: run.appendingPathComponent("checkpoints").appendingPathComponent(weights))
+    /// Every tensor of two safetensors files, byte for byte.
+    static func expectIdentical(_ a: URL, _ b: URL) throws {
+        let (x, y) = (try Safetensors(contentsOf: a), try Safetensors(contentsOf: b))
+        #expect(x.entries.keys.sorted() == y.entries.keys.sorted())
+        for name in x.entries.keys.sorted() {
+            #expect(x.entries[name]!.bytes == y.entries[name]?.bytes, "\(a.lastPathComponent): \(name) differs")
+        }
     }
 }

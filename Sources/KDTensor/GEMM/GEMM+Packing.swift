@@ -159,6 +159,23 @@ extension GEMM {
         }
     }
 
+    /// Writes the 8×8 block at `src` (rows `rowBytes` apart) transposed to `dst` (rows
+    /// `dstRowBytes` apart): row q of `dst` is column q of `src`.
+    @inline(__always)
+    static func storeTransposed8x8(
+        _ src: UnsafeRawPointer, rowBytes: Int, to dst: UnsafeMutableRawPointer, dstRowBytes: Int
+    ) {
+        let t = transpose8x8(src, rowBytes: rowBytes)
+        dst.storeBytes(of: t.0, as: SIMD8<Float>.self)
+        (dst + dstRowBytes).storeBytes(of: t.1, as: SIMD8<Float>.self)
+        (dst + 2 * dstRowBytes).storeBytes(of: t.2, as: SIMD8<Float>.self)
+        (dst + 3 * dstRowBytes).storeBytes(of: t.3, as: SIMD8<Float>.self)
+        (dst + 4 * dstRowBytes).storeBytes(of: t.4, as: SIMD8<Float>.self)
+        (dst + 5 * dstRowBytes).storeBytes(of: t.5, as: SIMD8<Float>.self)
+        (dst + 6 * dstRowBytes).storeBytes(of: t.6, as: SIMD8<Float>.self)
+        (dst + 7 * dstRowBytes).storeBytes(of: t.7, as: SIMD8<Float>.self)
+    }
+
     /// The 8×8 block of floats at `src` (rows `rowBytes` apart, unaligned) transposed: result q
     /// holds column q.
     @inline(__always)

@@ -31,16 +31,9 @@ extension GEMMProblem {
         while j0 < fullRows {
             var i0 = 0
             while i0 < fullCols {
-                let t = GEMM.transpose8x8(UnsafeRawPointer(ct + j0 * m + i0), rowBytes: rowBytes)
-                let d = UnsafeMutableRawPointer(c + i0 * ldc + j0)
-                d.storeBytes(of: t.0, as: SIMD8<Float>.self)
-                (d + step).storeBytes(of: t.1, as: SIMD8<Float>.self)
-                (d + 2 * step).storeBytes(of: t.2, as: SIMD8<Float>.self)
-                (d + 3 * step).storeBytes(of: t.3, as: SIMD8<Float>.self)
-                (d + 4 * step).storeBytes(of: t.4, as: SIMD8<Float>.self)
-                (d + 5 * step).storeBytes(of: t.5, as: SIMD8<Float>.self)
-                (d + 6 * step).storeBytes(of: t.6, as: SIMD8<Float>.self)
-                (d + 7 * step).storeBytes(of: t.7, as: SIMD8<Float>.self)
+                GEMM.storeTransposed8x8(
+                    UnsafeRawPointer(ct + j0 * m + i0), rowBytes: rowBytes,
+                    to: UnsafeMutableRawPointer(c + i0 * ldc + j0), dstRowBytes: step)
                 i0 += 8
             }
             for i in fullCols..<m {

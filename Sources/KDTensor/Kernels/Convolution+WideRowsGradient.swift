@@ -74,18 +74,10 @@ extension Convolution {
                             // A ragged end is one more block overlapping the previous (same values).
                             let q = min(q0, ow - 8)
                             for half in 0..<2 {
-                                let t = GEMM.transpose8x8(
-                                    UnsafeRawPointer(src + half * 8 * plane + q), rowBytes: planeBytes)
-                                let d = UnsafeMutableRawPointer(dst + q * nr + half * 8)
-                                let step = nr * MemoryLayout<Float>.stride
-                                d.storeBytes(of: t.0, as: SIMD8<Float>.self)
-                                (d + step).storeBytes(of: t.1, as: SIMD8<Float>.self)
-                                (d + 2 * step).storeBytes(of: t.2, as: SIMD8<Float>.self)
-                                (d + 3 * step).storeBytes(of: t.3, as: SIMD8<Float>.self)
-                                (d + 4 * step).storeBytes(of: t.4, as: SIMD8<Float>.self)
-                                (d + 5 * step).storeBytes(of: t.5, as: SIMD8<Float>.self)
-                                (d + 6 * step).storeBytes(of: t.6, as: SIMD8<Float>.self)
-                                (d + 7 * step).storeBytes(of: t.7, as: SIMD8<Float>.self)
+                                GEMM.storeTransposed8x8(
+                                    UnsafeRawPointer(src + half * 8 * plane + q), rowBytes: planeBytes,
+                                    to: UnsafeMutableRawPointer(dst + q * nr + half * 8),
+                                    dstRowBytes: nr * MemoryLayout<Float>.stride)
                             }
                             q0 += 8
                         }
