@@ -22,25 +22,23 @@ final class Conv1x1BNConnector: FeatureConnector {
 }
 
 extension ConnectorKind {
-    static let conv1x1BN = ConnectorKind(
-        name: "conv1x1_bn", doc: "1×1 conv + BN to the target's channel count (OverHaul, FitNets, AB)",
-        inputs: [.to], options: [], outputs: ["out"],
-        shapes: { inputs, _, _ in
-            Shapes(outputs: ["out": inputs["to"]!], problem: .sameSpatialSize(inputs))
-        },
-        build: { inputs, _, _, ini in
-            Conv1x1BNConnector(inputs["from"]![1], inputs["to"]![1], batchNorm: true, init: ini)
-        })
+    static let conv1x1BN = pointwise(
+        "conv1x1_bn", doc: "1×1 conv + BN to the target's channel count (OverHaul, FitNets, AB)", batchNorm: true)
 
     /// Without the BN: a loss on the output then also sees the student's scale, which a student
     /// without BN of its own (the `cnn`) needs, or AB's scale-free hinge lets its weights grow.
-    static let conv1x1 = ConnectorKind(
-        name: "conv1x1", doc: "1×1 conv (no bias, no BN) to the target's channel count",
-        inputs: [.to], options: [], outputs: ["out"],
-        shapes: { inputs, _, _ in
-            Shapes(outputs: ["out": inputs["to"]!], problem: .sameSpatialSize(inputs))
-        },
-        build: { inputs, _, _, ini in
-            Conv1x1BNConnector(inputs["from"]![1], inputs["to"]![1], batchNorm: false, init: ini)
-        })
+    static let conv1x1 = pointwise(
+        "conv1x1", doc: "1×1 conv (no bias, no BN) to the target's channel count", batchNorm: false)
+
+    /// A 1×1 conv (+ BN) from `from` to `to`'s channels, on maps of equal size or flat features.
+    private static func pointwise(_ name: String, doc: String, batchNorm: Bool) -> ConnectorKind {
+        ConnectorKind(
+            name: name, doc: doc, inputs: [.to], options: [], outputs: ["out"],
+            shapes: { inputs, _, _ in
+                Shapes(outputs: ["out": inputs["to"]!], problem: .sameSpatialSize(inputs))
+            },
+            build: { inputs, _, _, ini in
+                Conv1x1BNConnector(inputs["from"]![1], inputs["to"]![1], batchNorm: batchNorm, init: ini)
+            })
+    }
 }
