@@ -296,14 +296,14 @@ public struct TrainingPlan: Sendable {
         return try Augmenter(ops: stream.ops, views: stream.views, fresh: stream.fresh, seed: seed ^ h, input: input)
     }
 
-    /// The phase an epoch belongs to.
-    public func phase(ofEpoch epoch: Int) -> Phase {
+    /// The index in `phases` of the phase an epoch belongs to.
+    func phaseIndex(ofEpoch epoch: Int) -> Int {
         var start = 0
-        for phase in phases {
-            if epoch < start + phase.epochs { return phase }
+        for (i, phase) in phases.enumerated() {
+            if epoch < start + phase.epochs { return i }
             start += phase.epochs
         }
-        return phases[phases.count - 1]
+        return phases.count - 1
     }
 }
 

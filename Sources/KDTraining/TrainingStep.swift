@@ -34,6 +34,8 @@ final class TrainingStep {
     let models: ModelSet
     let optimizers: [BuiltOptimizer]
     let collective: any Collective
+    /// The trainable forwards and connectors each phase runs, in phase order (`TrainingPlan.stepStages`).
+    private let stagesByPhase: [Set<String>]
     /// Seconds spent averaging steps over the ranks since the last `takeAverageSeconds`.
     private var averageSeconds = 0.0
 
@@ -45,6 +47,7 @@ final class TrainingStep {
         self.models = models
         self.optimizers = optimizers
         self.collective = collective
+        stagesByPhase = plan.phases.map(plan.stepStages)
     }
 
     /// The allreduce time since the last call.
@@ -60,7 +63,8 @@ final class TrainingStep {
     {
         let batch = inputs.samples
         let epochProgress = Double(batch.epoch) + Double(batch.index) / Double(max(batchesPerEpoch, 1))
-        let phase = plan.phase(ofEpoch: batch.epoch)
+        let phaseIndex = plan.phaseIndex(ofEpoch: batch.epoch)
+        let phase = plan.phases[phaseIndex]
         let tape = Tape()
         let random = CounterRandom(seed: plan.seed, stream: 0xD0_0D).substream(UInt64(globalStep))
         var tensors: [String: Variable] = inputs.values.mapValues { Variable(constant: $0) }
@@ -70,7 +74,7 @@ final class TrainingStep {
             contexts[m.name] = ForwardContext(
                 tape: tape, training: true, random: random.substream(UInt64(contexts.count)))
         }
-        let needed = plan.stepStages(of: phase)
+        let needed = stagesByPhase[phaseIndex]
         for forward in plan.trainableForwards where needed.contains(forward.name) {
             guard let model = models.model(forward.model), let ctx = contexts[forward.model],
                 let images = inputs.images[forward.stream]
