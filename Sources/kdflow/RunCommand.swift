@@ -8,7 +8,13 @@ import KDTraining
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Train a pipeline: validate, import data if needed, train, evaluate, checkpoint.",
-        discussion: "Ctrl-C stops after the step in flight and writes a checkpoint; continue with --resume.")
+        discussion: """
+            Ctrl-C stops after the step in flight and writes a checkpoint; continue with --resume. \
+            Exit status \(divergedStatus): a loss term went non-finite (training diverged); that step was not applied.
+            """)
+
+    /// The exit status of a run whose loss went non-finite, so a sweep can tell divergence from an error.
+    static let divergedStatus: Int32 = 3
 
     @OptionGroup var pipeline: PipelineArguments
     @Flag(help: "Continue from the run's last checkpoint.")
@@ -99,6 +105,11 @@ struct RunCommand: ParsableCommand {
             progress.finish()
             if ranks.isLeader { printError(stopped.description) }
             throw ExitCode(130)
+        } catch let failure as StageFailure {
+            guard case .nonFiniteLoss? = failure.underlying as? TrainingError else { throw failure }
+            progress.finish()
+            if ranks.isLeader { printError("Error: \(failure)") }
+            throw ExitCode(Self.divergedStatus)
         }
     }
 }

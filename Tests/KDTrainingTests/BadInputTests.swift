@@ -106,6 +106,13 @@ import Testing
         for (override, message) in cases { try expectError(["validate", file, override], message) }
     }
 
+    @Test func aDivergingRunExitsWithItsOwnStatus() throws {
+        let dir = try scratch("diverge")
+        let (status, output) = try kdflow(["run", try pipeline(in: dir, ["lr: 0.05": "lr: 1.0e30"])])
+        #expect(status == 3, "status \(status.map(String.init) ?? "signal")\n\(output)")
+        #expect(output.contains("is nan") || output.contains("is inf"), "\(output)")
+    }
+
     @Test func aDamagedManifestIsLocated() throws {
         let dir = try scratch("manifest")
         let shards = dir.appendingPathComponent("shards")

@@ -1,11 +1,12 @@
 import Foundation
 import KDTraining
 
-/// `kdbench kd-table [--conv] [--seeds 1,2,3] [--fresh]`: trains the teacher, the baseline students
+/// `kdbench kd-table [--conv] [--seeds 1,2,3] [--fresh] [--tune]`: trains the teacher, the baseline students
 /// and every method pipeline of a section once per seed under one budget, and writes the section's
 /// table into RESULTS.md between its markers (`<!-- kd-table:begin -->` …; `--conv`: the
 /// conv-student section, `<!-- kd-table-conv:begin -->` …). A finished run (its `kd-table.json`
-/// beside metrics.jsonl) is reused unless `--fresh`.
+/// beside metrics.jsonl) is reused unless `--fresh`. `--tune` scores the rows' candidate settings on
+/// the held-out split instead (KDTableTuning.swift).
 func runKDTableBenchmark(_ args: [String]) throws {
     let seeds = value(of: "--seeds", in: args)?.split(separator: ",").compactMap { Int($0) } ?? [1, 2, 3]
     let fresh = args.contains("--fresh")
@@ -14,18 +15,23 @@ func runKDTableBenchmark(_ args: [String]) throws {
         throw WorkerError(command: "kd-table", status: 1, output: "cannot enter \(repositoryRoot.path)")
     }
     try runChecked("/usr/bin/env", ["swift", "build", "-c", "release", "--product", "kdflow"])
+    if args.contains("--tune") { return try runKDTableTuning(section: section, fresh: fresh) }
     var results: [String: [KDTableRun]] = [:]
     var fillSeconds = 0.0
     for seed in seeds {
         for method in section.methods {
-            if method.name == "student", section.fillsStore {
-                fillSeconds += try fillTeacherStore(seed: seed, fresh: fresh)
+            if method.name == "student", let fill = section.storeFill {
+                fillSeconds += try fillTeacherStore(fill, section: section, seed: seed, fresh: fresh)
             }
             let run = try kdTableRun(method, section: section, seed: seed, fresh: fresh)
-            let top1 = try RunComparison(
-                runs: [URL(fileURLWithPath: section.runDirectory(method.name, seed: seed))], model: method.model
-            ).last.mean
-            log("seed \(seed) \(method.name): " + String(format: "top-1 %.2f %%, %.0f s", top1, run.seconds))
+            if run.diverged == true {
+                log("seed \(seed) \(method.name): diverged after " + String(format: "%.0f s", run.seconds))
+            } else {
+                let top1 = try RunComparison(
+                    runs: [URL(fileURLWithPath: section.runDirectory(method.name, seed: seed))], model: method.model
+                ).last.mean
+                log("seed \(seed) \(method.name): " + String(format: "top-1 %.2f %%, %.0f s", top1, run.seconds))
+            }
             results[method.name, default: []].append(run)
         }
     }
@@ -34,8 +40,10 @@ func runKDTableBenchmark(_ args: [String]) throws {
     // `kdflow compare`'s statistics over each row's seeds: the last epoch's top-1, never the best.
     var comparisons: [String: RunComparison] = [:]
     for method in section.methods {
+        let scored = zip(seeds, results[method.name] ?? []).filter { $0.1.diverged != true }.map(\.0)
+        if scored.isEmpty { continue }
         comparisons[method.name] = try RunComparison(
-            runs: seeds.map { URL(fileURLWithPath: section.runDirectory(method.name, seed: $0)) },
+            runs: scored.map { URL(fileURLWithPath: section.runDirectory(method.name, seed: $0)) },
             model: method.model)
     }
     let table = KDTableReport(
@@ -48,21 +56,20 @@ func runKDTableBenchmark(_ args: [String]) throws {
 /// One finished run's wall time (its top-1 is read from its metrics).
 struct KDTableRun: Codable {
     var seconds: Double
+    /// Set when its loss went non-finite: the seed has no score for the row.
+    var diverged: Bool?
 }
 
 /// The repository (the package above Benchmarks/).
 let repositoryRoot = referenceDirectory.deletingLastPathComponent().deletingLastPathComponent()
 
-/// The student budget every row shares (the pipelines agree; the override makes sure).
-let kdTableStudentEpochs = 10
-
 /// What points a pipeline's teacher at the seed's teacher and its store. Every teacher stage
 /// exposes the same taps, so the runs share one store (the key covers the taps).
-private func teacherOverrides(seed: Int) -> [String] {
+private func teacherOverrides(section: KDTableSection, seed: Int) -> [String] {
     [
-        "models.teacher.weights=\(KDTableSection.mlp.runDirectory("teacher", seed: seed))/teacher.safetensors",
+        "models.teacher.weights=\(section.runDirectory("teacher", seed: seed))/teacher.safetensors",
         "stages.teacher.taps=[logits, features, features.preact]",
-        "stages.teacher.store={dir: runs/kd-table/store-s\(seed), precision: fp16}",
+        "stages.teacher.store={dir: \(section.storeDirectory(seed: seed)), precision: fp16}",
     ]
 }
 
@@ -70,18 +77,18 @@ private func overrides(_ method: KDTableMethod, section: KDTableSection, seed: I
     var list = [
         "seed=\(seed + method.seedOffset)", "outputs.dir=\(section.runDirectory(method.name, seed: seed))",
     ]
-    if method.model != "teacher" { list.append("epochs=\(method.epochs ?? kdTableStudentEpochs)") }
+    if method.model != "teacher" { list.append("epochs=\(method.epochs ?? section.studentEpochs)") }
     if method.usesTeacher {
         list +=
             method.readsStore
-            ? teacherOverrides(seed: seed)
+            ? teacherOverrides(section: section, seed: seed)
             : ["models.teacher.weights=\(section.runDirectory("teacher", seed: seed))/teacher.safetensors"]
     }
     return list + method.extraOverrides(seed)
 }
 
 /// Trains one row for one seed unless its recorded result says it finished.
-private func kdTableRun(_ method: KDTableMethod, section: KDTableSection, seed: Int, fresh: Bool) throws
+func kdTableRun(_ method: KDTableMethod, section: KDTableSection, seed: Int, fresh: Bool) throws
     -> KDTableRun
 {
     let dir = section.runDirectory(method.name, seed: seed)
@@ -93,17 +100,17 @@ private func kdTableRun(_ method: KDTableMethod, section: KDTableSection, seed: 
     }
     try? FileManager.default.removeItem(atPath: dir)
     let started = Date()
-    try runChecked(
-        ".build/release/kdflow", ["run", method.pipeline] + overrides(method, section: section, seed: seed))
-    let run = KDTableRun(seconds: Date().timeIntervalSince(started))
+    let finished = try runKdflowUnlessDiverged([method.pipeline] + overrides(method, section: section, seed: seed))
+    let run = KDTableRun(seconds: Date().timeIntervalSince(started), diverged: finished ? nil : true)
     try JSONEncoder().encode(run).write(to: record)
     return run
 }
 
-/// Precomputes the seed's teacher outputs (both views) for the teacher-reading MLP students;
-/// returns the time it took (recorded in the store's `filled` marker, reused unless `fresh`).
-private func fillTeacherStore(seed: Int, fresh: Bool) throws -> Double {
-    let marker = "runs/kd-table/store-s\(seed)/filled"
+/// Precomputes the seed's teacher outputs (both views) for the section's store-reading students
+/// with `pipeline`'s teacher stage; returns the time it took (recorded in the store's `filled`
+/// marker, reused unless `fresh`).
+private func fillTeacherStore(_ pipeline: String, section: KDTableSection, seed: Int, fresh: Bool) throws -> Double {
+    let marker = "\(section.storeDirectory(seed: seed))/filled"
     if !fresh, let text = try? String(contentsOfFile: marker, encoding: .utf8),
         let seconds = Double(text.trimmingCharacters(in: .whitespacesAndNewlines))
     {
@@ -113,9 +120,9 @@ private func fillTeacherStore(seed: Int, fresh: Bool) throws -> Double {
     try runChecked(
         ".build/release/kdflow",
         [
-            "cache", "fill", "pipelines/fashion-kd.yaml", "seed=\(seed)",
-            "outputs.dir=\(KDTableSection.mlp.runDirectory("store-fill", seed: seed))",
-        ] + teacherOverrides(seed: seed))
+            "cache", "fill", pipeline, "seed=\(seed)",
+            "outputs.dir=\(section.runDirectory("store-fill", seed: seed))",
+        ] + teacherOverrides(section: section, seed: seed))
     let seconds = Date().timeIntervalSince(started)
     try Data(String(format: "%.1f\n", seconds).utf8).write(to: URL(fileURLWithPath: marker))
     log(String(format: "seed %d teacher store filled in %.0f s", seed, seconds))
@@ -126,4 +133,4 @@ private func value(of option: String, in args: [String]) -> String? {
     args.firstIndex(of: option).flatMap { args.indices.contains($0 + 1) ? args[$0 + 1] : nil }
 }
 
-private func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }

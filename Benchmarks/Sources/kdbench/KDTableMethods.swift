@@ -18,6 +18,9 @@ struct KDTableMethod {
     var readsStore = true
     /// Added to the table's seed (a second teacher of the same recipe must not be the first one again).
     var seedOffset = 0
+    /// Settings scored on the held-out split by `--tune`, each a list of overrides of the pipeline
+    /// file (`[]`: the file as written).
+    var candidates: [[String]] = [[]]
     /// Overrides beyond the seed's teacher, given the table's seed (a second teacher's weights, say).
     var extraOverrides: @Sendable (Int) -> [String] = { _ in [] }
 }
@@ -125,40 +128,65 @@ let kdTableMethods: [KDTableMethod] = [
         usesTeacher: true),
 ]
 
-/// The conv-student section's rows: the narrow `cnn` (width 0.25) learning from the `cnn` teacher
-/// by every method that has spatial maps to work on, each from `pipelines/conv/`, the teacher live
-/// every step (conv maps are too large to store).
+/// The conv-student section's rows: the narrow `cnn` (width 0.25, 2 epochs) learning from the `cnn` teacher
+/// (10 epochs) by every method that has spatial maps to work on, each from `pipelines/conv/`. Rows
+/// that read only logits and penultimate features are served the seed's stored teacher outputs;
+/// rows that read conv maps run the teacher every step (the maps are too large to store).
 let kdTableConvMethods: [KDTableMethod] =
     [
         KDTableMethod(
-            name: "teacher", pipeline: "pipelines/quickstart-teacher.yaml",
-            distils: "— (`cnn`, trained alone, 3 epochs)",
+            name: "teacher", pipeline: "pipelines/conv/teacher.yaml", distils: "— (`cnn`, trained alone, 10 epochs)",
             baseline: nil, usesTeacher: false, model: "teacher"),
         KDTableMethod(
             name: "student", pipeline: "pipelines/conv/student.yaml",
-            distils: "— (`cnn` width 0.25, cross-entropy alone: the baseline)", baseline: nil, usesTeacher: false),
+            distils: "— (`cnn` width 0.25, 2 epochs, cross-entropy alone: the baseline)", baseline: nil,
+            usesTeacher: false,
+            candidates: [["optimisers.student.lr=0.05"], ["optimisers.student.lr=0.02"], []]),
     ]
     + [
-        ("kd", "teacher logits (Hinton, T 4)"), ("dkd", "teacher logits, target / non-target parts"),
-        ("lskd", "z-scored teacher logits"), ("dist", "inter- and intra-class relations of predictions"),
-        ("fitnets", "conv2 map through a 1×1-conv+BN hint connector (MSE)"),
-        ("overhaul", "pre-ReLU conv2 map via a connector (margin, partial L2)"),
-        ("rkd", "distance and angle relations of penultimate features"),
-        ("sp", "batch similarity of conv2 maps"), ("cc", "correlation congruence of penultimate features"),
-        ("at", "spatial attention of both conv maps"), ("nst", "channel-map distributions of conv2 (MMD)"),
-        ("vid", "both conv maps under a learned Gaussian (VID)"),
-        ("ab", "activation boundaries of both pre-ReLU conv maps (first phase), then labels"),
-        ("ft", "conv2 factors: translator vs a paraphraser trained first"),
-        ("crd", "contrast of penultimate embeddings against 4,096 memory-bank negatives (CRD)"),
-        ("reviewkd", "features, conv2 and conv1 reviewed top-down by attention-based fusion (hcl)"),
-    ].map { name, distils in
+        ("kd", "teacher logits (Hinton, T 2)", true, [["loss.kd.temperature=4"], []]),
+        ("dkd", "teacher logits, target / non-target parts", true, [[], ["loss.dkd.beta=2"], gentle]),
+        ("lskd", "z-scored teacher logits", true, [[], ["loss.kd.temperature=4"], gentle]),
+        (
+            "dist", "inter- and intra-class relations of predictions", true,
+            [[], ["loss.dist.beta=1", "loss.dist.gamma=1"], gentle]
+        ),
+        (
+            "fitnets", "conv2 map through a 1×1-conv+BN hint connector (MSE)", false,
+            [[], gentle, gentle + ["loss.hint.weight=10"]]
+        ),
+        ("overhaul", "pre-ReLU conv2 map via a connector (margin, partial L2)", false, [[], gentle]),
+        ("rkd", "distance and angle relations of penultimate features", true, [[], gentle]),
+        ("sp", "batch similarity of conv2 maps", false, [[], gentle, gentle + ["loss.sp.weight=300"]]),
+        (
+            "cc", "correlation congruence of penultimate features", true,
+            [[], gentle, gentle + ["loss.cc.weight=0.0002"]]
+        ),
+        ("at", "spatial attention of both conv maps", false, [[], gentle]),
+        ("nst", "channel-map distributions of conv2 (MMD)", false, [[], gentle]),
+        ("vid", "both conv maps under a learned Gaussian (VID)", false, [[], gentle]),
+        (
+            "ab", "activation boundaries of both pre-ReLU conv maps (first phase), then labels", false,
+            [[], ["optimisers.init.lr=0.0002"]]
+        ),
+        ("ft", "conv2 factors: translator vs a paraphraser trained first", false, [[], gentle]),
+        ("crd", "contrast of penultimate embeddings against 4,096 memory-bank negatives (CRD)", true, [[], gentle]),
+        (
+            "reviewkd", "features, conv2 and conv1 reviewed top-down by attention-based fusion (hcl)", false,
+            [[], gentle]
+        ),
+    ].map { name, distils, readsStore, candidates in
         KDTableMethod(
             name: name, pipeline: "pipelines/conv/\(name).yaml", distils: distils, baseline: "student",
-            usesTeacher: true, readsStore: false)
+            usesTeacher: true, readsStore: readsStore, candidates: candidates)
     }
     + [
         KDTableMethod(
             name: "simkd", pipeline: "pipelines/conv/simkd.yaml",
             distils: "projected fc1 features, classified by the teacher's fc2 (deployed: student + projector + fc2)",
-            baseline: "student", usesTeacher: true, model: "simkd_student", readsStore: false)
+            baseline: "student", usesTeacher: true, model: "simkd_student", candidates: [[], gentle])
     ]
+
+/// The alternative every distilling row tries: its setting at a lower student learning rate (the
+/// narrow, BN-less student can lose every channel early at lr 0.05 under a strong distillation term).
+private let gentle = ["optimisers.student.lr=0.02"]

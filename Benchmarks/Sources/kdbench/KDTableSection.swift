@@ -5,21 +5,32 @@ import Foundation
 struct KDTableSection: Sendable {
     let name: String
     let methods: [KDTableMethod]
-    /// Whether the teacher-reading rows are served from one store filled once per seed.
-    let fillsStore: Bool
+    /// The pipeline whose teacher stage fills the seed's store (`runs/<name>/store-sS`) before the
+    /// rows that read it (nil: every row runs its teacher live).
+    let storeFill: String?
+    /// Epochs of every student row (the pipelines agree; the override makes sure).
+    let studentEpochs: Int
     /// The paragraph under the table: how its rows were trained.
     let notes: @Sendable (KDTableReport) -> [String]
 
     /// `runs/<name>/<method>-s<seed>`.
     func runDirectory(_ method: String, seed: Int) -> String { "runs/\(name)/\(method)-s\(seed)" }
 
+    /// The row every other row's teacher comes from.
+    var teacher: KDTableMethod { methods.first { $0.name == "teacher" }! }
+
+    /// `runs/<name>/store-sS`: the seed's teacher outputs for the rows that read the store.
+    func storeDirectory(seed: Int) -> String { "runs/\(name)/store-s\(seed)" }
+
     /// MLP students (the original table).
-    static let mlp = KDTableSection(name: "kd-table", methods: kdTableMethods, fillsStore: true) { report in
+    static let mlp = KDTableSection(
+        name: "kd-table", methods: kdTableMethods, storeFill: "pipelines/fashion-kd.yaml", studentEpochs: 10
+    ) { report in
         let seedList = report.seeds.map(String.init).joined(separator: ", ")
         return [
             "Seeds \(seedList); each seed trains its own teacher (`seed=S`) and its students distil from",
-            "that teacher. Students: \(kdTableStudentEpochs) epochs, batch 128, SGD (lr 0.05, Nesterov, cosine), flip +",
-            "normalise with 2 fixed views — the same for every row but these: `at` and `nst`, whose `cnn` students train \(report.methods.first { $0.name == "at" }?.epochs ?? kdTableStudentEpochs) epochs",
+            "that teacher. Students: \(report.section.studentEpochs) epochs, batch 128, SGD (lr 0.05, Nesterov, cosine), flip +",
+            "normalise with 2 fixed views — the same for every row but these: `at` and `nst`, whose `cnn` students train \(report.methods.first { $0.name == "at" }?.epochs ?? report.section.studentEpochs) epochs",
             "like their baseline, the teacher row (a `cnn` trained alone), `weak-strong`, whose student trains on its own",
             "stream (pad-crop, flip, cutout, a fresh view each epoch) while its teacher sees the flip stream, and `mlkd`,",
             "whose student and teacher see both streams (the teacher's strong views live every step), and `kd-crop`,",
@@ -38,19 +49,23 @@ struct KDTableSection: Sendable {
     }
 
     /// The narrow conv student, where feature methods have maps to work on.
-    static let conv = KDTableSection(name: "kd-table-conv", methods: kdTableConvMethods, fillsStore: false) {
+    static let conv = KDTableSection(
+        name: "kd-table-conv", methods: kdTableConvMethods, storeFill: "pipelines/conv/kd.yaml", studentEpochs: 2
+    ) {
         report in
         let seedList = report.seeds.map(String.init).joined(separator: ", ")
         return [
-            "Seeds \(seedList); each seed trains its own `cnn` teacher and its students distil from it. Students: the",
-            "`cnn` at width 0.25 (8 and 16 channels, fc1 32), \(kdTableStudentEpochs) epochs, batch 128, SGD (lr 0.05,",
-            "Nesterov, cosine), flip + normalise with 2 fixed views; every row's teacher runs live each step (its conv",
-            "maps are too large to store). `fsp` has no row: it compares Gram matrices of equal channel counts, and the",
-            "narrow student has a quarter of the teacher's. top-1 is the **final** epoch's score on the test split.",
+            "Seeds \(seedList); each seed trains its own `cnn` teacher (10 epochs) and its students distil from it.",
+            "Students: the `cnn` at width 0.25 (8 and 16 channels, fc1 32), \(report.section.studentEpochs) epochs, batch 128,",
+            "SGD (lr 0.05; the baseline 0.1, its best), Nesterov, cosine, flip + normalise with 2 fixed views, each row's settings chosen on the",
+            "held-out split (above). Rows that read only logits and penultimate features (kd, dkd, lskd, dist, rkd, cc,",
+            "crd, simkd) are served the seed's teacher outputs (fp16) from one store filled before them; the others run",
+            "the teacher every step (its conv maps, 26×26×32 and 24×24×64 a sample, are too large to store). `fsp` has",
+            "no row: it compares Gram matrices of equal channel counts, and the student has a quarter of the",
+            "teacher's. top-1 is the **final** epoch's score on the test split, never the best epoch's.",
             String(
-                format:
-                    "Whole section: %.0f min (all runs) on this 2-core machine, shared with other work while it ran.",
-                report.totalSeconds / 60),
+                format: "Whole section: %.0f min (all runs and fills) on this 2-core machine.", report.totalSeconds / 60
+            ),
         ]
     }
 }

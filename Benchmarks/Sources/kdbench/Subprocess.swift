@@ -61,6 +61,17 @@ struct WorkerError: Error, CustomStringConvertible {
     var description: String { "worker `\(command)` failed (exit \(status)):\n\(output.suffix(2000))" }
 }
 
+/// Runs `kdflow run` with `arguments`; false when its loss went non-finite (exit status 3, the
+/// run's result), throwing on any other failure.
+func runKdflowUnlessDiverged(_ arguments: [String]) throws -> Bool {
+    do {
+        try runChecked(".build/release/kdflow", ["run"] + arguments)
+        return true
+    } catch let error as WorkerError where error.status == 3 {
+        return false
+    }
+}
+
 /// The Python reference scripts beside this package.
 let referenceDirectory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -49,7 +49,7 @@ public struct StageFailure: Error, CustomStringConvertible {
     /// The batch it was processing.
     public var batch: Int
     /// What it threw.
-    var underlying: any Error
+    public var underlying: any Error
 
     public var description: String { "stage '\(stage)' failed on batch \(batch): \(underlying)" }
 }
