@@ -30,8 +30,8 @@ import Testing
         """
     }
 
-    /// The connector methods in one file — AB's and FT's first phase (connectors trained alone,
-    /// the paraphraser by its own optimiser), then VID, FT and two ReviewKD levels with the labels —
+    /// The connector methods in one file — AB's, FT's and FSP's first phase (connectors trained
+    /// alone, the paraphraser by its own optimiser), then VID, FT and two ReviewKD levels with the labels —
     /// on a 5 % part of the test split: 10 steps an epoch, killed in the second phase.
     static func connectors(_ name: String, dir: URL) -> String {
         """
@@ -58,6 +58,7 @@ import Testing
           abf1: {connector: abf, from: student.conv1, to: teacher.conv1, residual: abf2.residual, mid_channels: 8}
         loss:
           ab: {kind: ab, student: ab.out, teacher: teacher.conv2.preact}
+          fsp: {kind: fsp, student: student.conv1, student_top: student.conv2, teacher: teacher.conv1, teacher_top: teacher.conv2}
           rebuild: {kind: distance, mode: l2, student: paraphraser.reconstruction, teacher: teacher.conv2}
           ce: {kind: cross_entropy, input: student.logits, target: augment.labels}
           vid: {kind: vid, student: vid.out, teacher: teacher.conv1, variance: vid.variance}
@@ -65,7 +66,7 @@ import Testing
           hcl2: {kind: hcl, student: abf2.out, teacher: teacher.conv2}
           hcl1: {kind: hcl, student: abf1.out, teacher: teacher.conv1}
         phases:
-          - {name: init, epochs: 1, loss: [ab, rebuild]}
+          - {name: init, epochs: 1, loss: [ab, rebuild, fsp]}
           - {name: main, epochs: 1, loss: [ce, vid, ft, hcl2, hcl1], optimisers: [student]}
         optimisers:
           paraphraser: {kind: sgd, lr: 0.01, params: [paraphraser]}

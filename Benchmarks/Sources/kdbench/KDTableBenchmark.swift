@@ -1,7 +1,7 @@
 import Foundation
 import KDTraining
 
-/// `kdbench kd-table [--conv] [--seeds 1,2,3] [--fresh] [--tune]`: trains the teacher, the baseline students
+/// `kdbench kd-table [--conv] [--seeds 1,2,3] [--fresh] [--tune [--rows a,b]]`: trains the teacher, the baseline students
 /// and every method pipeline of a section once per seed under one budget, and writes the section's
 /// table into RESULTS.md between its markers (`<!-- kd-table:begin -->` …; `--conv`: the
 /// conv-student section, `<!-- kd-table-conv:begin -->` …). A finished run (its `kd-table.json`
@@ -15,7 +15,10 @@ func runKDTableBenchmark(_ args: [String]) throws {
         throw WorkerError(command: "kd-table", status: 1, output: "cannot enter \(repositoryRoot.path)")
     }
     try runChecked("/usr/bin/env", ["swift", "build", "-c", "release", "--product", "kdflow"])
-    if args.contains("--tune") { return try runKDTableTuning(section: section, fresh: fresh) }
+    if args.contains("--tune") {
+        let rows = value(of: "--rows", in: args).map { Set($0.split(separator: ",").map(String.init)) }
+        return try runKDTableTuning(section: section, rows: rows, fresh: fresh)
+    }
     var results: [String: [KDTableRun]] = [:]
     var fillSeconds = 0.0
     for seed in seeds {

@@ -144,12 +144,18 @@ let kdTableConvMethods: [KDTableMethod] =
             candidates: [["optimisers.student.lr=0.05"], ["optimisers.student.lr=0.02"], []]),
     ]
     + [
-        ("kd", "teacher logits (Hinton, T 2)", true, [["loss.kd.temperature=4"], []]),
-        ("dkd", "teacher logits, target / non-target parts", true, [[], ["loss.dkd.beta=2"], gentle]),
+        ("kd", "teacher logits (Hinton, T 2)", true, [["loss.kd.temperature=4"], [], ["optimisers.student.lr=0.05"]]),
+        (
+            "dkd", "teacher logits, target / non-target parts", true,
+            [[], ["loss.dkd.beta=8", "loss.dkd.temperature=4"], ["optimisers.student.lr=0.05"]]
+        ),
         ("lskd", "z-scored teacher logits", true, [[], ["loss.kd.temperature=4"], gentle]),
         (
             "dist", "inter- and intra-class relations of predictions", true,
-            [[], ["loss.dist.beta=1", "loss.dist.gamma=1"], gentle]
+            [
+                ["optimisers.student.lr=0.05"],
+                ["optimisers.student.lr=0.05", "loss.dist.beta=1", "loss.dist.gamma=1"], [],
+            ]
         ),
         (
             "fitnets", "conv2 map through a 1×1-conv+BN hint connector (MSE)", false,
@@ -157,10 +163,10 @@ let kdTableConvMethods: [KDTableMethod] =
         ),
         ("overhaul", "pre-ReLU conv2 map via a connector (margin, partial L2)", false, [[], gentle]),
         ("rkd", "distance and angle relations of penultimate features", true, [[], gentle]),
-        ("sp", "batch similarity of conv2 maps", false, [[], gentle, gentle + ["loss.sp.weight=300"]]),
+        ("sp", "batch similarity of conv2 maps", false, [["optimisers.student.lr=0.05"], [], ["loss.sp.weight=300"]]),
         (
             "cc", "correlation congruence of penultimate features", true,
-            [[], gentle, gentle + ["loss.cc.weight=0.0002"]]
+            [["optimisers.student.lr=0.05", "loss.cc.weight=0.02"], ["loss.cc.weight=0.02"], []]
         ),
         ("at", "spatial attention of both conv maps", false, [[], gentle]),
         ("nst", "channel-map distributions of conv2 (MMD)", false, [[], gentle]),
@@ -170,6 +176,10 @@ let kdTableConvMethods: [KDTableMethod] =
             [[], ["optimisers.init.lr=0.0002"]]
         ),
         ("ft", "conv2 factors: translator vs a paraphraser trained first", false, [[], gentle]),
+        (
+            "fsp", "flow between conv1 and conv2 through 1×1-conv connectors (first phase), then labels", false,
+            [[], gentle]
+        ),
         ("crd", "contrast of penultimate embeddings against 4,096 memory-bank negatives (CRD)", true, [[], gentle]),
         (
             "reviewkd", "features, conv2 and conv1 reviewed top-down by attention-based fusion (hcl)", false,

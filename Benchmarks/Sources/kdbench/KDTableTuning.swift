@@ -14,17 +14,30 @@ private let heldOutOverrides = [
 struct KDTableTrial: Codable {
     var seconds: Double
     var heldOutTop1: Double?
+    /// What was trained: the pipeline file's text and the command's arguments (a trial is reused
+    /// only for the same setting).
+    var pipelineText: String
+    var arguments: [String]
 }
 
-/// `kdbench kd-table --conv --tune [--fresh]`: trains every candidate setting of every row of the
-/// section once (seed 1, the seed's teacher, the row's epochs) on the held-out split, and writes
-/// the held-out scores between the section's `<!-- <name>-tuning:begin -->` markers in RESULTS.md. A finished trial (its `trial.json`) is reused unless `--fresh`.
-func runKDTableTuning(section: KDTableSection, fresh: Bool) throws {
+/// `kdbench kd-table --conv --tune [--rows a,b] [--fresh]`: trains every candidate setting of every
+/// row of the section once (seed 1, the seed's teacher, the row's epochs) on the held-out split, and
+/// writes the held-out scores between the section's `<!-- <name>-tuning:begin -->` markers in
+/// RESULTS.md. With `--rows`, only those rows are tuned; the others keep their lines as the table
+/// has them. A finished trial of the same setting (its `trial.json`) is reused unless `--fresh`.
+func runKDTableTuning(section: KDTableSection, rows: Set<String>?, fresh: Bool) throws {
+    let marker = "\(section.name)-tuning"
+    let results = repositoryRoot.appendingPathComponent("RESULTS.md")
+    let standing = rows == nil ? [] : try linesBetweenMarkers(marker, in: results)
     var lines = [
         "| method | candidate (overrides of the pipeline file) | held-out top-1 | time |",
         "|---|---|---|---|",
     ]
     for method in section.methods where method.model != "teacher" {
+        if let rows, !rows.contains(method.name) {
+            lines += standing.filter { $0.hasPrefix("| \(method.name) |") }
+            continue
+        }
         if method.usesTeacher { _ = try kdTableRun(section.teacher, section: section, seed: 1, fresh: false) }
         let trials = try method.candidates.enumerated().map { index, candidate in
             try kdTableTrial(method, candidate: candidate, index: index, section: section, fresh: fresh)
@@ -40,8 +53,7 @@ func runKDTableTuning(section: KDTableSection, fresh: Bool) throws {
         }
     }
     let markdown = lines.joined(separator: "\n")
-    try writeBetweenMarkers(
-        "\(section.name)-tuning", markdown, into: repositoryRoot.appendingPathComponent("RESULTS.md"))
+    try writeBetweenMarkers(marker, markdown, into: results)
     print(markdown)
 }
 
@@ -51,23 +63,28 @@ private func kdTableTrial(
 ) throws -> KDTableTrial {
     let dir = "runs/\(section.name)-tuning/\(method.name)-c\(index)"
     let record = URL(fileURLWithPath: "\(dir)/trial.json")
-    if !fresh, let data = try? Data(contentsOf: record),
-        let trial = try? JSONDecoder().decode(KDTableTrial.self, from: data)
-    {
-        return trial
-    }
-    try? FileManager.default.removeItem(atPath: dir)
     var arguments = [
         method.pipeline, "seed=1", "outputs.dir=\(dir)", "epochs=\(method.epochs ?? section.studentEpochs)",
     ]
     if method.usesTeacher {
         arguments.append("models.teacher.weights=\(section.runDirectory("teacher", seed: 1))/teacher.safetensors")
     }
+    arguments += heldOutOverrides + candidate
+    let pipelineText = try String(contentsOfFile: method.pipeline, encoding: .utf8)
+    if !fresh, let data = try? Data(contentsOf: record),
+        let trial = try? JSONDecoder().decode(KDTableTrial.self, from: data),
+        trial.pipelineText == pipelineText, trial.arguments == arguments
+    {
+        return trial
+    }
+    try? FileManager.default.removeItem(atPath: dir)
     let started = Date()
-    let finished = try runKdflowUnlessDiverged(arguments + heldOutOverrides + candidate)
+    let finished = try runKdflowUnlessDiverged(arguments)
     let top1 =
         finished ? try RunComparison(runs: [URL(fileURLWithPath: dir)], model: method.model).last.mean : nil
-    let trial = KDTableTrial(seconds: Date().timeIntervalSince(started), heldOutTop1: top1)
+    let trial = KDTableTrial(
+        seconds: Date().timeIntervalSince(started), heldOutTop1: top1, pipelineText: pipelineText,
+        arguments: arguments)
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     try JSONEncoder().encode(trial).write(to: record)
     return trial
