@@ -144,7 +144,7 @@ let kdTableConvMethods: [KDTableMethod] =
             candidates: [["optimisers.student.lr=0.05"], ["optimisers.student.lr=0.02"], []]),
     ]
     + [
-        ("kd", "teacher logits (Hinton, T 2)", true, [["loss.kd.temperature=4"], [], ["optimisers.student.lr=0.05"]]),
+        ("kd", "teacher logits (Hinton, T 4)", true, [["loss.kd.temperature=2"], [], ["optimisers.student.lr=0.05"]]),
         (
             "dkd", "teacher logits, target / non-target parts", true,
             [[], ["loss.dkd.beta=8", "loss.dkd.temperature=4"], ["optimisers.student.lr=0.05"]]
