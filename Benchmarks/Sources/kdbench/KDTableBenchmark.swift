@@ -1,12 +1,12 @@
 import Foundation
 import KDTraining
 
-/// `kdbench kd-table [--conv] [--seeds 1,2,3] [--fresh] [--tune [--rows a,b]]`: trains the teacher, the baseline students
-/// and every method pipeline of a section once per seed under one budget, and writes the section's
-/// table into RESULTS.md between its markers (`<!-- kd-table:begin -->` …; `--conv`: the
-/// conv-student section, `<!-- kd-table-conv:begin -->` …). A finished run (its `kd-table.json`
-/// beside metrics.jsonl) is reused unless `--fresh`. `--tune` scores the rows' candidate settings on
-/// the held-out split instead (KDTableTuning.swift).
+/// `kdbench kd-table [--conv] [--seeds 1,2,3] [--fresh] [--tune [--rows a,b]]`: trains the teacher,
+/// the baseline students and every method pipeline of a section once per seed under one budget, and
+/// writes the section's table into RESULTS.md between its markers (`<!-- kd-table:begin -->` …;
+/// `--conv`: the conv-student section, `<!-- kd-table-conv:begin -->` …). A finished run (its
+/// `kd-table.json` beside metrics.jsonl) is reused unless `--fresh`. `--tune` scores the rows'
+/// candidate settings on the held-out split instead (KDTableTuning.swift).
 func runKDTableBenchmark(_ args: [String]) throws {
     let seeds = value(of: "--seeds", in: args)?.split(separator: ",").compactMap { Int($0) } ?? [1, 2, 3]
     let fresh = args.contains("--fresh")

@@ -141,21 +141,18 @@ let kdTableConvMethods: [KDTableMethod] =
             name: "student", pipeline: "pipelines/conv/student.yaml",
             distils: "— (`cnn` width 0.25, 2 epochs, cross-entropy alone: the baseline)", baseline: nil,
             usesTeacher: false,
-            candidates: [["optimisers.student.lr=0.05"], ["optimisers.student.lr=0.02"], []]),
+            candidates: [steep, gentle, []]),
     ]
     + [
-        ("kd", "teacher logits (Hinton, T 4)", true, [["loss.kd.temperature=2"], [], ["optimisers.student.lr=0.05"]]),
+        ("kd", "teacher logits (Hinton, T 4)", true, [["loss.kd.temperature=2"], [], steep]),
         (
             "dkd", "teacher logits, target / non-target parts", true,
-            [[], ["loss.dkd.beta=8", "loss.dkd.temperature=4"], ["optimisers.student.lr=0.05"]]
+            [[], ["loss.dkd.beta=8", "loss.dkd.temperature=4"], steep]
         ),
         ("lskd", "z-scored teacher logits", true, [[], ["loss.kd.temperature=4"], gentle]),
         (
             "dist", "inter- and intra-class relations of predictions", true,
-            [
-                ["optimisers.student.lr=0.05"],
-                ["optimisers.student.lr=0.05", "loss.dist.beta=1", "loss.dist.gamma=1"], [],
-            ]
+            [steep, steep + ["loss.dist.beta=1", "loss.dist.gamma=1"], []]
         ),
         (
             "fitnets", "conv2 map through a 1×1-conv+BN hint connector (MSE)", false,
@@ -163,10 +160,10 @@ let kdTableConvMethods: [KDTableMethod] =
         ),
         ("overhaul", "pre-ReLU conv2 map via a connector (margin, partial L2)", false, [[], gentle]),
         ("rkd", "distance and angle relations of penultimate features", true, [[], gentle]),
-        ("sp", "batch similarity of conv2 maps", false, [["optimisers.student.lr=0.05"], [], ["loss.sp.weight=300"]]),
+        ("sp", "batch similarity of conv2 maps", false, [steep, [], ["loss.sp.weight=300"]]),
         (
             "cc", "correlation congruence of penultimate features", true,
-            [["optimisers.student.lr=0.05", "loss.cc.weight=0.02"], ["loss.cc.weight=0.02"], []]
+            [steep + ["loss.cc.weight=0.02"], ["loss.cc.weight=0.02"], []]
         ),
         ("at", "spatial attention of both conv maps", false, [[], gentle]),
         ("nst", "channel-map distributions of conv2 (MMD)", false, [[], gentle]),
@@ -200,3 +197,6 @@ let kdTableConvMethods: [KDTableMethod] =
 /// The alternative every distilling row tries: its setting at a lower student learning rate (the
 /// narrow, BN-less student can lose every channel early at lr 0.05 under a strong distillation term).
 private let gentle = ["optimisers.student.lr=0.02"]
+
+/// The section's learning rate, tried by the rows whose pipelines hold the gentler one.
+private let steep = ["optimisers.student.lr=0.05"]
