@@ -305,6 +305,19 @@ public struct TrainingPlan: Sendable {
         }
         return phases.count - 1
     }
+
+    /// The epochs in which the optimiser called `name` steps: those of the phases that list it. Its
+    /// schedule runs over these alone, as RepDistiller's init stage and main stage each have a
+    /// schedule of their own.
+    func steppingEpochs(of name: String) -> [Int] {
+        var epochs: [Int] = []
+        var start = 0
+        for phase in phases {
+            if phase.optimizers?.contains(name) ?? true { epochs += start..<start + phase.epochs }
+            start += phase.epochs
+        }
+        return epochs
+    }
 }
 
 extension TrainingPlan.ModelPlan {

@@ -36,6 +36,9 @@ final class TrainingStep {
     let collective: any Collective
     /// The trainable forwards and connectors each phase runs, in phase order (`TrainingPlan.stepStages`).
     private let stagesByPhase: [Set<String>]
+    /// Each optimiser's schedule and the epochs it steps in (`TrainingPlan.steppingEpochs`), in
+    /// `optimizers`' order.
+    private let schedules: [(schedule: LearningRateSchedule, epochs: [Int])]
     /// Seconds spent averaging steps over the ranks since the last `takeAverageSeconds`.
     private var averageSeconds = 0.0
 
@@ -48,6 +51,12 @@ final class TrainingStep {
         self.optimizers = optimizers
         self.collective = collective
         stagesByPhase = plan.phases.map(plan.stepStages)
+        schedules = optimizers.map { o in
+            let epochs = plan.steppingEpochs(of: o.name)
+            let schedule = LearningRateSchedule(
+                decay: o.plan.schedule, warmupEpochs: o.plan.warmupEpochs, totalEpochs: epochs.count)
+            return (schedule, epochs)
+        }
     }
 
     /// The allreduce time since the last call.
@@ -112,9 +121,14 @@ final class TrainingStep {
         var record = StepRecord(
             epoch: batch.epoch, batch: batch.index, globalStep: globalStep + 1, learningRateFactor: 1,
             total: total.value.scalar, terms: terms, stopRequested: stop)
-        let active = optimizers.filter { phase.optimizers?.contains($0.name) ?? true }
+        // The optimisers this phase steps, each at its place on its own schedule: the epochs it
+        // stepped in before this one, plus this epoch's fraction.
+        let epochFraction = Double(batch.index) / Double(max(batchesPerEpoch, 1))
+        let active = zip(optimizers, schedules).compactMap { o, s in
+            s.epochs.firstIndex(of: batch.epoch).map { (o, s.schedule.factor(atEpoch: Double($0) + epochFraction)) }
+        }
         if collective.size > 1 {
-            let parameters = active.flatMap { $0.optimizer.groups.flatMap { $0.parameters.map(\.1) } }
+            let parameters = active.flatMap { $0.0.optimizer.groups.flatMap { $0.parameters.map(\.1) } }
             let averaged = try collective.average(
                 parameters: parameters, gradient: gradient, total: record.total,
                 terms: terms, rows: batch.count, stop: stop)
@@ -122,11 +136,9 @@ final class TrainingStep {
             (record.total, record.terms, record.stopRequested) = (averaged.total, averaged.terms, averaged.stop)
             averageSeconds += averaged.seconds
         }
-        for o in active {
-            let schedule = LearningRateSchedule(
-                decay: o.plan.schedule, warmupEpochs: o.plan.warmupEpochs, totalEpochs: plan.epochs)
-            record.learningRateFactor = schedule.factor(atEpoch: epochProgress)
-            o.optimizer.scheduleFactor = Float(record.learningRateFactor)
+        for (o, factor) in active {
+            record.learningRateFactor = factor
+            o.optimizer.scheduleFactor = Float(factor)
             o.optimizer.step(gradient: gradient)
         }
         return record

@@ -59,6 +59,33 @@ import Testing
         for name in a.entries.keys { #expect(a.entries[name]!.bytes == b.entries[name]?.bytes, "\(name) differs") }
     }
 
+    @Test func anOptimisersScheduleRunsOverThePhasesThatStepIt() throws {
+        // RepDistiller's init stage, then a main stage with a full cosine of its own.
+        var plan = mlpPlan("phased-schedule", epochs: 3)
+        plan.phases = [
+            .init(name: "init", epochs: 1, optimizers: ["warm"]),
+            .init(name: "main", epochs: 2, optimizers: ["student"]),
+        ]
+        plan.optimizers = [
+            .init(name: "warm", learningRate: 0.01, parameters: ["student"]),
+            .init(name: "student", learningRate: 0.05, schedule: .cosine(minFactor: 0), parameters: ["student"]),
+        ]
+        _ = try Trainer(plan: plan, log: { _ in }).run()
+        let steps = try String(
+            contentsOf: plan.outputDirectory.appendingPathComponent("metrics.jsonl"), encoding: .utf8
+        ).split(separator: "\n").compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .filter { $0["kind"] as? String == "step" }
+        let factors = Dictionary(grouping: steps) { $0["epoch"] as! Int }.mapValues {
+            $0.sorted { ($0["batch"] as! Int) < ($1["batch"] as! Int) }.map { $0["lr_factor"] as! Double }
+        }
+        #expect(factors[1]?.allSatisfy { $0 == 1 } == true, "the init optimiser has a constant schedule")
+        // The main optimiser's cosine starts at 1 in its first epoch (not at the run's third) and
+        // ends near 0 at the run's end: progress (50 + 49) / 100 of its two epochs.
+        #expect(factors[2]?.first == 1)
+        let last = try #require(factors[3]?.last)
+        #expect(abs(last - 0.5 * (1 + cos(Double.pi * 0.99))) < 1e-12)
+    }
+
     @Test func aNonFiniteLossStopsNamingTheTerm() throws {
         var plan = mlpPlan("nan", epochs: 1)
         plan.optimizers[0].learningRate = 1e30

@@ -1,30 +1,36 @@
 import Foundation
 import KDTraining
 
-/// `kdbench kd-table [--conv] [--seeds 1,2,3] [--fresh] [--tune [--rows a,b]]`: trains the teacher,
+/// `kdbench kd-table [--conv] [--seeds 1,2,3] [--rows a,b] [--fresh] [--tune]`: trains the teacher,
 /// the baseline students and every method pipeline of a section once per seed under one budget, and
 /// writes the section's table into RESULTS.md between its markers (`<!-- kd-table:begin -->` …;
 /// `--conv`: the conv-student section, `<!-- kd-table-conv:begin -->` …). A finished run (its
-/// `kd-table.json` beside metrics.jsonl) is reused unless `--fresh`. `--tune` scores the rows'
-/// candidate settings on the held-out split instead (KDTableTuning.swift).
+/// `kd-table.json` beside metrics.jsonl) is reused unless `--fresh`. With `--rows`, only those rows
+/// are trained (and the teacher their seeds need); the others keep the scores the table has. `--tune`
+/// scores the rows' candidate settings on the held-out split instead (KDTableTuning.swift).
 func runKDTableBenchmark(_ args: [String]) throws {
     let seeds = value(of: "--seeds", in: args)?.split(separator: ",").compactMap { Int($0) } ?? [1, 2, 3]
     let fresh = args.contains("--fresh")
     let section = args.contains("--conv") ? KDTableSection.conv : .mlp
+    let rows = value(of: "--rows", in: args).map { Set($0.split(separator: ",").map(String.init)) }
     guard FileManager.default.changeCurrentDirectoryPath(repositoryRoot.path) else {
         throw WorkerError(command: "kd-table", status: 1, output: "cannot enter \(repositoryRoot.path)")
     }
-    try runChecked("/usr/bin/env", ["swift", "build", "-c", "release", "--product", "kdflow"])
-    if args.contains("--tune") {
-        let rows = value(of: "--rows", in: args).map { Set($0.split(separator: ",").map(String.init)) }
-        return try runKDTableTuning(section: section, rows: rows, fresh: fresh)
+    if let unknown = rows?.subtracting(section.methods.map(\.name)), !unknown.isEmpty {
+        throw WorkerError(command: "kd-table", status: 1, output: "no rows \(unknown.sorted()) in \(section.name)")
     }
+    try runChecked("/usr/bin/env", ["swift", "build", "-c", "release", "--product", "kdflow"])
+    if args.contains("--tune") { return try runKDTableTuning(section: section, rows: rows, fresh: fresh) }
+    let chosen = section.methods.filter { rows?.contains($0.name) ?? true }
     var results: [String: [KDTableRun]] = [:]
     var fillSeconds = 0.0
     for seed in seeds {
-        for method in section.methods {
-            if method.name == "student", let fill = section.storeFill {
+        var filled = false
+        for method in chosen {
+            if method.usesTeacher { _ = try kdTableRun(section.teacher, section: section, seed: seed, fresh: false) }
+            if method.usesTeacher, method.readsStore, !filled, let fill = section.storeFill {
                 fillSeconds += try fillTeacherStore(fill, section: section, seed: seed, fresh: fresh)
+                filled = true
             }
             let run = try kdTableRun(method, section: section, seed: seed, fresh: fresh)
             if run.diverged == true {
@@ -38,19 +44,34 @@ func runKDTableBenchmark(_ args: [String]) throws {
             results[method.name, default: []].append(run)
         }
     }
-    // Recorded times, so a table finished over several invocations still counts every run once.
-    let total = results.values.joined().reduce(fillSeconds) { $0 + $1.seconds }
-    // `kdflow compare`'s statistics over each row's seeds: the last epoch's top-1, never the best.
-    var comparisons: [String: RunComparison] = [:]
-    for method in section.methods {
+    var scores: [String: KDTableRowScore] = [:]
+    for method in chosen {
+        // `kdflow compare`'s statistics over each row's seeds: the last epoch's top-1, never the best.
         let scored = zip(seeds, results[method.name] ?? []).filter { $0.1.diverged != true }.map(\.0)
-        if scored.isEmpty { continue }
-        comparisons[method.name] = try RunComparison(
-            runs: scored.map { URL(fileURLWithPath: section.runDirectory(method.name, seed: $0)) },
-            model: method.model)
+        let comparison =
+            try scored.isEmpty
+            ? nil
+            : RunComparison(
+                runs: scored.map { URL(fileURLWithPath: section.runDirectory(method.name, seed: $0)) },
+                model: method.model)
+        scores[method.name] = KDTableRowScore(runs: results[method.name] ?? [], comparison: comparison)
     }
-    let table = KDTableReport(
-        section: section, results: results, comparisons: comparisons, seeds: seeds, totalSeconds: total)
+    // Recorded times, so a table finished over several invocations still counts every run once.
+    var total = results.values.joined().reduce(fillSeconds) { $0 + $1.seconds }
+    if rows != nil {
+        let standing = try KDTableReport.standing(section, in: repositoryRoot.appendingPathComponent("RESULTS.md"))
+        for method in section.methods where scores[method.name] == nil {
+            guard let score = standing.scores[method.name] else {
+                throw WorkerError(
+                    command: "kd-table", status: 1, output: "RESULTS.md has no \(method.name) row to keep; run it too")
+            }
+            scores[method.name] = score
+        }
+        total +=
+            standing.totalSeconds - chosen.reduce(0) { $0 + (standing.scores[$1.name]?.seconds ?? 0) }
+            * Double(seeds.count)
+    }
+    let table = KDTableReport(section: section, scores: scores, seeds: seeds, totalSeconds: total)
     try table.write(into: repositoryRoot.appendingPathComponent("RESULTS.md"))
     print(table.markdown)
     print(table.json)

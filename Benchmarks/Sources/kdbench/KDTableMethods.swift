@@ -169,12 +169,12 @@ let kdTableConvMethods: [KDTableMethod] =
         ("nst", "channel-map distributions of conv2 (MMD)", false, [[], gentle]),
         ("vid", "both conv maps under a learned Gaussian (VID)", false, [[], gentle]),
         (
-            "ab", "activation boundaries of both pre-ReLU conv maps (first phase), then labels", false,
+            "ab", "activation boundaries of both pre-ReLU conv maps (a first epoch), then labels", false,
             [[], ["optimisers.init.lr=0.0002"]]
         ),
-        ("ft", "conv2 factors: translator vs a paraphraser trained first", false, [[], gentle]),
+        ("ft", "conv2 factors: translator vs a paraphraser trained a first epoch", false, [[], gentle]),
         (
-            "fsp", "flow between conv1 and conv2 through 1×1-conv connectors (first phase), then labels", false,
+            "fsp", "flow between conv1 and conv2 through 1×1-conv connectors (a first epoch), then labels", false,
             [[], gentle]
         ),
         ("crd", "contrast of penultimate embeddings against 4,096 memory-bank negatives (CRD)", true, [[], gentle]),
@@ -185,7 +185,8 @@ let kdTableConvMethods: [KDTableMethod] =
     ].map { name, distils, readsStore, candidates in
         KDTableMethod(
             name: name, pipeline: "pipelines/conv/\(name).yaml", distils: distils, baseline: "student",
-            usesTeacher: true, readsStore: readsStore, candidates: candidates)
+            usesTeacher: true, epochs: firstPhaseRows.contains(name) ? convStudentEpochs + 1 : nil,
+            readsStore: readsStore, candidates: candidates)
     }
     + [
         KDTableMethod(
@@ -193,6 +194,14 @@ let kdTableConvMethods: [KDTableMethod] =
             distils: "projected fc1 features, classified by the teacher's fc2 (deployed: student + projector + fc2)",
             baseline: "student", usesTeacher: true, model: "simkd_student", candidates: [[], gentle])
     ]
+
+/// Epochs of the conv section's students (the pipelines agree; the table's override makes sure).
+let convStudentEpochs = 2
+
+/// The conv rows whose pipelines train a first phase (a warm-up on the teacher's maps) before the
+/// labels: one epoch of it, then the section's student epochs with a schedule of their own, as
+/// RepDistiller's init stage comes before its whole main stage.
+private let firstPhaseRows: Set<String> = ["ab", "ft", "fsp"]
 
 /// The alternative every distilling row tries: its setting at a lower student learning rate (the
 /// narrow, BN-less student can lose every channel early at lr 0.05 under a strong distillation term).

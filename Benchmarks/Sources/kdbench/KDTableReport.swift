@@ -1,12 +1,50 @@
 import Foundation
 import KDTraining
 
+/// One row's scores over the seeds: what the table prints for it.
+struct KDTableRowScore {
+    /// Mean and sample standard deviation of the last epoch's top-1 in percent (NaN: no seed scored).
+    var mean: Double
+    var std: Double
+    /// How many seeds diverged (their loss went non-finite; they have no score).
+    var diverged: Int
+    /// The mean wall time of one run.
+    var seconds: Double
+}
+
+extension KDTableRowScore {
+    /// A row trained in this invocation: `kdflow compare`'s statistics over its scored seeds.
+    init(runs: [KDTableRun], comparison: RunComparison?) {
+        mean = comparison?.last.mean ?? .nan
+        std = comparison?.last.std ?? .nan
+        diverged = runs.filter { $0.diverged == true }.count
+        seconds = runs.reduce(0) { $0 + $1.seconds } / Double(max(runs.count, 1))
+    }
+
+    /// A row as a table written earlier prints it (`| name | … | 90.00 ± 0.43 % | … | 55 s |`), for a
+    /// table re-run in part; nil when the line is not a row of that form.
+    init?(standingLine line: String) {
+        let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard cells.count == 6, let time = Double(cells[5].dropLast(2)) else { return nil }
+        seconds = time
+        let score = cells[3]
+        let divergedMatch = score.firstMatch(of: /\((\d+) of \d+ seeds diverged\)/)
+        diverged = divergedMatch.flatMap { Int($0.1) } ?? 0
+        if score.hasPrefix("diverged") {
+            (mean, std) = (.nan, .nan)
+        } else if let m = score.firstMatch(of: /^(-?[\d.]+) ± ([\d.]+) %/), let a = Double(m.1), let b = Double(m.2) {
+            (mean, std) = (a, b)
+        } else {
+            return nil
+        }
+    }
+}
+
 /// A KD table section as Markdown (for RESULTS.md) and as one JSON line.
 struct KDTableReport {
     let section: KDTableSection
-    let results: [String: [KDTableRun]]
-    /// Each row's runs over the seeds, by method name.
-    let comparisons: [String: RunComparison]
+    /// Each row's scores, by method name.
+    let scores: [String: KDTableRowScore]
     let seeds: [Int]
     /// Every run's and store fill's recorded wall time, summed.
     let totalSeconds: Double
@@ -15,17 +53,14 @@ struct KDTableReport {
 
     /// Mean and sample standard deviation of a row's last-epoch top-1 in percent.
     func top1(_ name: String) -> (mean: Double, std: Double) {
-        let last = comparisons[name]?.last
-        return (last?.mean ?? .nan, last?.std ?? .nan)
+        let score = scores[name]
+        return (score?.mean ?? .nan, score?.std ?? .nan)
     }
 
     /// How many of a row's seeds diverged (their loss went non-finite; they have no score).
-    func diverged(_ name: String) -> Int { (results[name] ?? []).filter { $0.diverged == true }.count }
+    func diverged(_ name: String) -> Int { scores[name]?.diverged ?? 0 }
 
-    func seconds(_ name: String) -> Double {
-        let runs = results[name] ?? []
-        return runs.reduce(0) { $0 + $1.seconds } / Double(max(runs.count, 1))
-    }
+    func seconds(_ name: String) -> Double { scores[name]?.seconds ?? 0 }
 
     var markdown: String {
         var lines = [
@@ -75,6 +110,25 @@ struct KDTableReport {
         }
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The scores and total time of the section as `results` (RESULTS.md) has it, for a re-run of
+    /// some rows that keeps the others' (the total to the minute the table prints).
+    static func standing(_ section: KDTableSection, in results: URL) throws -> (
+        scores: [String: KDTableRowScore], totalSeconds: Double
+    ) {
+        let lines = try linesBetweenMarkers(section.name, in: results)
+        var scores: [String: KDTableRowScore] = [:]
+        for method in section.methods {
+            if let line = lines.first(where: { $0.hasPrefix("| \(method.name) |") }) {
+                scores[method.name] = KDTableRowScore(standingLine: line)
+            }
+        }
+        let minutes = lines.lazy.compactMap { $0.firstMatch(of: /Whole (?:section|table): (\d+) min/) }.first
+        guard let minutes, let total = Double(minutes.1) else {
+            throw WorkerError(command: results.path, status: 1, output: "\(section.name): no 'Whole … min' line")
+        }
+        return (scores, total * 60)
     }
 
     /// Replaces what stands between the section's markers in `results` (RESULTS.md).

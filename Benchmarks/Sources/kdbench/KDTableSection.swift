@@ -50,7 +50,8 @@ struct KDTableSection: Sendable {
 
     /// The narrow conv student, where feature methods have maps to work on.
     static let conv = KDTableSection(
-        name: "kd-table-conv", methods: kdTableConvMethods, storeFill: "pipelines/conv/kd.yaml", studentEpochs: 2
+        name: "kd-table-conv", methods: kdTableConvMethods, storeFill: "pipelines/conv/kd.yaml",
+        studentEpochs: convStudentEpochs
     ) {
         report in
         let seedList = report.seeds.map(String.init).joined(separator: ", ")
@@ -62,8 +63,9 @@ struct KDTableSection: Sendable {
             "crd, simkd) are served the seed's teacher outputs (fp16) from one store filled before them; the others run",
             "the teacher every step (its conv maps, 26×26×32 and 24×24×64 a sample, are too large to store). `fsp`",
             "compares Gram matrices of equal channel counts, and the student has a quarter of the teacher's: its maps",
-            "go through 1×1-conv connectors first. top-1 is the **final** epoch's score on the test split, never the",
-            "best epoch's.",
+            "go through 1×1-conv connectors first. `ab`, `ft` and `fsp` train one first-phase epoch on the teacher's",
+            "maps before their \(report.section.studentEpochs) epochs of labels; an optimiser's schedule spans the epochs it steps in.",
+            "top-1 is the **final** epoch's score on the test split, never the best epoch's.",
             String(
                 format: "Whole section: %.0f min (all runs and fills) on this 2-core machine.", report.totalSeconds / 60
             ),
