@@ -45,8 +45,10 @@ extension InferenceProgram {
             let depth = g.kh * g.kw * x.c
             let weight: InferenceProgram.ConvolutionWeight
             if WinogradWeight.fits(g, c: x.c, o: o) {
-                weight = .winograd(WinogradWeight(folded.weight, c: x.c, o: o))
-                program.scratchFloats = max(program.scratchFloats, ChannelsLast.winogradScratchFloats(c: x.c, o: o))
+                let tile = WinogradWeight.tile(oh: oh, ow: ow)
+                weight = .winograd(WinogradWeight(folded.weight, c: x.c, o: o, tile: tile))
+                program.scratchFloats = max(
+                    program.scratchFloats, ChannelsLast.winogradScratchFloats(c: x.c, o: o, tile: tile))
             } else {
                 weight = .unfolded(PackedPanels(folded.weight, k: depth, n: o))
                 program.scratchFloats = max(program.scratchFloats, ChannelsLast.scratchFloats(k: depth))

@@ -1,107 +1,98 @@
-/// A 3×3 convolution's weight in the Winograd F(2×2, 3×3) domain: U_ξ = G·g·Gᵀ at each of the
-/// 16 positions ξ of a 4×4 tile, each a [c, o] matrix packed for the micro-kernel.
-public final class WinogradWeight: @unchecked Sendable {
-    // @unchecked: written only in init.
-    let c: Int, o: Int
-    let positions: [PackedPanels]
-
-    /// From W [9·c, o] in `im2col`'s row order ((ki·3 + kj)·c + channel).
-    public init(_ weight: [Float], c: Int, o: Int) {
-        precondition(weight.count == 9 * c * o, "WinogradWeight: \(weight.count) floats for c \(c), o \(o)")
-        self.c = c
-        self.o = o
-        var u = [[Float]](repeating: [Float](repeating: 0, count: c * o), count: 16)
-        for ch in 0..<c {
-            for oc in 0..<o {
-                let g: [Double] = (0..<9).map { Double(weight[($0 * c + ch) * o + oc]) }
-                // G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]]; U = G·g·Gᵀ, each side by transform().
-                let t: [[Double]] = (0..<3).map { j in winogradFilterTransform(g[j], g[3 + j], g[6 + j]) }
-                for i in 0..<4 {
-                    let row = winogradFilterTransform(t[0][i], t[1][i], t[2][i])
-                    for j in 0..<4 { u[i * 4 + j][ch * o + oc] = Float(row[j]) }
-                }
-            }
-        }
-        positions = u.map { PackedPanels($0, k: c, n: o) }
-    }
-
-    /// Whether a convolution takes this path: 3×3, stride 1, channel counts that fill SIMD8 vectors.
-    public static func fits(_ g: Conv2dGeometry, c: Int, o: Int) -> Bool {
-        g.kh == 3 && g.kw == 3 && g.stride == 1 && c % 8 == 0 && o % 8 == 0
-    }
-}
-
-/// G·(a, b, c) for G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]].
-private func winogradFilterTransform(_ a: Double, _ b: Double, _ c: Double) -> [Double] {
-    let half = (a + c) / 2
-    return [a, half + b / 2, half - b / 2, c]
-}
-
 extension ChannelsLast {
-    /// 2×2 output tiles per block: the block's transformed input and products stay in cache. A
+    /// Output tiles per block: the block's transformed input and products stay in cache. A
     /// multiple of the micro-kernel's 6 rows.
-    static let winogradBlockTiles = 24
+    static func winogradBlockTiles(tile: Int) -> Int {
+        tile == 2 ? 24 : 12
+    }
 
     /// Scratch floats the Winograd `convolve` needs.
-    public static func winogradScratchFloats(c: Int, o: Int) -> Int {
-        16 * winogradBlockTiles * (c + o) + GEMMBlocking.mr * GEMMBlocking.nr
+    public static func winogradScratchFloats(c: Int, o: Int, tile: Int) -> Int {
+        let block = winogradBlockTiles(tile: tile)
+        return (tile + 2) * (tile + 2) * (block * (c + o) + 2 * positionSkew) + GEMMBlocking.mr * GEMMBlocking.nr
     }
 
+    /// Floats (one cache line) added to the stride between positions in the scratch: with
+    /// strides a multiple of 4 KB the positions of a tile would share one L1 set.
+    private static let positionSkew = 16
+
     /// y [oh·ow, o] = act(x ⊛ W + bias + residual) for image `x` [h·w, c] zero-padded by
-    /// `padding`, W in the Winograd
-    /// domain: block by block of 2×2 output tiles, transform each 4×4 input tile (V = Bᵀ·d·B,
-    /// 8 channels per vector), multiply the 16 [tiles, c] × [c, o] products with the
-    /// micro-kernel, transform back (Y = Aᵀ·M·A) adding bias and residual and applying the ReLU
-    /// as each output pixel is written. 2.25× fewer multiplications than the unfolded product.
+    /// `padding`, W in a Winograd F(m×m, 3×3) domain: block by block of m×m output tiles,
+    /// transform each (m + 2)² input tile (V = Bᵀ·d·B, 8 channels per vector), multiply the
+    /// (m + 2)² [tiles, c] × [c, o] products with the micro-kernel, transform back
+    /// (Y = Aᵀ·M·A) adding bias and residual and applying the ReLU as each output pixel is
+    /// written. 2.25× (m = 2) or 4× (m = 4) fewer multiplications than the unfolded product.
     /// `scratch` holds `winogradScratchFloats` floats.
     public static func convolve(
         _ x: UnsafePointer<Float>, h: Int, w: Int, padding: Int, winograd u: WinogradWeight,
         bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
         scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
     ) {
-        let c = u.c, o = u.o, block = winogradBlockTiles
+        let c = u.c, o = u.o, m = u.tile, n = m + 2, block = winogradBlockTiles(tile: m)
         let oh = h + 2 * padding - 2, ow = w + 2 * padding - 2
-        let tilesW = (ow + 1) / 2, tiles = (oh + 1) / 2 * tilesW
-        let v = scratch, m = scratch + 16 * block * c, tile = m + 16 * block * o
+        let tilesW = (ow + m - 1) / m, tiles = (oh + m - 1) / m * tilesW
+        // A small image's positions lie only as far apart as its tiles need.
+        let vStride = min(block, tiles) * c + positionSkew, mStride = min(block, tiles) * o + positionSkew
+        let v = scratch, products = scratch + n * n * vStride, tile = products + n * n * mStride
         var t0 = 0
         while t0 < tiles {
             let count = min(block, tiles - t0)
             for t in 0..<count {
-                let ty = (t0 + t) / tilesW, tx = (t0 + t) % tilesW
-                inputTile(
-                    x, h: h, w: w, c: c, y0: 2 * ty - padding, x0: 2 * tx - padding, into: v + t * c,
-                    positionStride: block * c)
+                let y0 = (t0 + t) / tilesW * m - padding, x0 = (t0 + t) % tilesW * m - padding
+                // Tiles wholly inside the image read it without bounds checks.
+                let inside = y0 >= 0 && x0 >= 0 && y0 + n <= h && x0 + n <= w
+                if m == 2 {
+                    inputTile2(x, h: h, w: w, c: c, y0: y0, x0: x0, into: v + t * c, stride: vStride, checked: !inside)
+                } else {
+                    inputTile4(x, h: h, w: w, c: c, y0: y0, x0: x0, into: v + t * c, stride: vStride, checked: !inside)
+                }
             }
-            for xi in 0..<16 {
+            for xi in 0..<n * n {
                 multiply(
-                    v + xi * block * c, count: count, by: u.positions[xi], tile: tile, into: m + xi * block * o, ldy: o)
+                    v + xi * vStride, count: count, by: u.positions[xi], tile: tile,
+                    into: products + xi * mStride, ldy: o)
             }
             for t in 0..<count {
-                let ty = (t0 + t) / tilesW, tx = (t0 + t) % tilesW
-                outputTile(
-                    m + t * o, positionStride: block * o, o: o, h: oh, w: ow, y0: 2 * ty, x0: 2 * tx,
-                    bias: bias, residual: residual, relu: relu, into: y)
+                let y0 = (t0 + t) / tilesW * m, x0 = (t0 + t) % tilesW * m
+                if m == 2 {
+                    outputTile2(
+                        products + t * o, stride: mStride, o: o, h: oh, w: ow, y0: y0, x0: x0,
+                        bias: bias, residual: residual, relu: relu, into: y)
+                } else {
+                    outputTile4(
+                        products + t * o, stride: mStride, o: o, h: oh, w: ow, y0: y0, x0: x0,
+                        bias: bias, residual: residual, relu: relu, into: y)
+                }
             }
             t0 += count
         }
     }
 
-    /// V = Bᵀ·d·B of the 4×4 input tile at (y0, x0) (zeros outside the image), 8 channels at a
-    /// time; position ξ goes to `v + ξ·positionStride`.
-    @inline(__always)
-    private static func inputTile(
+    /// F(2×2, 3×3)'s V = Bᵀ·d·B of the 4×4 input tile at (y0, x0), 8 channels at a time;
+    /// position ξ goes to `v + ξ·stride`. `checked` reads zeros outside the image (one compiled
+    /// copy each way).
+    @inline(never)
+    private static func inputTile2(
         _ x: UnsafePointer<Float>, h: Int, w: Int, c: Int, y0: Int, x0: Int,
-        into v: UnsafeMutablePointer<Float>, positionStride: Int
+        into v: UnsafeMutablePointer<Float>, stride: Int, checked: Bool
+    ) {
+        if checked {
+            inputTile2Body(x, h: h, w: w, c: c, y0: y0, x0: x0, into: v, stride: stride, checked: true)
+        } else {
+            inputTile2Body(x, h: h, w: w, c: c, y0: y0, x0: x0, into: v, stride: stride, checked: false)
+        }
+    }
+
+    @inline(__always)
+    private static func inputTile2Body(
+        _ x: UnsafePointer<Float>, h: Int, w: Int, c: Int, y0: Int, x0: Int,
+        into v: UnsafeMutablePointer<Float>, stride positionStride: Int, checked: Bool
     ) {
         // Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]], applied to rows, then columns.
         @inline(__always) func row(_ r: Int, _ ch: Int) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
-            let iy = y0 + r
-            @inline(__always) func load(_ j: Int) -> SIMD8<Float> {
-                let ix = x0 + j
-                guard iy >= 0 && iy < h && ix >= 0 && ix < w else { return SIMD8<Float>() }
-                return UnsafeRawPointer(x + (iy * w + ix) * c + ch).loadUnaligned(as: SIMD8<Float>.self)
-            }
-            let d0 = load(0), d1 = load(1), d2 = load(2), d3 = load(3)
+            let d0 = winogradLoad(x, h: h, w: w, c: c, y: y0 + r, x: x0, ch: ch, checked: checked)
+            let d1 = winogradLoad(x, h: h, w: w, c: c, y: y0 + r, x: x0 + 1, ch: ch, checked: checked)
+            let d2 = winogradLoad(x, h: h, w: w, c: c, y: y0 + r, x: x0 + 2, ch: ch, checked: checked)
+            let d3 = winogradLoad(x, h: h, w: w, c: c, y: y0 + r, x: x0 + 3, ch: ch, checked: checked)
             return (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
         }
         @inline(__always) func store(_ xi: Int, _ ch: Int, _ value: SIMD8<Float>) {
@@ -128,11 +119,20 @@ extension ChannelsLast {
         }
     }
 
-    /// Y = Aᵀ·M·A of one tile's 16 products (position ξ at `m + ξ·positionStride`), written to the
-    /// output pixels (y0…y0+1, x0…x0+1) inside the image with bias, residual and ReLU.
+    /// Channels ch..<ch+8 of pixel (y, x) of image `x` [h·w, c]; with `checked`, zeros outside it.
     @inline(__always)
-    private static func outputTile(
-        _ m: UnsafePointer<Float>, positionStride: Int, o: Int, h: Int, w: Int, y0: Int, x0: Int,
+    static func winogradLoad(
+        _ image: UnsafePointer<Float>, h: Int, w: Int, c: Int, y: Int, x: Int, ch: Int, checked: Bool
+    ) -> SIMD8<Float> {
+        if checked && !(y >= 0 && y < h && x >= 0 && x < w) { return SIMD8<Float>() }
+        return UnsafeRawPointer(image + (y * w + x) * c + ch).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    /// F(2×2, 3×3)'s Y = Aᵀ·M·A of one tile's 16 products (position ξ at `m + ξ·stride`), written
+    /// to the output pixels (y0…y0+1, x0…x0+1) inside the image with bias, residual and ReLU.
+    @inline(__always)
+    private static func outputTile2(
+        _ m: UnsafePointer<Float>, stride positionStride: Int, o: Int, h: Int, w: Int, y0: Int, x0: Int,
         bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
         into y: UnsafeMutablePointer<Float>
     ) {
@@ -148,17 +148,28 @@ extension ChannelsLast {
             let a0 = row(0), a1 = row(1), a2 = row(2), a3 = row(3)
             let b = bias.map { UnsafeRawPointer($0 + oc).loadUnaligned(as: SIMD8<Float>.self) } ?? SIMD8<Float>()
             @inline(__always) func emit(_ value: SIMD8<Float>, _ i: Int, _ j: Int) {
-                guard y0 + i < h && x0 + j < w else { return }
-                let offset = ((y0 + i) * w + x0 + j) * o + oc
-                var out = value + b
-                if let residual { out += UnsafeRawPointer(residual + offset).loadUnaligned(as: SIMD8<Float>.self) }
-                if relu { out = out.replacing(with: 0, where: out .< 0) }
-                UnsafeMutableRawPointer(y + offset).storeBytes(of: out, as: SIMD8<Float>.self)
+                winogradEmit(
+                    value + b, y: y0 + i, x: x0 + j, h: h, w: w, o: o, oc: oc, residual: residual, relu: relu, into: y)
             }
             emit(a0.0 + a1.0 + a2.0, 0, 0)
             emit(a0.1 + a1.1 + a2.1, 0, 1)
             emit(a1.0 - a2.0 - a3.0, 1, 0)
             emit(a1.1 - a2.1 - a3.1, 1, 1)
         }
+    }
+
+    /// Writes channels oc..<oc+8 of output pixel (y, x), if inside the h×w output, with the
+    /// residual added and the ReLU applied.
+    @inline(__always)
+    static func winogradEmit(
+        _ value: SIMD8<Float>, y: Int, x: Int, h: Int, w: Int, o: Int, oc: Int, residual: UnsafePointer<Float>?,
+        relu: Bool, into out: UnsafeMutablePointer<Float>
+    ) {
+        guard y < h && x < w else { return }
+        let offset = (y * w + x) * o + oc
+        var value = value
+        if let residual { value += UnsafeRawPointer(residual + offset).loadUnaligned(as: SIMD8<Float>.self) }
+        if relu { value = value.replacing(with: 0, where: value .< 0) }
+        UnsafeMutableRawPointer(out + offset).storeBytes(of: value, as: SIMD8<Float>.self)
     }
 }
