@@ -21,7 +21,8 @@ import Testing
         let bias = random.substream(3).normalTensor([o]).scalars
         let residual = random.substream(4).normalTensor([oh * ow * o]).scalars
         let scratchFloats = max(
-            ChannelsLast.scratchFloats(k: 9 * c), ChannelsLast.winogradScratchFloats(c: c, o: o, tile: 2),
+            ChannelsLast.scratchFloats(c: c, h: h, w: w, geometry: g),
+            ChannelsLast.winogradScratchFloats(c: c, o: o, tile: 2),
             ChannelsLast.winogradScratchFloats(c: c, o: o, tile: 4))
         var scratch = [Float](repeating: 0, count: scratchFloats)
         var want = [Float](repeating: 0, count: oh * ow * o)

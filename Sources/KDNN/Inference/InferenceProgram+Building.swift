@@ -51,7 +51,8 @@ extension InferenceProgram {
                     program.scratchFloats, ChannelsLast.winogradScratchFloats(c: x.c, o: o, tile: tile))
             } else {
                 weight = .unfolded(PackedPanels(folded.weight, k: depth, n: o))
-                program.scratchFloats = max(program.scratchFloats, ChannelsLast.scratchFloats(k: depth))
+                program.scratchFloats = max(
+                    program.scratchFloats, ChannelsLast.scratchFloats(c: x.c, h: x.h, w: x.w, geometry: g))
             }
             let dst = take(oh * ow * o)
             let pooled = pool ? take((oh / 2) * (ow / 2) * o) : nil

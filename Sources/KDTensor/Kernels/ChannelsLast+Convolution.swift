@@ -41,19 +41,21 @@ extension ChannelsLast {
     /// A multiple of the micro-kernel's 6 rows.
     static let blockPixels = 48
 
-    /// Scratch floats `convolve` needs for a convolution of depth `k` (kh·kw·c).
-    public static func scratchFloats(k: Int) -> Int { blockPixels * k + GEMMBlocking.mr * GEMMBlocking.nr }
-
     /// y [oh·ow, o] = act(x ⊛ W + bias + residual) for image `x` [h·w, c] and W packed as
     /// [kh·kw·c, o]: block by block of output pixels, unfold (a pointwise convolution reads x in
     /// place), multiply with the micro-kernel against every panel, then add the bias and the
-    /// residual and apply the ReLU while the block is in cache. `scratch` holds
-    /// `scratchFloats(k:)` floats.
+    /// residual and apply the ReLU while the block is in cache; a shallow depth takes
+    /// `convolveShallow`. `scratch` holds `scratchFloats(c:h:w:geometry:)` floats.
     public static func convolve(
         _ x: UnsafePointer<Float>, c: Int, h: Int, w: Int, geometry g: Conv2dGeometry,
         weight: PackedPanels, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
         relu: Bool, scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
     ) {
+        if isShallow(k: weight.k, geometry: g) {
+            return convolveShallow(
+                x, c: c, h: h, w: w, geometry: g, weight: weight, bias: bias, residual: residual, relu: relu,
+                scratch: scratch, into: y)
+        }
         let (oh, ow) = g.outputSize(h: h, w: w)
         let plane = oh * ow, k = weight.k, o = weight.n
         let mr = GEMMBlocking.mr
