@@ -2,12 +2,13 @@ import KDTensor
 import Testing
 
 /// Both Winograd tile sizes agree with the unfolded convolution (bias, residual and ReLU
-/// included) on images whose tiles overhang the output, fit it exactly, or are fewer than a block.
+/// included) on images whose tiles overhang the output, fit it exactly, or are fewer than a
+/// block, and whose last tiles are 1–5 rows of the micro-kernel's 6.
 @Suite struct WinogradTests {
     /// (c, o, h, w, padding).
     static let cases: [(Int, Int, Int, Int, Int)] = [
         (8, 16, 7, 7, 1), (16, 8, 9, 6, 1), (16, 16, 28, 28, 1), (8, 24, 2, 3, 1), (8, 8, 10, 10, 0),
-        (32, 32, 14, 14, 1),
+        (32, 32, 14, 14, 1), (8, 16, 9, 9, 1), (8, 16, 8, 4, 1), (8, 16, 20, 4, 1),
     ]
 
     @Test(arguments: 0..<cases.count)

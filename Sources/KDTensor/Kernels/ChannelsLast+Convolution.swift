@@ -80,9 +80,11 @@ extension ChannelsLast {
         }
     }
 
-    /// y[0..<count] (rows `ldy` apart) = rows · W for `count` rows [count, W.k] of `rows`, which
-    /// must be readable up to the next multiple of 6 rows: a ragged tile is computed whole into
-    /// `tile` (6×16 floats), then its part copied (each row's result depends on that row alone).
+    /// y[0..<count] (rows `ldy` apart) = rows · W for `count` rows [count, W.k] of `rows`. The
+    /// last tile's rows, when fewer than 6, take a short kernel; where the last panel's columns
+    /// are fewer than 16 the tile is computed whole into `tile` (6×16 floats), then its part
+    /// copied, so `rows` must then be readable up to the next multiple of 6 rows (each row's
+    /// result depends on that row alone).
     static func multiply(
         _ rows: UnsafePointer<Float>, count: Int, by weight: PackedPanels,
         tile: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>, ldy: Int
@@ -95,6 +97,11 @@ extension ChannelsLast {
                 let cols = min(nr, weight.n - panel * nr)
                 let out = y + i * ldy + panel * nr
                 let direct = tileRows == mr && cols == nr
+                if tileRows < mr && cols == nr {
+                    GEMM.rowMajorShortKernel(
+                        rows: tileRows, kc: k, a: rows + i * k, lda: k, b: weight.panel(panel), c: out, ldc: ldy)
+                    continue
+                }
                 GEMM.microKernel6x16(
                     kc: k, a: .rowMajor(rows + i * k, ld: k), b: weight.panel(panel),
                     c: direct ? out : tile, ldc: direct ? ldy : nr, alpha: 1, beta: 0, streams: false)
