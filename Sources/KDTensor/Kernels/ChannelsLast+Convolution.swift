@@ -80,9 +80,9 @@ extension ChannelsLast {
         }
     }
 
-    /// y[0..<count] (rows `ldy` apart) = rows · W for `count` rows [count, W.k] of `rows`. The
-    /// last tile's rows, when fewer than 6, take a short kernel; where the last panel's columns
-    /// are fewer than 16 the tile is computed whole into `tile` (6×16 floats), then its part
+    /// y[0..<count] (rows `ldy` apart) = rows · W for `count` rows [count, W.k] of `rows`: each
+    /// whole 16-column panel in one call over all rows; where the last panel's columns are fewer
+    /// than 16, each 6-row tile is computed whole into `tile` (6×16 floats), then its part
     /// copied, so `rows` must then be readable up to the next multiple of 6 rows (each row's
     /// result depends on that row alone).
     static func multiply(
@@ -90,26 +90,22 @@ extension ChannelsLast {
         tile: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>, ldy: Int
     ) {
         let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr, k = weight.k
-        var i = 0
-        while i < count {
-            let tileRows = min(mr, count - i)
-            for panel in 0..<weight.panels {
-                let cols = min(nr, weight.n - panel * nr)
-                let out = y + i * ldy + panel * nr
-                let direct = tileRows == mr && cols == nr
-                if tileRows < mr && cols == nr {
-                    GEMM.rowMajorShortKernel(
-                        rows: tileRows, kc: k, a: rows + i * k, lda: k, b: weight.panel(panel), c: out, ldc: ldy)
-                    continue
-                }
-                GEMM.microKernel6x16(
-                    kc: k, a: .rowMajor(rows + i * k, ld: k), b: weight.panel(panel),
-                    c: direct ? out : tile, ldc: direct ? ldy : nr, alpha: 1, beta: 0, streams: false)
-                if !direct {
-                    for r in 0..<tileRows { (out + r * ldy).update(from: tile + r * nr, count: cols) }
-                }
+        for panel in 0..<weight.panels {
+            let cols = min(nr, weight.n - panel * nr)
+            if cols == nr {
+                GEMM.rowMajorPanel(
+                    count: count, kc: k, a: rows, lda: k, b: weight.panel(panel), c: y + panel * nr, ldc: ldy)
+                continue
             }
-            i += mr
+            var i = 0
+            while i < count {
+                let out = y + i * ldy + panel * nr
+                GEMM.microKernel6x16(
+                    kc: k, a: .rowMajor(rows + i * k, ld: k), b: weight.panel(panel), c: tile, ldc: nr, alpha: 1,
+                    beta: 0, streams: false)
+                for r in 0..<min(mr, count - i) { (out + r * ldy).update(from: tile + r * nr, count: cols) }
+                i += mr
+            }
         }
     }
 }
