@@ -1,13 +1,11 @@
 extension ChannelsLast {
     /// Output tiles per block: the block's transformed input and products stay in cache. A
     /// multiple of the micro-kernel's 6 rows.
-    static func winogradBlockTiles(tile: Int) -> Int {
-        tile == 2 ? 24 : 12
-    }
+    static let winogradBlockTiles = 24
 
     /// Scratch floats the Winograd `convolve` needs.
     public static func winogradScratchFloats(c: Int, o: Int, tile: Int) -> Int {
-        let block = winogradBlockTiles(tile: tile)
+        let block = winogradBlockTiles
         return (tile + 2) * (tile + 2) * (block * (c + o) + 2 * positionSkew) + GEMMBlocking.mr * GEMMBlocking.nr
     }
 
@@ -27,7 +25,7 @@ extension ChannelsLast {
         bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
         scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
     ) {
-        let c = u.c, o = u.o, m = u.tile, n = m + 2, block = winogradBlockTiles(tile: m)
+        let c = u.c, o = u.o, m = u.tile, n = m + 2, block = winogradBlockTiles
         let oh = h + 2 * padding - 2, ow = w + 2 * padding - 2
         let tilesW = (ow + m - 1) / m, tiles = (oh + m - 1) / m * tilesW
         // A small image's positions lie only as far apart as its tiles need.
