@@ -66,6 +66,9 @@ func runKDTableBenchmark(_ args: [String]) throws {
                     command: "kd-table", status: 1, output: "RESULTS.md has no \(method.name) row to keep; run it too")
             }
             scores[method.name] = score
+            if let baseline = method.baseline, chosen.contains(where: { $0.name == baseline }) {
+                scores[method.name]?.standingDelta = nil
+            }
         }
         total +=
             standing.totalSeconds - chosen.reduce(0) { $0 + (standing.scores[$1.name]?.seconds ?? 0) }

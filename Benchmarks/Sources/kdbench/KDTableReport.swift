@@ -10,6 +10,9 @@ struct KDTableRowScore {
     var diverged: Int
     /// The mean wall time of one run.
     var seconds: Double
+    /// Δ against the baseline as a table written earlier prints it (nil: computed from the means);
+    /// kept while the baseline keeps its score too, as the means it came from are printed rounded.
+    var standingDelta: Double? = nil
 }
 
 extension KDTableRowScore {
@@ -27,6 +30,7 @@ extension KDTableRowScore {
         let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
         guard cells.count == 6, let time = Double(cells[5].dropLast(2)) else { return nil }
         seconds = time
+        standingDelta = Double(cells[4].prefix { $0 != " " })
         let score = cells[3]
         let divergedMatch = score.firstMatch(of: /\((\d+) of \d+ seeds diverged\)/)
         diverged = divergedMatch.flatMap { Int($0.1) } ?? 0
@@ -62,6 +66,11 @@ struct KDTableReport {
 
     func seconds(_ name: String) -> Double { scores[name]?.seconds ?? 0 }
 
+    /// A row's top-1 less its baseline's.
+    func delta(_ name: String, _ baseline: String) -> Double {
+        scores[name]?.standingDelta ?? (top1(name).mean - top1(baseline).mean)
+    }
+
     var markdown: String {
         var lines = [
             "| method | distils | pipeline | top-1 (mean ± std, \(seeds.count) seeds) | Δ vs baseline | time per run |",
@@ -71,7 +80,7 @@ struct KDTableReport {
             let (mean, std) = top1(method.name)
             let delta =
                 method.baseline.flatMap { baseline in
-                    let difference = mean - top1(baseline).mean
+                    let difference = self.delta(method.name, baseline)
                     return difference.isNaN ? nil : String(format: "%+.2f", difference) + " (vs \(baseline))"
                 } ?? "—"
             let failed = diverged(method.name)
@@ -105,7 +114,7 @@ struct KDTableReport {
             }
             put("top1", mean)
             put("std", std)
-            if let baseline = method.baseline { put("delta", mean - top1(baseline).mean) }
+            if let baseline = method.baseline { put("delta", delta(method.name, baseline)) }
             if diverged(method.name) > 0 { object["\(prefix)_\(method.name)_diverged"] = Double(diverged(method.name)) }
         }
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
