@@ -172,7 +172,7 @@ let kdTableConvMethods: [KDTableMethod] =
             "ab", "activation boundaries of both pre-ReLU conv maps (a first epoch), then labels", false,
             [[], ["optimisers.init.lr=0.0002"]]
         ),
-        // ft's gentle candidate lost by 2.3 points in the 2-epoch tuning; a 3-epoch ft trial takes ~18 min.
+        // ft's gentle candidate lost by 2.3 points at 2 epochs; a 3-epoch ft trial takes ~18 min (Zen 3, 1 thread).
         ("ft", "conv2 factors: translator vs a paraphraser trained a first epoch", false, [[]]),
         (
             "fsp", "flow between conv1 and conv2 through 1×1-conv connectors (a first epoch), then labels", false,
