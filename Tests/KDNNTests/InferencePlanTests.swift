@@ -38,7 +38,8 @@ import Testing
 
     private func expectAgreement(_ model: Classifier, name: String, channels: Int, side: Int) throws {
         randomizeBatchNorm(model)
-        let x = CounterRandom(seed: 4).normalTensor([5, channels, side, side])
+        // 19 images: a whole group of the steps that run over several images, and a ragged one.
+        let x = CounterRandom(seed: 4).normalTensor([InferenceProgram.groupImages + 3, channels, side, side])
         let reference = model.run(Variable(constant: x), ForwardContext(tape: nil, training: false)).mapValues(\.value)
         for taps in [["logits"], model.tapNames] {
             let plan = try #require(InferencePlan(model: model, taps: taps))
@@ -56,6 +57,23 @@ import Testing
             // A second batch reuses the plan's buffers.
             #expect(plan(x)["logits"] == planned["logits"], "\(name) second batch")
         }
+    }
+
+    /// From the first convolution on a map of fewer Winograd tiles than a block (resnet20 on
+    /// 28×28 images: the 14×14 stage's), the trunk runs over groups of images; a model without
+    /// such a convolution runs image by image.
+    @Test func groupsTheStepsOnSmallMaps() throws {
+        let resnet = try ModelZoo.make("resnet20", inChannels: 1, classes: 10, seed: 1)
+        let program = try #require(InferenceProgram(model: resnet, c: 1, h: 28, w: 28, taps: ["logits"]))
+        guard case .convolution(let first) = program.trunk[program.groupFrom] else {
+            Issue.record("resnet20's grouped steps start at \(program.trunk[program.groupFrom])")
+            return
+        }
+        #expect(first.geometry.outputSize(h: first.h, w: first.w) == (14, 14))
+        #expect(!program.groupInputs.isEmpty)
+        let mlp = try ModelZoo.make("mlp", inChannels: 1, classes: 10, imageSize: 8, hidden: [64, 32], seed: 1)
+        let flat = try #require(InferenceProgram(model: mlp, c: 1, h: 8, w: 8, taps: ["logits"]))
+        #expect(flat.groupFrom == flat.trunk.count)
     }
 
     @Test func unknownArchitecturesHaveNoPlan() {

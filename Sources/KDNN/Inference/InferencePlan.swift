@@ -50,11 +50,9 @@ public final class InferencePlan: @unchecked Sendable {
             ThreadBudget.parallelFor((n + size - 1) / size) { c in
                 let chunk = (c * size)..<min(n, (c + 1) * size)
                 let arena = take(program, key: key, rows: chunk.count)
-                for i in chunk {
-                    program.runTrunk(
-                        x.baseAddress! + i * imageFloats, index: i, row: i - chunk.lowerBound, arena: arena,
-                        outputs: outputs)
-                }
+                program.runTrunk(
+                    x.baseAddress! + chunk.lowerBound * imageFloats, imageFloats: imageFloats, indices: chunk, arena: arena,
+                    outputs: outputs)
                 program.runHead(rows: chunk.count, first: chunk.lowerBound, arena: arena, outputs: outputs)
                 giveBack(arena, key: key)
             }

@@ -15,6 +15,7 @@ extension InferenceProgram {
         }
         b.tap("logits", features)
         self = b.program
+        groupSmallMaps()
     }
 }
 

@@ -78,4 +78,11 @@ struct InferenceProgram {
     var headWidths: [Int] = []
     /// Tap names and per-sample shapes, in output order.
     var taps: [(name: String, shape: [Int])] = []
+    /// Trunk steps from this index on run step by step over a group of images (see
+    /// `InferenceProgram+Grouping`); the steps before it run image by image.
+    var groupFrom = 0
+    /// The slots (and floats) the grouped steps read that the per-image steps wrote.
+    var groupInputs: [(slot: Int, floats: Int)] = []
+    /// Floats of one image's activation in a grouped step's slot region.
+    var groupRegionFloats = 0
 }

@@ -1,7 +1,7 @@
 extension ChannelsLast {
     /// Output tiles per block: the block's transformed input and products stay in cache. A
     /// multiple of the micro-kernel's 6 rows.
-    static let winogradBlockTiles = 24
+    public static let winogradBlockTiles = 24
 
     /// Scratch floats the Winograd `convolve` needs.
     public static func winogradScratchFloats(c: Int, o: Int, tile: Int) -> Int {
@@ -19,15 +19,18 @@ extension ChannelsLast {
     /// (m + 2)² [tiles, c] × [c, o] products with the micro-kernel, transform back
     /// (Y = Aᵀ·M·A) adding bias and residual and applying the ReLU as each output pixel is
     /// written. 2.25× (m = 2) or 4× (m = 4) fewer multiplications than the unfolded product.
-    /// `scratch` holds `winogradScratchFloats` floats.
+    /// With `images` > 1, image i lies at `x + i·strides.x` and its output (and residual) at
+    /// `y + i·strides.y`, and a block takes tiles of consecutive images: a small map's few tiles
+    /// then share each read of the weights. `scratch` holds `winogradScratchFloats` floats.
     public static func convolve(
         _ x: UnsafePointer<Float>, h: Int, w: Int, padding: Int, winograd u: WinogradWeight,
         bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, relu: Bool,
-        scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>
+        scratch: UnsafeMutablePointer<Float>, into y: UnsafeMutablePointer<Float>,
+        images: Int = 1, strides: (x: Int, y: Int) = (0, 0)
     ) {
         let c = u.c, o = u.o, m = u.tile, n = m + 2, block = winogradBlockTiles
         let oh = h + 2 * padding - 2, ow = w + 2 * padding - 2
-        let tilesW = (ow + m - 1) / m, tiles = (oh + m - 1) / m * tilesW
+        let tilesW = (ow + m - 1) / m, imageTiles = u.tiles(oh: oh, ow: ow), tiles = imageTiles * images
         // A small image's positions lie only as far apart as its tiles need.
         let vStride = min(block, tiles) * c + positionSkew, mStride = min(block, tiles) * o + positionSkew
         let v = scratch, products = scratch + n * n * vStride, tile = products + n * n * mStride
@@ -35,7 +38,9 @@ extension ChannelsLast {
         while t0 < tiles {
             let count = min(block, tiles - t0)
             for t in 0..<count {
-                let y0 = (t0 + t) / tilesW * m - padding, x0 = (t0 + t) % tilesW * m - padding
+                let (image, local) = (t0 + t).quotientAndRemainder(dividingBy: imageTiles)
+                let x = x + image * strides.x
+                let y0 = local / tilesW * m - padding, x0 = local % tilesW * m - padding
                 // Tiles wholly inside the image read it without bounds checks.
                 let inside = y0 >= 0 && x0 >= 0 && y0 + n <= h && x0 + n <= w
                 if m == 2 {
@@ -50,7 +55,9 @@ extension ChannelsLast {
                     into: products + xi * mStride, ldy: o)
             }
             for t in 0..<count {
-                let y0 = (t0 + t) / tilesW * m, x0 = (t0 + t) % tilesW * m
+                let (image, local) = (t0 + t).quotientAndRemainder(dividingBy: imageTiles)
+                let (y, residual) = (y + image * strides.y, residual.map { $0 + image * strides.y })
+                let y0 = local / tilesW * m, x0 = local % tilesW * m
                 if m == 2 {
                     outputTile2(
                         products + t * o, stride: mStride, o: o, h: oh, w: ow, y0: y0, x0: x0,

@@ -38,6 +38,9 @@ public final class WinogradWeight: @unchecked Sendable {
         g.kh == 3 && g.kw == 3 && g.stride == 1 && c % 8 == 0 && o % 8 == 0
     }
 
+    /// Output tiles of an `oh`×`ow` output.
+    public func tiles(oh: Int, ow: Int) -> Int { ((oh + tile - 1) / tile) * ((ow + tile - 1) / tile) }
+
     /// The output tile side for an `oh`×`ow` output: the one with fewer products (F(4×4, 3×3)
     /// makes 36 per 4×4 tile, F(2×2, 3×3) 16 per 2×2 tile; a tile overhanging the image costs
     /// as much as a whole one).
