@@ -4,8 +4,9 @@ import KDTensor
 /// A frozen classifier's evaluation-mode forward, planned once: no tape, batch norm folded into
 /// the preceding convolution, weights packed (3×3 stride-1 ones in the Winograd domain), bias,
 /// residual and ReLU applied as each block of a convolution's output is made, max-pool fused
-/// where it follows, channels-last activations in buffers reused across batches, and the batch
-/// split across the thread budget (each thread runs whole images).
+/// where it follows, channels-last activations in buffers reused across batches, convolutions
+/// on small maps run over groups of images, and the batch split across the thread budget (each
+/// thread runs whole images).
 ///
 /// Its taps agree with `Classifier.run` in evaluation mode to float rounding (the folded
 /// weights and the summation order differ). The weights are read when an input shape is first
