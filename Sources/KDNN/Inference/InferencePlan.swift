@@ -52,8 +52,8 @@ public final class InferencePlan: @unchecked Sendable {
                 let chunk = (c * size)..<min(n, (c + 1) * size)
                 let arena = take(program, key: key, rows: chunk.count)
                 program.runTrunk(
-                    x.baseAddress! + chunk.lowerBound * imageFloats, imageFloats: imageFloats, indices: chunk, arena: arena,
-                    outputs: outputs)
+                    x.baseAddress! + chunk.lowerBound * imageFloats, imageFloats: imageFloats, indices: chunk,
+                    arena: arena, outputs: outputs)
                 program.runHead(rows: chunk.count, first: chunk.lowerBound, arena: arena, outputs: outputs)
                 giveBack(arena, key: key)
             }

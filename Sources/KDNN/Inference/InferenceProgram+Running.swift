@@ -53,7 +53,8 @@ extension InferenceProgram {
     /// row each, in order) and their taps in `outputs`: each image through the per-image steps,
     /// then each group of `groupImages` through the grouped steps together.
     func runTrunk(
-        _ images: UnsafePointer<Float>, imageFloats: Int, indices: Range<Int>, arena: InferenceArena, outputs: [UnsafeMutablePointer<Float>]
+        _ images: UnsafePointer<Float>, imageFloats: Int, indices: Range<Int>, arena: InferenceArena,
+        outputs: [UnsafeMutablePointer<Float>]
     ) {
         func image(_ i: Int) -> UnsafePointer<Float> { images + (i - indices.lowerBound) * imageFloats }
         func row(_ i: Int) -> Int { i - indices.lowerBound }
@@ -93,12 +94,14 @@ extension InferenceProgram {
         func target(_ s: Int) -> UnsafeMutablePointer<Float> { arena.slot(s, region: region) }
         switch step {
         case .convolution(let s):
-            run(s, input: slot(s.src), residual: s.residual.map(slot), output: target(s.dst),
+            run(
+                s, input: slot(s.src), residual: s.residual.map(slot), output: target(s.dst),
                 pooled: s.pooled.map(target), scratch: arena.scratch)
         case let .toChannelsLast(dst, c, plane):
             ChannelsLast.transpose(image, rows: c, cols: plane, into: target(dst))
         case let .affine(src, dst, rows, cols, scale, shift, relu):
-            ChannelsLast.affine(slot(src), rows: rows, cols: cols, scale: scale, shift: shift, relu: relu, into: target(dst))
+            ChannelsLast.affine(
+                slot(src), rows: rows, cols: cols, scale: scale, shift: shift, relu: relu, into: target(dst))
         case let .relu(s, rows, cols):
             ChannelsLast.finish(target(s), rows: rows, cols: cols, bias: nil, residual: nil, relu: true)
         case let .maxPool(src, dst, h, w, c):
