@@ -40,6 +40,8 @@ final class InferenceArena {
         head = Array(pointers[(program.slotFloats.count + 1)...])
     }
 
+    deinit { base.deallocate() }
+
     /// Slot `slot`'s per-image buffer (region nil) or image `region`'s region of a group.
     func slot(_ slot: Int, region: Int?) -> UnsafeMutablePointer<Float> {
         guard let region else { return slots[slot] }
@@ -58,14 +60,13 @@ extension InferenceProgram {
     ) {
         func image(_ i: Int) -> UnsafePointer<Float> { images + (i - indices.lowerBound) * imageFloats }
         func row(_ i: Int) -> Int { i - indices.lowerBound }
-        let grouped = groupFrom < trunk.count
         for first in stride(from: indices.lowerBound, to: indices.upperBound, by: Self.groupImages) {
             let group = first..<min(indices.upperBound, first + Self.groupImages)
             for i in group {
                 for step in trunk[..<groupFrom] {
                     run(step, image: image(i), index: i, row: row(i), region: nil, arena: arena, outputs: outputs)
                 }
-                for input in groupInputs where grouped {
+                for input in groupInputs {
                     arena.slot(input.slot, region: i - first).update(
                         from: arena.slots[input.slot], count: input.floats)
                 }
