@@ -117,8 +117,8 @@ let kdTableMethods: [KDTableMethod] = [
     KDTableMethod(
         name: "fsp", pipeline: "pipelines/fashion-fsp.yaml",
         distils:
-            "flow between the two conv stages (FSP, a first phase), then labels + logits (a `cnn` student; its baseline is the teacher row)",
-        baseline: "teacher", usesTeacher: true, epochs: 3, readsStore: false),
+            "flow between the two conv stages (FSP, a first epoch), then labels + logits (a `cnn` student; its baseline is the teacher row)",
+        baseline: "teacher", usesTeacher: true, epochs: 4, readsStore: false),
     KDTableMethod(
         name: "ssld-baseline", pipeline: "pipelines/fashion-ssld-baseline.yaml",
         distils: "— (cross-entropy on the labelled 10 % alone)", baseline: nil, usesTeacher: false),

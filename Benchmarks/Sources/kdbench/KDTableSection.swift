@@ -30,8 +30,9 @@ struct KDTableSection: Sendable {
         return [
             "Seeds \(seedList); each seed trains its own teacher (`seed=S`) and its students distil from",
             "that teacher. Students: \(report.section.studentEpochs) epochs, batch 128, SGD (lr 0.05, Nesterov, cosine), flip +",
-            "normalise with 2 fixed views — the same for every row but these: `at` and `nst`, whose `cnn` students train \(report.methods.first { $0.name == "at" }?.epochs ?? report.section.studentEpochs) epochs",
-            "like their baseline, the teacher row (a `cnn` trained alone), `weak-strong`, whose student trains on its own",
+            "normalise with 2 fixed views — the same for every row but these: `at`, `nst` and `fsp`, whose `cnn` students train",
+            "\(report.methods.first { $0.name == "at" }?.epochs ?? report.section.studentEpochs) epochs like their baseline (`fsp` one more, first, on the FSP term alone),",
+            "the teacher row (a `cnn` trained alone), `weak-strong`, whose student trains on its own",
             "stream (pad-crop, flip, cutout, a fresh view each epoch) while its teacher sees the flip stream, and `mlkd`,",
             "whose student and teacher see both streams (the teacher's strong views live every step), and `kd-crop`,",
             "`kd-bank`, `kd-online`, one pad-crop + flip stream for teacher and student: 2 stored views, the view bank",
@@ -40,7 +41,7 @@ struct KDTableSection: Sendable {
             "during the run. top-1 is the **final** epoch's score on the test",
             "split, not the best epoch's: picking the best epoch on the test split would be selection on the test set.",
             "Teacher-reading MLP students are served the seed's teacher outputs (fp16) from one store filled before them",
-            "(`kdflow cache fill`); SSLD's run fills its own; `at` and `nst` run their teacher every step (its conv maps, 26×26×32",
+            "(`kdflow cache fill`); SSLD's run fills its own; `at`, `nst` and `fsp` run their teacher every step (its conv maps, 26×26×32",
             String(
                 format: "and 24×24×64 a sample, are too large to store). Whole table: %.0f min (all runs and fills) on",
                 report.totalSeconds / 60),
