@@ -56,28 +56,11 @@ public enum ThreadBudget {
             for i in 0..<count { body(i) }
             return
         }
-        if legacyDispatch {
-            withoutActuallyEscaping(body) { body in
-                let box = UncheckedBox(body)
-                DispatchQueue.concurrentPerform(iterations: t) { worker in
-                    var i = worker
-                    while i < count {
-                        box.value(i)
-                        i += t
-                    }
-                }
-            }
-            return
-        }
         if !WorkerPool.shared.run(count, helpers: t - 1, body) {
             // The pool is busy with another loop (a concurrent caller or an enclosing loop).
             for i in 0..<count { body(i) }
         }
     }
-
-    /// KDFLOW_LEGACY_DISPATCH=1 runs parallel loops on `concurrentPerform` instead of the pool,
-    /// for A/B measurements of the pool.
-    static let legacyDispatch = ProcessInfo.processInfo.environment["KDFLOW_LEGACY_DISPATCH"] == "1"
 
     /// Splits 0..<count into at most `threads` contiguous chunks and runs them in parallel.
     public static func parallelChunks(
