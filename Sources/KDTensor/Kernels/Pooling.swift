@@ -47,33 +47,49 @@ public enum Pooling {
     }
 
     /// The 2×2 stride-2 unpadded window, the common case, without bounds checks; same choice
-    /// rule as the general loop (first element, then any larger or NaN one, row by row).
+    /// rule as the general loop (first element, then any larger or NaN one, row by row), 8
+    /// outputs at a time with selects instead of branches (which random data mispredicts half
+    /// the time).
     @inline(__always)
     static func maxPool2x2(
         _ xp: UnsafePointer<Float>, w: Int, oh: Int, ow: Int,
         into yp: UnsafeMutablePointer<Float>, argmax ap: UnsafeMutablePointer<Int32>
     ) {
+        let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
         for r in 0..<oh {
             let i0 = 2 * r * w, i1 = i0 + w
-            for q in 0..<ow {
+            var q = 0
+            while q + 8 <= ow {
+                let top = UnsafeRawPointer(xp + i0 + 2 * q).loadUnaligned(as: SIMD16<Float>.self)
+                let bottom = UnsafeRawPointer(xp + i1 + 2 * q).loadUnaligned(as: SIMD16<Float>.self)
+                var best = top.evenHalf, index = lanes &+ Int32(i0 + 2 * q)
+                @inline(__always) func consider(_ v: SIMD8<Float>, at offset: Int) {
+                    let takes = (v .> best) .| (v .!= v)
+                    best.replace(with: v, where: takes)
+                    index.replace(with: lanes &+ Int32(i0 + 2 * q + offset), where: takes)
+                }
+                consider(top.oddHalf, at: 1)
+                consider(bottom.evenHalf, at: w)
+                consider(bottom.oddHalf, at: w + 1)
+                UnsafeMutableRawPointer(yp + r * ow + q).storeBytes(of: best, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(ap + r * ow + q).storeBytes(of: index, as: SIMD8<Int32>.self)
+                q += 8
+            }
+            while q < ow {
                 var best = xp[i0 + 2 * q], index = i0 + 2 * q
-                var v = xp[i0 + 2 * q + 1]
-                if v > best || v.isNaN {
-                    best = v
-                    index = i0 + 2 * q + 1
+                @inline(__always) func consider(at offset: Int) {
+                    let v = xp[i0 + 2 * q + offset]
+                    if v > best || v.isNaN {
+                        best = v
+                        index = i0 + 2 * q + offset
+                    }
                 }
-                v = xp[i1 + 2 * q]
-                if v > best || v.isNaN {
-                    best = v
-                    index = i1 + 2 * q
-                }
-                v = xp[i1 + 2 * q + 1]
-                if v > best || v.isNaN {
-                    best = v
-                    index = i1 + 2 * q + 1
-                }
+                consider(at: 1)
+                consider(at: w)
+                consider(at: w + 1)
                 yp[r * ow + q] = best
                 ap[r * ow + q] = Int32(index)
+                q += 1
             }
         }
     }
