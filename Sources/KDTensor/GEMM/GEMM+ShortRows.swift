@@ -28,48 +28,14 @@ extension GEMM {
         rows: Int, kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        // One inlined copy of the body per row count, each with its accumulators in registers.
         switch rows {
-        case 1: rowMajorShort1(kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
-        case 2: rowMajorShort2(kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
-        case 3: rowMajorShort3(kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
-        case 4: rowMajorShort4(kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
-        default: rowMajorShort5(kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
+        case 1: rowMajorTileBody(rows: 1, kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
+        case 2: rowMajorTileBody(rows: 2, kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
+        case 3: rowMajorTileBody(rows: 3, kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
+        case 4: rowMajorTileBody(rows: 4, kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
+        default: rowMajorTileBody(rows: 5, kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
         }
-    }
-
-    @inline(never)
-    private static func rowMajorShort1(
-        kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        rowMajorTileBody(rows: 1, kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
-    }
-
-    @inline(never)
-    private static func rowMajorShort2(
-        kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        rowMajorTileBody(rows: 2, kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
-    }
-
-    @inline(never)
-    private static func rowMajorShort3(
-        kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        rowMajorTileBody(rows: 3, kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
-    }
-
-    @inline(never)
-    private static func rowMajorShort4(
-        kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        rowMajorTileBody(rows: 4, kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
-    }
-
-    @inline(never)
-    private static func rowMajorShort5(
-        kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        rowMajorTileBody(rows: 5, kc: kc, a: a, lda: lda, b: b, c: c, ldc: ldc)
     }
 
     /// Accumulates and stores `rows` (1–6, a constant after inlining) rows.
